@@ -1,0 +1,684 @@
+"""The scoring rules of the self-evaluation (forms.md §2 "Scoring", 财预〔2020〕10号).
+
+Everything is exact Decimal; a value is rounded half-up only where it is shown (scores and
+weights to 0.01, the execution rate to 0.0001 = 0.01%). The total is the sum of the
+*shown* scores so that the printed 得分 column adds up.
+
+Decisions the spec leaves open (also in the README "Scoring rules"):
+
+* Default weights. ``national``: 产出指标 50, 效益指标 30, 满意度指标 10, each split equally
+  over the category's indicators that have no weight of their own (after taking off the
+  weights the user did set in that category). ``sh2019``: the indicator points
+  (100 − 预算执行率分值, i.e. 90) are split equally over the categories present, then
+  equally inside each category; this is only a *proposal* — finalising asks the user to
+  confirm it (set the weights). Equal splits are made in whole 分 (0.01), the left-over
+  hundredths going to the first rows, so the weights add up exactly.
+* Not applicable (不适用) rows are left out and their weight is shared among the remaining
+  indicator rows in proportion to their weights (again in whole 0.01), so the indicator
+  weights still add up to the same total and every score stays ``≤`` its shown weight.
+  The budget row keeps its weight (its 分值 is printed as set).
+* A target of 0: ``≥0`` is reached by any actual ≥ 0, ``≤0`` / ``=0`` only by 0; not reached
+  gives 0 points (a ratio with 0 means nothing).
+* A missing actual, a missing tier, incompatible units or a compound target whose parts
+  cannot be matched give no computed score (``None``) and a Chinese explanation; the program
+  never guesses silently.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from perfdesk.models.records import EvalIndicator, Evaluation
+
+try:  # targets.py is being written in parallel; scoring must not break serialize meanwhile
+    from perfdesk.models import targets as _targets
+except ImportError:  # pragma: no cover - only until perfdesk.models.targets lands
+    _targets = None  # type: ignore[assignment]
+
+CENT = Decimal("0.01")
+RATE_STEP = Decimal("0.0001")
+HUNDRED = Decimal(100)
+
+NATIONAL = "national"
+SH2019 = "sh2019"
+NATIONAL_CATEGORY_WEIGHTS: dict[str, Decimal] = {
+    "产出指标": Decimal(50),
+    "效益指标": Decimal(30),
+    "满意度指标": Decimal(10),
+}
+GRADES: tuple[tuple[Decimal, str], ...] = (
+    (Decimal(90), "优"),
+    (Decimal(80), "良"),
+    (Decimal(60), "中"),
+)
+GRADE_LOW = "差"
+# Share of the weight each tier may earn (low, high), both ends included.
+TIER_RANGES: dict[str, tuple[Decimal, Decimal]] = {
+    "达成": (Decimal("0.8"), Decimal(1)),
+    "部分达成": (Decimal("0.6"), Decimal("0.8")),
+    "未达成": (Decimal(0), Decimal("0.6")),
+}
+TIER_LABELS = {
+    "达成": "达成年度指标",
+    "部分达成": "部分达成并具有一定效果",
+    "未达成": "未达成且效果较差",
+}
+# More than 20% beyond the target is flagged as over-achievement.
+OVER_ACHIEVEMENT = Decimal("0.2")
+# An execution rate below 90% needs a deviation text.
+DEVIATION_RATE = Decimal("0.9")
+
+KIND_QUANTITATIVE = "quantitative"
+KIND_COMPOUND = "compound"
+KIND_QUALITATIVE = "qualitative"
+KIND_UNPARSED = "unparsed"
+
+COMPOUND_BY_HAND = "复合目标，请逐项或手工评分"
+
+
+@dataclass(frozen=True)
+class IndicatorScore:
+    """One 绩效指标 row as scored."""
+
+    weight: Decimal | None  # effective 分值 (default / equal split / NA rescaling applied)
+    computed: Decimal | None  # the rules' score, rounded to 0.01; None = not computable
+    score: Decimal | None  # shown 得分: the override when set, else ``computed``
+    over_achieved: bool = False
+    needs_deviation: bool = False
+    direction: str | None = None  # ≥ ≤ = as used (user's correction wins)
+    explanation: str = ""
+    kind: str = KIND_QUALITATIVE
+    not_applicable: bool = False
+    overridden: bool = False
+    base_weight: Decimal | None = None  # weight before the NA rescaling
+    problems: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ScoreSheet:
+    execution_rate: Decimal | None  # fraction, rounded to 0.0001
+    budget_weight: Decimal
+    budget_score: Decimal | None
+    budget_needs_deviation: bool
+    indicators: tuple[IndicatorScore, ...]
+    total: Decimal | None  # sum of shown scores; None while a score is missing
+    subtotal: Decimal  # sum of the scores known so far (for a draft on screen)
+    grade: str | None
+    weights_total: Decimal  # indicator weights (before NA rescaling) + budget weight
+    framework: str
+    problems: tuple[str, ...] = ()
+
+
+# ---------------------------------------------------------------- small helpers
+
+
+def round2(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def fmt(value: Decimal) -> str:
+    """A number as a clerk writes it: no exponent, no trailing zeros."""
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text or "0"
+
+
+def fmt2(value: Decimal) -> str:
+    return format(round2(value), "f")
+
+
+def grade_of(total: Decimal | None) -> str | None:
+    if total is None:
+        return None
+    for floor, name in GRADES:
+        if total >= floor:
+            return name
+    return GRADE_LOW
+
+
+def split_evenly(total: Decimal, n: int) -> list[Decimal]:
+    """``total`` in n parts of whole 0.01 that add up exactly (first rows get the rest)."""
+    if n <= 0:
+        return []
+    cents = int((total * 100).to_integral_value(rounding=ROUND_HALF_UP))
+    base, rest = divmod(cents, n)
+    return [Decimal(base + (1 if i < rest else 0)) / 100 for i in range(n)]
+
+
+def split_proportionally(total: Decimal, weights: list[Decimal]) -> list[Decimal]:
+    """``total`` shared in proportion to ``weights``, in whole 0.01, adding up exactly
+    (largest remainder; ties go to the earlier row)."""
+    base_sum = sum(weights, Decimal(0))
+    if not weights or base_sum <= 0:
+        return [Decimal(0) for _ in weights]
+    cents = int((total * 100).to_integral_value(rounding=ROUND_HALF_UP))
+    exact = [Decimal(cents) * w / base_sum for w in weights]
+    floors = [int(e) for e in exact]
+    rest = cents - sum(floors)
+    order = sorted(range(len(weights)), key=lambda i: (-(exact[i] - floors[i]), i))
+    for i in order[:rest]:
+        floors[i] += 1
+    return [Decimal(f) / 100 for f in floors]
+
+
+def infer_framework(ev: Evaluation) -> str:
+    """national when a category is a 一级指标 name (…指标), else sh2019."""
+    for ind in ev.indicators:
+        if _national_category(ind.category) is not None:
+            return NATIONAL
+    return SH2019
+
+
+def _national_category(category: str | None) -> str | None:
+    if not category:
+        return None
+    text = category.replace(" ", "").replace("\u3000", "")
+    for name in NATIONAL_CATEGORY_WEIGHTS:
+        if text == name or text == name.removesuffix("指标"):
+            return name
+    return None
+
+
+# ---------------------------------------------------------------- weights
+
+
+def propose_weights(ev: Evaluation, framework: str | None = None) -> list[Decimal | None]:
+    """The program's weight for every indicator row, ignoring the weights set by the user.
+
+    national: category default split equally; sh2019: (100 − budget weight) split equally
+    over the categories present, then equally inside each. A national row whose category
+    is not one of the three 一级指标 gets None (the user must set it).
+    """
+    blank = [
+        EvalIndicator(i.category, i.subcategory, i.name, i.target) for i in ev.indicators
+    ]
+    return _fill_weights(blank, framework or infer_framework(ev), ev.budget_weight)[0]
+
+
+def effective_weights(
+    ev: Evaluation, framework: str | None = None
+) -> tuple[list[Decimal | None], list[str]]:
+    """Every row's weight before NA rescaling: the user's where set, else the default
+    share of what is left of its category's points. Returns (weights, problems)."""
+    return _fill_weights(ev.indicators, framework or infer_framework(ev), ev.budget_weight)
+
+
+def _fill_weights(
+    indicators: list[EvalIndicator], framework: str, budget_weight: Decimal
+) -> tuple[list[Decimal | None], list[str]]:
+    weights: list[Decimal | None] = [i.weight for i in indicators]
+    problems: list[str] = []
+    groups: dict[str, list[int]] = {}
+    pools: dict[str, Decimal] = {}
+    if framework == NATIONAL:
+        for n, ind in enumerate(indicators):
+            cat = _national_category(ind.category)
+            if cat is None:
+                if ind.weight is None:
+                    problems.append(
+                        f"指标“{ind.name or ''}”的一级指标“{ind.category or ''}”没有默认分值，请设定分值。"
+                    )
+                continue
+            groups.setdefault(cat, []).append(n)
+        pools = dict(NATIONAL_CATEGORY_WEIGHTS)
+    else:
+        for n, ind in enumerate(indicators):
+            groups.setdefault(ind.category or "", []).append(n)
+        for cat, share in zip(
+            groups, split_evenly(HUNDRED - budget_weight, len(groups)), strict=True
+        ):
+            pools[cat] = share
+    for cat, rows in groups.items():
+        missing = [n for n in rows if indicators[n].weight is None]
+        if not missing:
+            continue
+        set_sum = sum((indicators[n].weight or Decimal(0) for n in rows), Decimal(0))
+        left = pools[cat] - set_sum
+        if left < 0:
+            problems.append(
+                f"“{cat}”已设定的分值合计 {fmt(set_sum)} 超过该类默认分值 {fmt(pools[cat])}，"
+                "其余指标按 0 分值计，请设定分值。"
+            )
+            left = Decimal(0)
+        for n, share in zip(missing, split_evenly(left, len(missing)), strict=True):
+            weights[n] = share
+    return weights, problems
+
+
+# ---------------------------------------------------------------- targets and units
+
+
+@dataclass(frozen=True)
+class _Amount:
+    value: Decimal
+    unit: str | None
+
+
+@dataclass(frozen=True)
+class _Target:
+    kind: str
+    direction: str | None
+    value: Decimal | None
+    unit: str | None
+    parts: tuple[_Amount, ...]
+    direction_assumed: bool = False
+
+
+def _read_target(text: str | None, name: str | None) -> _Target:
+    if not text:
+        return _Target(KIND_QUALITATIVE, None, None, None, ())
+    if _targets is None:
+        return _Target(KIND_UNPARSED, None, None, None, ())
+    parsed = _targets.parse_target(text, name or "")
+    kind = str(getattr(parsed, "kind", KIND_QUALITATIVE))
+    parts = tuple(
+        _Amount(Decimal(p.value), getattr(p, "unit", None) or None)
+        for p in (getattr(parsed, "parts", None) or ())
+        if getattr(p, "value", None) is not None
+    )
+    value = getattr(parsed, "value", None)
+    unit = getattr(parsed, "unit", None) or None
+    direction = getattr(parsed, "direction", None)
+    assumed = bool(getattr(parsed, "direction_assumed", False))
+    if kind == KIND_COMPOUND or len(parts) > 1:
+        return _Target(KIND_COMPOUND, direction, None, None, parts, assumed)
+    if value is None and len(parts) == 1:
+        value, unit = parts[0].value, parts[0].unit
+    if value is None or kind == KIND_QUALITATIVE:
+        return _Target(KIND_QUALITATIVE, direction, None, None, ())
+    return _Target(KIND_QUANTITATIVE, direction, Decimal(value), unit, (), assumed)
+
+
+def _read_actual(text: str, name: str | None) -> tuple[_Amount, ...]:
+    """Every number (with unit) written in an actual value, in order."""
+    if _targets is None:
+        return ()
+    parsed = _targets.parse_target(text, name or "")
+    parts = tuple(
+        _Amount(Decimal(p.value), getattr(p, "unit", None) or None)
+        for p in (getattr(parsed, "parts", None) or ())
+        if getattr(p, "value", None) is not None
+    )
+    if len(parts) > 1:
+        return parts
+    value = getattr(parsed, "value", None)
+    if value is not None:
+        return (_Amount(Decimal(value), getattr(parsed, "unit", None) or None),)
+    return parts
+
+
+_PERCENT = ("%", "％")
+# Multipliers written in front of a counting unit (万个, 亿元); 千克/千米 are consistent too.
+_PREFIXES: tuple[tuple[str, Decimal], ...] = (
+    ("亿", Decimal(100_000_000)),
+    ("千万", Decimal(10_000_000)),
+    ("百万", Decimal(1_000_000)),
+    ("十万", Decimal(100_000)),
+    ("万", Decimal(10_000)),
+    ("千", Decimal(1_000)),
+    ("百", Decimal(100)),
+)
+_TIME_UNITS: dict[str, Decimal] = {
+    "秒": Decimal(1),
+    "秒钟": Decimal(1),
+    "分钟": Decimal(60),
+    "小时": Decimal(3600),
+    "个小时": Decimal(3600),
+    "天": Decimal(86400),
+    "日": Decimal(86400),
+}
+
+
+def _split_unit(unit: str) -> tuple[Decimal, str]:
+    if unit in _TIME_UNITS:
+        return _TIME_UNITS[unit], "秒"
+    if unit.startswith("百分"):  # 百分点 is not 百 × 分点
+        return Decimal(1), unit
+    for prefix, factor in _PREFIXES:
+        if unit.startswith(prefix) and len(unit) > len(prefix):
+            return factor, unit[len(prefix) :]
+    return Decimal(1), unit
+
+
+def convert_actual(actual: _Amount, target: _Amount) -> tuple[Decimal | None, str]:
+    """The actual value in the target's unit, and a note on any assumption made.
+
+    Returns (None, reason) when the units cannot be compared.
+    """
+    tu = target.unit
+    au = actual.unit
+    if tu in _PERCENT:
+        tu = "%"
+    if au in _PERCENT:
+        au = "%"
+    if tu == au:
+        return actual.value, ""
+    if tu == "%" and au is None:
+        # 0.932 against ≥95% is a fraction; 93.2 is a percentage written without %.
+        if actual.value <= 1 < target.value:
+            return actual.value * HUNDRED, f"实际值 {fmt(actual.value)} 按小数计为 {fmt(actual.value * HUNDRED)}%"
+        return actual.value, "实际值未写单位，按 % 计"
+    if au == "%" and tu is None:
+        if target.value <= 1 < actual.value:
+            return actual.value / HUNDRED, f"实际值 {fmt(actual.value)}% 按小数计为 {fmt(actual.value / HUNDRED)}"
+        return actual.value, "目标值未写单位，按 % 计"
+    if au is None:
+        return actual.value, f"实际值未写单位，按 {tu} 计"
+    if tu is None:
+        return actual.value, f"目标值未写单位，按 {au} 计"
+    if "%" in (tu, au):
+        return None, f"单位不一致（目标 {tu}，实际 {au}），无法比较"
+    tf, tbase = _split_unit(tu)
+    af, abase = _split_unit(au)
+    if tbase != abase:
+        return None, f"单位不一致（目标 {tu}，实际 {au}），无法比较"
+    value = actual.value * af / tf
+    return value, f"实际 {fmt(actual.value)}{au} 折合 {fmt(value)}{tu}"
+
+
+# ---------------------------------------------------------------- one indicator
+
+
+@dataclass(frozen=True)
+class _Ratio:
+    share: Decimal  # earned share of the weight, 0..1
+    reached: bool
+    over: bool
+    formula: str  # how the share was found, e.g. "93.2 ÷ 95"
+
+
+def quantity_share(direction: str, target: Decimal, actual: Decimal) -> _Ratio:
+    """The share of the weight earned by ``actual`` against ``target``."""
+    if direction == "≤":
+        reached = actual <= target
+        over = reached and target > 0 and actual < target * (1 - OVER_ACHIEVEMENT)
+        if reached:
+            return _Ratio(Decimal(1), True, over, "")
+        if target <= 0 or actual <= 0:
+            return _Ratio(Decimal(0), False, False, "0")
+        return _Ratio(target / actual, False, False, f"{fmt(target)} ÷ {fmt(actual)}")
+    if direction == "=":
+        reached = actual == target
+        over = target > 0 and actual > target * (1 + OVER_ACHIEVEMENT)
+        if reached:
+            return _Ratio(Decimal(1), True, False, "")
+        if target <= 0 or actual <= 0:
+            return _Ratio(Decimal(0), False, False, "0")
+        share = min(actual / target, Decimal(1))
+        return _Ratio(share, False, over, f"{fmt(actual)} ÷ {fmt(target)}")
+    reached = actual >= target
+    over = reached and target > 0 and actual > target * (1 + OVER_ACHIEVEMENT)
+    if reached:
+        return _Ratio(Decimal(1), True, over, "")
+    if target <= 0 or actual <= 0:
+        return _Ratio(Decimal(0), False, False, "0")
+    return _Ratio(actual / target, False, False, f"{fmt(actual)} ÷ {fmt(target)}")
+
+
+def _unit_text(unit: str | None) -> str:
+    return unit or ""
+
+
+def score_indicator(
+    ind: EvalIndicator, weight: Decimal | None, base_weight: Decimal | None = None
+) -> IndicatorScore:
+    """Score one applicable row against its (effective) weight."""
+    target = _read_target(ind.target, ind.name)
+    direction = ind.direction or target.direction or ("≥" if target.kind != KIND_QUALITATIVE else None)
+    problems: list[str] = []
+    rescaled = ""
+    if base_weight is not None and weight is not None and base_weight != weight:
+        rescaled = f"（剔除不适用指标后分值由 {fmt(base_weight)} 调整为 {fmt(weight)}）"
+
+    def done(computed_exact: Decimal | None, text: str, *, over: bool = False) -> IndicatorScore:
+        computed = None if computed_exact is None else round2(computed_exact)
+        return _finish(ind, weight, base_weight, computed, text + rescaled, direction,
+                       target.kind, over, problems)
+
+    if weight is None:
+        return done(None, "未设定分值，无法计分")
+    if target.kind == KIND_QUALITATIVE:
+        return _score_qualitative(ind, weight, done, problems)
+    if target.kind == KIND_UNPARSED:
+        return done(None, "目标值解析模块不可用，请手工评分")
+    if not ind.actual:
+        return done(None, "未填写实际完成值，无法计分")
+    actual_parts = _read_actual(ind.actual, ind.name)
+    if target.kind == KIND_COMPOUND:
+        return _score_compound(ind, weight, target, direction or "≥", actual_parts, done)
+    assert target.value is not None
+    if len(actual_parts) != 1:
+        what = "没有数字" if not actual_parts else "含多个数字"
+        return done(None, f"实际完成值“{ind.actual}”{what}，请改写或手工评分")
+    value, note = convert_actual(actual_parts[0], _Amount(target.value, target.unit))
+    if value is None:
+        return done(None, note)
+    assert direction is not None
+    ratio = quantity_share(direction, target.value, value)
+    unit = _unit_text(target.unit)
+    shown_target = f"{direction}{fmt(target.value)}{unit}"
+    prefix = f"{note}；" if note else ""
+    if target.direction_assumed and not ind.direction:
+        prefix += f"目标未写方向，按 {direction} 计；"
+    shown_actual = f"{fmt(value)}{unit}"
+    if ratio.reached:
+        if ratio.over:
+            text = (f"{prefix}实际 {shown_actual} 超出目标 {shown_target} 逾 20%，保留满分 "
+                    f"{fmt(weight)}，须说明偏差原因（目标是否偏低）")
+        else:
+            text = f"{prefix}实际 {shown_actual} 达到目标 {shown_target}，得满分 {fmt(weight)}"
+        return done(weight, text, over=ratio.over)
+    exact = weight * ratio.share
+    if ratio.formula == "0":
+        text = f"{prefix}实际 {shown_actual} 未达目标 {shown_target}，得 0 分"
+    elif direction == "=" and ratio.share == 1:
+        text = (f"{prefix}实际 {shown_actual} 不等于目标 {shown_target}，"
+                f"得分 = {fmt(weight)} × {ratio.formula}，以分值 {fmt(weight)} 为限")
+    else:
+        text = (f"{prefix}实际 {shown_actual} 未达目标 {shown_target}，"
+                f"得分 = {fmt(weight)} × {ratio.formula} = {fmt2(exact)}")
+    return done(exact, text, over=ratio.over)
+
+
+def _score_compound(ind, weight, target, direction, actual_parts, done):  # type: ignore[no-untyped-def]
+    if len(actual_parts) != len(target.parts) or not target.parts:
+        return done(None, f"{COMPOUND_BY_HAND}（目标有 {len(target.parts)} 项数字，"
+                          f"实际完成值有 {len(actual_parts)} 项）")
+    shares: list[Decimal] = []
+    notes: list[str] = []
+    over = False
+    reached_all = True
+    for t, a in zip(target.parts, actual_parts, strict=True):
+        value, note = convert_actual(a, t)
+        if value is None or (a.unit is None) != (t.unit is None):
+            return done(None, f"{COMPOUND_BY_HAND}（{note or '各项单位不能一一对应'}）")
+        ratio = quantity_share(direction, t.value, value)
+        shares.append(ratio.share)
+        over = over or ratio.over
+        reached_all = reached_all and ratio.reached
+        shown = f"{fmt(value)}{_unit_text(t.unit)}/{fmt(t.value)}{_unit_text(t.unit)}"
+        notes.append(shown if ratio.reached else f"{shown} 得 {fmt2(ratio.share * 100)}%")
+    exact = weight * sum(shares, Decimal(0)) / len(shares)
+    text = f"复合目标逐项计分：{'；'.join(notes)}；"
+    if reached_all:
+        text += f"各项均达到目标，得满分 {fmt(weight)}"
+    else:
+        text += f"得分 = {fmt(weight)} × 各项完成比例平均 = {fmt2(exact)}"
+    if over:
+        text += "；有项目超出目标逾 20%，须说明偏差原因"
+    return done(exact, text, over=over)
+
+
+def _score_qualitative(ind, weight, done, problems):  # type: ignore[no-untyped-def]
+    if ind.tier is None:
+        return done(None, "定性指标，请选择达成档次")
+    low, high = TIER_RANGES[ind.tier]
+    lo, hi = round2(weight * low), round2(weight * high)
+    label = TIER_LABELS[ind.tier]
+    if ind.tier_score is None:
+        return done(hi, f"定性指标“{label}”（{fmt(lo)}–{fmt(hi)} 分），取上限 {fmt(hi)}")
+    pick = ind.tier_score
+    if not lo <= pick <= hi:
+        problems.append(
+            f"指标“{ind.name or ''}”选的 {fmt(pick)} 分不在“{label}”的 {fmt(lo)}–{fmt(hi)} 分之间。"
+        )
+        clamped = min(max(pick, lo), hi)
+        return done(clamped, f"定性指标“{label}”（{fmt(lo)}–{fmt(hi)} 分），所选 {fmt(pick)} 分超出范围，按 {fmt(clamped)} 计")
+    return done(pick, f"定性指标“{label}”（{fmt(lo)}–{fmt(hi)} 分），取 {fmt(pick)}")
+
+
+def _finish(
+    ind: EvalIndicator,
+    weight: Decimal | None,
+    base_weight: Decimal | None,
+    computed: Decimal | None,
+    explanation: str,
+    direction: str | None,
+    kind: str,
+    over: bool,
+    problems: list[str],
+) -> IndicatorScore:
+    overridden = ind.score_override is not None
+    score = round2(ind.score_override) if ind.score_override is not None else computed
+    if overridden:
+        reason = f"，原因：{ind.override_reason}" if ind.override_reason else ""
+        shown = "无" if computed is None else fmt2(computed)
+        explanation += f"；已改为 {fmt2(score or Decimal(0))}（按规则 {shown}{reason}）"
+        if weight is not None and score is not None and score > weight:
+            problems.append(f"指标“{ind.name or ''}”得分 {fmt2(score)} 高于分值 {fmt(weight)}。")
+    below = score is not None and weight is not None and score < weight
+    return IndicatorScore(
+        weight=weight,
+        computed=computed,
+        score=score,
+        over_achieved=over,
+        needs_deviation=below or over,
+        direction=direction,
+        explanation=explanation,
+        kind=kind,
+        not_applicable=False,
+        overridden=overridden,
+        base_weight=base_weight if base_weight is not None else weight,
+        problems=tuple(problems),
+    )
+
+
+# ---------------------------------------------------------------- the whole form
+
+
+def execution_rate(ev: Evaluation) -> Decimal | None:
+    """spent / budget_adjusted, exact (None when either is missing or the budget is 0)."""
+    if ev.spent is None or not ev.budget_adjusted:
+        return None
+    return ev.spent / ev.budget_adjusted
+
+
+def score_evaluation(ev: Evaluation, framework: str | None = None) -> ScoreSheet:
+    framework = framework or infer_framework(ev)
+    base, problems = effective_weights(ev, framework)
+    weights = _rescale_for_not_applicable(ev.indicators, base)
+
+    rows: list[IndicatorScore] = []
+    for ind, w, bw in zip(ev.indicators, weights, base, strict=True):
+        if ind.not_applicable:
+            rows.append(
+                IndicatorScore(
+                    weight=bw,
+                    computed=None,
+                    score=None,
+                    direction=ind.direction,
+                    explanation="不适用，已剔除，其分值按比例分摊到其余指标",
+                    not_applicable=True,
+                    base_weight=bw,
+                )
+            )
+            continue
+        rows.append(score_indicator(ind, w, bw))
+        problems.extend(rows[-1].problems)
+
+    rate = execution_rate(ev)
+    budget_score = None
+    if rate is not None:
+        budget_score = round2(ev.budget_weight * min(rate, Decimal(1)))
+        if rate > 1:
+            problems.append(f"执行数大于全年预算数（执行率 {fmt2(rate * 100)}%）。")
+    shown = [r.score for r in rows if not r.not_applicable]
+    subtotal = sum((s for s in shown if s is not None), Decimal(0)) + (budget_score or 0)
+    complete = budget_score is not None and all(s is not None for s in shown)
+    total = subtotal if complete else None
+    weights_total = sum((w for w in base if w is not None), Decimal(0)) + ev.budget_weight
+    return ScoreSheet(
+        execution_rate=None if rate is None else rate.quantize(RATE_STEP, rounding=ROUND_HALF_UP),
+        budget_weight=ev.budget_weight,
+        budget_score=budget_score,
+        budget_needs_deviation=rate is not None and rate < DEVIATION_RATE,
+        indicators=tuple(rows),
+        total=total,
+        subtotal=subtotal,
+        grade=grade_of(total),
+        weights_total=weights_total,
+        framework=framework,
+        problems=tuple(problems),
+    )
+
+
+def _rescale_for_not_applicable(
+    indicators: list[EvalIndicator], base: list[Decimal | None]
+) -> list[Decimal | None]:
+    """Share the weight of 不适用 rows among the others, in proportion to their weights."""
+    if not any(i.not_applicable for i in indicators):
+        return list(base)
+    live = [n for n, i in enumerate(indicators) if not i.not_applicable and base[n] is not None]
+    total = sum((w for w in base if w is not None), Decimal(0))
+    live_weights = [base[n] or Decimal(0) for n in live]
+    if not live or sum(live_weights, Decimal(0)) <= 0:
+        return list(base)
+    out = list(base)
+    for n, w in zip(live, split_proportionally(total, live_weights), strict=True):
+        out[n] = w
+    return out
+
+
+def finalise_problems(ev: Evaluation, framework: str | None = None) -> list[str]:
+    """What stops the evaluation from being finalised, one Chinese sentence each."""
+    framework = framework or infer_framework(ev)
+    sheet = score_evaluation(ev, framework)
+    out: list[str] = []
+    if sheet.weights_total != HUNDRED:
+        out.append(f"分值合计为 {fmt(sheet.weights_total)}，应为 100（含预算执行率 {fmt(ev.budget_weight)}）。")
+    if framework == SH2019 and any(
+        i.weight is None for i in ev.indicators if not i.not_applicable
+    ):
+        out.append("上海 2019 版指标的分值须由填报人设定（可采用程序建议的平均分配）。")
+    if sheet.execution_rate is None:
+        out.append("未填写全年预算数或全年执行数，无法计算预算执行率。")
+    elif sheet.budget_needs_deviation and not _budget_deviation(ev):
+        out.append(
+            f"预算执行率 {fmt2(sheet.execution_rate * 100)}% 低于 90%，须填写偏差原因分析及改进措施。"
+        )
+    for ind, sc in zip(ev.indicators, sheet.indicators, strict=True):
+        if ind.not_applicable:
+            continue
+        label = f"指标“{ind.name or ''}”"
+        if sc.kind == KIND_QUALITATIVE:
+            if ind.tier is None and ind.score_override is None:
+                out.append(f"{label}未选择达成档次。")
+        elif not ind.actual:
+            out.append(f"{label}未填写实际完成值。")
+        elif sc.score is None:
+            out.append(f"{label}无法按规则计分（{sc.explanation}），请手工评分并说明理由。")
+        if sc.needs_deviation and not ind.deviation:
+            why = "超额完成逾 20%" if sc.over_achieved else "得分低于分值"
+            out.append(f"{label}{why}，须填写偏差原因分析及改进措施。")
+        if ind.score_override is not None and not ind.override_reason:
+            out.append(f"{label}的得分经人工调整，须写明理由。")
+    out.extend(p for p in sheet.problems if p not in out)
+    return out
+
+
+def _budget_deviation(ev: Evaluation) -> str | None:
+    # Evaluation has no field for the budget row's 偏差原因 yet; read one if the record has it.
+    text = getattr(ev, "budget_deviation", None)
+    return text or None
