@@ -1,0 +1,293 @@
+"""The command line (interfaces.md): a thin skin over the same core the window uses.
+
+Errors are one Chinese sentence on stderr and exit 1; ``--debug`` adds the traceback.
+Heavy modules (openpyxl, reportlab, Qt) are imported inside the command that needs them so
+``list`` and ``show`` start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+from perfdesk import __version__
+from perfdesk.models.errors import PerfdeskError
+from perfdesk.paths import default_db_path
+
+
+class UsageError(PerfdeskError):
+    """Bad command-line usage (exit status 2)."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="perfdesk",
+        description="perfdesk：财政支出项目绩效目标申报表与绩效自评表。不带命令时打开桌面窗口。",
+    )
+    p.add_argument("--db", help="数据库文件（默认：用户数据目录，或环境变量 PERFDESK_DB）")
+    p.add_argument("--debug", action="store_true", help="出错时显示完整的调用栈")
+    p.add_argument("--version", action="version", version=f"perfdesk {__version__}")
+    p.add_argument("--demo", action="store_true", help="打开一个含示例申报表的临时数据库")
+    sub = p.add_subparsers(dest="command", metavar="命令")
+
+    s = sub.add_parser("import", help="导入 .xlsx/.xls/.json 文件或文件夹")
+    s.add_argument("paths", nargs="+", metavar="PATH")
+    s.add_argument("--json", action="store_true", help="每个文件输出一行 JSON")
+    s.add_argument("--year", type=int, help="表中没有年度时使用的年度")
+
+    s = sub.add_parser("list", help="列出项目")
+    s.add_argument("--year", type=int)
+    s.add_argument("--json", action="store_true")
+
+    s = sub.add_parser("show", help="显示一个项目（含自评表）")
+    s.add_argument("id", type=int)
+    s.add_argument("--json", action="store_true")
+    s.add_argument("--revision", type=int, help="显示指定版本")
+    s.add_argument("--explain", action="store_true", help="列出每项得分的计算说明")
+
+    s = sub.add_parser("export", help="导出为财政局格式的 Excel")
+    s.add_argument("id", type=int)
+    s.add_argument("-o", "--output", required=True)
+    s.add_argument("--form", choices=("declaration", "evaluation"), default="declaration")
+
+    s = sub.add_parser("print", help="打印为 PDF")
+    s.add_argument("id", type=int, nargs="?")
+    s.add_argument("-o", "--output", required=True)
+    s.add_argument("--form", choices=("declaration", "evaluation"), default="declaration")
+    s.add_argument("--year", type=int, help="打印该年度的全部表，每表一个 PDF")
+    s.add_argument("--revision", type=int, help="打印指定版本")
+
+    s = sub.add_parser("summary", help="年度汇总表")
+    s.add_argument("--year", type=int, required=True)
+    s.add_argument("-o", "--output", required=True)
+
+    s = sub.add_parser("verify", help="核对打印件是否与库中版本一致")
+    s.add_argument("pdf")
+
+    s = sub.add_parser("carry", help="由本年度项目生成下一年度申报草稿")
+    s.add_argument("id", type=int)
+    s.add_argument("--to-year", type=int, required=True)
+
+    s = sub.add_parser("finalize", help="定稿（申报表或自评表）")
+    s.add_argument("id", type=int)
+    s.add_argument("--form", choices=("declaration", "evaluation"), default="declaration")
+
+    s = sub.add_parser("backup", help="备份数据库（SQLite 在线备份）")
+    s.add_argument("-o", "--output", required=True)
+
+    s = sub.add_parser("restore", help="从备份恢复数据库（原文件先另存）")
+    s.add_argument("backup")
+
+    sub.add_parser("check", help="检查数据库完整性")
+    return p
+
+
+def _open_store(args: argparse.Namespace):  # noqa: ANN202 - Store import kept lazy
+    from perfdesk.store import Store
+
+    return Store(default_db_path(args.db))
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    import json
+
+    with _open_store(args) as store:
+        cols = ("id", "year", "unit", "name", "status", "revision", "has_evaluation")
+        rows = store.list(year=args.year, columns=cols)
+    out = sys.stdout
+    if args.json:
+        keys = cols
+        out.write(
+            json.dumps(
+                [dict(zip(keys, (*r[:6], bool(r[6])), strict=True)) for r in rows],
+                ensure_ascii=False,
+            )
+        )
+        out.write("\n")
+        return 0
+    labels = {"draft": "草稿", "final": "定稿"}
+    lines = [f"{'编号':>6}  年度  状态  版本  自评  单位 / 项目名称"]
+    lines += [
+        f"{r[0]:>8}  {r[1]}  {labels.get(r[4], r[4])}  {r[5]:>4}  {'有' if r[6] else '—':>2}  {r[2]} / {r[3]}"
+        for r in rows
+    ]
+    lines.append(f"共 {len(rows)} 个项目")
+    out.write("\n".join(lines) + "\n")
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from perfdesk.models.serialize import dumps
+    from perfdesk.show import explain_text, record_text
+
+    with _open_store(args) as store:
+        if args.json:
+            decl = store.get(args.id, args.revision)
+            from perfdesk.models.serialize import declaration_to_dict
+
+            sys.stdout.write(dumps(declaration_to_dict(decl)) + "\n")
+            return 0
+        decl = store.get(args.id, args.revision)
+        text = record_text(decl, store.previous_year(decl))
+        if args.explain:
+            text += "\n" + explain_text(decl)
+    sys.stdout.write(text + "\n")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from perfdesk.import_batch import import_paths, terminal_progress
+
+    with _open_store(args) as store:
+        progress = None if args.json else terminal_progress(sys.stderr)
+        report = import_paths(store, [Path(p) for p in args.paths], year=args.year, progress=progress)
+    return report.print(sys.stdout, as_json=args.json)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from perfdesk.excel_out import export_file
+
+    with _open_store(args) as store:
+        decl = store.get(args.id)
+        export_file(decl, Path(args.output), form=args.form)
+    print(f"已导出：{args.output}")
+    return 0
+
+
+def cmd_print(args: argparse.Namespace) -> int:
+    from perfdesk.printing import print_record_file, print_year
+
+    with _open_store(args) as store:
+        if args.year is not None:
+            if args.id is not None:
+                raise UsageError("print 不能同时给出编号和 --year。")
+            paths = print_year(store, args.year, Path(args.output), form=args.form,
+                               progress_stream=sys.stderr)
+            print(f"已打印 {len(paths)} 份到 {args.output}")
+            return 0
+        if args.id is None:
+            raise UsageError("print 需要项目编号，或用 --year 打印整个年度。")
+        decl = store.get(args.id, args.revision)
+        print_record_file(decl, Path(args.output), form=args.form)
+    print(f"已打印：{args.output}")
+    return 0
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    from perfdesk.excel_out import write_summary_file
+
+    with _open_store(args) as store:
+        n = write_summary_file(store, args.year, Path(args.output))
+    print(f"已写出 {args.year} 年度汇总（{n} 个项目）：{args.output}")
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from perfdesk.verify import verify_pdf
+
+    data = Path(args.pdf).read_bytes()
+    with _open_store(args) as store:
+        result = verify_pdf(store, data)
+    print(result.message)
+    return 0 if result.current else 1
+
+
+def cmd_carry(args: argparse.Namespace) -> int:
+    from perfdesk.carry import carry_forward
+
+    with _open_store(args) as store:
+        decl = carry_forward(store, args.id, args.to_year)
+    print(f"已生成 {decl.year} 年度申报草稿：编号 {decl.id} “{decl.name}”")
+    return 0
+
+
+def cmd_finalize(args: argparse.Namespace) -> int:
+    with _open_store(args) as store:
+        if args.form == "evaluation":
+            decl = store.finalize_evaluation(args.id)
+            print(f"自评表已定稿：编号 {decl.id} 第 {decl.revision} 版")
+        else:
+            decl = store.finalize(args.id)
+            print(f"申报表已定稿：编号 {decl.id} 第 {decl.revision} 版")
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    with _open_store(args) as store:
+        target = store.backup(Path(args.output))
+    print(f"已备份到：{target}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from perfdesk.store import restore_backup
+
+    target = default_db_path(args.db)
+    saved = restore_backup(Path(args.backup), target)
+    print(f"已从“{args.backup}”恢复数据库“{target}”" + (f"；原文件另存为“{saved}”" if saved else ""))
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    with _open_store(args) as store:
+        problems = store.check()
+        version = store.schema_version()
+        n = store.count()
+    if problems:
+        for p in problems:
+            print(p, file=sys.stderr)
+        return 1
+    print(f"数据库正常：{n} 个项目，架构版本 {version}。")
+    return 0
+
+
+def cmd_window(args: argparse.Namespace) -> int:
+    from perfdesk.ui.app import run
+
+    return run(None if args.demo else default_db_path(args.db), demo=args.demo)
+
+
+COMMANDS = {
+    "list": cmd_list,
+    "show": cmd_show,
+    "import": cmd_import,
+    "export": cmd_export,
+    "print": cmd_print,
+    "summary": cmd_summary,
+    "verify": cmd_verify,
+    "carry": cmd_carry,
+    "finalize": cmd_finalize,
+    "backup": cmd_backup,
+    "restore": cmd_restore,
+    "check": cmd_check,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    command = COMMANDS.get(args.command or "", cmd_window)
+    try:
+        return command(args)
+    except UsageError as exc:
+        print(exc.message, file=sys.stderr)
+        return 2
+    except PerfdeskError as exc:
+        if args.debug:
+            traceback.print_exc()
+        print(exc.message, file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("已中断。", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except OSError as exc:
+        if args.debug:
+            traceback.print_exc()
+        name = exc.filename or ""
+        print(f"无法读写文件“{name}”：{exc.strerror or exc}", file=sys.stderr)
+        return 1

@@ -1,0 +1,91 @@
+"""The schema, in one place, as numbered forward migrations (sqlite-utils Migrations).
+
+The schema version of a file is the number of migrations applied to it. Never edit a
+migration that has shipped: add the next one. ``tests/data/schema/vN.sqlite`` holds a file
+made by each version, and tests open every one of them with the current program.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+migrations = Migrations("perfdesk")
+
+
+@migrations(name="0001_records_and_revisions")
+def m0001(db: Database) -> None:
+    # records: one row per project, mirroring its current revision for fast lists.
+    db.execute(
+        """
+        CREATE TABLE records (
+            id INTEGER PRIMARY KEY,
+            year INTEGER NOT NULL,
+            unit TEXT NOT NULL,
+            name TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('draft', 'final')),
+            revision INTEGER NOT NULL,
+            framework TEXT NOT NULL,
+            project_type TEXT,
+            fund_use TEXT,
+            total_budget_fen INTEGER,
+            year_budget_fen INTEGER,
+            indicator_count INTEGER NOT NULL DEFAULT 0,
+            has_evaluation INTEGER NOT NULL DEFAULT 0,
+            evaluation_status TEXT,
+            total_score TEXT,
+            grade TEXT,
+            created_from TEXT,
+            updated_at TEXT NOT NULL,
+            UNIQUE (year, unit, name)
+        )
+        """
+    )
+    db.execute("CREATE INDEX records_year ON records (year, unit, name)")
+    # revisions: every revision kept whole as canonical JSON.
+    db.execute(
+        """
+        CREATE TABLE revisions (
+            id INTEGER PRIMARY KEY,
+            record_id INTEGER NOT NULL REFERENCES records (id) ON DELETE CASCADE,
+            revision INTEGER NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('draft', 'final')),
+            doc TEXT NOT NULL,
+            fingerprint_declaration TEXT NOT NULL,
+            fingerprint_evaluation TEXT,
+            saved_at TEXT NOT NULL,
+            UNIQUE (record_id, revision)
+        )
+        """
+    )
+    db.execute("CREATE INDEX revisions_fp ON revisions (fingerprint_declaration)")
+    db.execute("CREATE INDEX revisions_fpe ON revisions (fingerprint_evaluation)")
+
+
+@migrations(name="0002_search")
+def m0002(db: Database) -> None:
+    # Trigram full-text search over unit and name for terms of 3+ characters; shorter
+    # terms use LIKE (trigram FTS on SQLite 3.40 silently finds nothing for them).
+    db.execute(
+        "CREATE VIRTUAL TABLE records_fts USING fts5("
+        "unit, name, content='records', content_rowid='id', tokenize='trigram')"
+    )
+    db.execute(
+        "CREATE TRIGGER records_ai AFTER INSERT ON records BEGIN "
+        "INSERT INTO records_fts (rowid, unit, name) VALUES (new.id, new.unit, new.name); END"
+    )
+    db.execute(
+        "CREATE TRIGGER records_ad AFTER DELETE ON records BEGIN "
+        "INSERT INTO records_fts (records_fts, rowid, unit, name) "
+        "VALUES ('delete', old.id, old.unit, old.name); END"
+    )
+    db.execute(
+        "CREATE TRIGGER records_au AFTER UPDATE OF unit, name ON records BEGIN "
+        "INSERT INTO records_fts (records_fts, rowid, unit, name) "
+        "VALUES ('delete', old.id, old.unit, old.name); "
+        "INSERT INTO records_fts (rowid, unit, name) VALUES (new.id, new.unit, new.name); END"
+    )
+    db.execute("INSERT INTO records_fts (records_fts) VALUES ('rebuild')")
+
+
+SCHEMA_VERSION = len(migrations._migrations)
+KNOWN_NAMES = [m.name for m in migrations._migrations]

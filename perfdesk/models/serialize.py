@@ -1,0 +1,451 @@
+"""Canonical JSON of a record (forms.md keys), both ways, and its fingerprint.
+
+``declaration_to_dict`` writes every key of forms.md plus id, status, revision, framework,
+evaluation (and created_from); derived evaluation values (execution_rate, budget_score,
+score, total_score, grade) are computed by :mod:`perfdesk.models.scoring` on the way out
+and ignored on the way in, except a stated ``score`` that differs from the rules' one,
+which is kept as an override (reason given, or ``导入表中得分``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from decimal import Decimal
+from typing import Any
+
+from perfdesk.models.errors import InputError
+from perfdesk.models.money import MoneyError, money_to_json, to_money
+from perfdesk.models.records import (
+    DIRECTIONS,
+    EVALUATION_LAYOUTS,
+    STATUS_DRAFT,
+    STATUSES,
+    TIERS,
+    BudgetItem,
+    Declaration,
+    EvalIndicator,
+    Evaluation,
+    FundRow,
+    Funds,
+    Indicator,
+    Signoff,
+)
+
+FRAMEWORKS = ("sh2019", "national")
+STATED_SCORE_REASON = "导入表中得分"
+
+# Declaration keys in form order (forms.md §1); the contract for show --json.
+DECLARATION_KEYS: tuple[str, ...] = (
+    "year", "unit", "name", "project_type", "fund_use", "start_date", "end_date",
+    "overview", "basis", "necessity", "measures", "total_budget", "year_budget",
+    "prev_year_budget", "prev_year_spent", "budget_items", "plan", "overall_goal",
+    "annual_goal", "indicators", "remarks", "signoff",
+)  # fmt: skip
+MONEY_KEYS = ("total_budget", "year_budget", "prev_year_budget", "prev_year_spent")
+TEXT_KEYS = (
+    "unit", "name", "project_type", "fund_use", "overview", "basis", "necessity",
+    "measures", "plan", "overall_goal", "annual_goal", "remarks",
+)  # fmt: skip
+
+
+def _text(value: Any, where: str) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        raise InputError(f"“{where}”应为文字，实际是 {value!r}")
+    return value if value.strip() else None
+
+
+def _money(value: Any, where: str) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        return to_money(value)
+    except MoneyError:
+        raise InputError(f"“{where}”不是金额：{value!r}") from None
+
+
+def _number(value: Any, where: str) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        if isinstance(value, float):
+            return Decimal(repr(value))
+        if isinstance(value, bool):
+            raise ValueError
+        d = Decimal(str(value))
+        if not d.is_finite():
+            raise ValueError
+        return d
+    except (ValueError, ArithmeticError):
+        raise InputError(f"“{where}”不是数字：{value!r}") from None
+
+
+def _date(value: Any, where: str) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise InputError(f"“{where}”不是日期（应为 2019-01-01 的形式）：{value!r}") from None
+
+
+def _iso(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _num_json(value: Decimal | None) -> int | float | None:
+    if value is None:
+        return None
+    if value == value.to_integral_value():
+        return int(value)
+    return float(value)
+
+
+def _list(value: Any, where: str) -> list[Any]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise InputError(f"“{where}”应为列表")
+    return value
+
+
+def _obj(value: Any, where: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise InputError(f"“{where}”应为对象")
+    return value
+
+
+def _choice(value: Any, allowed: tuple[str, ...], where: str) -> str | None:
+    text = _text(value, where)
+    if text is not None and text not in allowed:
+        raise InputError(f"“{where}”应为 {' / '.join(allowed)} 之一，实际是“{text}”")
+    return text
+
+
+# ---------------------------------------------------------------- out
+
+
+def fund_row_to_dict(row: FundRow | None) -> dict[str, Any] | None:
+    if row is None:
+        return None
+    return {
+        "initial": money_to_json(row.initial),
+        "adjusted": money_to_json(row.adjusted),
+        "spent": money_to_json(row.spent),
+    }
+
+
+def evaluation_to_dict(ev: Evaluation) -> dict[str, Any]:
+    from perfdesk.models.scoring import score_evaluation
+
+    sheet = score_evaluation(ev)
+    indicators = []
+    for ind, sc in zip(ev.indicators, sheet.indicators, strict=True):
+        indicators.append(
+            {
+                "category": ind.category,
+                "subcategory": ind.subcategory,
+                "name": ind.name,
+                "target": ind.target,
+                "actual": ind.actual,
+                "weight": _num_json(ind.weight),
+                "score": _num_json(sc.score),
+                "deviation": ind.deviation,
+                "tier": ind.tier,
+                "computed_score": _num_json(sc.computed),
+                "override_reason": ind.override_reason,
+                "not_applicable": ind.not_applicable,
+                "direction": ind.direction,
+                "tier_score": _num_json(ind.tier_score),
+            }
+        )
+    funds = None
+    if ev.funds is not None:
+        funds = {
+            "appropriation": fund_row_to_dict(ev.funds.appropriation),
+            "carried_over": fund_row_to_dict(ev.funds.carried_over),
+            "other": fund_row_to_dict(ev.funds.other),
+        }
+    return {
+        "supervisor": ev.supervisor,
+        "budget_initial": money_to_json(ev.budget_initial),
+        "budget_adjusted": money_to_json(ev.budget_adjusted),
+        "spent": money_to_json(ev.spent),
+        "execution_rate": _num_json(sheet.execution_rate),
+        "budget_weight": _num_json(ev.budget_weight),
+        "budget_score": _num_json(sheet.budget_score),
+        "goal_expected": ev.goal_expected,
+        "goal_actual": ev.goal_actual,
+        "indicators": indicators,
+        "total_score": _num_json(sheet.total),
+        "grade": sheet.grade,
+        "funds": funds,
+        "status": ev.status,
+        "layout": ev.layout,
+    }
+
+
+def declaration_to_dict(decl: Declaration, *, with_store_keys: bool = True) -> dict[str, Any]:
+    """The record as forms.md JSON (plus id, status, revision, framework, evaluation)."""
+    out: dict[str, Any] = {}
+    if with_store_keys:
+        out["id"] = decl.id
+        out["status"] = decl.status
+        out["revision"] = decl.revision
+    out["framework"] = decl.framework
+    for key in DECLARATION_KEYS:
+        if key in MONEY_KEYS:
+            out[key] = money_to_json(getattr(decl, key))
+        elif key in ("start_date", "end_date"):
+            out[key] = _iso(getattr(decl, key))
+        elif key == "budget_items":
+            out[key] = [
+                {"name": b.name, "amount": money_to_json(b.amount)} for b in decl.budget_items
+            ]
+        elif key == "indicators":
+            out[key] = [
+                {
+                    "category": i.category,
+                    "subcategory": i.subcategory,
+                    "name": i.name,
+                    "target": i.target,
+                    "direction": i.direction,
+                }
+                for i in decl.indicators
+            ]
+        elif key == "signoff":
+            s = decl.signoff
+            out[key] = (
+                None
+                if s is None
+                else {
+                    "head": s.head,
+                    "preparer": s.preparer,
+                    "phone": s.phone,
+                    "date": _iso(s.date),
+                }
+            )
+        else:
+            out[key] = getattr(decl, key)
+    out["created_from"] = decl.created_from
+    out["evaluation"] = evaluation_to_dict(decl.evaluation) if decl.evaluation else None
+    return out
+
+
+# ---------------------------------------------------------------- in
+
+
+def _fund_row(value: Any, where: str) -> FundRow | None:
+    if value is None:
+        return None
+    d = _obj(value, where)
+    return FundRow(
+        initial=_money(d.get("initial"), f"{where}.initial"),
+        adjusted=_money(d.get("adjusted"), f"{where}.adjusted"),
+        spent=_money(d.get("spent"), f"{where}.spent"),
+    )
+
+
+def evaluation_from_dict(data: dict[str, Any]) -> Evaluation:
+    """Read an evaluation; a stated score without a reason is returned on the indicator as
+    ``stated_score`` attribute semantics via score_override only when it differs (see
+    :func:`apply_stated_scores`)."""
+    d = _obj(data, "evaluation")
+    indicators = []
+    for n, raw in enumerate(_list(d.get("indicators"), "evaluation.indicators"), 1):
+        r = _obj(raw, f"evaluation.indicators[{n}]")
+        w = f"evaluation.indicators[{n}]"
+        tier = _choice(r.get("tier"), TIERS, f"{w}.tier")
+        reason = _text(r.get("override_reason"), f"{w}.override_reason")
+        score = _number(r.get("score"), f"{w}.score")
+        ind = EvalIndicator(
+            category=_text(r.get("category"), f"{w}.category"),
+            subcategory=_text(r.get("subcategory"), f"{w}.subcategory"),
+            name=_text(r.get("name"), f"{w}.name"),
+            target=_text(r.get("target"), f"{w}.target"),
+            actual=_text(r.get("actual"), f"{w}.actual"),
+            weight=_number(r.get("weight"), f"{w}.weight"),
+            deviation=_text(r.get("deviation"), f"{w}.deviation"),
+            tier=tier,
+            not_applicable=bool(r.get("not_applicable") or False),
+            direction=_choice(r.get("direction"), DIRECTIONS, f"{w}.direction"),
+            tier_score=_number(r.get("tier_score"), f"{w}.tier_score"),
+        )
+        if reason is not None:
+            ind.score_override = score
+            ind.override_reason = reason
+        else:
+            # Stated but unexplained: compared with the rules' score by apply_stated_scores.
+            ind.score_override = score
+        indicators.append(ind)
+    funds = None
+    if d.get("funds") is not None:
+        f = _obj(d.get("funds"), "evaluation.funds")
+        funds = Funds(
+            appropriation=_fund_row(f.get("appropriation"), "funds.appropriation"),
+            carried_over=_fund_row(f.get("carried_over"), "funds.carried_over"),
+            other=_fund_row(f.get("other"), "funds.other"),
+        )
+    weight = _number(d.get("budget_weight"), "evaluation.budget_weight")
+    ev = Evaluation(
+        supervisor=_text(d.get("supervisor"), "evaluation.supervisor"),
+        budget_initial=_money(d.get("budget_initial"), "evaluation.budget_initial"),
+        budget_adjusted=_money(d.get("budget_adjusted"), "evaluation.budget_adjusted"),
+        spent=_money(d.get("spent"), "evaluation.spent"),
+        budget_weight=Decimal(10) if weight is None else weight,
+        goal_expected=_text(d.get("goal_expected"), "evaluation.goal_expected"),
+        goal_actual=_text(d.get("goal_actual"), "evaluation.goal_actual"),
+        indicators=indicators,
+        funds=funds,
+        status=_choice(d.get("status"), STATUSES, "evaluation.status") or STATUS_DRAFT,
+        layout=_choice(d.get("layout"), EVALUATION_LAYOUTS, "evaluation.layout") or "national",
+    )
+    apply_stated_scores(ev)
+    return ev
+
+
+def apply_stated_scores(ev: Evaluation) -> list[str]:
+    """Turn stated scores into overrides where they differ from the rules' score.
+
+    An indicator whose ``score_override`` is set without a reason holds a stated score: if
+    it equals the computed score it is dropped, otherwise it stays with the reason
+    ``导入表中得分``. Returns one Chinese warning per kept difference.
+    """
+    from perfdesk.models.scoring import score_evaluation
+
+    stated = {
+        id(i): i.score_override
+        for i in ev.indicators
+        if i.score_override is not None and not i.override_reason
+    }
+    if not stated:
+        return []
+    for ind in ev.indicators:
+        if id(ind) in stated:
+            ind.score_override = None
+    sheet = score_evaluation(ev)
+    warnings = []
+    for ind, sc in zip(ev.indicators, sheet.indicators, strict=True):
+        if id(ind) not in stated:
+            continue
+        value = stated[id(ind)]
+        if sc.computed is not None and value is not None and value == sc.computed:
+            continue
+        ind.score_override = value
+        ind.override_reason = STATED_SCORE_REASON
+        warnings.append(
+            f"指标“{ind.name}”表中得分 {value} 与按规则计算的 {sc.computed} 不同，已保留表中得分。"
+        )
+    return warnings
+
+
+def declaration_from_dict(data: Any) -> Declaration:
+    """Read the JSON shape of ``show --json``; raises InputError naming the bad key."""
+    d = _obj(data, "记录")
+    year = d.get("year")
+    if isinstance(year, str) and year.strip().isdigit():
+        year = int(year)
+    if not isinstance(year, int) or isinstance(year, bool) or not 1900 <= year <= 2200:
+        raise InputError(f"“year”应为年份（如 2019），实际是 {year!r}")
+    framework = _choice(d.get("framework"), FRAMEWORKS, "framework") or "sh2019"
+    items = []
+    for n, raw in enumerate(_list(d.get("budget_items"), "budget_items"), 1):
+        r = _obj(raw, f"budget_items[{n}]")
+        items.append(
+            BudgetItem(
+                name=_text(r.get("name"), f"budget_items[{n}].name"),
+                amount=_money(r.get("amount"), f"budget_items[{n}].amount"),
+            )
+        )
+    indicators = []
+    for n, raw in enumerate(_list(d.get("indicators"), "indicators"), 1):
+        r = _obj(raw, f"indicators[{n}]")
+        indicators.append(
+            Indicator(
+                category=_text(r.get("category"), f"indicators[{n}].category"),
+                subcategory=_text(r.get("subcategory"), f"indicators[{n}].subcategory"),
+                name=_text(r.get("name"), f"indicators[{n}].name"),
+                target=_text(r.get("target"), f"indicators[{n}].target"),
+                direction=_choice(r.get("direction"), DIRECTIONS, f"indicators[{n}].direction"),
+            )
+        )
+    signoff = None
+    if d.get("signoff") is not None:
+        s = _obj(d.get("signoff"), "signoff")
+        signoff = Signoff(
+            head=_text(s.get("head"), "signoff.head"),
+            preparer=_text(s.get("preparer"), "signoff.preparer"),
+            phone=_text(s.get("phone"), "signoff.phone"),
+            date=_date(s.get("date"), "signoff.date"),
+        )
+    decl = Declaration(
+        year=year,
+        unit=None,
+        name=None,
+        framework=framework,
+        budget_items=items,
+        indicators=indicators,
+        signoff=signoff,
+        start_date=_date(d.get("start_date"), "start_date"),
+        end_date=_date(d.get("end_date"), "end_date"),
+        created_from=_text(d.get("created_from"), "created_from"),
+        status=_choice(d.get("status"), STATUSES, "status") or STATUS_DRAFT,
+    )
+    for key in TEXT_KEYS:
+        setattr(decl, key, _text(d.get(key), key))
+    for key in MONEY_KEYS:
+        setattr(decl, key, _money(d.get(key), key))
+    if d.get("evaluation") is not None:
+        decl.evaluation = evaluation_from_dict(d["evaluation"])
+    return decl
+
+
+# ---------------------------------------------------------------- text forms
+
+
+def dumps(data: Any, *, indent: int | None = 2) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=indent)
+
+
+def loads(text: str) -> Any:
+    """Parse JSON keeping decimals exact."""
+    return json.loads(text, parse_float=Decimal)
+
+
+def content_of(doc: dict[str, Any], form: str = "declaration") -> dict[str, Any]:
+    """What a printed form shows, from a stored doc (declaration_to_dict output): the
+    declaration without store keys or evaluation, or the evaluation (without its status)
+    with the identity of its project. The fingerprint is taken over this."""
+    if form == "evaluation":
+        ev = dict(doc["evaluation"] or {})
+        ev.pop("status", None)
+        return {"year": doc["year"], "unit": doc["unit"], "name": doc["name"], "evaluation": ev}
+    skip = {"id", "status", "revision", "evaluation"}
+    return {k: v for k, v in doc.items() if k not in skip}
+
+
+def content_dict(decl: Declaration, form: str = "declaration") -> dict[str, Any]:
+    return content_of(declaration_to_dict(decl, with_store_keys=False), form)
+
+
+def fingerprint_of(content: dict[str, Any]) -> str:
+    """Short content fingerprint printed on every page (12 hex digits of SHA-256)."""
+    text = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+def canonical_json(decl: Declaration, form: str = "declaration") -> str:
+    return json.dumps(
+        content_dict(decl, form), ensure_ascii=False, sort_keys=True, separators=(",", ":")
+    )
+
+
+def fingerprint(decl: Declaration, form: str = "declaration") -> str:
+    return fingerprint_of(content_dict(decl, form))

@@ -1,0 +1,54 @@
+"""Plain-text views of a record for the command line (``perfdesk show``)."""
+
+from __future__ import annotations
+
+from perfdesk.models.money import format_money
+from perfdesk.models.records import STATUS_LABELS, Declaration
+
+
+def record_text(decl: Declaration, previous: Declaration | None = None) -> str:
+    """The record as a clerk reads it, followed by the findings of the checks."""
+    from perfdesk.models.checks import check_declaration
+
+    lines = [
+        f"编号 {decl.id}  第 {decl.revision} 版  {STATUS_LABELS.get(decl.status, decl.status)}",
+        f"{decl.year}年  {decl.unit}",
+        f"项目名称：{decl.name}",
+        f"项目类型：{decl.project_type or '—'}    资金用途：{decl.fund_use or '—'}",
+        f"起止时间：{decl.start_date or '—'} 至 {decl.end_date or '—'}",
+        f"项目总预算：{format_money(decl.total_budget)} 元    当年预算：{format_money(decl.year_budget)} 元",
+    ]
+    for item in decl.budget_items:
+        lines.append(f"  · {item.name or '—'}：{format_money(item.amount)} 元")
+    lines.append(f"分解目标（{len(decl.indicators)} 项）：")
+    for ind in decl.indicators:
+        cat = " / ".join(x for x in (ind.category, ind.subcategory) if x)
+        lines.append(f"  [{cat}] {ind.name or '—'}：{ind.target or '—'}")
+    if decl.evaluation is not None:
+        from perfdesk.models.scoring import score_evaluation
+
+        sheet = score_evaluation(decl.evaluation)
+        total = "—" if sheet.total is None else f"{sheet.total:.2f}"
+        lines.append(f"自评：总分 {total}  等级 {sheet.grade or '—'}")
+    findings = check_declaration(decl, previous)
+    if findings:
+        lines.append("检查：")
+        for f in findings:
+            mark = "错误" if f.level == "error" else "提示"
+            lines.append(f"  {mark}：{f.message}")
+    return "\n".join(lines)
+
+
+def explain_text(decl: Declaration) -> str:
+    """One sentence per score, as the scoring rules computed it."""
+    if decl.evaluation is None:
+        return "该项目还没有自评表。"
+    from perfdesk.models.scoring import score_evaluation
+
+    sheet = score_evaluation(decl.evaluation)
+    lines = ["得分说明："]
+    if getattr(sheet, "budget_explanation", None):
+        lines.append(f"  预算执行率：{sheet.budget_explanation}")
+    for ind, sc in zip(decl.evaluation.indicators, sheet.indicators, strict=True):
+        lines.append(f"  {ind.name or '—'}：{sc.explanation}")
+    return "\n".join(lines)

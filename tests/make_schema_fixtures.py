@@ -1,0 +1,60 @@
+"""Write tests/data/schema/vN.sqlite for the current schema version N (run once per new
+version; never overwrite an older fixture)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from sqlite_utils import Database
+
+HERE = Path(__file__).parent
+sys.path.insert(0, str(HERE.parent))
+
+from perfdesk.migrations import SCHEMA_VERSION, migrations  # noqa: E402
+from perfdesk.models.serialize import declaration_from_dict, declaration_to_dict, loads  # noqa: E402
+from perfdesk.store import Store  # noqa: E402
+
+
+def main(version: int = SCHEMA_VERSION) -> None:
+    out = HERE / "data" / "schema"
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"v{version}.sqlite"
+    if path.exists():
+        raise SystemExit(f"{path} exists: fixtures of shipped versions never change")
+    # Build a file at exactly `version` by applying only the first `version` migrations.
+    names = [m.name for m in migrations._migrations]
+    db = Database(str(path))
+    migrations.apply(db, stop_before=names[version] if version < len(names) else None)
+    db.conn.close()
+    seed = loads((HERE / "data" / "seed.json").read_text(encoding="utf-8"))
+    store = Store.__new__(Store)  # write rows without migrating further
+    import sqlite3
+
+    store.path = path
+    conn = sqlite3.connect(str(path), isolation_level=None)
+    conn.execute("PRAGMA foreign_keys = ON")
+    store.db = Database(conn)
+    decl = declaration_from_dict(seed)
+    rid = store.save(decl).record.id
+    final = store.get(rid)
+    final.status = "final"
+    store.save(final)
+    final = store.get(rid)
+    final.remarks = "第二版：修改备注"
+    store.save(final)
+    decl2 = declaration_from_dict(seed)
+    decl2.name = "水务监测"
+    decl2.year = 2020
+    store.save(decl2)
+    docs = [declaration_to_dict(store.get(r[0])) for r in store.list(order_by=(("id", False),))]
+    conn.close()
+    (out / f"v{version}.json").write_text(
+        json.dumps(docs, ensure_ascii=False, indent=1), encoding="utf-8"
+    )
+    print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else SCHEMA_VERSION)
