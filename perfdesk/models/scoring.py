@@ -26,15 +26,18 @@ Decisions the spec leaves open (also in the README "Scoring rules"):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from perfdesk.models.records import EvalIndicator, Evaluation
-
-try:  # targets.py is being written in parallel; scoring must not break serialize meanwhile
-    from perfdesk.models import targets as _targets
-except ImportError:  # pragma: no cover - only until perfdesk.models.targets lands
-    _targets = None  # type: ignore[assignment]
+from perfdesk.models.targets import (
+    ParsedTarget,
+    Quantity,
+    format_quantity,
+    parse_quantities,
+    parse_target,
+)
 
 CENT = Decimal("0.01")
 RATE_STEP = Decimal("0.0001")
@@ -72,7 +75,7 @@ DEVIATION_RATE = Decimal("0.9")
 KIND_QUANTITATIVE = "quantitative"
 KIND_COMPOUND = "compound"
 KIND_QUALITATIVE = "qualitative"
-KIND_UNPARSED = "unparsed"
+KIND_RANK = "rank"
 
 COMPOUND_BY_HAND = "复合目标，请逐项或手工评分"
 
@@ -97,6 +100,8 @@ class IndicatorScore:
 
 @dataclass(frozen=True)
 class ScoreSheet:
+    """The derived cells of a 自评表 (what serialize, export and print show)."""
+
     execution_rate: Decimal | None  # fraction, rounded to 0.0001
     budget_weight: Decimal
     budget_score: Decimal | None
@@ -191,9 +196,7 @@ def propose_weights(ev: Evaluation, framework: str | None = None) -> list[Decima
     over the categories present, then equally inside each. A national row whose category
     is not one of the three 一级指标 gets None (the user must set it).
     """
-    blank = [
-        EvalIndicator(i.category, i.subcategory, i.name, i.target) for i in ev.indicators
-    ]
+    blank = [EvalIndicator(i.category, i.subcategory, i.name, i.target) for i in ev.indicators]
     return _fill_weights(blank, framework or infer_framework(ev), ev.budget_weight)[0]
 
 
@@ -218,7 +221,8 @@ def _fill_weights(
             if cat is None:
                 if ind.weight is None:
                     problems.append(
-                        f"指标“{ind.name or ''}”的一级指标“{ind.category or ''}”没有默认分值，请设定分值。"
+                        f"指标“{ind.name or ''}”的一级指标“{ind.category or ''}”"
+                        "没有默认分值，请设定分值。"
                     )
                 continue
             groups.setdefault(cat, []).append(n)
@@ -247,286 +251,220 @@ def _fill_weights(
     return weights, problems
 
 
-# ---------------------------------------------------------------- targets and units
-
-
-@dataclass(frozen=True)
-class _Amount:
-    value: Decimal
-    unit: str | None
-
-
-@dataclass(frozen=True)
-class _Target:
-    kind: str
-    direction: str | None
-    value: Decimal | None
-    unit: str | None
-    parts: tuple[_Amount, ...]
-    direction_assumed: bool = False
-
-
-def _read_target(text: str | None, name: str | None) -> _Target:
-    if not text:
-        return _Target(KIND_QUALITATIVE, None, None, None, ())
-    if _targets is None:
-        return _Target(KIND_UNPARSED, None, None, None, ())
-    parsed = _targets.parse_target(text, name or "")
-    kind = str(getattr(parsed, "kind", KIND_QUALITATIVE))
-    parts = tuple(
-        _Amount(Decimal(p.value), getattr(p, "unit", None) or None)
-        for p in (getattr(parsed, "parts", None) or ())
-        if getattr(p, "value", None) is not None
-    )
-    value = getattr(parsed, "value", None)
-    unit = getattr(parsed, "unit", None) or None
-    direction = getattr(parsed, "direction", None)
-    assumed = bool(getattr(parsed, "direction_assumed", False))
-    if kind == KIND_COMPOUND or len(parts) > 1:
-        return _Target(KIND_COMPOUND, direction, None, None, parts, assumed)
-    if value is None and len(parts) == 1:
-        value, unit = parts[0].value, parts[0].unit
-    if value is None or kind == KIND_QUALITATIVE:
-        return _Target(KIND_QUALITATIVE, direction, None, None, ())
-    return _Target(KIND_QUANTITATIVE, direction, Decimal(value), unit, (), assumed)
-
-
-def _read_actual(text: str, name: str | None) -> tuple[_Amount, ...]:
-    """Every number (with unit) written in an actual value, in order."""
-    if _targets is None:
-        return ()
-    parsed = _targets.parse_target(text, name or "")
-    parts = tuple(
-        _Amount(Decimal(p.value), getattr(p, "unit", None) or None)
-        for p in (getattr(parsed, "parts", None) or ())
-        if getattr(p, "value", None) is not None
-    )
-    if len(parts) > 1:
-        return parts
-    value = getattr(parsed, "value", None)
-    if value is not None:
-        return (_Amount(Decimal(value), getattr(parsed, "unit", None) or None),)
-    return parts
-
-
-_PERCENT = ("%", "％")
-# Multipliers written in front of a counting unit (万个, 亿元); 千克/千米 are consistent too.
-_PREFIXES: tuple[tuple[str, Decimal], ...] = (
-    ("亿", Decimal(100_000_000)),
-    ("千万", Decimal(10_000_000)),
-    ("百万", Decimal(1_000_000)),
-    ("十万", Decimal(100_000)),
-    ("万", Decimal(10_000)),
-    ("千", Decimal(1_000)),
-    ("百", Decimal(100)),
-)
-_TIME_UNITS: dict[str, Decimal] = {
-    "秒": Decimal(1),
-    "秒钟": Decimal(1),
-    "分钟": Decimal(60),
-    "小时": Decimal(3600),
-    "个小时": Decimal(3600),
-    "天": Decimal(86400),
-    "日": Decimal(86400),
-}
-
-
-def _split_unit(unit: str) -> tuple[Decimal, str]:
-    if unit in _TIME_UNITS:
-        return _TIME_UNITS[unit], "秒"
-    if unit.startswith("百分"):  # 百分点 is not 百 × 分点
-        return Decimal(1), unit
-    for prefix, factor in _PREFIXES:
-        if unit.startswith(prefix) and len(unit) > len(prefix):
-            return factor, unit[len(prefix) :]
-    return Decimal(1), unit
-
-
-def convert_actual(actual: _Amount, target: _Amount) -> tuple[Decimal | None, str]:
-    """The actual value in the target's unit, and a note on any assumption made.
-
-    Returns (None, reason) when the units cannot be compared.
-    """
-    tu = target.unit
-    au = actual.unit
-    if tu in _PERCENT:
-        tu = "%"
-    if au in _PERCENT:
-        au = "%"
-    if tu == au:
-        return actual.value, ""
-    if tu == "%" and au is None:
-        # 0.932 against ≥95% is a fraction; 93.2 is a percentage written without %.
-        if actual.value <= 1 < target.value:
-            return actual.value * HUNDRED, f"实际值 {fmt(actual.value)} 按小数计为 {fmt(actual.value * HUNDRED)}%"
-        return actual.value, "实际值未写单位，按 % 计"
-    if au == "%" and tu is None:
-        if target.value <= 1 < actual.value:
-            return actual.value / HUNDRED, f"实际值 {fmt(actual.value)}% 按小数计为 {fmt(actual.value / HUNDRED)}"
-        return actual.value, "目标值未写单位，按 % 计"
-    if au is None:
-        return actual.value, f"实际值未写单位，按 {tu} 计"
-    if tu is None:
-        return actual.value, f"目标值未写单位，按 {au} 计"
-    if "%" in (tu, au):
-        return None, f"单位不一致（目标 {tu}，实际 {au}），无法比较"
-    tf, tbase = _split_unit(tu)
-    af, abase = _split_unit(au)
-    if tbase != abase:
-        return None, f"单位不一致（目标 {tu}，实际 {au}），无法比较"
-    value = actual.value * af / tf
-    return value, f"实际 {fmt(actual.value)}{au} 折合 {fmt(value)}{tu}"
-
-
 # ---------------------------------------------------------------- one indicator
 
+_Done = Callable[..., IndicatorScore]
+
 
 @dataclass(frozen=True)
-class _Ratio:
+class Share:
+    """What an actual earns against one number of a target."""
+
     share: Decimal  # earned share of the weight, 0..1
     reached: bool
-    over: bool
-    formula: str  # how the share was found, e.g. "93.2 ÷ 95"
+    over: bool  # more than 20% beyond the target
+    formula: str  # how the share was found, e.g. "93.2 ÷ 95"; "0" when it is nought
 
 
-def quantity_share(direction: str, target: Decimal, actual: Decimal) -> _Ratio:
-    """The share of the weight earned by ``actual`` against ``target``."""
+def quantity_share(
+    direction: str, target: Decimal, actual: Decimal, *, rank: bool = False
+) -> Share:
+    """The share of the weight earned by ``actual`` against ``target`` (same unit).
+
+    A target ≤ 0 cannot make a ratio: not reaching it earns 0. A rank (第二名) is never
+    "over-achieved": places are not a quantity with a 20% scale.
+    """
     if direction == "≤":
         reached = actual <= target
-        over = reached and target > 0 and actual < target * (1 - OVER_ACHIEVEMENT)
+        over = reached and not rank and target > 0 and actual < target * (1 - OVER_ACHIEVEMENT)
         if reached:
-            return _Ratio(Decimal(1), True, over, "")
-        if target <= 0 or actual <= 0:
-            return _Ratio(Decimal(0), False, False, "0")
-        return _Ratio(target / actual, False, False, f"{fmt(target)} ÷ {fmt(actual)}")
+            return Share(Decimal(1), True, over, "")
+        if target <= 0:
+            return Share(Decimal(0), False, False, "0")
+        return Share(target / actual, False, False, f"{fmt(target)} ÷ {fmt(actual)}")
     if direction == "=":
-        reached = actual == target
-        over = target > 0 and actual > target * (1 + OVER_ACHIEVEMENT)
-        if reached:
-            return _Ratio(Decimal(1), True, False, "")
+        over = not rank and target > 0 and actual > target * (1 + OVER_ACHIEVEMENT)
+        if actual == target:
+            return Share(Decimal(1), True, False, "")
         if target <= 0 or actual <= 0:
-            return _Ratio(Decimal(0), False, False, "0")
+            return Share(Decimal(0), False, False, "0")
         share = min(actual / target, Decimal(1))
-        return _Ratio(share, False, over, f"{fmt(actual)} ÷ {fmt(target)}")
+        return Share(share, False, over, f"{fmt(actual)} ÷ {fmt(target)}")
     reached = actual >= target
-    over = reached and target > 0 and actual > target * (1 + OVER_ACHIEVEMENT)
+    over = reached and not rank and target > 0 and actual > target * (1 + OVER_ACHIEVEMENT)
     if reached:
-        return _Ratio(Decimal(1), True, over, "")
+        return Share(Decimal(1), True, over, "")
     if target <= 0 or actual <= 0:
-        return _Ratio(Decimal(0), False, False, "0")
-    return _Ratio(actual / target, False, False, f"{fmt(actual)} ÷ {fmt(target)}")
+        return Share(Decimal(0), False, False, "0")
+    return Share(actual / target, False, False, f"{fmt(actual)} ÷ {fmt(target)}")
 
 
-def _unit_text(unit: str | None) -> str:
-    return unit or ""
+def _direction_note(parsed: ParsedTarget, user_direction: str | None) -> str:
+    if user_direction:
+        return ""
+    if parsed.direction_source == "default":
+        return "目标未写方向，按越高越好（≥）计；"
+    if parsed.direction_source == "name":
+        return f"按指标名称“{parsed.direction_basis or ''}”推定越低越好（≤）；"
+    return ""
+
+
+def _unit_note(raw: Quantity, value: Decimal, unit: str | None) -> str:
+    if raw.unit == unit:
+        return ""
+    if raw.unit is None and value == raw.value:
+        return f"实际值未写单位，按 {unit} 计；" if unit else ""
+    if raw.unit is None:
+        return f"实际值 {fmt(raw.value)} 按小数计为 {format_quantity(value, unit)}；"
+    return f"实际 {format_quantity(raw.value, raw.unit)} 折合 {format_quantity(value, unit)}；"
+
+
+def _incompatible(parsed: ParsedTarget, raw: Quantity) -> str:
+    return (
+        f"单位不一致（目标 {parsed.unit or '无单位'}，实际 {raw.unit or '无单位'}），"
+        "无法比较，请手工评分"
+    )
 
 
 def score_indicator(
     ind: EvalIndicator, weight: Decimal | None, base_weight: Decimal | None = None
 ) -> IndicatorScore:
-    """Score one applicable row against its (effective) weight."""
-    target = _read_target(ind.target, ind.name)
-    direction = ind.direction or target.direction or ("≥" if target.kind != KIND_QUALITATIVE else None)
+    """Score one applicable row against its effective weight (``base_weight``: the weight
+    before 不适用 rows were shared out, for the explanation)."""
+    parsed = parse_target(ind.target, ind.name)
+    kind = parsed.kind
+    if ind.direction and kind == KIND_QUANTITATIVE:
+        parsed = parsed.with_direction(ind.direction)
+    if ind.direction and kind == KIND_COMPOUND:
+        parts = tuple(p.with_direction(ind.direction) for p in parsed.parts)
+        parsed = replace(parsed, parts=parts)
+    direction = None
+    if kind in (KIND_QUANTITATIVE, KIND_RANK):
+        direction = parsed.direction or "≥"
+    elif kind == KIND_COMPOUND:
+        direction = ind.direction
     problems: list[str] = []
     rescaled = ""
     if base_weight is not None and weight is not None and base_weight != weight:
         rescaled = f"（剔除不适用指标后分值由 {fmt(base_weight)} 调整为 {fmt(weight)}）"
 
-    def done(computed_exact: Decimal | None, text: str, *, over: bool = False) -> IndicatorScore:
-        computed = None if computed_exact is None else round2(computed_exact)
-        return _finish(ind, weight, base_weight, computed, text + rescaled, direction,
-                       target.kind, over, problems)
+    def done(exact: Decimal | None, text: str, *, over: bool = False) -> IndicatorScore:
+        computed = None if exact is None else round2(exact)
+        return _finish(
+            ind, weight, base_weight, computed, text + rescaled, direction, kind, over, problems
+        )
 
     if weight is None:
         return done(None, "未设定分值，无法计分")
-    if target.kind == KIND_QUALITATIVE:
-        return _score_qualitative(ind, weight, done, problems)
-    if target.kind == KIND_UNPARSED:
-        return done(None, "目标值解析模块不可用，请手工评分")
+    if kind == KIND_QUALITATIVE:
+        return _score_qualitative(ind, weight, problems, done)
     if not ind.actual:
         return done(None, "未填写实际完成值，无法计分")
-    actual_parts = _read_actual(ind.actual, ind.name)
-    if target.kind == KIND_COMPOUND:
-        return _score_compound(ind, weight, target, direction or "≥", actual_parts, done)
-    assert target.value is not None
-    if len(actual_parts) != 1:
-        what = "没有数字" if not actual_parts else "含多个数字"
-        return done(None, f"实际完成值“{ind.actual}”{what}，请改写或手工评分")
-    value, note = convert_actual(actual_parts[0], _Amount(target.value, target.unit))
+    found = parse_quantities(ind.actual)
+    if kind == KIND_COMPOUND:
+        return _score_compound(parsed, weight, found, done)
+    assert parsed.value is not None and direction is not None
+    if len(found) != 1:
+        what = "没有数值" if not found else f"含 {len(found)} 个数值"
+        return done(None, f"实际完成值“{ind.actual}”{what}，请改写为一个数值或手工评分")
+    raw = found[0]
+    value = parsed.compare_value(raw)
     if value is None:
-        return done(None, note)
-    assert direction is not None
-    ratio = quantity_share(direction, target.value, value)
-    unit = _unit_text(target.unit)
-    shown_target = f"{direction}{fmt(target.value)}{unit}"
-    prefix = f"{note}；" if note else ""
-    if target.direction_assumed and not ind.direction:
-        prefix += f"目标未写方向，按 {direction} 计；"
-    shown_actual = f"{fmt(value)}{unit}"
-    if ratio.reached:
-        if ratio.over:
-            text = (f"{prefix}实际 {shown_actual} 超出目标 {shown_target} 逾 20%，保留满分 "
-                    f"{fmt(weight)}，须说明偏差原因（目标是否偏低）")
-        else:
-            text = f"{prefix}实际 {shown_actual} 达到目标 {shown_target}，得满分 {fmt(weight)}"
-        return done(weight, text, over=ratio.over)
-    exact = weight * ratio.share
-    if ratio.formula == "0":
-        text = f"{prefix}实际 {shown_actual} 未达目标 {shown_target}，得 0 分"
-    elif direction == "=" and ratio.share == 1:
-        text = (f"{prefix}实际 {shown_actual} 不等于目标 {shown_target}，"
-                f"得分 = {fmt(weight)} × {ratio.formula}，以分值 {fmt(weight)} 为限")
+        return done(None, _incompatible(parsed, raw))
+    share = quantity_share(direction, parsed.value, value, rank=kind == KIND_RANK)
+    prefix = _direction_note(parsed, ind.direction) + _unit_note(raw, value, parsed.unit)
+    if kind == KIND_RANK:
+        shown_target, shown_actual = f"第 {fmt(parsed.value)} 名", f"第 {fmt(value)} 名"
     else:
-        text = (f"{prefix}实际 {shown_actual} 未达目标 {shown_target}，"
-                f"得分 = {fmt(weight)} × {ratio.formula} = {fmt2(exact)}")
-    return done(exact, text, over=ratio.over)
+        shown_target = f"{direction}{format_quantity(parsed.value, parsed.unit)}"
+        shown_actual = format_quantity(value, parsed.unit)
+    if share.reached and share.over:
+        text = (
+            f"实际 {shown_actual} 超出目标 {shown_target} 逾 20%，保留满分 {fmt(weight)}，"
+            "须说明偏差原因（目标是否偏低）"
+        )
+    elif share.reached:
+        text = f"实际 {shown_actual} 达到目标 {shown_target}，得满分 {fmt(weight)}"
+    elif share.formula == "0":
+        text = f"实际 {shown_actual} 未达目标 {shown_target}，得 0 分"
+    elif share.share == 1:  # an = target overshot: capped at the weight
+        text = (
+            f"实际 {shown_actual} 不等于目标 {shown_target}，得分 = {fmt(weight)} × "
+            f"{share.formula}，以分值 {fmt(weight)} 为限"
+        )
+        if share.over:
+            text += "；超出目标逾 20%，须说明偏差原因"
+    else:
+        text = (
+            f"实际 {shown_actual} 未达目标 {shown_target}，得分 = {fmt(weight)} × "
+            f"{share.formula} = {fmt2(weight * share.share)}"
+        )
+    return done(weight * share.share, prefix + text, over=share.over)
 
 
-def _score_compound(ind, weight, target, direction, actual_parts, done):  # type: ignore[no-untyped-def]
-    if len(actual_parts) != len(target.parts) or not target.parts:
-        return done(None, f"{COMPOUND_BY_HAND}（目标有 {len(target.parts)} 项数字，"
-                          f"实际完成值有 {len(actual_parts)} 项）")
+def _score_compound(
+    parsed: ParsedTarget, weight: Decimal, found: list[Quantity], done: _Done
+) -> IndicatorScore:
+    """Per part, only when the actual has as many numbers, each with a matching unit;
+    the score is the weight times the average of the parts' shares."""
+    parts = parsed.parts
+    if len(found) != len(parts) or not parts:
+        return done(
+            None,
+            f"{COMPOUND_BY_HAND}（目标有 {len(parts)} 个数值，实际完成值有 {len(found)} 个）",
+        )
     shares: list[Decimal] = []
     notes: list[str] = []
     over = False
-    reached_all = True
-    for t, a in zip(target.parts, actual_parts, strict=True):
-        value, note = convert_actual(a, t)
-        if value is None or (a.unit is None) != (t.unit is None):
-            return done(None, f"{COMPOUND_BY_HAND}（{note or '各项单位不能一一对应'}）")
-        ratio = quantity_share(direction, t.value, value)
-        shares.append(ratio.share)
-        over = over or ratio.over
-        reached_all = reached_all and ratio.reached
-        shown = f"{fmt(value)}{_unit_text(t.unit)}/{fmt(t.value)}{_unit_text(t.unit)}"
-        notes.append(shown if ratio.reached else f"{shown} 得 {fmt2(ratio.share * 100)}%")
+    for part, raw in zip(parts, found, strict=True):
+        value = part.compare_value(raw) if (raw.unit is None) == (part.unit is None) else None
+        if value is None or part.value is None:
+            return done(None, f"{COMPOUND_BY_HAND}（{_incompatible(part, raw)}）")
+        direction = part.direction or "≥"
+        share = quantity_share(direction, part.value, value)
+        shares.append(share.share)
+        over = over or share.over
+        shown = (
+            f"{format_quantity(value, part.unit)}/{direction}"
+            f"{format_quantity(part.value, part.unit)}"
+        )
+        notes.append(f"{shown} 达到" if share.reached else f"{shown} 得 {fmt2(share.share * 100)}%")
     exact = weight * sum(shares, Decimal(0)) / len(shares)
     text = f"复合目标逐项计分：{'；'.join(notes)}；"
-    if reached_all:
+    if all(s == 1 for s in shares):
         text += f"各项均达到目标，得满分 {fmt(weight)}"
     else:
-        text += f"得分 = {fmt(weight)} × 各项完成比例平均 = {fmt2(exact)}"
+        text += f"得分 = {fmt(weight)} × 各项比例的平均 = {fmt2(exact)}"
     if over:
-        text += "；有项目超出目标逾 20%，须说明偏差原因"
+        text += "；有一项超出目标逾 20%，须说明偏差原因"
     return done(exact, text, over=over)
 
 
-def _score_qualitative(ind, weight, done, problems):  # type: ignore[no-untyped-def]
+def tier_range(tier: str, weight: Decimal) -> tuple[Decimal, Decimal]:
+    """The scores a tier allows for this weight, rounded to 0.01."""
+    low, high = TIER_RANGES[tier]
+    return round2(weight * low), round2(weight * high)
+
+
+def _score_qualitative(
+    ind: EvalIndicator, weight: Decimal, problems: list[str], done: _Done
+) -> IndicatorScore:
     if ind.tier is None:
         return done(None, "定性指标，请选择达成档次")
-    low, high = TIER_RANGES[ind.tier]
-    lo, hi = round2(weight * low), round2(weight * high)
-    label = TIER_LABELS[ind.tier]
+    lo, hi = tier_range(ind.tier, weight)
+    head = f"定性指标，{TIER_LABELS[ind.tier]}（{fmt(lo)}–{fmt(hi)} 分）"
     if ind.tier_score is None:
-        return done(hi, f"定性指标“{label}”（{fmt(lo)}–{fmt(hi)} 分），取上限 {fmt(hi)}")
+        return done(hi, f"{head}，取上限 {fmt(hi)}")
     pick = ind.tier_score
-    if not lo <= pick <= hi:
-        problems.append(
-            f"指标“{ind.name or ''}”选的 {fmt(pick)} 分不在“{label}”的 {fmt(lo)}–{fmt(hi)} 分之间。"
-        )
-        clamped = min(max(pick, lo), hi)
-        return done(clamped, f"定性指标“{label}”（{fmt(lo)}–{fmt(hi)} 分），所选 {fmt(pick)} 分超出范围，按 {fmt(clamped)} 计")
-    return done(pick, f"定性指标“{label}”（{fmt(lo)}–{fmt(hi)} 分），取 {fmt(pick)}")
+    if lo <= pick <= hi:
+        return done(pick, f"{head}，取 {fmt(pick)}")
+    # Kept inside the tier so the score and the tier never contradict; flagged to the user.
+    clamped = min(max(pick, lo), hi)
+    problems.append(
+        f"指标“{ind.name or ''}”所选 {fmt(pick)} 分不在“{TIER_LABELS[ind.tier]}”的 "
+        f"{fmt(lo)}–{fmt(hi)} 分之间。"
+    )
+    return done(clamped, f"{head}，所选 {fmt(pick)} 分超出范围，按 {fmt(clamped)} 计")
 
 
 def _finish(
@@ -647,16 +585,18 @@ def finalise_problems(ev: Evaluation, framework: str | None = None) -> list[str]
     sheet = score_evaluation(ev, framework)
     out: list[str] = []
     if sheet.weights_total != HUNDRED:
-        out.append(f"分值合计为 {fmt(sheet.weights_total)}，应为 100（含预算执行率 {fmt(ev.budget_weight)}）。")
-    if framework == SH2019 and any(
-        i.weight is None for i in ev.indicators if not i.not_applicable
-    ):
+        out.append(
+            f"分值合计为 {fmt(sheet.weights_total)}，应为 100"
+            f"（含预算执行率 {fmt(ev.budget_weight)}）。"
+        )
+    if framework == SH2019 and any(i.weight is None for i in ev.indicators if not i.not_applicable):
         out.append("上海 2019 版指标的分值须由填报人设定（可采用程序建议的平均分配）。")
     if sheet.execution_rate is None:
         out.append("未填写全年预算数或全年执行数，无法计算预算执行率。")
     elif sheet.budget_needs_deviation and not _budget_deviation(ev):
         out.append(
-            f"预算执行率 {fmt2(sheet.execution_rate * 100)}% 低于 90%，须填写偏差原因分析及改进措施。"
+            f"预算执行率 {fmt2(sheet.execution_rate * 100)}% 低于 90%，"
+            "须填写偏差原因分析及改进措施。"
         )
     for ind, sc in zip(ev.indicators, sheet.indicators, strict=True):
         if ind.not_applicable:
