@@ -299,6 +299,12 @@ def quantity_share(
     return Share(actual / target, False, False, f"{fmt(actual)} ÷ {fmt(target)}")
 
 
+def _show(value: Decimal, unit: str | None) -> str:
+    """format_quantity without the trailing zeros a computation leaves (93.200 → 93.2)."""
+    plain = value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+    return format_quantity(plain, unit)
+
+
 def _direction_note(parsed: ParsedTarget, user_direction: str | None) -> str:
     if user_direction:
         return ""
@@ -315,8 +321,8 @@ def _unit_note(raw: Quantity, value: Decimal, unit: str | None) -> str:
     if raw.unit is None and value == raw.value:
         return f"实际值未写单位，按 {unit} 计；" if unit else ""
     if raw.unit is None:
-        return f"实际值 {fmt(raw.value)} 按小数计为 {format_quantity(value, unit)}；"
-    return f"实际 {format_quantity(raw.value, raw.unit)} 折合 {format_quantity(value, unit)}；"
+        return f"实际值 {fmt(raw.value)} 按小数计为 {_show(value, unit)}；"
+    return f"实际 {_show(raw.value, raw.unit)} 折合 {_show(value, unit)}；"
 
 
 def _incompatible(parsed: ParsedTarget, raw: Quantity) -> str:
@@ -376,8 +382,8 @@ def score_indicator(
     if kind == KIND_RANK:
         shown_target, shown_actual = f"第 {fmt(parsed.value)} 名", f"第 {fmt(value)} 名"
     else:
-        shown_target = f"{direction}{format_quantity(parsed.value, parsed.unit)}"
-        shown_actual = format_quantity(value, parsed.unit)
+        shown_target = f"{direction}{_show(parsed.value, parsed.unit)}"
+        shown_actual = _show(value, parsed.unit)
     if share.reached and share.over:
         text = (
             f"实际 {shown_actual} 超出目标 {shown_target} 逾 20%，保留满分 {fmt(weight)}，"
@@ -424,10 +430,7 @@ def _score_compound(
         share = quantity_share(direction, part.value, value)
         shares.append(share.share)
         over = over or share.over
-        shown = (
-            f"{format_quantity(value, part.unit)}/{direction}"
-            f"{format_quantity(part.value, part.unit)}"
-        )
+        shown = f"{_show(value, part.unit)}/{direction}{_show(part.value, part.unit)}"
         notes.append(f"{shown} 达到" if share.reached else f"{shown} 得 {fmt2(share.share * 100)}%")
     exact = weight * sum(shares, Decimal(0)) / len(shares)
     text = f"复合目标逐项计分：{'；'.join(notes)}；"
