@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from sqlite_utils import Database, Migrations
 
-migrations = Migrations("perfdesk")
+from perfdesk.schema import MIGRATION_NAMES, MIGRATION_SET
+
+migrations = Migrations(MIGRATION_SET)
 
 
 @migrations(name="0001_records_and_revisions")
@@ -87,5 +89,5 @@ def m0002(db: Database) -> None:
     db.execute("INSERT INTO records_fts (records_fts) VALUES ('rebuild')")
 
 
-SCHEMA_VERSION = len(migrations._migrations)
-KNOWN_NAMES = [m.name for m in migrations._migrations]
+if tuple(m.name for m in migrations._migrations) != MIGRATION_NAMES:
+    raise RuntimeError("perfdesk.schema.MIGRATION_NAMES is out of step with migrations.py")

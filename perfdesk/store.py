@@ -17,9 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
-
-from perfdesk.migrations import KNOWN_NAMES, SCHEMA_VERSION, migrations
+from perfdesk.schema import MIGRATION_NAMES, MIGRATION_SET, SCHEMA_VERSION
 from perfdesk.models.errors import ConflictError, NotFoundError, StoreError, ValidationError
 from perfdesk.models.money import to_fen
 from perfdesk.models.records import STATUS_DRAFT, STATUS_FINAL, Declaration
@@ -81,32 +79,50 @@ class Store:
             conn.execute("PRAGMA synchronous = FULL")
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"“{self.path}”不是 perfdesk 数据库或已损坏（{exc}）。") from exc
-        self.db = Database(conn)
+        self.conn = conn
+        self._savepoint = 0
         self._migrate(backups)
 
     # ------------------------------------------------------------ schema
 
     def _applied(self) -> list[str]:
         try:
-            return [m.name for m in migrations.applied(self.db)]
+            exists = self.conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sqlite_migrations'"
+            ).fetchone()
+            if not exists:
+                return []
+            return [
+                r[0]
+                for r in self.conn.execute(
+                    "SELECT name FROM _sqlite_migrations WHERE migration_set = ? ORDER BY rowid",
+                    [MIGRATION_SET],
+                )
+            ]
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"“{self.path}”不是 perfdesk 数据库或已损坏（{exc}）。") from exc
 
     def _migrate(self, backups: int) -> None:
         applied = self._applied()
-        unknown = [n for n in applied if n not in KNOWN_NAMES]
+        unknown = [n for n in applied if n not in MIGRATION_NAMES]
         if unknown:
             raise StoreError(
                 f"数据库“{self.path}”由更新版本的 perfdesk 创建（架构 {len(applied)}，"
                 f"本程序只认识到 {SCHEMA_VERSION}），请升级 perfdesk 后再打开。"
             )
-        if not applied and self.db.table_names() and "records" not in self.db.table_names():
+        tables = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master")}
+        if not applied and tables and "records" not in tables:
             raise StoreError(f"“{self.path}”不是 perfdesk 数据库。")
         if len(applied) < SCHEMA_VERSION:
+            # sqlite-utils (and what it imports) is only loaded when there is work to do.
+            from sqlite_utils import Database
+
+            from perfdesk.migrations import migrations
+
             if applied and backups >= 0:
                 self._backup_before_migration(len(applied))
-            migrations.apply(self.db)
-            self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            migrations.apply(Database(self.conn))
+            self.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def _backup_before_migration(self, version: int) -> None:
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -117,7 +133,7 @@ class Store:
         return len(self._applied())
 
     def close(self) -> None:
-        self.db.conn.close()
+        self.conn.close()
 
     def __enter__(self) -> Store:
         return self
@@ -127,9 +143,30 @@ class Store:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Store]:
-        """One transaction; nested calls become savepoints."""
-        with self.db.atomic():
+        """One transaction; nested calls become savepoints. Rolled back on any exception."""
+        if self.conn.in_transaction:
+            self._savepoint += 1
+            name = f"sp{self._savepoint}"
+            self.conn.execute(f"SAVEPOINT {name}")
+            try:
+                yield self
+            except BaseException:
+                if self.conn.in_transaction:
+                    self.conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+                    self.conn.execute(f"RELEASE SAVEPOINT {name}")
+                raise
+            else:
+                self.conn.execute(f"RELEASE SAVEPOINT {name}")
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
             yield self
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
 
     # ------------------------------------------------------------ reading
 
@@ -187,7 +224,7 @@ class Store:
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
             params += [limit, offset]
-        return self.db.conn.execute(sql, params).fetchall()
+        return self.conn.execute(sql, params).fetchall()
 
     def count(
         self,
@@ -198,10 +235,10 @@ class Store:
         search: str | None = None,
     ) -> int:
         where, params = self._where(year, unit, status, search)
-        return int(self.db.conn.execute(f"SELECT count(*) FROM records{where}", params).fetchone()[0])
+        return int(self.conn.execute(f"SELECT count(*) FROM records{where}", params).fetchone()[0])
 
     def years(self) -> list[int]:
-        return [r[0] for r in self.db.conn.execute("SELECT DISTINCT year FROM records ORDER BY year DESC")]
+        return [r[0] for r in self.conn.execute("SELECT DISTINCT year FROM records ORDER BY year DESC")]
 
     def units(self, year: int | None = None) -> list[str]:
         sql = "SELECT DISTINCT unit FROM records"
@@ -209,17 +246,17 @@ class Store:
         if year is not None:
             sql += " WHERE year = ?"
             params.append(year)
-        return [r[0] for r in self.db.conn.execute(sql + " ORDER BY unit", params)]
+        return [r[0] for r in self.conn.execute(sql + " ORDER BY unit", params)]
 
     def _doc(self, record_id: int, revision: int | None) -> tuple[dict[str, Any], int, str]:
         if revision is None:
-            row = self.db.conn.execute(
+            row = self.conn.execute(
                 "SELECT v.doc, v.revision, v.status FROM records r JOIN revisions v "
                 "ON v.record_id = r.id AND v.revision = r.revision WHERE r.id = ?",
                 [record_id],
             ).fetchone()
         else:
-            row = self.db.conn.execute(
+            row = self.conn.execute(
                 "SELECT doc, revision, status FROM revisions WHERE record_id = ? AND revision = ?",
                 [record_id, revision],
             ).fetchone()
@@ -243,7 +280,7 @@ class Store:
         return {"id": record_id, "status": status, "revision": rev, **doc}
 
     def find_id(self, year: int, unit: str, name: str) -> int | None:
-        row = self.db.conn.execute(
+        row = self.conn.execute(
             "SELECT id FROM records WHERE year = ? AND unit = ? AND name = ?", [year, unit, name]
         ).fetchone()
         return None if row is None else int(row[0])
@@ -253,7 +290,7 @@ class Store:
         return None if rid is None else self.get(rid)
 
     def revisions(self, record_id: int) -> list[RevisionInfo]:
-        rows = self.db.conn.execute(
+        rows = self.conn.execute(
             "SELECT revision, status, saved_at, fingerprint_declaration, fingerprint_evaluation "
             "FROM revisions WHERE record_id = ? ORDER BY revision",
             [record_id],
@@ -266,7 +303,7 @@ class Store:
         """(record id, revision, form) of every revision whose content has this fingerprint."""
         out = []
         for form, col in (("declaration", "fingerprint_declaration"), ("evaluation", "fingerprint_evaluation")):
-            for rid, rev in self.db.conn.execute(
+            for rid, rev in self.conn.execute(
                 f"SELECT record_id, revision FROM revisions WHERE {col} = ?", [fp]
             ):
                 out.append((int(rid), int(rev), form))
@@ -309,41 +346,54 @@ class Store:
         change to a final declaration (or final evaluation) adds a new draft revision.
         ``as_import``: an imported form always becomes a new revision when it differs.
         """
+        with self.transaction():
+            rid, created, new_revision, changed = self._save(decl, as_import)
+            return SaveResult(self.get(rid), created, new_revision, changed)
+
+    def save_many(self, decls: Sequence[Declaration], *, as_import: bool = False) -> list[int]:
+        """Save several records in ONE transaction (all or none); returns their ids."""
+        with self.transaction():
+            return [self._save(d, as_import)[0] for d in decls]
+
+    def _save(self, decl: Declaration, as_import: bool) -> tuple[int, bool, bool, bool]:
         if not decl.unit or not decl.name:
             raise ValidationError("“申报单位名称”和“项目名称”不能为空，无法保存。")
         doc = declaration_to_dict(decl, with_store_keys=False)
-        with self.transaction():
-            rid = decl.id if decl.id is not None else self.find_id(decl.year, decl.unit, decl.name)
-            if rid is not None:
-                other = self.find_id(decl.year, decl.unit, decl.name)
-                if other is not None and other != rid:
-                    raise ConflictError(
-                        f"{decl.year}年“{decl.unit}”已有名为“{decl.name}”的项目（编号 {other}）。"
-                    )
-            if rid is None:
-                status = decl.status if decl.status in (STATUS_DRAFT, STATUS_FINAL) else STATUS_DRAFT
-                return self._insert(doc, status)
-            return self._update(rid, doc, decl.status, as_import)
+        rid = decl.id if decl.id is not None else self.find_id(decl.year, decl.unit, decl.name)
+        if rid is not None:
+            other = self.find_id(decl.year, decl.unit, decl.name)
+            if other is not None and other != rid:
+                raise ConflictError(
+                    f"{decl.year}年“{decl.unit}”已有名为“{decl.name}”的项目（编号 {other}）。"
+                )
+        if rid is None:
+            status = decl.status if decl.status in (STATUS_DRAFT, STATUS_FINAL) else STATUS_DRAFT
+            return self._insert(doc, status), True, True, True
+        new_revision, changed = self._update(rid, doc, decl.status, as_import)
+        return rid, False, new_revision, changed
 
-    def _insert(self, doc: dict[str, Any], status: str) -> SaveResult:
+    def _insert(self, doc: dict[str, Any], status: str) -> int:
         row = self._row(doc, status, 1)
-        cur = self.db.conn.execute(
+        cur = self.conn.execute(
             f"INSERT INTO records ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
             list(row.values()),
         )
         rid = int(cur.lastrowid or 0)
         self._insert_revision(rid, 1, status, doc)
-        return SaveResult(self.get(rid), created=True, new_revision=True, changed=True)
+        return rid
 
     def _insert_revision(self, rid: int, revision: int, status: str, doc: dict[str, Any]) -> None:
         fpe = fingerprint_of(content_of(doc, "evaluation")) if doc.get("evaluation") else None
-        self.db.conn.execute(
+        self.conn.execute(
             "INSERT INTO revisions (record_id, revision, status, doc, fingerprint_declaration, "
             "fingerprint_evaluation, saved_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
             [rid, revision, status, _doc_text(doc), fingerprint_of(content_of(doc)), fpe, _now()],
         )
 
-    def _update(self, rid: int, doc: dict[str, Any], status: str, as_import: bool) -> SaveResult:
+    def _update(
+        self, rid: int, doc: dict[str, Any], status: str, as_import: bool
+    ) -> tuple[bool, bool]:
+        """Returns (new revision added, anything changed)."""
         old_doc, old_rev, old_status = self._doc(rid, None)
         old = declaration_to_dict(declaration_from_dict(old_doc), with_store_keys=False)
         decl_changed = content_of(old) != content_of(doc)
@@ -356,7 +406,7 @@ class Store:
                 not new_ev or not old_ev or new_ev["status"] == old_ev["status"]
             )
             if same_status or as_import:
-                return SaveResult(self.get(rid), created=False, new_revision=False, changed=False)
+                return False, False
         ev_locked = bool(old_ev) and old_ev["status"] == STATUS_FINAL
         needs_revision = (
             (decl_changed and old_status == STATUS_FINAL)
@@ -373,17 +423,17 @@ class Store:
         else:
             rev = old_rev
             fpe = fingerprint_of(content_of(doc, "evaluation")) if new_ev else None
-            self.db.conn.execute(
+            self.conn.execute(
                 "UPDATE revisions SET doc = ?, status = ?, fingerprint_declaration = ?, "
                 "fingerprint_evaluation = ?, saved_at = ? WHERE record_id = ? AND revision = ?",
                 [_doc_text(doc), status, fingerprint_of(content_of(doc)), fpe, _now(), rid, rev],
             )
         row = self._row(doc, status, rev)
-        self.db.conn.execute(
+        self.conn.execute(
             f"UPDATE records SET {', '.join(f'{k} = ?' for k in row)} WHERE id = ?",
             [*row.values(), rid],
         )
-        return SaveResult(self.get(rid), created=False, new_revision=needs_revision, changed=True)
+        return needs_revision, True
 
     def finalize(self, record_id: int) -> Declaration:
         """draft → final; blocked by the errors of forms.md §3."""
@@ -425,7 +475,7 @@ class Store:
             full = declaration_to_dict(decl, with_store_keys=False)
             self._insert_revision(record_id, rev + 1, STATUS_DRAFT, full)
             row = self._row(full, STATUS_DRAFT, rev + 1)
-            self.db.conn.execute(
+            self.conn.execute(
                 f"UPDATE records SET {', '.join(f'{k} = ?' for k in row)} WHERE id = ?",
                 [*row.values(), record_id],
             )
@@ -433,7 +483,7 @@ class Store:
 
     def delete(self, record_id: int) -> None:
         with self.transaction():
-            self.db.conn.execute("DELETE FROM records WHERE id = ?", [record_id])
+            self.conn.execute("DELETE FROM records WHERE id = ?", [record_id])
 
     def previous_year(self, decl: Declaration) -> Declaration | None:
         """Last year's record of the same project, for the prev-year checks."""
@@ -451,7 +501,7 @@ class Store:
         tmp.unlink(missing_ok=True)
         dest = sqlite3.connect(str(tmp))
         try:
-            self.db.conn.backup(dest)
+            self.conn.backup(dest)
         finally:
             dest.close()
         tmp.replace(target)
@@ -460,15 +510,15 @@ class Store:
     def check(self) -> list[str]:
         """Problems found by integrity_check, foreign_key_check and the schema version."""
         problems = []
-        rows = [r[0] for r in self.db.conn.execute("PRAGMA integrity_check")]
+        rows = [r[0] for r in self.conn.execute("PRAGMA integrity_check")]
         if rows != ["ok"]:
             problems += [f"完整性检查：{r}" for r in rows]
-        for r in self.db.conn.execute("PRAGMA foreign_key_check"):
+        for r in self.conn.execute("PRAGMA foreign_key_check"):
             problems.append(f"外键检查：表 {r[0]} 第 {r[1]} 行引用的 {r[2]} 不存在")
         version = self.schema_version()
         if version != SCHEMA_VERSION:
             problems.append(f"架构版本为 {version}，本程序为 {SCHEMA_VERSION}")
-        orphans = self.db.conn.execute(
+        orphans = self.conn.execute(
             "SELECT count(*) FROM records r WHERE NOT EXISTS (SELECT 1 FROM revisions v "
             "WHERE v.record_id = r.id AND v.revision = r.revision)"
         ).fetchone()[0]

@@ -12,7 +12,8 @@ from sqlite_utils import Database
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE.parent))
 
-from perfdesk.migrations import SCHEMA_VERSION, migrations  # noqa: E402
+from perfdesk.migrations import migrations  # noqa: E402
+from perfdesk.schema import SCHEMA_VERSION  # noqa: E402
 from perfdesk.models.serialize import declaration_from_dict, declaration_to_dict, loads  # noqa: E402
 from perfdesk.store import Store  # noqa: E402
 
@@ -35,7 +36,8 @@ def main(version: int = SCHEMA_VERSION) -> None:
     store.path = path
     conn = sqlite3.connect(str(path), isolation_level=None)
     conn.execute("PRAGMA foreign_keys = ON")
-    store.db = Database(conn)
+    store.conn = conn
+    store._savepoint = 0
     decl = declaration_from_dict(seed)
     rid = store.save(decl).record.id
     final = store.get(rid)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from perfdesk.migrations import SCHEMA_VERSION
+from perfdesk.schema import SCHEMA_VERSION
 from perfdesk.models.errors import ConflictError, StoreError
 from perfdesk.models.serialize import declaration_to_dict, fingerprint
 from perfdesk.store import Store, restore_backup

@@ -1,0 +1,63 @@
+"""Write N declarations (20 indicators each) into a fresh database, then time
+`perfdesk list --year` as a whole command against a bare sqlite3 script that prints the
+same rows, in the same run.
+
+    python bench/bench_store.py [N]        (default 100000)
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from common import ROOT, emit, seed_sized, time_command
+
+from perfdesk.store import Store
+
+BARE = """
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+rows = c.execute("SELECT id, year, unit, name, status, revision, has_evaluation FROM records "
+                 "WHERE year = ? ORDER BY year DESC, unit, name, id", [int(sys.argv[2])]).fetchall()
+sys.stdout.write("\\n".join(f"{r[0]} {r[1]} {r[4]} {r[5]} {r[2]} / {r[3]}" for r in rows) + "\\n")
+"""
+
+
+def main(n: int = 100_000) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "bench.sqlite"
+        store = Store(db)
+        batch = 1000
+        t0 = time.perf_counter()
+        for start in range(0, n, batch):
+            store.save_many([seed_sized(i) for i in range(start, min(n, start + batch))])
+        write_s = time.perf_counter() - t0
+        store.conn.execute("ANALYZE")
+        store.close()
+        size_mb = db.stat().st_size / 1e6
+        env = dict(os.environ, PYTHONPATH=str(ROOT))
+        py = sys.executable
+        cli = time_command([py, "-m", "perfdesk", "--db", str(db), "list", "--year", "2024"], env=env)
+        cli_json = time_command(
+            [py, "-m", "perfdesk", "--db", str(db), "list", "--year", "2024", "--json"], env=env
+        )
+        bare = time_command([py, "-c", BARE, str(db), "2024"], env=env)
+        emit(
+            f"Store: {n:,} declarations × 20 indicators",
+            [
+                ("write rate (records/s, batches of 1,000, one transaction each)", f"{n / write_s:,.0f}"),
+                ("database file size", f"{size_mb:,.0f} MB ({size_mb * 1e6 / n / 1e3:.1f} kB per record)"),
+                ("`perfdesk list --year 2024` (whole process)", f"{cli:.3f} s"),
+                ("`perfdesk list --year 2024 --json` (whole process)", f"{cli_json:.3f} s"),
+                ("bare python + sqlite3 printing the same rows", f"{bare:.3f} s"),
+                ("ratio list / bare", f"{cli / bare:.2f}×"),
+            ],
+            ROOT / "bench" / "out" / "store.md",
+        )
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 100_000)

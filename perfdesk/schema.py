@@ -1,0 +1,10 @@
+"""Names of the schema migrations, in order, importable without sqlite-utils.
+
+Opening a database only needs these names to tell its version (``list`` must start fast and
+sqlite-utils pulls in numpy when installed); :mod:`perfdesk.migrations` holds the code and
+asserts that it registers exactly these names.
+"""
+
+MIGRATION_SET = "perfdesk"
+MIGRATION_NAMES: tuple[str, ...] = ("0001_records_and_revisions", "0002_search")
+SCHEMA_VERSION = len(MIGRATION_NAMES)
