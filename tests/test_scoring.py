@@ -447,3 +447,13 @@ def test_finalise_lists_every_missing_item() -> None:
     assert any("“指标”得分低于分值" in p for p in problems)
     assert any("未填写实际完成值" in p for p in problems)
     assert any("未选择达成档次" in p for p in problems)
+
+
+def test_sh2019_category_spellings_are_one_category() -> None:
+    ev = _ev(
+        _ind("投入和管理目标", weight=None),
+        _ind("投入与管理目标", weight=None),
+        _ind("产出目标", weight=None),
+    )
+    # two categories: 45 each; 投入和管理 45 / 2 = 22.5
+    assert propose_weights(ev, "sh2019") == [D("22.5"), D("22.5"), D(45)]

@@ -2,26 +2,34 @@
 
 Everything is exact Decimal; a value is rounded half-up only where it is shown (scores and
 weights to 0.01, the execution rate to 0.0001 = 0.01%). The total is the sum of the
-*shown* scores so that the printed 得分 column adds up.
+*shown* scores so that the printed 得分 column adds up. Targets are read by
+:mod:`perfdesk.models.targets`; this module only applies the rules.
 
-Decisions the spec leaves open (also in the README "Scoring rules"):
+Decisions the spec leaves open (the README "Scoring rules" says the same):
 
-* Default weights. ``national``: 产出指标 50, 效益指标 30, 满意度指标 10, each split equally
-  over the category's indicators that have no weight of their own (after taking off the
-  weights the user did set in that category). ``sh2019``: the indicator points
-  (100 − 预算执行率分值, i.e. 90) are split equally over the categories present, then
-  equally inside each category; this is only a *proposal* — finalising asks the user to
-  confirm it (set the weights). Equal splits are made in whole 分 (0.01), the left-over
-  hundredths going to the first rows, so the weights add up exactly.
-* Not applicable (不适用) rows are left out and their weight is shared among the remaining
-  indicator rows in proportion to their weights (again in whole 0.01), so the indicator
-  weights still add up to the same total and every score stays ``≤`` its shown weight.
-  The budget row keeps its weight (its 分值 is printed as set).
-* A target of 0: ``≥0`` is reached by any actual ≥ 0, ``≤0`` / ``=0`` only by 0; not reached
-  gives 0 points (a ratio with 0 means nothing).
-* A missing actual, a missing tier, incompatible units or a compound target whose parts
-  cannot be matched give no computed score (``None``) and a Chinese explanation; the program
-  never guesses silently.
+* Default weights. ``national``: 产出指标 50, 效益指标 30, 满意度指标 10; inside a category
+  the points the user did not give out are split equally over the rows without a weight.
+  ``sh2019``: the indicator points (100 − 预算执行率分值, i.e. 90) are split equally over the
+  categories *present*, then equally inside each; this is a proposal — finalising asks the
+  user to set (confirm) the weights. Splits are made in whole 0.01, the left-over
+  hundredths going to the first rows, so weights add up exactly.
+* 不适用 rows are left out and their weight is shared among the remaining indicator rows in
+  proportion to their weights (in whole 0.01, largest remainder), so the indicator weights
+  keep their total and every score stays ≤ its shown weight; the budget row keeps its
+  weight. The scores are then computed against the shared-out weights.
+* The budget score is computed from the exact execution rate, not the shown one.
+* A target of 0: ``≥0`` is reached by any actual ≥ 0, ``≤0`` and ``=0`` only by 0; not
+  reached gives 0 points (a ratio with 0 means nothing), and 0 has no 20% over-achievement.
+* An ``=`` target overshot scores ``weight × actual / target`` capped at the weight, and is
+  flagged as over-achieved when more than 20% beyond. A rank (第二名) is lower-is-better and
+  never flagged as over-achieved.
+* A compound target is scored per part only when the actual has exactly as many numbers,
+  each with a unit matching its part: weight × the mean of the parts' capped shares.
+* A qualitative tier without a picked score takes the top of its range; a pick outside the
+  range is kept inside it and reported.
+* A missing actual or tier, an actual without one clear number, incompatible units or an
+  unmatched compound give no computed score (None) and say why; nothing is guessed.
+  The total (and grade) is None until every applicable row has a score.
 """
 
 from __future__ import annotations
@@ -30,6 +38,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 
+from perfdesk.models.frameworks import FRAMEWORKS, NATIONAL, SH2019, guess_framework
 from perfdesk.models.records import EvalIndicator, Evaluation
 from perfdesk.models.targets import (
     ParsedTarget,
@@ -43,13 +52,9 @@ CENT = Decimal("0.01")
 RATE_STEP = Decimal("0.0001")
 HUNDRED = Decimal(100)
 
-NATIONAL = "national"
-SH2019 = "sh2019"
-NATIONAL_CATEGORY_WEIGHTS: dict[str, Decimal] = {
-    "产出指标": Decimal(50),
-    "效益指标": Decimal(30),
-    "满意度指标": Decimal(10),
-}
+NATIONAL_CATEGORY_WEIGHTS: dict[str, Decimal] = dict(
+    FRAMEWORKS[NATIONAL].default_weights or {}
+)  # 产出指标 50, 效益指标 30, 满意度指标 10
 GRADES: tuple[tuple[Decimal, str], ...] = (
     (Decimal(90), "优"),
     (Decimal(80), "良"),
@@ -169,21 +174,12 @@ def split_proportionally(total: Decimal, weights: list[Decimal]) -> list[Decimal
 
 
 def infer_framework(ev: Evaluation) -> str:
-    """national when a category is a 一级指标 name (…指标), else sh2019."""
-    for ind in ev.indicators:
-        if _national_category(ind.category) is not None:
-            return NATIONAL
-    return SH2019
+    """The framework an evaluation's categories follow (an Evaluation does not record it)."""
+    return guess_framework(ev.indicators)
 
 
 def _national_category(category: str | None) -> str | None:
-    if not category:
-        return None
-    text = category.replace(" ", "").replace("\u3000", "")
-    for name in NATIONAL_CATEGORY_WEIGHTS:
-        if text == name or text == name.removesuffix("指标"):
-            return name
-    return None
+    return FRAMEWORKS[NATIONAL].match_category(category)
 
 
 # ---------------------------------------------------------------- weights
@@ -228,8 +224,11 @@ def _fill_weights(
             groups.setdefault(cat, []).append(n)
         pools = dict(NATIONAL_CATEGORY_WEIGHTS)
     else:
+        sh = FRAMEWORKS[SH2019]
         for n, ind in enumerate(indicators):
-            groups.setdefault(ind.category or "", []).append(n)
+            # 投入与管理目标 and 投入和管理目标 are one category; an unknown one is its own.
+            key = sh.match_category(ind.category) or (ind.category or "").strip()
+            groups.setdefault(key, []).append(n)
         for cat, share in zip(
             groups, split_evenly(HUNDRED - budget_weight, len(groups)), strict=True
         ):
