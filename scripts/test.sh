@@ -1,7 +1,27 @@
 #!/usr/bin/env bash
-# Install perfdesk with its test extras and run the whole test suite (README Quick start).
+# Install everything the tests need and run the whole suite (README Quick start; CI runs
+# exactly this through .ci/run). Debian packages come from apt when missing: poppler reads
+# our PDFs back, xvfb + xcb libraries show the real window, LibreOffice re-saves and opens
+# spreadsheets, a CJK font for Qt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+need=()
+command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
+command -v xvfb-run >/dev/null 2>&1 || need+=(xvfb xauth)
+command -v soffice >/dev/null 2>&1 || need+=(libreoffice-calc-nogui)
+[ -e /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf ] || need+=(fonts-droid-fallback)
+if [ ! -e /usr/lib/x86_64-linux-gnu/libxcb-icccm.so.4 ] && [ ! -e /usr/lib/aarch64-linux-gnu/libxcb-icccm.so.4 ]; then
+  need+=(libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxcb-image0 libxcb-render-util0
+         libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0 libegl1 libgl1 libfontconfig1
+         libdbus-1-3 libglib2.0-0 libxkbcommon0)
+fi
+if [ ${#need[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -q >/dev/null
+  $sudo apt-get install -y -q --no-install-recommends "${need[@]}" >/dev/null
+fi
 python -m pip install -q -e ".[test]"
 export QT_QPA_PLATFORM=offscreen
 set +e
