@@ -1,0 +1,198 @@
+"""The fonts a printed form uses, and the check that every character has a glyph.
+
+reportlab embeds TrueType fonts as subsets, so a PDF shows the same glyphs in every reader
+and on every printer. The font chain, first loadable wins as the main font and the rest
+serve characters it lacks:
+
+1. ``PERFDESK_PDF_FONT`` (``path`` or ``path#index`` for a .ttc), when set;
+2. on Windows 宋体 (``%WINDIR%\\Fonts\\simsun.ttc``, first face) and 仿宋 (``simfang.ttf``);
+3. the bundled 文泉驿微米黑 (``resources/fonts/wqy-microhei.ttc``, Apache-2.0), so a fresh
+   machine with only pip packages prints Chinese;
+4. Droid Sans Fallback where the system has it (Debian's fonts-droid-fallback).
+
+reportlab cannot embed CFF-outline OpenType (.otf) fonts; those fail to load and are skipped.
+A character no font of the chain has is refused with :class:`MissingGlyphError` before
+anything is drawn, because a PDF would otherwise show an empty box.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFError, TTFont
+
+from perfdesk.models.errors import InputError, PerfdeskError
+from perfdesk.resources import resource_path
+
+FONT_ENV = "PERFDESK_PDF_FONT"
+BUNDLED_FONT = ("fonts", "wqy-microhei.ttc")
+SYSTEM_FALLBACKS = (Path("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf"),)
+
+# Layout characters handled by the drawing code, not looked up in the font.
+_LAYOUT_CHARS = frozenset("\n\r\t")
+
+
+@dataclass(frozen=True)
+class FontSpec:
+    """One font file (and face inside a .ttc) to try."""
+
+    path: Path
+    subfont: int = 0
+
+
+class MissingGlyphError(InputError):
+    """A character of a field has no glyph in any font the form can use."""
+
+    def __init__(self, char: str, field: str, fonts: Sequence[str]) -> None:
+        self.char = char
+        self.field = field
+        self.fonts = tuple(fonts)
+        code = f"U+{ord(char):04X}"
+        super().__init__(
+            f"“{field}”中的字符“{char}”（{code}）在打印字体（{'、'.join(fonts)}）中没有字形，"
+            "无法打印。请改用常用字或安装含此字的字体（设置环境变量 PERFDESK_PDF_FONT）。"
+        )
+
+
+class NoFontError(PerfdeskError):
+    """No usable font at all: the bundled font is missing and none was found."""
+
+
+def _parse_env(value: str) -> FontSpec:
+    path, _, index = value.partition("#")
+    return FontSpec(Path(path), int(index) if index.strip().isdigit() else 0)
+
+
+def candidate_fonts() -> list[FontSpec]:
+    """The font chain for this machine, in order of preference (see module doc)."""
+    specs: list[FontSpec] = []
+    env = os.environ.get(FONT_ENV)
+    if env:
+        specs.append(_parse_env(env))
+    if sys.platform == "win32":
+        fonts_dir = Path(os.environ.get("WINDIR", r"C:\Windows")) / "Fonts"
+        specs += [FontSpec(fonts_dir / "simsun.ttc", 0), FontSpec(fonts_dir / "simfang.ttf")]
+    specs.append(FontSpec(resource_path(*BUNDLED_FONT), 0))
+    specs += [FontSpec(p) for p in SYSTEM_FALLBACKS]
+    return specs
+
+
+class FontSet:
+    """Registered reportlab fonts, main font first, with their character maps."""
+
+    def __init__(self, names: Sequence[str], cmaps: Sequence[Iterable[int]], labels: Sequence[str]):
+        if not names:
+            raise NoFontError("找不到可用于打印的中文字体（resources/fonts 中的字体文件缺失）。")
+        self.names = tuple(names)
+        self.labels = tuple(labels)
+        self._cmaps = tuple(frozenset(c) for c in cmaps)
+        self._cache: dict[str, str | None] = {}
+
+    @property
+    def main(self) -> str:
+        return self.names[0]
+
+    def font_for(self, char: str) -> str | None:
+        """The first font of the chain that has ``char``, or None."""
+        found = self._cache.get(char, "")
+        if found != "":
+            return found
+        code = ord(char)
+        result = next(
+            (n for n, cmap in zip(self.names, self._cmaps, strict=True) if code in cmap), None
+        )
+        self._cache[char] = result
+        return result
+
+    def runs(self, text: str, field: str) -> list[tuple[str, str]]:
+        """``text`` cut into (font name, piece) runs; raises MissingGlyphError."""
+        out: list[tuple[str, str]] = []
+        for ch in clean_text(text):
+            font = self.main if ch in _LAYOUT_CHARS else self.font_for(ch)
+            if font is None:
+                raise MissingGlyphError(ch, field, self.labels)
+            if out and out[-1][0] == font:
+                out[-1] = (font, out[-1][1] + ch)
+            else:
+                out.append((font, ch))
+        return out
+
+    def check(self, text: str | None, field: str) -> None:
+        if text:
+            self.runs(text, field)
+
+    def markup(self, text: str | None, field: str) -> str:
+        """Paragraph markup for plain ``text``: escaped, line breaks kept, and runs the main
+        font lacks wrapped in ``<font name=…>`` for a fallback font."""
+        if not text:
+            return ""
+        parts = []
+        for font, piece in self.runs(text, field):
+            body = escape(piece).replace("\n", "<br/>")
+            parts.append(body if font == self.main else f'<font name="{font}">{body}</font>')
+        return "".join(parts)
+
+    def string_width(self, text: str, size: float, field: str = "") -> float:
+        return sum(pdfmetrics.stringWidth(p, f, size) for f, p in self.runs(text, field))
+
+
+def clean_text(text: str) -> str:
+    """Line breaks as ``\\n``, tabs and other control characters (Excel leaves _x000B_
+    and the like) as spaces: they have no glyph and mean a gap."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return "".join(" " if (ord(c) < 32 and c != "\n") or c == "\x7f" else c for c in text)
+
+
+_lock = threading.Lock()
+_loaded: dict[FontSpec, tuple[str, frozenset[int], str] | None] = {}
+_sets: dict[tuple[FontSpec, ...], FontSet] = {}
+
+
+def _load(spec: FontSpec) -> tuple[str, frozenset[int], str] | None:
+    """Register one font with reportlab once per process; None when it cannot be used."""
+    if spec in _loaded:
+        return _loaded[spec]
+    result = None
+    if spec.path.is_file():
+        try:
+            name = f"perfdesk-font{len(_loaded)}"
+            font = TTFont(name, str(spec.path), subfontIndex=spec.subfont)
+        except (TTFError, OSError, ValueError, IndexError, KeyError, AssertionError):
+            # CFF .otf, a corrupt file or a bad .ttc index: try the next font.
+            font = None
+        if font is not None:
+            face = font.face.name
+            label = face.decode("latin-1") if isinstance(face, bytes) else str(face)
+            pdfmetrics.registerFont(font)
+            result = (font.fontName, frozenset(font.face.charToGlyph), label)
+    _loaded[spec] = result
+    return result
+
+
+def load_fonts(specs: Sequence[FontSpec]) -> FontSet:
+    """A FontSet from the loadable fonts among ``specs`` (cached per chain)."""
+    key = tuple(specs)
+    with _lock:
+        if key not in _sets:
+            loaded = [r for r in (_load(s) for s in specs) if r is not None]
+            # The same face reached twice (env var naming the bundled font) is kept once.
+            unique: list[tuple[str, frozenset[int], str]] = []
+            for r in loaded:
+                if all(r[2] != u[2] for u in unique):
+                    unique.append(r)
+            _sets[key] = FontSet(
+                [r[0] for r in unique], [r[1] for r in unique], [r[2] for r in unique]
+            )
+        return _sets[key]
+
+
+def default_fonts() -> FontSet:
+    """The font chain of this machine (see module doc)."""
+    return load_fonts(candidate_fonts())
