@@ -448,8 +448,9 @@ def _previous_year(decl: Declaration, previous: Declaration | None, out: list[Fi
         )
 
 
-# Project budgets below this many 元 are most likely typed in 万元.
-SMALL_BUDGET = Decimal(10000)
+# Project budgets below 10万元 are rare for a 绩效目标申报; such a figure is most likely
+# typed in 万元 (the form asks for 元).
+SMALL_BUDGET = Decimal(100000)
 
 
 def _unit_mixup(decl: Declaration, out: list[Finding]) -> None:
