@@ -84,7 +84,8 @@ def test_corpus_case(path: Path) -> None:
     # The printed column adds up: the total is the sum of the shown scores.
     if sheet.total is not None:
         shown = [i.score for i in sheet.indicators if not i.not_applicable]
-        assert sheet.total == sum(shown, D(0)) + (sheet.budget_score or 0)
+        assert None not in shown and sheet.budget_score is not None
+        assert sheet.total == sum((s for s in shown if s is not None), D(0)) + sheet.budget_score
     problems = finalise_problems(ev, framework)
     for text in expected.get("finalise_problems_contain", []):
         assert any(text in p for p in problems), problems
