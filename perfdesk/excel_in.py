@@ -1,0 +1,90 @@
+"""Excel in: the bureau's forms read from whatever Excel, WPS and the finance system made.
+
+``read_workbook(data, filename)`` is pure (bytes in, records out, nothing written): the
+bytes are checked (:mod:`perfdesk.excel_read`), each sheet is read into a grid, and the
+forms on it are found by their labels (:mod:`perfdesk.excel_forms`). A file that cannot be
+read whole raises :class:`~perfdesk.models.errors.InputError` naming file, sheet and cell.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from perfdesk.excel_forms import KIND_DECLARATION, KIND_EVALUATION, ImportedForm, read_sheet
+from perfdesk.excel_read import (
+    MAX_AREA,
+    MAX_CELLS,
+    MAX_FILE_BYTES,
+    MAX_UNCOMPRESSED_BYTES,
+    MAX_XLS_BYTES,
+    Grid,
+    is_blank,
+    read_grids,
+)
+from perfdesk.models.errors import InputError
+
+__all__ = [
+    "KIND_DECLARATION",
+    "KIND_EVALUATION",
+    "MAX_AREA",
+    "MAX_CELLS",
+    "MAX_FILE_BYTES",
+    "MAX_UNCOMPRESSED_BYTES",
+    "MAX_XLS_BYTES",
+    "EXCEL_SUFFIXES",
+    "ImportedForm",
+    "WorkbookResult",
+    "read_workbook",
+]
+
+EXCEL_SUFFIXES = (".xlsx", ".xls", ".xlsm")
+
+
+@dataclass
+class WorkbookResult:
+    filename: str
+    forms: list[ImportedForm] = field(default_factory=list)
+    # Sheets skipped (blank, or holding no form) and other notes about the whole file.
+    warnings: list[str] = field(default_factory=list)
+
+
+def read_workbook(data: bytes, filename: str, *, year: int | None = None) -> WorkbookResult:
+    """Every form in a workbook. ``year`` is used only where the file states none."""
+    grids = read_grids(data, filename)
+    result = WorkbookResult(filename=filename)
+    unrecognised: list[Grid] = []
+    for grid in grids:
+        if all(is_blank(v) for row in grid.rows for v in row):
+            continue
+        forms, kind = read_sheet(grid, filename, year)
+        if kind is None:
+            unrecognised.append(grid)
+            continue
+        result.forms += forms
+    seen: dict[tuple[str, int, str | None, str | None], str] = {}
+    for form in result.forms:
+        d = form.declaration
+        key = (form.kind, d.year, d.unit, d.name)
+        if key in seen:
+            raise InputError(
+                f"同一项目（{d.year}年 {d.unit} {d.name}）的{_kind_name(form.kind)}在本文件中出现两次"
+                f"（工作表“{seen[key]}”和“{form.sheet}”），请删去其一后再导入。",
+                file=filename,
+                sheet=form.sheet,
+            )
+        seen[key] = form.sheet
+    if not result.forms:
+        first = unrecognised[0].name if unrecognised else None
+        raise InputError(
+            "没有找到可识别的申报表或自评表（应有“项目名称”“申报单位名称”等栏目，"
+            "或“项目名称/一级指标/三级指标/指标值”等列）。",
+            file=filename,
+            sheet=first,
+        )
+    for grid in unrecognised:
+        result.warnings.append(f"{grid.label()}没有可识别的表单，已跳过。")
+    return result
+
+
+def _kind_name(kind: str) -> str:
+    return "自评表" if kind == KIND_EVALUATION else "申报表"

@@ -1,0 +1,119 @@
+"""Labels of the bureau's forms and the variants met in real files, as data.
+
+Every variant is written in its normalised form (see ``excel_values.norm``: NFKC, so
+full-width brackets and colons become ASCII; no whitespace; no trailing colon; no unit
+suffix such as ``(元)``). The first variant of each entry is the one named in messages.
+"""
+
+from __future__ import annotations
+
+# Declaration (forms.md §1): field → label variants.
+DECLARATION_FIELDS: dict[str, tuple[str, ...]] = {
+    "unit": ("申报单位名称", "申报单位", "单位名称", "项目单位", "实施单位", "预算单位", "项目实施单位", "填报单位"),
+    "name": ("项目名称",),
+    "project_type": ("项目类型", "项目类别"),
+    "fund_use": ("资金用途", "项目资金用途"),
+    "start_date": ("开始时间", "开始日期", "项目开始时间", "起始时间", "项目起始时间"),
+    "end_date": ("结束时间", "结束日期", "项目结束时间", "完成时间", "截止时间"),
+    "overview": ("项目概况", "项目基本情况", "项目简介", "项目概述"),
+    "basis": ("立项依据", "项目立项依据"),
+    "necessity": ("项目设立的必要性", "项目必要性", "立项必要性", "必要性"),
+    "measures": (
+        "保证项目实施的制度、措施",
+        "保证项目实施的制度,措施",
+        "保证项目实施的制度和措施",
+        "保证项目实施的制度措施",
+        "项目实施的制度、措施",
+    ),
+    "total_budget": ("项目总预算", "项目总预算金额", "总预算"),
+    "year_budget": ("项目当年预算", "当年预算", "项目当年预算金额", "本年预算"),
+    "prev_year_budget": ("同名项目上年预算额", "同名项目上年预算", "上年预算额", "上年预算数"),
+    "prev_year_spent": ("同名项目上年预算执行数", "同名项目上年执行数", "上年预算执行数", "上年执行数"),
+    "plan": ("项目实施计划", "实施计划"),
+    "overall_goal": ("项目总目标", "总目标", "总体目标", "中长期目标"),
+    "annual_goal": ("年度绩效目标", "年度目标", "年度总体目标"),
+    "remarks": ("备注",),
+}
+MONEY_FIELDS = ("total_budget", "year_budget", "prev_year_budget", "prev_year_spent")
+DATE_FIELDS = ("start_date", "end_date")
+CHOICE_FIELDS = ("project_type", "fund_use")
+
+SIGNOFF_FIELDS: dict[str, tuple[str, ...]] = {
+    "head": ("单位负责人", "负责人", "单位负责人(签字)", "负责人(签字)"),
+    "preparer": ("填表人", "经办人"),
+    "phone": ("联系电话", "电话"),
+    "date": ("填报日期", "填表日期"),
+}
+
+YEAR_LABELS = ("年度", "预算年度", "项目年度", "申报年度")
+
+# The block of sub-projects (项目当年投入资金构成).
+BUDGET_BLOCK = ("项目当年投入资金构成", "当年投入资金构成", "资金构成")
+BUDGET_ITEM_NAME = ("子项目名称", "子项目", "明细项目名称")
+BUDGET_ITEM_AMOUNT = ("预算金额", "金额")
+
+# Indicator table headers (both frameworks, declarations and evaluations).
+IND_CATEGORY = ("分解目标内容", "一级指标")
+IND_SUBCATEGORY = ("二级指标",)
+IND_NAME = ("三级指标", "绩效指标", "指标名称", "具体指标")
+IND_TARGET = ("指标目标值", "年度指标值", "指标值", "目标值", "预期指标值", "年度目标值")
+IND_NATURE = ("指标性质", "指标方向", "运算符号")
+IND_UNIT = ("度量单位", "计量单位")
+IND_ACTUAL = ("实际完成值", "全年实际值", "实际值", "实际完成情况值", "完成值")
+IND_WEIGHT = ("分值", "权重", "指标分值")
+IND_SCORE = ("得分", "自评得分")
+IND_DEVIATION = ("偏差原因分析及改进措施", "偏差原因分析及改进措施说明", "偏差原因及改进措施", "偏差原因分析", "偏差原因")
+IND_TIER = ("达成情况", "完成等级", "评价等级")
+
+# Flat list columns identifying the project (one row per indicator).
+LIST_NAME = ("项目名称",)
+LIST_UNIT = ("申报单位", "申报单位名称", "单位名称", "实施单位", "预算单位", "单位", "部门")
+LIST_YEAR = YEAR_LABELS
+LIST_SUPERVISOR = ("主管部门",)
+
+# Self-evaluation (forms.md §2).
+EVAL_TITLE_MARKS = ("自评表",)
+SHANGHAI_TITLE_MARKS = ("财政项目支出绩效自评表", "上海")
+EVAL_SUPERVISOR = ("主管部门",)
+EVAL_UNIT = ("实施单位", "项目实施单位", "项目单位", "申报单位", "申报单位名称", "单位名称")
+EVAL_MONEY_BLOCK = ("项目资金", "项目资金情况", "资金情况")
+EVAL_INITIAL = ("年初预算数", "年初预算")
+EVAL_ADJUSTED = ("全年预算数", "调整后预算数", "全年预算")
+EVAL_SPENT = ("全年执行数", "实际执行数", "执行数")
+EVAL_RATE = ("执行率", "预算执行率")
+EVAL_ROW_TOTAL = ("年度资金总额", "资金总额", "合计")
+EVAL_ROW_APPROPRIATION = ("当年财政拨款", "财政拨款", "其中:当年财政拨款", "其中:财政拨款")
+EVAL_ROW_CARRIED = ("上年结转资金", "上年结转", "结转资金")
+EVAL_ROW_OTHER = ("其他资金",)
+EVAL_GOAL_EXPECTED = ("预期目标",)
+EVAL_GOAL_ACTUAL = ("实际完成情况",)
+EVAL_TOTAL = ("总分", "合计得分")
+EVAL_GRADE = ("自评等级", "评价等级")
+
+# Tier words as written on sheets → forms.md tier.
+TIER_WORDS: dict[str, str] = {
+    "达成年度指标": "达成",
+    "达成": "达成",
+    "部分达成并具有一定效果": "部分达成",
+    "部分达成": "部分达成",
+    "未达成且效果较差": "未达成",
+    "未达成": "未达成",
+}
+
+# Rows that end an indicator or item table (labels found below it on the forms).
+TABLE_END = (
+    "备注",
+    "单位负责人",
+    "负责人",
+    "填表人",
+    "联系电话",
+    "填报日期",
+    "总分",
+    "合计得分",
+    "自评等级",
+    "审核意见",
+)
+
+# Checkbox marks. Anything else next to an option is not a mark.
+CHECKED_MARKS = ("☑", "■", "√", "✓", "✔", "▇", "☒", "[x]", "[X]", "[√]", "[✓]", "(√)", "(✓)", "☛")
+UNCHECKED_MARKS = ("□", "☐", "[]", "[ ]", "( )", "()", "〇", "○")
