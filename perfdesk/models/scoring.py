@@ -325,10 +325,7 @@ def _unit_note(raw: Quantity, value: Decimal, unit: str | None) -> str:
 
 
 def _incompatible(parsed: ParsedTarget, raw: Quantity) -> str:
-    return (
-        f"单位不一致（目标 {parsed.unit or '无单位'}，实际 {raw.unit or '无单位'}），"
-        "无法比较，请手工评分"
-    )
+    return f"单位不一致：目标为 {parsed.unit or '无单位'}，实际为 {raw.unit or '无单位'}"
 
 
 def score_indicator(
@@ -375,7 +372,7 @@ def score_indicator(
     raw = found[0]
     value = parsed.compare_value(raw)
     if value is None:
-        return done(None, _incompatible(parsed, raw))
+        return done(None, f"{_incompatible(parsed, raw)}，无法比较，请手工评分")
     share = quantity_share(direction, parsed.value, value, rank=kind == KIND_RANK)
     prefix = _direction_note(parsed, ind.direction) + _unit_note(raw, value, parsed.unit)
     if kind == KIND_RANK:
@@ -610,7 +607,7 @@ def finalise_problems(ev: Evaluation, framework: str | None = None) -> list[str]
         elif not ind.actual:
             out.append(f"{label}未填写实际完成值。")
         elif sc.score is None:
-            out.append(f"{label}无法按规则计分（{sc.explanation}），请手工评分并说明理由。")
+            out.append(f"{label}无法按规则计分：{sc.explanation}。须手工评分并写明理由。")
         if sc.needs_deviation and not ind.deviation:
             why = "超额完成逾 20%" if sc.over_achieved else "得分低于分值"
             out.append(f"{label}{why}，须填写偏差原因分析及改进措施。")
