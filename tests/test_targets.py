@@ -5,6 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from perfdesk.models.targets import (
     ParsedTarget,
@@ -330,3 +332,25 @@ def test_split_target_columns() -> None:
 )  # fmt: skip
 def test_cn_to_int(text: str, n: int | None) -> None:
     assert cn_to_int(text) == n
+
+
+# ---------------------------------------------------------------------------- robustness
+_TARGET_CHARS = st.sampled_from(
+    list("0123456789.,%％≥≤=<>＞＜＝ 万亿千百个件秒天第前名排一二三十")
+    + list("以上下内不低于超过控制在率（）()，、；XZ")
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(_TARGET_CHARS, max_size=40) | st.text(max_size=40))
+def test_parse_never_raises(text: str) -> None:
+    p = parse_target(text, text[:5])
+    assert p.kind in ("quantitative", "qualitative", "compound", "rank")
+    assert isinstance(p.explain(), str)
+    assert (p.value is None) == (p.kind in ("qualitative", "compound"))
+    for part in p.parts:
+        assert part.kind == "quantitative" and part.value is not None
+    parse_quantities(text)
+    stripped = text.strip()
+    if stripped:
+        assert join_split_target(*split_target(stripped)) == stripped

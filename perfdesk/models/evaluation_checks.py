@@ -255,13 +255,13 @@ def _against_declaration(decl: Declaration, ev: Evaluation, out: list[Finding]) 
                     "target_changed",
                 )
             )
-    for name, ind in declared.items():
+    for name, declared_ind in declared.items():
         if name not in evaluated:
             out.append(
                 Finding(
                     WARNING,
                     "evaluation.indicators",
-                    f"申报表的绩效指标“{ind.name}”未出现在自评表中。",
+                    f"申报表的绩效指标“{declared_ind.name}”未出现在自评表中。",
                     "not_evaluated",
                 )
             )

@@ -213,8 +213,12 @@ def _quantity_from_match(m: re.Match[str]) -> Quantity | None:
         unit = f"{unit or ''}/{_UNIT_ALIASES[m.group('per')[1:]]}"
     if value != value.to_integral_value():
         value = value.normalize() if m.group("mult") else value
-    if value == value.to_integral_value() and value.as_tuple().exponent > 0:
-        value = value.quantize(Decimal(1))
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and exponent > 0:
+        try:
+            value = value.quantize(Decimal(1))
+        except InvalidOperation:
+            return None  # more digits than any real target holds
     return Quantity(value, unit)
 
 
