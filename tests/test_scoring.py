@@ -458,3 +458,21 @@ def test_sh2019_category_spellings_are_one_category() -> None:
     )
     # two categories: 45 each; 投入和管理 45 / 2 = 22.5
     assert propose_weights(ev, "sh2019") == [D("22.5"), D("22.5"), D(45)]
+
+
+@pytest.mark.parametrize(
+    ("spent", "text"),
+    [
+        ("932000", "执行率 = 932,000.00 ÷ 1,000,000.00 = 93.20%，得分 = 10 × 93.20% = 9.32"),
+        ("1200000", "执行率 = 1,200,000.00 ÷ 1,000,000.00 = 120.00%，"
+                    "超过 100% 按 100% 计，得满分 10"),
+        ("850000", "执行率 = 850,000.00 ÷ 1,000,000.00 = 85.00%，"
+                   "得分 = 10 × 85.00% = 8.50；低于 90%，须说明偏差原因"),
+    ],
+)  # fmt: skip
+def test_budget_explanation(spent: str, text: str) -> None:
+    assert score_evaluation(_ev(adjusted="1000000", spent=spent)).budget_explanation == text
+
+
+def test_budget_explanation_when_not_computable() -> None:
+    assert "无法计算" in score_evaluation(Evaluation()).budget_explanation

@@ -39,6 +39,7 @@ from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from perfdesk.models.frameworks import FRAMEWORKS, NATIONAL, SH2019, guess_framework
+from perfdesk.models.money import format_money
 from perfdesk.models.records import EvalIndicator, Evaluation
 from perfdesk.models.targets import (
     ParsedTarget,
@@ -118,6 +119,7 @@ class ScoreSheet:
     weights_total: Decimal  # indicator weights (before NA rescaling) + budget weight
     framework: str
     problems: tuple[str, ...] = ()
+    budget_explanation: str = ""  # one Chinese sentence for the 预算执行率 row
 
 
 # ---------------------------------------------------------------- small helpers
@@ -512,6 +514,24 @@ def execution_rate(ev: Evaluation) -> Decimal | None:
     return ev.spent / ev.budget_adjusted
 
 
+def budget_explanation(ev: Evaluation, rate: Decimal | None, budget_score: Decimal | None) -> str:
+    """执行率 = 932,000.00 ÷ 1,000,000.00 = 93.20%，得分 = 10 × 93.20% = 9.32."""
+    if rate is None or budget_score is None or ev.spent is None or ev.budget_adjusted is None:
+        return "未填写全年预算数或全年执行数（或全年预算数为 0），无法计算执行率"
+    head = (
+        f"执行率 = {format_money(ev.spent)} ÷ {format_money(ev.budget_adjusted)} = "
+        f"{fmt2(rate * 100)}%"
+    )
+    weight = fmt(ev.budget_weight)
+    if rate >= 1:
+        capped = "，超过 100% 按 100% 计" if rate > 1 else ""
+        return f"{head}{capped}，得满分 {weight}"
+    text = f"{head}，得分 = {weight} × {fmt2(rate * 100)}% = {fmt2(budget_score)}"
+    if rate < DEVIATION_RATE:
+        text += "；低于 90%，须说明偏差原因"
+    return text
+
+
 def score_evaluation(ev: Evaluation, framework: str | None = None) -> ScoreSheet:
     framework = framework or infer_framework(ev)
     base, problems = effective_weights(ev, framework)
@@ -551,6 +571,7 @@ def score_evaluation(ev: Evaluation, framework: str | None = None) -> ScoreSheet
         budget_weight=ev.budget_weight,
         budget_score=budget_score,
         budget_needs_deviation=rate is not None and rate < DEVIATION_RATE,
+        budget_explanation=budget_explanation(ev, rate, budget_score),
         indicators=tuple(rows),
         total=total,
         subtotal=subtotal,
