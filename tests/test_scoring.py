@@ -476,3 +476,14 @@ def test_budget_explanation(spent: str, text: str) -> None:
 
 def test_budget_explanation_when_not_computable() -> None:
     assert "无法计算" in score_evaluation(Evaluation()).budget_explanation
+
+
+@pytest.mark.parametrize(
+    ("score", "tier"),
+    [("20", "达成"), ("16", "达成"), ("15.99", "部分达成"), ("12", "部分达成"),
+     ("11.99", "未达成"), ("0", "未达成"), ("21", None), ("-1", None)],
+)  # fmt: skip
+def test_tier_for_score(score: str, tier: str | None) -> None:
+    from perfdesk.models.scoring import tier_for_score
+
+    assert tier_for_score(D(score), D(20)) == tier

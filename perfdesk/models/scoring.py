@@ -447,6 +447,18 @@ def tier_range(tier: str, weight: Decimal) -> tuple[Decimal, Decimal]:
     return round2(weight * low), round2(weight * high)
 
 
+def tier_for_score(score: Decimal, weight: Decimal) -> str | None:
+    """The tier whose range holds ``score`` (for a sheet that states a qualitative score but
+    no tier); a shared edge goes to the higher tier. None when outside 0..weight."""
+    if weight <= 0 or score < 0 or score > weight:
+        return None
+    for tier in ("达成", "部分达成", "未达成"):
+        lo, _ = tier_range(tier, weight)
+        if score >= lo:
+            return tier
+    return None
+
+
 def _score_qualitative(
     ind: EvalIndicator, weight: Decimal, problems: list[str], done: _Done
 ) -> IndicatorScore:
