@@ -558,7 +558,11 @@ def score_evaluation(ev: Evaluation, framework: str | None = None) -> ScoreSheet
                     computed=None,
                     score=None,
                     direction=ind.direction,
-                    explanation="不适用，已剔除，其分值按比例分摊到其余指标",
+                    explanation=(
+                        f"不适用，已剔除，其分值 {fmt(bw)} 按比例分摊到其余指标"
+                        if bw
+                        else "不适用，已剔除"
+                    ),
                     not_applicable=True,
                     base_weight=bw,
                 )
