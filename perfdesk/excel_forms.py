@@ -111,11 +111,15 @@ class SheetReader:
         self.warnings: list[str] = []
         self.labels: dict[str, list[Hit]] = {}
         self.unit_note: str | None = None
+        # Normalised text of every filled owner cell: labels are looked up many times.
+        self.keys: dict[tuple[int, int], str] = {}
+        self._table: Table | None | bool = False
         for r, row in enumerate(grid.rows):
             for c, v in enumerate(row):
                 if not isinstance(v, str) or is_blank(v) or not grid.is_owner(r, c):
                     continue
                 key = norm(v)
+                self.keys[(r, c)] = key
                 if ":" in key:
                     self._inline(r, c, v)
                 if len(key) > 40:
@@ -155,8 +159,13 @@ class SheetReader:
             out += self.labels.get(v, [])
         return out
 
+    def key(self, r: int, c: int) -> str:
+        """The normalised text shown at (r, c) ('' for numbers and blanks)."""
+        r0, c0, _, _ = self.grid.span(r, c)
+        return self.keys.get((r0, c0), "")
+
     def is_label(self, r: int, c: int) -> bool:
-        base, _ = split_unit(norm(self.grid.value(r, c)))
+        base, _ = split_unit(self.key(r, c))
         return base.removeprefix("其中:") in ALL_LABELS
 
     def right_of(self, hit: Hit) -> tuple[object, tuple[int, int]]:
@@ -264,8 +273,8 @@ class SheetReader:
 # ---------------------------------------------------------------- indicator tables
 
 
-def _role_of(key: str) -> tuple[str, int] | None:
-    base, _ = split_unit(key)
+def _role_index() -> dict[str, tuple[str, int]]:
+    index: dict[str, tuple[str, int]] = {}
     for role, variants in (
         ("category", L.IND_CATEGORY),
         ("subcategory", L.IND_SUBCATEGORY),
@@ -283,9 +292,16 @@ def _role_of(key: str) -> tuple[str, int] | None:
         ("list_year", L.LIST_YEAR),
         ("supervisor", L.LIST_SUPERVISOR),
     ):
-        if base in variants:
-            return role, variants.index(base)
-    return None
+        for rank, variant in enumerate(variants):
+            index.setdefault(variant, (role, rank))
+    return index
+
+
+ROLE_INDEX = _role_index()
+
+
+def _role_of(key: str) -> tuple[str, int] | None:
+    return ROLE_INDEX.get(split_unit(key)[0])
 
 
 def _header_roles(reader: SheetReader, r: int) -> dict[str, int]:
@@ -298,7 +314,7 @@ def _header_roles(reader: SheetReader, r: int) -> dict[str, int]:
     for c in range(len(g.rows[r])):
         if not g.is_owner(r, c):
             continue
-        found = _role_of(norm(g.raw(r, c)))
+        found = _role_of(reader.keys.get((r, c), ""))
         if found is None:
             continue
         role, rank = found
@@ -309,22 +325,33 @@ def _header_roles(reader: SheetReader, r: int) -> dict[str, int]:
 
 def find_table(reader: SheetReader) -> Table | None:
     """The first row that heads an indicator table (name and target columns at least)."""
+    if reader._table is False:
+        reader._table = _find_table(reader)
+    assert reader._table is not True and reader._table is not False
+    return reader._table
+
+
+def _find_table(reader: SheetReader) -> Table | None:
     g = reader.grid
     for r in range(g.height):
         roles = _header_roles(reader, r)
         if "name" not in roles or not ({"target", "category"} & roles.keys()):
             continue
         first = _span_bottom(g, r, roles) + 1
-        sub = _header_roles(reader, first)
-        if sub and ({"nature", "munit", "target"} & sub.keys()) and "name" not in sub:
-            roles.update(sub)  # 年度指标值 over 指标性质 / 指标值 / 度量单位
-            first = _span_bottom(g, first, sub) + 1
+        # A second header row (年度指标值 over 指标性质 / 指标值 / 度量单位) may sit beside
+        # header cells merged down over both rows.
+        for sr in range(r + 1, first + 1):
+            sub = _header_roles(reader, sr)
+            if sub and ({"nature", "munit", "target"} & sub.keys()) and "name" not in sub:
+                roles.update(sub)
+                first = max(first, _span_bottom(g, sr, sub) + 1)
+                break
         if "nature" in roles and "list_unit" in roles and "munit" not in roles:
             # A bare 单位 right after a split target is its 度量单位, not the project's unit.
             if roles["list_unit"] > roles.get("target", 10**6):
                 roles["munit"] = roles.pop("list_unit")
         category = roles.get("category")
-        national = category is not None and norm(g.raw(r, category)) == "一级指标" or "subcategory" in roles
+        national = category is not None and reader.keys.get((r, category)) == "一级指标" or "subcategory" in roles
         return Table(header_row=r, first_row=first, cols=roles, national=national)
     return None
 
@@ -340,7 +367,7 @@ def _row_stops(reader: SheetReader, r: int, table: Table) -> bool:
     g = reader.grid
     for c in range(len(g.rows[r]) if r < g.height else 0):
         if g.is_owner(r, c) and not is_blank(g.raw(r, c)):
-            base, _ = split_unit(norm(g.raw(r, c)))
+            base, _ = split_unit(reader.keys.get((r, c), ""))
             if base in _STOP:
                 return True
             if c < min(table.cols.values()) and base in ALL_LABELS and base not in ("绩效指标",):
@@ -687,7 +714,7 @@ def _money_block(reader: SheetReader, ev: Evaluation) -> str | None:
         for c in range(0, left):
             if not g.is_owner(r, c):
                 continue
-            base = norm(g.raw(r, c)).removeprefix("其中:")
+            base = reader.keys.get((r, c), "").removeprefix("其中:")
             base, _ = split_unit(base)
             for key, variants in _ROWS:
                 if base in variants and key not in rows:

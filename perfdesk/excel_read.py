@@ -63,6 +63,7 @@ class Grid:
     rows: list[list[object]]
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)
     _owner: dict[tuple[int, int], tuple[int, int, int, int]] = field(default_factory=dict)
+    _width: int | None = None
 
     def __post_init__(self) -> None:
         for r0, c0, r1, c1 in self.merges:
@@ -76,7 +77,9 @@ class Grid:
 
     @property
     def width(self) -> int:
-        return max((len(r) for r in self.rows), default=0)
+        if self._width is None:
+            self._width = max((len(r) for r in self.rows), default=0)
+        return self._width
 
     def raw(self, r: int, c: int) -> object:
         if 0 <= r < len(self.rows) and 0 <= c < len(self.rows[r]):
@@ -342,6 +345,7 @@ def _fill_formulas(data: bytes, grids: list[Grid]) -> None:
 def _set(grid: Grid, r: int, c: int, value: object) -> None:
     while len(grid.rows) <= r:
         grid.rows.append([])
+    grid._width = None
     row = grid.rows[r]
     while len(row) <= c:
         row.append("")

@@ -1,0 +1,281 @@
+"""Import files and folders into the store: each file whole or not at all.
+
+Used by ``perfdesk import`` and by the window's import action (through a worker). Folders
+are walked recursively for .xlsx/.xls/.xlsm/.json; every file is read first (nothing is
+written while reading), then its records are stored in one transaction. The checks of
+forms.md §3 run on what was stored and are reported as warnings, never blocking.
+Progress goes to a plain ``(done, total, message)`` callback; ``cancel`` (a callable or a
+``threading.Event``) is looked at between files.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import traceback
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any, Protocol
+
+from perfdesk.excel_in import EXCEL_SUFFIXES, KIND_EVALUATION, ImportedForm, read_workbook
+from perfdesk.excel_read import MAX_FILE_BYTES
+from perfdesk.models.errors import InputError, PerfdeskError
+from perfdesk.models.records import Declaration
+from perfdesk.models.serialize import declaration_from_dict, loads
+
+IMPORT_SUFFIXES = (*EXCEL_SUFFIXES, ".json")
+STATUS_IMPORTED = "imported"
+STATUS_REJECTED = "rejected"
+
+Progress = Callable[[int, int, str], None]
+
+
+class _Flag(Protocol):
+    def is_set(self) -> bool: ...
+
+
+Cancel = Callable[[], bool] | _Flag
+
+
+@dataclass
+class FileResult:
+    """One file's outcome; ``to_json`` is the line ``perfdesk import --json`` prints."""
+
+    file: str
+    status: str
+    ids: list[int] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    error: str | None = None
+    # For --debug: the traceback of an unexpected failure (a bug of ours, not the file's).
+    debug: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "status": self.status,
+            "ids": self.ids,
+            "warnings": self.warnings,
+            "error": self.error,
+        }
+
+
+@dataclass
+class ImportReport:
+    files: list[FileResult] = field(default_factory=list)
+    total: int = 0  # files found, including any not reached after a cancel
+    cancelled: bool = False
+
+    @property
+    def imported(self) -> list[FileResult]:
+        return [f for f in self.files if f.status == STATUS_IMPORTED]
+
+    @property
+    def rejected(self) -> list[FileResult]:
+        return [f for f in self.files if f.status == STATUS_REJECTED]
+
+    @property
+    def ok(self) -> bool:
+        return not self.rejected and not self.cancelled
+
+    @property
+    def ids(self) -> list[int]:
+        return [i for f in self.imported for i in f.ids]
+
+
+def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
+    """Files named, and the importable files inside folders named (recursively, sorted).
+
+    A file named explicitly is kept whatever its suffix, so that it is reported rather than
+    silently skipped; inside folders, Office lock files (``~$…``) and hidden files are left out.
+    """
+    out: list[Path] = []
+    seen: set[Path] = set()
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            found = sorted(
+                f
+                for f in p.rglob("*")
+                if f.is_file()
+                and f.suffix.lower() in IMPORT_SUFFIXES
+                and not f.name.startswith(("~$", "."))
+            )
+        else:
+            found = [p]
+        for f in found:
+            key = f.resolve() if f.exists() else f
+            if key not in seen:
+                seen.add(key)
+                out.append(f)
+    return out
+
+
+def _is_cancelled(cancel: Cancel | None) -> bool:
+    if cancel is None:
+        return False
+    if hasattr(cancel, "is_set"):
+        return bool(cancel.is_set())
+    return bool(cancel())  # type: ignore[operator]
+
+
+def import_paths(
+    store: Any,
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    year: int | None = None,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
+) -> ImportReport:
+    """Import every file found under ``paths``; one transaction per file."""
+    files = expand_paths(paths)
+    report = ImportReport(total=len(files))
+    for n, path in enumerate(files):
+        if _is_cancelled(cancel):
+            report.cancelled = True
+            break
+        if progress:
+            progress(n, len(files), f"正在导入 {path.name}（{n + 1}/{len(files)}）")
+        report.files.append(import_file(store, path, year=year))
+    if progress:
+        done = len(report.files)
+        bad = len(report.rejected)
+        tail = "，已取消" if report.cancelled else ""
+        progress(done, len(files), f"已处理 {done} 个文件，导入 {done - bad} 个，拒绝 {bad} 个{tail}")
+    return report
+
+
+def import_file(store: Any, path: Path, *, year: int | None = None) -> FileResult:
+    """Read one file fully, then store its records in one transaction (or nothing)."""
+    name = str(path)
+    try:
+        forms = read_path(path, year=year)
+        ids = store_forms(store, forms)
+    except PerfdeskError as exc:
+        return FileResult(file=name, status=STATUS_REJECTED, error=exc.message)
+    except Exception as exc:  # noqa: BLE001 - one bad file must not end a batch of hundreds
+        return FileResult(
+            file=name,
+            status=STATUS_REJECTED,
+            error=f"程序内部错误，文件未导入（请把此文件和错误信息发给维护人员）：{type(exc).__name__}: {exc}",
+            debug=traceback.format_exc(),
+        )
+    warnings = [w for f in forms for w in f.warnings]
+    warnings += _check_warnings(store, forms, ids)
+    return FileResult(file=name, status=STATUS_IMPORTED, ids=ids, warnings=warnings)
+
+
+def read_path(path: Path, *, year: int | None = None) -> list[ImportedForm]:
+    """The records in a file, nothing written; InputError when it cannot be read whole."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise InputError(f"无法读取文件：{exc.strerror or exc}", file=str(path)) from None
+    if size > MAX_FILE_BYTES:
+        raise InputError(
+            f"文件太大（{size // (1024 * 1024)} MB），超过 {MAX_FILE_BYTES // (1024 * 1024)} MB 的上限。",
+            file=path.name,
+        )
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"无法读取文件：{exc.strerror or exc}", file=str(path)) from None
+    if path.suffix.lower() == ".json":
+        return _read_json(data, path.name)
+    return read_workbook(data, path.name, year=year).forms
+
+
+def _read_json(data: bytes, filename: str) -> list[ImportedForm]:
+    try:
+        doc = loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"不是有效的 JSON 文件：{exc}", file=filename) from None
+    docs = doc if isinstance(doc, list) else [doc]
+    forms = []
+    for n, item in enumerate(docs, 1):
+        try:
+            decl = declaration_from_dict(item)
+        except InputError as exc:
+            where = f"第{n}条记录：" if len(docs) > 1 else ""
+            raise InputError(where + exc.reason, file=filename) from None
+        # Store identity and state belong to the database the file came from, not to this one.
+        decl.id = None
+        kind = KIND_EVALUATION if decl.created_from == "evaluation" else "declaration"
+        forms.append(ImportedForm(declaration=decl, kind=kind, sheet=""))
+    return forms
+
+
+def store_forms(store: Any, forms: Sequence[ImportedForm]) -> list[int]:
+    """Store the records of one file in one transaction; returns the record ids.
+
+    A declaration form updates (as a new revision) or creates the project known by (year,
+    unit, name), keeping an evaluation already stored; an evaluation form is attached to
+    that project, or creates it marked ``created_from="evaluation"``.
+    """
+    decls = [f.declaration for f in forms]
+    if hasattr(store, "import_forms"):
+        return list(store.import_forms(decls))
+    ids: list[int] = []
+    with store.transaction():
+        for form in forms:
+            decl = form.declaration
+            existing = store.find(decl.year, decl.unit, decl.name)
+            if existing is not None:
+                if form.kind == KIND_EVALUATION:
+                    existing.evaluation = decl.evaluation
+                    decl = existing
+                else:
+                    decl.id = existing.id
+                    decl.status = existing.status
+                    if decl.evaluation is None:
+                        decl.evaluation = existing.evaluation
+            result = store.save(decl, as_import=True)
+            record = getattr(result, "record", result)
+            ids.append(int(record.id))
+    return ids
+
+
+def _check_warnings(store: Any, forms: Sequence[ImportedForm], ids: Sequence[int]) -> list[str]:
+    """forms.md §3 findings of what was stored, as text (never blocking the import)."""
+    from perfdesk.models.checks import ERROR, check_declaration, check_evaluation
+
+    out: list[str] = []
+    for form, rid in zip(forms, ids, strict=False):
+        stored: Declaration = store.get(rid)
+        title = f"{stored.year}年“{stored.name}”"
+        if form.kind == KIND_EVALUATION:
+            findings = check_evaluation(stored)
+        else:
+            previous = store.previous_year(stored) if hasattr(store, "previous_year") else None
+            findings = check_declaration(stored, previous)
+        for f in findings:
+            mark = "（定稿前须改正）" if f.level == ERROR else ""
+            out.append(f"{title}：{f.message}{mark}")
+    return out
+
+
+class TerminalProgress:
+    """A one-line progress bar on stderr for the command line, drawn only on a terminal
+    (or when forced), so that piped output and --json stay clean."""
+
+    def __init__(self, stream: IO[str] | None = None, *, force: bool = False, width: int = 30) -> None:
+        self.stream = stream if stream is not None else sys.stderr
+        self.enabled = force or bool(getattr(self.stream, "isatty", lambda: False)())
+        self.width = width
+        self._drawn = False
+
+    def __call__(self, done: int, total: int, message: str) -> None:
+        if not self.enabled:
+            return
+        filled = self.width if total == 0 else self.width * done // total
+        bar = "█" * filled + "░" * (self.width - filled)
+        self.stream.write(f"\r\x1b[2K[{bar}] {done}/{total} {message}")
+        self.stream.flush()
+        self._drawn = True
+
+    def finish(self) -> None:
+        if self.enabled and self._drawn:
+            self.stream.write("\n")
+            self.stream.flush()
+            self._drawn = False
