@@ -501,3 +501,9 @@ def test_guess_framework() -> None:
     assert guess_framework(national) == "national"
     assert guess_framework([Indicator(None, "数量指标", "a", "1")]) == "national"
     assert guess_framework([]) == "sh2019"
+
+
+def test_zero_target_needs_no_unit() -> None:
+    d = seed()
+    d.indicators[3].target = "零投诉"
+    assert not [f for f in check_declaration(d) if f.field == "indicators[3].target"]

@@ -354,3 +354,19 @@ def test_parse_never_raises(text: str) -> None:
     stripped = text.strip()
     if stripped:
         assert join_split_target(*split_target(stripped)) == stripped
+
+
+def test_zero_targets_and_periods() -> None:
+    p = parse_target("全年零事故")
+    assert (p.kind, p.direction, p.value) == ("quantitative", "≤", 0)
+    assert p.reached("0") is True and p.reached("1起") is False
+    assert parse_target("1-12月").kind == "qualitative"  # a period, not two numbers
+    q = parse_target("1-12月完成率≥90%")
+    assert (q.kind, q.value, q.label) == ("quantitative", 90, "1-12月完成率")
+
+
+def test_parse_target_results_are_shared_and_immutable() -> None:
+    a = parse_target("≥88%", "热线接能率")
+    assert parse_target("≥88%", "热线接能率") == a
+    with pytest.raises(AttributeError):
+        a.value = D(1)  # type: ignore[misc]

@@ -369,7 +369,7 @@ def _target_warnings(
                     "no_direction",
                 )
             )
-        if part.unit is None:
+        if part.unit is None and part.value != 0:  # 零投诉 needs no unit
             out.append(
                 Finding(
                     WARNING,

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from perfdesk.models.quantities import (
     CN_NUMERAL,
@@ -250,7 +251,8 @@ def _clause_bounds(t: str, start: int, end: int) -> tuple[int, int]:
 
 def _strip_label(text: str) -> str | None:
     label = _WORD_RE.sub("", text)
-    label = re.sub(r"[≥≤=~:\s()\-至到/、]+", "", label)
+    label = re.sub(r"[≥≤=\s]+", "", label)
+    label = label.strip("~:()-至到/、")
     label = re.sub(r"(为|是|达|约|共|共计|总计|累计|合计|需|要|应|在)+$", "", label)
     return label or None
 
@@ -311,11 +313,24 @@ def parse_target(text: str | None, indicator_name: str | None = None) -> ParsedT
     """Read a 指标目标值; never raises (an unreadable target is qualitative)."""
     if text is None or not str(text).strip():
         return ParsedTarget(text=None, kind="qualitative")
-    original = str(text).strip()
+    return _parse_cached(str(text).strip(), indicator_name)
+
+
+@lru_cache(maxsize=4096)
+def _parse_cached(original: str, indicator_name: str | None) -> ParsedTarget:
+    # Cached because editors and checks re-read the same targets on every keystroke;
+    # ParsedTarget is immutable, so sharing results is safe.
     try:
         return _parse(original, indicator_name)
     except (InvalidOperation, ValueError, ArithmeticError):
         return ParsedTarget(text=original, kind="qualitative")
+
+
+# 零投诉 / 零事故: zero of something to avoid, i.e. ≤ 0.
+_ZERO = re.compile(
+    r"零(?P<what>有责投诉|投诉|安全事故|重大事故|事故|差错|失误|伤亡|死亡|违规|违纪|延误|逾期"
+    r"|退单|缺陷|故障|泄密|遗漏|积压|发生)"
+)
 
 
 def _parse(original: str, indicator_name: str | None) -> ParsedTarget:
@@ -338,6 +353,17 @@ def _parse(original: str, indicator_name: str | None) -> ParsedTarget:
     t = _cn_counts(t)
     hits = value_hits(t)
     if not hits:
+        zero = _ZERO.search(t)
+        if zero is not None:
+            return ParsedTarget(
+                text=original,
+                kind="quantitative",
+                direction="≤",
+                direction_source="word",
+                value=Decimal(0),
+                label=zero.group("what"),
+                direction_basis=zero.group(0),
+            )
         return ParsedTarget(text=original, kind="qualitative")
     if len(hits) == 1:
         lo, hi = _clause_bounds(t, hits[0].start, hits[0].end)
