@@ -27,7 +27,7 @@ sys.stdout.write("\\n".join(f"{r[0]} {r[1]} {r[4]} {r[5]} {r[2]} / {r[3]}" for r
 
 
 def main(n: int = 100_000) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory(dir=ROOT / "bench") as tmp:
         db = Path(tmp) / "bench.sqlite"
         store = Store(db)
         batch = 1000

@@ -171,7 +171,7 @@ def cmd_print(args: argparse.Namespace) -> int:
         if args.id is None:
             raise UsageError("print 需要项目编号，或用 --year 打印整个年度。")
         decl = store.get(args.id, args.revision)
-        print_record_file(decl, Path(args.output), form=args.form)
+        print_record_file(decl, Path(args.output), form=args.form, store=store)
     print(f"已打印：{args.output}")
     return 0
 

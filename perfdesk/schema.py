@@ -6,5 +6,9 @@ asserts that it registers exactly these names.
 """
 
 MIGRATION_SET = "perfdesk"
-MIGRATION_NAMES: tuple[str, ...] = ("0001_records_and_revisions", "0002_search")
+MIGRATION_NAMES: tuple[str, ...] = (
+    "0001_records_and_revisions",
+    "0002_search",
+    "0003_list_index",
+)
 SCHEMA_VERSION = len(MIGRATION_NAMES)

@@ -27,7 +27,7 @@ def record_text(decl: Declaration, previous: Declaration | None = None) -> str:
     if decl.evaluation is not None:
         from perfdesk.models.scoring import score_evaluation
 
-        sheet = score_evaluation(decl.evaluation)
+        sheet = score_evaluation(decl.evaluation, decl.framework)
         total = "—" if sheet.total is None else f"{sheet.total:.2f}"
         lines.append(f"自评：总分 {total}  等级 {sheet.grade or '—'}")
     findings = check_declaration(decl, previous)
@@ -45,7 +45,7 @@ def explain_text(decl: Declaration) -> str:
         return "该项目还没有自评表。"
     from perfdesk.models.scoring import score_evaluation
 
-    sheet = score_evaluation(decl.evaluation)
+    sheet = score_evaluation(decl.evaluation, decl.framework)
     lines = ["得分说明："]
     if getattr(sheet, "budget_explanation", None):
         lines.append(f"  预算执行率：{sheet.budget_explanation}")

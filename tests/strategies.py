@@ -83,7 +83,7 @@ def evaluations(draw, decl_indicators: list[Indicator]) -> Evaluation:
     return Evaluation(
         supervisor=draw(opt_text), budget_initial=draw(opt_money), budget_adjusted=draw(opt_money),
         spent=draw(opt_money), budget_weight=draw(weights), goal_expected=draw(opt_text),
-        goal_actual=draw(opt_text), indicators=inds, funds=funds,
+        goal_actual=draw(opt_text), budget_deviation=draw(opt_text), indicators=inds, funds=funds,
         status=draw(st.sampled_from(["draft", "final"])),
         layout=draw(st.sampled_from(["national", "shanghai"])),
     )

@@ -109,6 +109,8 @@ class Evaluation:
     budget_weight: Decimal = Decimal(10)
     goal_expected: str | None = None
     goal_actual: str | None = None
+    # 偏差原因 of the budget row, required when the execution rate is below 90%.
+    budget_deviation: str | None = None
     indicators: list[EvalIndicator] = field(default_factory=list)
     funds: Funds | None = None
     status: str = STATUS_DRAFT

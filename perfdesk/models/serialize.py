@@ -142,10 +142,10 @@ def fund_row_to_dict(row: FundRow | None) -> dict[str, Any] | None:
     }
 
 
-def evaluation_to_dict(ev: Evaluation) -> dict[str, Any]:
+def evaluation_to_dict(ev: Evaluation, framework: str | None = None) -> dict[str, Any]:
     from perfdesk.models.scoring import score_evaluation
 
-    sheet = score_evaluation(ev)
+    sheet = score_evaluation(ev, framework)
     indicators = []
     for ind, sc in zip(ev.indicators, sheet.indicators, strict=True):
         indicators.append(
@@ -181,6 +181,7 @@ def evaluation_to_dict(ev: Evaluation) -> dict[str, Any]:
         "execution_rate": _num_json(sheet.execution_rate),
         "budget_weight": _num_json(ev.budget_weight),
         "budget_score": _num_json(sheet.budget_score),
+        "budget_deviation": ev.budget_deviation,
         "goal_expected": ev.goal_expected,
         "goal_actual": ev.goal_actual,
         "indicators": indicators,
@@ -235,7 +236,9 @@ def declaration_to_dict(decl: Declaration, *, with_store_keys: bool = True) -> d
         else:
             out[key] = getattr(decl, key)
     out["created_from"] = decl.created_from
-    out["evaluation"] = evaluation_to_dict(decl.evaluation) if decl.evaluation else None
+    out["evaluation"] = (
+        evaluation_to_dict(decl.evaluation, decl.framework) if decl.evaluation else None
+    )
     return out
 
 
@@ -253,7 +256,7 @@ def _fund_row(value: Any, where: str) -> FundRow | None:
     )
 
 
-def evaluation_from_dict(data: dict[str, Any]) -> Evaluation:
+def evaluation_from_dict(data: dict[str, Any], framework: str | None = None) -> Evaluation:
     """Read an evaluation; a stated score without a reason is returned on the indicator as
     ``stated_score`` attribute semantics via score_override only when it differs (see
     :func:`apply_stated_scores`)."""
@@ -302,16 +305,17 @@ def evaluation_from_dict(data: dict[str, Any]) -> Evaluation:
         budget_weight=Decimal(10) if weight is None else weight,
         goal_expected=_text(d.get("goal_expected"), "evaluation.goal_expected"),
         goal_actual=_text(d.get("goal_actual"), "evaluation.goal_actual"),
+        budget_deviation=_text(d.get("budget_deviation"), "evaluation.budget_deviation"),
         indicators=indicators,
         funds=funds,
         status=_choice(d.get("status"), STATUSES, "evaluation.status") or STATUS_DRAFT,
         layout=_choice(d.get("layout"), EVALUATION_LAYOUTS, "evaluation.layout") or "national",
     )
-    apply_stated_scores(ev)
+    apply_stated_scores(ev, framework)
     return ev
 
 
-def apply_stated_scores(ev: Evaluation) -> list[str]:
+def apply_stated_scores(ev: Evaluation, framework: str | None = None) -> list[str]:
     """Turn stated scores into overrides where they differ from the rules' score.
 
     An indicator whose ``score_override`` is set without a reason holds a stated score: if
@@ -330,7 +334,7 @@ def apply_stated_scores(ev: Evaluation) -> list[str]:
     for ind in ev.indicators:
         if id(ind) in stated:
             ind.score_override = None
-    sheet = score_evaluation(ev)
+    sheet = score_evaluation(ev, framework)
     warnings = []
     for ind, sc in zip(ev.indicators, sheet.indicators, strict=True):
         if id(ind) not in stated:
@@ -403,7 +407,7 @@ def declaration_from_dict(data: Any) -> Declaration:
     for key in MONEY_KEYS:
         setattr(decl, key, _money(d.get(key), key))
     if d.get("evaluation") is not None:
-        decl.evaluation = evaluation_from_dict(d["evaluation"])
+        decl.evaluation = evaluation_from_dict(d["evaluation"], framework)
     return decl
 
 
