@@ -370,3 +370,17 @@ def test_parse_target_results_are_shared_and_immutable() -> None:
     assert parse_target("≥88%", "热线接能率") == a
     with pytest.raises(AttributeError):
         a.value = D(1)  # type: ignore[misc]
+
+
+def test_extract_goal_targets_from_stored_seed() -> None:
+    import json
+    from pathlib import Path
+
+    seed = json.loads((Path(__file__).parent / "data" / "seed.json").read_text(encoding="utf-8"))
+    found = extract_goal_targets(seed["annual_goal"])
+    assert [(n, p.direction, p.value) for n, p in found] == EXPECTED_GOALS
+    rows = [parse_target(i["target"], i["name"]) for i in seed["indicators"]]
+    assert [p.kind for p in rows] == [
+        "qualitative", "qualitative", "compound", "quantitative", "quantitative", "rank",
+        "qualitative",
+    ]  # fmt: skip
