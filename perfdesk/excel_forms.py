@@ -218,13 +218,25 @@ class SheetReader:
     def check(self, value: object, pos: tuple[int, int] | None) -> object:
         if isinstance(value, Unresolved):
             r, c = pos if pos else (None, None)
-            raise self.error(f"公式“{value.formula}”没有保存计算结果，且不是简单求和，无法读取；请在 Excel/WPS 中打开并保存后再导入。", r, c)
+            raise self.error(
+                f"公式“{value.formula}”没有保存计算结果，且不是简单求和，无法读取；"
+                "请在 Excel/WPS 中打开并保存后再导入。",
+                r,
+                c,
+            )
         return value
 
     def text(self, value: object, pos: tuple[int, int] | None = None) -> str | None:
         return cell_text(self.check(value, pos))
 
-    def read(self, fn: Callable[[object], T], value: object, pos: tuple[int, int] | None, what: str, kind: str) -> T:
+    def read(
+        self,
+        fn: Callable[[object], T],
+        value: object,
+        pos: tuple[int, int] | None,
+        what: str,
+        kind: str,
+    ) -> T:
         value = self.check(value, pos)
         try:
             return fn(value)
@@ -232,12 +244,16 @@ class SheetReader:
             r, c = pos if pos else (None, None)
             raise self.error(f"“{what}”不是{kind}：“{cell_text(value)}”", r, c) from None
 
-    def amount(self, value: object, pos: tuple[int, int] | None, what: str, unit: str | None) -> Decimal | None:
+    def amount(
+        self, value: object, pos: tuple[int, int] | None, what: str, unit: str | None
+    ) -> Decimal | None:
         factor = unit_factor(unit or self.unit_note)
         return self.read(lambda v: parse_amount(v, factor), value, pos, what, "金额")
 
     def date(self, value: object, pos: tuple[int, int] | None, what: str) -> dt.date | None:
-        return self.read(parse_date, value, pos, what, "日期（应为 2019-1-1 或 2019年1月1日 的形式）")
+        return self.read(
+            parse_date, value, pos, what, "日期（应为 2019-1-1 或 2019年1月1日 的形式）"
+        )
 
     def number(self, value: object, pos: tuple[int, int] | None, what: str) -> Decimal | None:
         return self.read(parse_number, value, pos, what, "数字")
@@ -264,7 +280,10 @@ class SheetReader:
                 return y
         if year_arg is not None:
             return year_arg
-        raise self.error("表中没有写明年度（标题中的“（2019年）”、“年度”栏或表名/文件名中的年份），请用 --year 指定年度后再导入。")
+        raise self.error(
+            "表中没有写明年度（标题中的“（2019年）”、“年度”栏或表名/文件名中的年份），"
+            "请用 --year 指定年度后再导入。"
+        )
 
     def title(self, until: int) -> str:
         return " ".join(t for _, _, t in self.title_rows(until))
@@ -351,7 +370,11 @@ def _find_table(reader: SheetReader) -> Table | None:
             if roles["list_unit"] > roles.get("target", 10**6):
                 roles["munit"] = roles.pop("list_unit")
         category = roles.get("category")
-        national = category is not None and reader.keys.get((r, category)) == "一级指标" or "subcategory" in roles
+        national = (
+            category is not None
+            and reader.keys.get((r, category)) == "一级指标"
+            or "subcategory" in roles
+        )
         return Table(header_row=r, first_row=first, cols=roles, national=national)
     return None
 
@@ -403,7 +426,14 @@ def table_rows(reader: SheetReader, table: Table) -> Iterable[Row]:
                 carried["category"] = cells["category"]
                 carried.pop("subcategory", None)
                 continue
-        for role in ("category", "subcategory", "list_name", "list_unit", "list_year", "supervisor"):
+        for role in (
+            "category",
+            "subcategory",
+            "list_name",
+            "list_unit",
+            "list_year",
+            "supervisor",
+        ):
             if role not in cells:
                 continue
             if is_blank(cells[role]):
@@ -423,7 +453,9 @@ def row_target(reader: SheetReader, row: Row, table: Table) -> str | None:
     if "nature" in table.cols or "munit" in table.cols:
         for role in ("nature", "target", "munit"):
             reader.check(row.cells.get(role), row.pos.get(role))
-        return join_split_target(row.cells.get("nature"), row.cells.get("target"), row.cells.get("munit"))
+        return join_split_target(
+            row.cells.get("nature"), row.cells.get("target"), row.cells.get("munit")
+        )
     return reader.text(row.cells.get("target"), row.pos.get("target"))
 
 
@@ -487,7 +519,9 @@ def _required_unit(reader: SheetReader, variants: Iterable[str]) -> str:
     unit = reader.text(value, pos)
     if unit is None:
         r, c = (hit.r, hit.c) if hit else (None, None)
-        raise reader.error("没有找到申报/实施单位名称，无法导入（项目以年度、单位和项目名称识别）。", r, c)
+        raise reader.error(
+            "没有找到申报/实施单位名称，无法导入（项目以年度、单位和项目名称识别）。", r, c
+        )
     return unit
 
 
@@ -510,7 +544,11 @@ def read_declaration(reader: SheetReader, year_arg: int | None) -> ImportedForm:
         elif key in L.DATE_FIELDS:
             setattr(decl, key, reader.date(value, pos, label))
         elif key in L.CHOICE_FIELDS:
-            setattr(decl, key, _choice(reader, hit, PROJECT_TYPES if key == "project_type" else FUND_USES, label))
+            setattr(
+                decl,
+                key,
+                _choice(reader, hit, PROJECT_TYPES if key == "project_type" else FUND_USES, label),
+            )
         else:
             setattr(decl, key, reader.text(value, pos))
     decl.budget_items = _budget_items(reader)
@@ -521,18 +559,27 @@ def read_declaration(reader: SheetReader, year_arg: int | None) -> ImportedForm:
             decl.indicators.append(
                 Indicator(
                     category=reader.text(row.cells.get("category"), row.pos.get("category")),
-                    subcategory=reader.text(row.cells.get("subcategory"), row.pos.get("subcategory")),
+                    subcategory=reader.text(
+                        row.cells.get("subcategory"), row.pos.get("subcategory")
+                    ),
                     name=reader.text(row.cells.get("name"), row.pos.get("name")),
                     target=row_target(reader, row, table),
                 )
             )
     else:
-        reader.warn("没有找到绩效指标表（分解目标内容/绩效指标/指标目标值 或 一级指标/二级指标/三级指标/指标值）。")
+        reader.warn(
+            "没有找到绩效指标表（分解目标内容/绩效指标/指标目标值"
+            " 或 一级指标/二级指标/三级指标/指标值）。"
+        )
     decl.signoff = _signoff(reader)
-    return ImportedForm(declaration=decl, kind=KIND_DECLARATION, sheet=reader.grid.name, warnings=reader.warnings)
+    return ImportedForm(
+        declaration=decl, kind=KIND_DECLARATION, sheet=reader.grid.name, warnings=reader.warnings
+    )
 
 
-def _choice(reader: SheetReader, hit: Hit | None, options: tuple[str, ...], label: str) -> str | None:
+def _choice(
+    reader: SheetReader, hit: Hit | None, options: tuple[str, ...], label: str
+) -> str | None:
     """A checkbox group: every cell right of the label over the label's rows."""
     if hit is None:
         return None
@@ -575,7 +622,9 @@ def _budget_items(reader: SheetReader) -> list[BudgetItem]:
         br0, _, br1, _ = g.span(block.r, block.c)
         near = [h for h in names if br0 - 1 <= h.r <= br1 and h.c > block.c]
         head = near[0] if near else head
-    amount = next((a for a in amounts if g.span(a.r, a.c)[0] <= head.r <= g.span(a.r, a.c)[2]), None)
+    amount = next(
+        (a for a in amounts if g.span(a.r, a.c)[0] <= head.r <= g.span(a.r, a.c)[2]), None
+    )
     if amount is None:
         return []
     last = g.height - 1
@@ -602,7 +651,9 @@ def _budget_items(reader: SheetReader) -> list[BudgetItem]:
         if name and norm(name) in ("合计", "小计", "总计"):
             r += 1
             continue
-        items.append(BudgetItem(name=name, amount=reader.amount(value, a_span[:2], "预算金额", amount.unit)))
+        items.append(
+            BudgetItem(name=name, amount=reader.amount(value, a_span[:2], "预算金额", amount.unit))
+        )
         r = max(n_span[2], r) + 1
     return items
 
@@ -655,15 +706,21 @@ def read_evaluation(reader: SheetReader, year_arg: int | None) -> ImportedForm:
         reader.warn("没有找到绩效指标表（一级指标/二级指标/三级指标/年度指标值/实际完成值）。")
     else:
         framework = "national" if table.national else "sh2019"
-        ev.indicators = [row_eval_indicator(reader, row, table) for row in table_rows(reader, table)]
+        ev.indicators = [
+            row_eval_indicator(reader, row, table) for row in table_rows(reader, table)
+        ]
     if table is not None:
         _compare_total(reader, ev, table)
     reader.warnings += apply_stated_scores(ev)
     decl = evaluation_declaration(year, unit, name, framework, ev)
-    return ImportedForm(declaration=decl, kind=KIND_EVALUATION, sheet=g.name, warnings=reader.warnings)
+    return ImportedForm(
+        declaration=decl, kind=KIND_EVALUATION, sheet=g.name, warnings=reader.warnings
+    )
 
 
-def evaluation_declaration(year: int, unit: str, name: str, framework: str, ev: Evaluation) -> Declaration:
+def evaluation_declaration(
+    year: int, unit: str, name: str, framework: str, ev: Evaluation
+) -> Declaration:
     """The carrier of an evaluation: identity, and the indicators and goal it states, so a
     declaration created from it (when none is stored) has them."""
     return Declaration(
@@ -678,7 +735,7 @@ def evaluation_declaration(year: int, unit: str, name: str, framework: str, ev: 
     )
 
 
-_ROWS = (
+_ROWS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("total", L.EVAL_ROW_TOTAL),
     ("appropriation", L.EVAL_ROW_APPROPRIATION),
     ("carried_over", L.EVAL_ROW_CARRIED),
@@ -694,7 +751,11 @@ def _money_block(reader: SheetReader, ev: Evaluation) -> str | None:
         return None
     head = heads[0]
     cols: dict[str, tuple[int, str | None]] = {"initial": (head.c, head.unit)}
-    for key, variants in (("adjusted", L.EVAL_ADJUSTED), ("spent", L.EVAL_SPENT), ("rate", L.EVAL_RATE)):
+    for key, variants in (
+        ("adjusted", L.EVAL_ADJUSTED),
+        ("spent", L.EVAL_SPENT),
+        ("rate", L.EVAL_RATE),
+    ):
         same_row = [h for h in reader.hits(variants) if h.r == head.r]
         if same_row:
             cols[key] = (same_row[0].c, same_row[0].unit)
@@ -716,8 +777,8 @@ def _money_block(reader: SheetReader, ev: Evaluation) -> str | None:
                 continue
             base = reader.keys.get((r, c), "").removeprefix("其中:")
             base, _ = split_unit(base)
-            for key, variants in _ROWS:
-                if base in variants and key not in rows:
+            for key, row_labels in _ROWS:
+                if base in row_labels and key not in rows:
                     rows[key] = r
     if "total" not in rows:
         raise reader.error("自评表的资金表中没有“年度资金总额”行。", head.r, head.c)
@@ -743,12 +804,18 @@ def _money_block(reader: SheetReader, ev: Evaluation) -> str | None:
         rate = min(ev.spent / ev.budget_adjusted, Decimal(1))
         computed = (ev.budget_weight * rate).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
         if stated is not None and stated != computed:
-            reader.warn(f"表中预算执行率得分 {stated} 与按规则计算的 {computed} 不同，以计算值为准。", t, c)
+            reader.warn(
+                f"表中预算执行率得分 {stated} 与按规则计算的 {computed} 不同，以计算值为准。", t, c
+            )
     funds = Funds()
     for key in ("appropriation", "carried_over", "other"):
         if key in rows:
             r = rows[key]
-            row = FundRow(cell("initial", r, "年初预算数"), cell("adjusted", r, "全年预算数"), cell("spent", r, "全年执行数"))
+            row = FundRow(
+                cell("initial", r, "年初预算数"),
+                cell("adjusted", r, "全年预算数"),
+                cell("spent", r, "全年执行数"),
+            )
             if row != FundRow():
                 setattr(funds, key, row)
     ev.funds = funds if funds != Funds() else None
@@ -779,7 +846,13 @@ def _qualitative_pick(ind: EvalIndicator) -> None:
         return
     if ind.tier is None:
         share = score / weight
-        ind.tier = "达成" if share >= Decimal("0.8") else "部分达成" if share >= Decimal("0.6") else "未达成"
+        ind.tier = (
+            "达成"
+            if share >= Decimal("0.8")
+            else "部分达成"
+            if share >= Decimal("0.6")
+            else "未达成"
+        )
     lo, hi = tier_range(ind.tier, weight)
     if lo <= score <= hi:
         ind.tier_score = score
@@ -806,12 +879,20 @@ def read_list(reader: SheetReader, year_arg: int | None) -> list[ImportedForm]:
         if name is None:
             r, c = row.r, cols["list_name"]
             raise reader.error("这一行没有项目名称，无法判断属于哪个项目。", r, c)
-        unit = reader.text(row.cells.get("list_unit"), row.pos.get("list_unit")) if "list_unit" in cols else sheet_unit
+        unit = (
+            reader.text(row.cells.get("list_unit"), row.pos.get("list_unit"))
+            if "list_unit" in cols
+            else sheet_unit
+        )
         if unit is None:
             c = cols.get("list_unit", cols["list_name"])
-            raise reader.error("没有申报/实施单位名称（需要“单位”列或表头的“申报单位：…”），无法导入。", row.r, c)
+            raise reader.error(
+                "没有申报/实施单位名称（需要“单位”列或表头的“申报单位：…”），无法导入。", row.r, c
+            )
         if "list_year" in cols and not is_blank(row.cells.get("list_year")):
-            year = reader.read(parse_year, row.cells["list_year"], row.pos["list_year"], "年度", "年份")
+            year = reader.read(
+                parse_year, row.cells["list_year"], row.pos["list_year"], "年度", "年份"
+            )
             assert year is not None
         else:
             if sheet_year is None:
@@ -835,14 +916,18 @@ def read_list(reader: SheetReader, year_arg: int | None) -> list[ImportedForm]:
             decl.indicators = [
                 Indicator(
                     category=reader.text(row.cells.get("category"), row.pos.get("category")),
-                    subcategory=reader.text(row.cells.get("subcategory"), row.pos.get("subcategory")),
+                    subcategory=reader.text(
+                        row.cells.get("subcategory"), row.pos.get("subcategory")
+                    ),
                     name=reader.text(row.cells.get("name"), row.pos.get("name")),
                     target=row_target(reader, row, table),
                 )
                 for row in rows
             ]
             kind = KIND_DECLARATION
-        forms.append(ImportedForm(declaration=decl, kind=kind, sheet=g.name, warnings=list(reader.warnings)))
+        forms.append(
+            ImportedForm(declaration=decl, kind=kind, sheet=g.name, warnings=list(reader.warnings))
+        )
     if not forms:
         raise reader.error("清单表中没有任何指标行。", table.header_row, min(cols.values()))
     return forms
@@ -851,7 +936,9 @@ def read_list(reader: SheetReader, year_arg: int | None) -> list[ImportedForm]:
 # ---------------------------------------------------------------- sheet entry
 
 
-def read_sheet(grid: Grid, filename: str, year_arg: int | None) -> tuple[list[ImportedForm], str | None]:
+def read_sheet(
+    grid: Grid, filename: str, year_arg: int | None
+) -> tuple[list[ImportedForm], str | None]:
     """The records on one sheet, or ([], kind None) when it holds no form."""
     reader = SheetReader(grid, filename)
     kind = classify(reader)

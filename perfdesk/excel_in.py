@@ -67,7 +67,8 @@ def read_workbook(data: bytes, filename: str, *, year: int | None = None) -> Wor
         key = (form.kind, d.year, d.unit, d.name)
         if key in seen:
             raise InputError(
-                f"同一项目（{d.year}年 {d.unit} {d.name}）的{_kind_name(form.kind)}在本文件中出现两次"
+                f"同一项目（{d.year}年 {d.unit} {d.name}）的{_kind_name(form.kind)}"
+                "在本文件中出现两次"
                 f"（工作表“{seen[key]}”和“{form.sheet}”），请删去其一后再导入。",
                 file=filename,
                 sheet=form.sheet,

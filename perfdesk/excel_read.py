@@ -17,6 +17,7 @@ import datetime as dt
 import io
 import re
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -138,12 +139,16 @@ def sniff(data: bytes, filename: str) -> str:
         raise InputError("文件是空的（0 字节），不是 Excel 表格。", file=filename)
     if len(data) > MAX_FILE_BYTES:
         raise InputError(
-            f"文件太大（{len(data) // (1024 * 1024)} MB），超过 {MAX_FILE_BYTES // (1024 * 1024)} MB 的上限。",
+            f"文件太大（{len(data) // (1024 * 1024)} MB），"
+            f"超过 {MAX_FILE_BYTES // (1024 * 1024)} MB 的上限。",
             file=filename,
         )
     if data.startswith(OLE_MAGIC):
         if any(tag in data for tag in _ENC_STREAMS):
-            raise InputError("文件已加密（设置了打开密码），请在 Excel/WPS 中取消密码后另存再导入。", file=filename)
+            raise InputError(
+                "文件已加密（设置了打开密码），请在 Excel/WPS 中取消密码后另存再导入。",
+                file=filename,
+            )
         if len(data) > MAX_XLS_BYTES:
             raise InputError(
                 f"xls 文件太大，超过 {MAX_XLS_BYTES // (1024 * 1024)} MB 的上限，请另存为 xlsx。",
@@ -155,7 +160,8 @@ def sniff(data: bytes, filename: str) -> str:
     head = data[:512].lstrip().lower()
     if head.startswith((b"<html", b"<!doctype html", b"<table", b"<?xml")):
         raise InputError(
-            "文件不是真正的 Excel 表格（是网页/XML 文本，只是扩展名为 Excel），请用 Excel/WPS 打开后另存为 xlsx 再导入。",
+            "文件不是真正的 Excel 表格（是网页/XML 文本，只是扩展名为 Excel），"
+            "请用 Excel/WPS 打开后另存为 xlsx 再导入。",
             file=filename,
         )
     raise InputError("文件不是 Excel 表格（xlsx 或 xls），无法读取。", file=filename)
@@ -168,7 +174,9 @@ def check_zip(data: bytes, filename: str) -> list[str]:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
     except (zipfile.BadZipFile, OSError, ValueError):
-        raise InputError("文件已损坏或不完整（压缩包无法打开），请重新下载或另存后再导入。", file=filename) from None
+        raise InputError(
+            "文件已损坏或不完整（压缩包无法打开），请重新下载或另存后再导入。", file=filename
+        ) from None
     if len(infos) > MAX_MEMBERS:
         raise InputError("文件内部结构异常（部件过多），已拒绝。", file=filename)
     names = {i.filename for i in infos}
@@ -178,7 +186,9 @@ def check_zip(data: bytes, filename: str) -> list[str]:
     if declared > MAX_UNCOMPRESSED_BYTES:
         raise InputError(_bomb_text(), file=filename)
     for info in infos:
-        if info.file_size > RATIO_FLOOR and info.file_size > MAX_MEMBER_RATIO * max(info.compress_size, 1):
+        if info.file_size > RATIO_FLOOR and info.file_size > MAX_MEMBER_RATIO * max(
+            info.compress_size, 1
+        ):
             raise InputError(_bomb_text(), file=filename)
     total = 0
     cells = 0
@@ -188,20 +198,23 @@ def check_zip(data: bytes, filename: str) -> list[str]:
             if not info.filename.lower().endswith((".xml", ".rels", ".vml")):
                 continue
             is_sheet = info.filename.startswith("xl/worksheets/")
-            got, n_cells, no_value = _scan_member(zf, info, filename, MAX_UNCOMPRESSED_BYTES - total, is_sheet)
+            got, n_cells, no_value = _scan_member(
+                zf, info, filename, MAX_UNCOMPRESSED_BYTES - total, is_sheet
+            )
             total += got
             cells += n_cells
             if cells > MAX_CELLS:
-                raise InputError(f"表格过大：超过 {MAX_CELLS:,} 个单元格的上限，请拆分后导入。", file=filename)
+                raise InputError(
+                    f"表格过大：超过 {MAX_CELLS:,} 个单元格的上限，请拆分后导入。", file=filename
+                )
             if no_value:
                 pending.append(info.filename)
     return pending
 
 
 def _bomb_text() -> str:
-    return (
-        f"文件解压后超过 {MAX_UNCOMPRESSED_BYTES // (1024 * 1024)} MB 或压缩比异常（疑似压缩炸弹），已拒绝。"
-    )
+    limit = MAX_UNCOMPRESSED_BYTES // (1024 * 1024)
+    return f"文件解压后超过 {limit} MB 或压缩比异常（疑似压缩炸弹），已拒绝。"
 
 
 def _scan_member(
@@ -220,12 +233,16 @@ def _scan_member(
                 if not chunk:
                     break
                 got += len(chunk)
-                if got > budget or got > MAX_MEMBER_RATIO * max(info.compress_size, 1) + RATIO_FLOOR:
+                if (
+                    got > budget
+                    or got > MAX_MEMBER_RATIO * max(info.compress_size, 1) + RATIO_FLOOR
+                ):
                     raise InputError(_bomb_text(), file=filename)
                 buf = tail + chunk
                 if _DTD.search(buf):
                     raise InputError(
-                        "文件内含 DTD/实体声明（可能是 XML 炸弹），正常的 Excel 文件不会有，已拒绝。",
+                        "文件内含 DTD/实体声明（可能是 XML 炸弹），"
+                        "正常的 Excel 文件不会有，已拒绝。",
                         file=filename,
                     )
                 if is_sheet:
@@ -244,7 +261,9 @@ def _scan_member(
     except InputError:
         raise
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
-        raise InputError("文件已损坏或不完整（压缩数据无法解开），请重新下载或另存后再导入。", file=filename) from None
+        raise InputError(
+            "文件已损坏或不完整（压缩数据无法解开），请重新下载或另存后再导入。", file=filename
+        ) from None
     if is_sheet and max_row * max_col > MAX_AREA:
         raise InputError(
             f"表格范围过大（{max_row} 行 × {max_col} 列），超过 {MAX_AREA:,} 格的上限；"
@@ -264,9 +283,13 @@ def read_grids(data: bytes, filename: str) -> list[Grid]:
     try:
         wb = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except python_calamine.PasswordError:
-        raise InputError("文件已加密（设置了打开密码），请在 Excel/WPS 中取消密码后另存再导入。", file=filename) from None
+        raise InputError(
+            "文件已加密（设置了打开密码），请在 Excel/WPS 中取消密码后另存再导入。", file=filename
+        ) from None
     except Exception:  # noqa: BLE001 - calamine raises several unrelated types for bad input
-        raise InputError("文件已损坏或格式无法识别，请用 Excel/WPS 打开后另存为 xlsx 再导入。", file=filename) from None
+        raise InputError(
+            "文件已损坏或格式无法识别，请用 Excel/WPS 打开后另存为 xlsx 再导入。", file=filename
+        ) from None
     grids: list[Grid] = []
     cells = 0
     metas = wb.sheets_metadata
@@ -281,7 +304,9 @@ def read_grids(data: bytes, filename: str) -> list[Grid]:
             merged = sheet.merged_cell_ranges or []
             start = sheet.start
         except python_calamine.PasswordError:
-            raise InputError("文件已加密（设置了打开密码），请取消密码后另存再导入。", file=filename) from None
+            raise InputError(
+                "文件已加密（设置了打开密码），请取消密码后另存再导入。", file=filename
+            ) from None
         except Exception:  # noqa: BLE001
             raise InputError(
                 "工作表已损坏，无法读取，请用 Excel/WPS 打开后另存为 xlsx 再导入。",
@@ -289,11 +314,15 @@ def read_grids(data: bytes, filename: str) -> list[Grid]:
                 sheet=meta.name,
             ) from None
         if len(values) * max((len(r) for r in values), default=0) > MAX_AREA:
-            raise InputError(f"表格范围过大，超过 {MAX_AREA:,} 格的上限。", file=filename, sheet=meta.name)
+            raise InputError(
+                f"表格范围过大，超过 {MAX_AREA:,} 格的上限。", file=filename, sheet=meta.name
+            )
         rows = _place(values, start)
         cells += sum(1 for row in rows for v in row if not is_blank(v))
         if cells > MAX_CELLS:
-            raise InputError(f"表格过大：超过 {MAX_CELLS:,} 个单元格的上限，请拆分后导入。", file=filename)
+            raise InputError(
+                f"表格过大：超过 {MAX_CELLS:,} 个单元格的上限，请拆分后导入。", file=filename
+            )
         merges = [(a[0], a[1], b[0], b[1]) for a, b in merged]
         grids.append(Grid(name=meta.name, index=n, rows=rows, merges=merges))
     if pending:
@@ -301,7 +330,7 @@ def read_grids(data: bytes, filename: str) -> list[Grid]:
     return grids
 
 
-def _place(values: list[list[object]], start: tuple[int, int] | None) -> list[list[object]]:
+def _place(values: Sequence[Sequence[object]], start: tuple[int, int] | None) -> list[list[object]]:
     """Shift calamine's used range back to absolute coordinates so that cell names match."""
     if not values or start is None:
         return []
@@ -335,7 +364,7 @@ def _fill_formulas(data: bytes, grids: list[Grid]) -> None:
                     v = getattr(cell, "value", None)
                     if isinstance(v, str) and v.startswith("=") and cell.row and cell.column:
                         formulas[(cell.row - 1, cell.column - 1)] = v
-            for (r, c), f in formulas.items():
+            for r, c in list(formulas):
                 if is_blank(grid.raw(r, c)):
                     _set(grid, r, c, _evaluate(grid, formulas, r, c, set()))
     finally:
@@ -365,8 +394,14 @@ def _evaluate(
             if not a:
                 return Unresolved(formula)
             c0, r0 = _col_index(a.group(1)), int(a.group(2)) - 1
-            c1, r1 = (c0, r0) if a.group(3) is None else (_col_index(a.group(3)), int(a.group(4)) - 1)
-            refs += [(rr, cc) for rr in range(min(r0, r1), max(r0, r1) + 1) for cc in range(min(c0, c1), max(c0, c1) + 1)]
+            c1, r1 = (
+                (c0, r0) if a.group(3) is None else (_col_index(a.group(3)), int(a.group(4)) - 1)
+            )
+            refs += [
+                (rr, cc)
+                for rr in range(min(r0, r1), max(r0, r1) + 1)
+                for cc in range(min(c0, c1), max(c0, c1) + 1)
+            ]
     elif _PLUS.match(body):
         refs = [(int(row) - 1, _col_index(col)) for col, row in re.findall(_REF, body)]
     else:

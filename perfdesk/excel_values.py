@@ -120,7 +120,9 @@ def parse_number(value: object) -> Decimal | None:
     return Decimal(m.group(1))
 
 
-_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
+_DATE = re.compile(
+    r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$"
+)
 _DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 
 
@@ -169,10 +171,16 @@ def parse_year(value: object) -> int | None:
     """A 年度 cell: 2019, '2019', '2019年', '2019年度'."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer():
+    if (
+        isinstance(value, (int, float))
+        and not isinstance(value, bool)
+        and float(value).is_integer()
+    ):
         y = int(value)
     else:
-        m = re.fullmatch(r"((?:19|20)\d{2})\s*年?度?", unicodedata.normalize("NFKC", str(value)).strip())
+        m = re.fullmatch(
+            r"((?:19|20)\d{2})\s*年?度?", unicodedata.normalize("NFKC", str(value)).strip()
+        )
         if not m:
             raise ValueError
         y = int(m.group(1))
@@ -234,7 +242,13 @@ def parse_choices(text: str, options: tuple[str, ...]) -> tuple[list[str], bool]
     for n, tok in enumerate(tokens):
         if tok[2] != "opt":
             continue
-        neighbour = tokens[n - 1] if before and n > 0 else tokens[n + 1] if not before and n + 1 < len(tokens) else None
+        neighbour = (
+            tokens[n - 1]
+            if before and n > 0
+            else tokens[n + 1]
+            if not before and n + 1 < len(tokens)
+            else None
+        )
         if neighbour is not None and neighbour[2] == "mark" and neighbour[3] is True:
             chosen.append(str(tok[3]))
     # Form order, as the options are listed.

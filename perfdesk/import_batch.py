@@ -137,12 +137,18 @@ def import_paths(
             break
         if progress:
             progress(n, len(files), f"正在导入 {path.name}（{n + 1}/{len(files)}）")
-        report.files.append(import_file(store, path, year=year))
+        result = import_file(store, path, year=year)
+        report.files.append(result)
+        if progress:
+            verdict = "已导入" if result.status == STATUS_IMPORTED else "已拒绝"
+            progress(n + 1, len(files), f"{path.name}：{verdict}")
     if progress:
         done = len(report.files)
         bad = len(report.rejected)
         tail = "，已取消" if report.cancelled else ""
-        progress(done, len(files), f"已处理 {done} 个文件，导入 {done - bad} 个，拒绝 {bad} 个{tail}")
+        progress(
+            done, len(files), f"已处理 {done} 个文件，导入 {done - bad} 个，拒绝 {bad} 个{tail}"
+        )
     return report
 
 
@@ -158,7 +164,8 @@ def import_file(store: Any, path: Path, *, year: int | None = None) -> FileResul
         return FileResult(
             file=name,
             status=STATUS_REJECTED,
-            error=f"程序内部错误，文件未导入（请把此文件和错误信息发给维护人员）：{type(exc).__name__}: {exc}",
+            error="程序内部错误，文件未导入（请把此文件和错误信息发给维护人员）："
+            f"{type(exc).__name__}: {exc}",
             debug=traceback.format_exc(),
         )
     warnings = [w for f in forms for w in f.warnings]
@@ -174,7 +181,8 @@ def read_path(path: Path, *, year: int | None = None) -> list[ImportedForm]:
         raise InputError(f"无法读取文件：{exc.strerror or exc}", file=str(path)) from None
     if size > MAX_FILE_BYTES:
         raise InputError(
-            f"文件太大（{size // (1024 * 1024)} MB），超过 {MAX_FILE_BYTES // (1024 * 1024)} MB 的上限。",
+            f"文件太大（{size // (1024 * 1024)} MB），"
+            f"超过 {MAX_FILE_BYTES // (1024 * 1024)} MB 的上限。",
             file=path.name,
         )
     try:
@@ -259,7 +267,9 @@ class TerminalProgress:
     """A one-line progress bar on stderr for the command line, drawn only on a terminal
     (or when forced), so that piped output and --json stay clean."""
 
-    def __init__(self, stream: IO[str] | None = None, *, force: bool = False, width: int = 30) -> None:
+    def __init__(
+        self, stream: IO[str] | None = None, *, force: bool = False, width: int = 30
+    ) -> None:
         self.stream = stream if stream is not None else sys.stderr
         self.enabled = force or bool(getattr(self.stream, "isatty", lambda: False)())
         self.width = width

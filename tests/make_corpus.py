@@ -31,8 +31,21 @@ HERE = Path(__file__).parent
 OUT = HERE / "data" / "excel_in"
 SEED = json.loads((HERE / "data" / "seed.json").read_text(encoding="utf-8"))
 
-PROJECT_TYPES = ("市委市政府已确定的新增项目", "结转项目", "其他一次性项目", "经常性专项业务费", "其他经常性项目")
-FUND_USES = ("基本建设工程类", "信息化建设类", "政策补贴类", "政府购买服务", "资产购置类", "其他事业专业类")
+PROJECT_TYPES = (
+    "市委市政府已确定的新增项目",
+    "结转项目",
+    "其他一次性项目",
+    "经常性专项业务费",
+    "其他经常性项目",
+)
+FUND_USES = (
+    "基本建设工程类",
+    "信息化建设类",
+    "政策补贴类",
+    "政府购买服务",
+    "资产购置类",
+    "其他事业专业类",
+)
 
 FULLWIDTH = str.maketrans("0123456789.,", "０１２３４５６７８９．，")
 
@@ -230,7 +243,11 @@ def seed_sheet(
         # The year budget as the sum of the items (no cached value when openpyxl writes it).
         ws[f"{D}{year_budget_row}"] = formula.format(col=D, first=first_item, last=r)
     nxt("items")
-    for key, text in (("plan", "项目实施计划"), ("overall_goal", "项目总目标"), ("annual_goal", "年度绩效目标")):
+    for key, text in (
+        ("plan", "项目实施计划"),
+        ("overall_goal", "项目总目标"),
+        ("annual_goal", "年度绩效目标"),
+    ):
         put(A, lab(text))
         put(B, d[key])
         merge(B, D)
@@ -308,8 +325,20 @@ SECOND.update(
     prev_year_spent=None,
     budget_items=[{"name": "知识库运维", "amount": 800000}, {"name": "数据标注", "amount": 400000}],
     indicators=[
-        {"category": "产出目标", "subcategory": None, "name": "知识条目更新数", "target": "≥3000条", "direction": None},
-        {"category": "效果目标", "subcategory": None, "name": "知识库准确率", "target": "≥98%", "direction": None},
+        {
+            "category": "产出目标",
+            "subcategory": None,
+            "name": "知识条目更新数",
+            "target": "≥3000条",
+            "direction": None,
+        },
+        {
+            "category": "效果目标",
+            "subcategory": None,
+            "name": "知识库准确率",
+            "target": "≥98%",
+            "direction": None,
+        },
     ],
     remarks="无",
     signoff={"head": "王五", "preparer": "赵六", "phone": "021-12345678", "date": "2019-03-15"},
@@ -378,7 +407,12 @@ def national_declaration(ws: Worksheet, split: bool = True) -> None:
         r += 1
         ws[f"E{r}"], ws[f"F{r}"], ws[f"G{r}"] = "指标性质", "指标值", "度量单位"
     else:
-        ws[f"B{r}"], ws[f"C{r}"], ws[f"D{r}"], ws[f"E{r}"] = "一级指标", "二级指标", "三级指标", "指标值"
+        ws[f"B{r}"], ws[f"C{r}"], ws[f"D{r}"], ws[f"E{r}"] = (
+            "一级指标",
+            "二级指标",
+            "三级指标",
+            "指标值",
+        )
     top = r + 1
     prev = None
     for cat, sub, name, (nature, value, unit), joined in n["indicators"]:
@@ -424,15 +458,35 @@ EVAL_NATIONAL = {
         ("产出指标", "质量指标", "平台可用率", "≥99.5%", "99.7%", 15, 15, None),
         ("产出指标", "时效指标", "故障响应时间", "≤30分钟", "25分钟", 10, 10, None),
         ("产出指标", "成本指标", "运维成本", "≤125万元", "123.5万元", 10, 10, None),
-        ("效益指标", "社会效益指标", "数据共享调用量", "≥500万次", "612万次", 20, 20, "调用量超出预期，下年度适当提高目标。"),
+        (
+            "效益指标",
+            "社会效益指标",
+            "数据共享调用量",
+            "≥500万次",
+            "612万次",
+            20,
+            20,
+            "调用量超出预期，下年度适当提高目标。",
+        ),
         ("效益指标", "可持续影响指标", "平台持续运行", "长期稳定", "达成年度指标", 10, 9, None),
         # Stated 8 where the rules give 10 × 85/90 = 9.44: kept as an override, with a warning.
-        ("满意度指标", "服务对象满意度指标", "使用部门满意度", "≥90%", "85%", 10, 8, "部分部门对响应速度不满意，已增加值守人员。"),
+        (
+            "满意度指标",
+            "服务对象满意度指标",
+            "使用部门满意度",
+            "≥90%",
+            "85%",
+            10,
+            8,
+            "部分部门对响应速度不满意，已增加值守人员。",
+        ),
     ],
 }
 
 
-def evaluation_sheet(ws: Worksheet, e: dict[str, Any], *, shanghai: bool = False, scores: bool = True) -> None:
+def evaluation_sheet(
+    ws: Worksheet, e: dict[str, Any], *, shanghai: bool = False, scores: bool = True
+) -> None:
     title = "上海市财政项目支出绩效自评表" if shanghai else "项目支出绩效自评表"
     unit_label = "（元）" if shanghai else "（万元）"
     factor = 10000 if shanghai else 1
@@ -451,10 +505,19 @@ def evaluation_sheet(ws: Worksheet, e: dict[str, Any], *, shanghai: bool = False
     ws.merge_cells("G4:J4")
     ws["A5"] = "项目资金" + unit_label
     ws.merge_cells("A5:A9")
-    for col, text in zip("CDEFGH", ("年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"), strict=True):
+    for col, text in zip(
+        "CDEFGH", ("年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"), strict=True
+    ):
         ws[f"{col}5"] = text
-    labels = {"total": "年度资金总额", "appropriation": "其中：当年财政拨款", "carried_over": "上年结转资金", "other": "其他资金"}
-    for r, key in zip(range(6, 10), ("total", "appropriation", "carried_over", "other"), strict=True):
+    labels = {
+        "total": "年度资金总额",
+        "appropriation": "其中：当年财政拨款",
+        "carried_over": "上年结转资金",
+        "other": "其他资金",
+    }
+    for r, key in zip(
+        range(6, 10), ("total", "appropriation", "carried_over", "other"), strict=True
+    ):
         ws[f"B{r}"] = labels[key]
         row = e["money_wan"][key]
         if row:
@@ -477,7 +540,20 @@ def evaluation_sheet(ws: Worksheet, e: dict[str, Any], *, shanghai: bool = False
     ws.merge_cells("F11:J11")
     r = 12
     ws[f"A{r}"] = "绩效指标"
-    for col, text in zip("BCDEFGHI", ("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"), strict=True):
+    for col, text in zip(
+        "BCDEFGHI",
+        (
+            "一级指标",
+            "二级指标",
+            "三级指标",
+            "年度指标值",
+            "实际完成值",
+            "分值",
+            "得分",
+            "偏差原因分析及改进措施",
+        ),
+        strict=True,
+    ):
         ws[f"{col}{r}"] = text
     ws.merge_cells(f"I{r}:J{r}")
     prev = None
@@ -486,7 +562,13 @@ def evaluation_sheet(ws: Worksheet, e: dict[str, Any], *, shanghai: bool = False
         if cat != prev:
             ws[f"B{r}"] = cat
             prev = cat
-        ws[f"C{r}"], ws[f"D{r}"], ws[f"E{r}"], ws[f"F{r}"], ws[f"G{r}"] = sub, name, target, actual, weight
+        ws[f"C{r}"], ws[f"D{r}"], ws[f"E{r}"], ws[f"F{r}"], ws[f"G{r}"] = (
+            sub,
+            name,
+            target,
+            actual,
+            weight,
+        )
         if scores:
             ws[f"H{r}"] = score
         ws[f"I{r}"] = dev
@@ -506,14 +588,37 @@ EVAL_SHANGHAI.update(
     name=SEED["name"],
     unit=SEED["unit"],
     supervisor="上海市人民政府办公厅",
-    money_wan={"total": (13334, 13334, 13067.32), "appropriation": (13334, 13334, 13067.32), "carried_over": None, "other": None},
+    money_wan={
+        "total": (13334, 13334, 13067.32),
+        "appropriation": (13334, 13334, 13067.32),
+        "carried_over": None,
+        "other": None,
+    },
     goal_expected=SEED["annual_goal"],
     goal_actual="热线接通率90.2%，一次性解答率47%，有责投诉率0.25%。",
     indicators=[
-        ("产出指标", "数量指标", "全年12345热线平台受理量", "≥379.8万个", "401.3万个", 25, None, None),
+        (
+            "产出指标",
+            "数量指标",
+            "全年12345热线平台受理量",
+            "≥379.8万个",
+            "401.3万个",
+            25,
+            None,
+            None,
+        ),
         ("产出指标", "质量指标", "话务员一次性解答率", "≥45%", "47%", 25, None, None),
         ("效益指标", "社会效益指标", "话务员有责投诉率", "≤0.3%", "0.25%", 30, None, None),
-        ("满意度指标", "服务对象满意度指标", "12345热线回访市民满意度", "≥94.90%", "95.3%", 10, None, None),
+        (
+            "满意度指标",
+            "服务对象满意度指标",
+            "12345热线回访市民满意度",
+            "≥94.90%",
+            "95.3%",
+            10,
+            None,
+            None,
+        ),
     ],
 )
 
@@ -579,7 +684,20 @@ def list_sheet(ws: Worksheet, year: int) -> None:
 
 
 def eval_list_sheet(ws: Worksheet, year: int) -> None:
-    ws.append(["年度", "实施单位", "项目名称", "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"])
+    ws.append(
+        [
+            "年度",
+            "实施单位",
+            "项目名称",
+            "一级指标",
+            "二级指标",
+            "三级指标",
+            "年度指标值",
+            "实际完成值",
+            "分值",
+            "得分",
+        ]
+    )
     for unit, name, rows in LIST_EVAL:
         for a, b, c, t, actual, w, s in rows:
             ws.append([f"{year}年", unit, name, a, b, c, t, actual, w, s])
@@ -604,7 +722,12 @@ def entity_bomb(source: Path, target: Path) -> None:
             data = zin.read(info.filename)
             if info.filename == "xl/worksheets/sheet1.xml":
                 body = data.split(b"?>", 1)[1] if data.startswith(b"<?xml") else data
-                body = body.replace(b"<sheetData>", b"<sheetData><row r=\"200\"><c r=\"A200\" t=\"inlineStr\"><is><t>&lol9;</t></is></c></row>", 1)
+                body = body.replace(
+                    b"<sheetData>",
+                    b'<sheetData><row r="200"><c r="A200" t="inlineStr">'
+                    b"<is><t>&lol9;</t></is></c></row>",
+                    1,
+                )
                 data = bomb + body
             zout.writestr(info, data)
 
@@ -612,7 +735,10 @@ def entity_bomb(source: Path, target: Path) -> None:
 def zip_bomb(target: Path, size: int) -> None:
     """A package whose sheet inflates to ``size`` bytes of nothing."""
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
-        z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>')
+        z.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>',
+        )
         z.writestr("xl/workbook.xml", "<workbook/>")
         with z.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as fh:
             block = b" " * (1024 * 1024)
@@ -626,7 +752,16 @@ def soffice(fmt: str, files: list[Path], outdir: Path) -> None:
         sys.exit("soffice (LibreOffice) is needed to make .xls and recalculated files")
     with tempfile.TemporaryDirectory() as profile:
         subprocess.run(
-            [exe, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", fmt, "--outdir", str(outdir), *map(str, files)],
+            [
+                exe,
+                f"-env:UserInstallation=file://{profile}",
+                "--headless",
+                "--convert-to",
+                fmt,
+                "--outdir",
+                str(outdir),
+                *map(str, files),
+            ],
             check=True,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -635,7 +770,7 @@ def soffice(fmt: str, files: list[Path], outdir: Path) -> None:
 
 
 def encrypt(source: Path, target: Path) -> None:
-    import msoffcrypto  # pip install msoffcrypto-tool (only to make this one file)
+    # pip install msoffcrypto-tool (only to make this one file)
     from msoffcrypto.format.ooxml import OOXMLFile
 
     out = io.BytesIO()
@@ -658,7 +793,9 @@ def main() -> None:
     seed_path = save(wb, "seed.xlsx")
 
     variants: dict[str, dict[str, Any]] = {
-        "seed_offset_blank_rows.xlsx": dict(top=4, left=3, blank_after=("title", "year", "dates", "budget", "items", "goals", "ind")),
+        "seed_offset_blank_rows.xlsx": dict(
+            top=4, left=3, blank_after=("title", "year", "dates", "budget", "items", "goals", "ind")
+        ),
         "seed_spaced_labels.xlsx": dict(labels="spaced", unit_inline=False),
         "seed_colon_labels.xlsx": dict(labels="colon", boxes="before"),
         "seed_ascii_brackets.xlsx": dict(labels="ascii", boxes="wps"),
@@ -745,7 +882,9 @@ def main() -> None:
     bad = OUT / "bad"
     bad.mkdir()
     (bad / "not_a_spreadsheet.xlsx").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(200))
-    (bad / "html_saved_as.xls").write_text("<html><body><table><tr><td>项目名称</td></tr></table></body></html>", encoding="utf-8")
+    (bad / "html_saved_as.xls").write_text(
+        "<html><body><table><tr><td>项目名称</td></tr></table></body></html>", encoding="utf-8"
+    )
     (bad / "empty.xlsx").write_bytes(b"")
     data = seed_path.read_bytes()
     (bad / "truncated.xlsx").write_bytes(data[: len(data) // 2])

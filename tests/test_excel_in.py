@@ -86,7 +86,12 @@ def test_several_forms_in_one_workbook(name: str, seed_dict: dict[str, Any]) -> 
     first, second = (as_dict(f.declaration) for f in result.forms)
     assert {k: first[k] for k in seed_dict} == seed_dict
     assert {k: second[k] for k in SECOND} == SECOND
-    assert second["signoff"] == {"head": "王五", "preparer": "赵六", "phone": "021-12345678", "date": "2019-03-15"}
+    assert second["signoff"] == {
+        "head": "王五",
+        "preparer": "赵六",
+        "phone": "021-12345678",
+        "date": "2019-03-15",
+    }
     # The blank Sheet3 is passed over in silence, the notes sheet with a word.
     assert result.warnings == ["第4张表“填表说明”没有可识别的表单，已跳过。"]
 
@@ -96,7 +101,12 @@ def test_national_framework_with_split_and_joined_targets(name: str) -> None:
     (form,) = read(name).forms
     d = form.declaration
     assert form.kind == "declaration"
-    assert (d.year, d.unit, d.name, d.framework) == (2023, "某市数据局", "政务数据共享平台运维", "national")
+    assert (d.year, d.unit, d.name, d.framework) == (
+        2023,
+        "某市数据局",
+        "政务数据共享平台运维",
+        "national",
+    )
     assert d.year_budget == Decimal(1250000)  # 年度资金总额（万元） 125
     assert d.overall_goal == NATIONAL["overall_goal"]
     assert d.annual_goal == NATIONAL["annual_goal"]
@@ -115,7 +125,11 @@ def test_national_self_evaluation_in_wan(name: str) -> None:
     assert ev is not None
     assert ev.layout == "national"
     assert ev.supervisor == "某市人民政府办公厅"
-    assert (ev.budget_initial, ev.budget_adjusted, ev.spent) == (Decimal(1250000), Decimal(1300000), Decimal(1235000))
+    assert (ev.budget_initial, ev.budget_adjusted, ev.spent) == (
+        Decimal(1250000),
+        Decimal(1300000),
+        Decimal(1235000),
+    )
     assert ev.budget_weight == 10
     assert ev.funds is not None and ev.funds.other is None
     assert ev.funds.appropriation is not None and ev.funds.appropriation.spent == Decimal(1135000)
@@ -123,11 +137,14 @@ def test_national_self_evaluation_in_wan(name: str) -> None:
     assert ev.goal_expected == EVAL_NATIONAL["goal_expected"]
     assert ev.goal_actual == EVAL_NATIONAL["goal_actual"]
     rows = EVAL_NATIONAL["indicators"]
-    assert [(i.category, i.subcategory, i.name, i.target, i.actual, i.weight, i.deviation) for i in ev.indicators] == [
-        (a, b, c, t, act, Decimal(w), dev) for a, b, c, t, act, w, _, dev in rows
-    ]
+    assert [
+        (i.category, i.subcategory, i.name, i.target, i.actual, i.weight, i.deviation)
+        for i in ev.indicators
+    ] == [(a, b, c, t, act, Decimal(w), dev) for a, b, c, t, act, w, _, dev in rows]
     # The declaration created from it carries the same indicators and the expected goal.
-    assert [(i.category, i.name, i.target) for i in d.indicators] == [(r[0], r[2], r[3]) for r in rows]
+    assert [(i.category, i.name, i.target) for i in d.indicators] == [
+        (r[0], r[2], r[3]) for r in rows
+    ]
     assert d.annual_goal == EVAL_NATIONAL["goal_expected"]
     by_name = {i.name: i for i in ev.indicators}
     # Stated scores equal to the rules' are not overrides ...
@@ -166,7 +183,9 @@ def test_shanghai_self_evaluation_in_yuan_without_scores() -> None:
 @pytest.mark.parametrize("name", ["flat_list.xlsx", "flat_list_xlwt.xls"])
 def test_flat_list_with_several_projects(name: str) -> None:
     forms = read(name).forms
-    assert [(f.declaration.unit, f.declaration.name) for f in forms] == [(u, n) for u, n, _ in LIST_PROJECTS]
+    assert [(f.declaration.unit, f.declaration.name) for f in forms] == [
+        (u, n) for u, n, _ in LIST_PROJECTS
+    ]
     for form, (_, _, rows) in zip(forms, LIST_PROJECTS, strict=True):
         d = form.declaration
         assert form.kind == "declaration" and d.year == 2024 and d.framework == "national"
