@@ -91,9 +91,7 @@ def _budget(ev: Evaluation, sheet: ScoreSheet, out: list[Finding]) -> None:
             out.append(Finding(ERROR, k, f"{_label(k)}未填写。", "required"))
     rate = sheet.execution_rate
     if rate is not None and rate < DEVIATION_RATE:
-        # Evaluation keeps the budget row's reason in ``budget_deviation`` when the record
-        # has that field; without it the rule still stands (forms.md §3).
-        if not _squash(getattr(ev, "budget_deviation", None)):
+        if not _squash(ev.budget_deviation):
             out.append(
                 Finding(
                     ERROR,
