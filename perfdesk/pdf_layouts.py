@@ -27,10 +27,10 @@ LEADING = 1.35  # line height as a multiple of the font size
 
 # A single table row is never taller than this: longer text continues in further rows
 # (no line between them) so that reportlab can break the table between them.
-MAX_ROW_HEIGHT = 200.0
+MAX_ROW_HEIGHT = 120.0
 # A cell spanning rows (a category over its indicators) is cut into pieces this tall at
 # most, the label repeated, so a long category never needs more than one page.
-MAX_SPAN_HEIGHT = 260.0
+MAX_SPAN_HEIGHT = 200.0
 SEAL_SIZE = 40 * MM  # room for the 4 cm round seal
 
 

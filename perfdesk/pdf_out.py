@@ -354,29 +354,33 @@ def _merge_categories(
     """Merge category cells over their indicators.
 
     ``spans[i]`` are the physical rows of indicator i, ``keys[i]`` its category path (one
-    entry per column of ``columns``). Level n merges consecutive indicators sharing the
-    first n+1 keys, inside the pieces of level n−1; each merged cell is cut once it
-    reaches ``MAX_SPAN_HEIGHT`` so it never needs more than one page.
+    entry per column of ``columns``). Level n merges consecutive rows sharing the first n+1
+    keys, inside the pieces of level n−1; a merged cell is cut (its label repeated) once
+    it reaches ``MAX_SPAN_HEIGHT``, even inside one tall indicator, so that no merged cell
+    needs more than a page.
     """
-    # Each level's pieces: list of (first indicator, last indicator).
-    parents: list[tuple[int, int]] = [(0, len(spans) - 1)] if spans else []
+    row_keys: dict[int, Sequence[str | None]] = {}
+    for (first, last), key in zip(spans, keys, strict=True):
+        for r in range(first, last + 1):
+            row_keys[r] = key
+    rows = sorted(row_keys)
+    parents: list[tuple[int, int]] = [(0, len(rows) - 1)] if rows else []
     for level, col in enumerate(columns):
         pieces: list[tuple[int, int]] = []
         for lo, hi in parents:
             i = lo
             while i <= hi:
-                key = tuple(keys[i][: level + 1])
+                key = tuple(row_keys[rows[i]][: level + 1])
                 j = i
-                height = sum(grid.heights[spans[i][0] : spans[i][1] + 1])
-                while (
-                    j + 1 <= hi and key[-1] is not None and tuple(keys[j + 1][: level + 1]) == key
-                ):
-                    h = sum(grid.heights[spans[j + 1][0] : spans[j + 1][1] + 1])
-                    if height + h > L.MAX_SPAN_HEIGHT:
+                height = grid.heights[rows[i]]
+                while j + 1 <= hi and key[-1] is not None:
+                    if tuple(row_keys[rows[j + 1]][: level + 1]) != key:
                         break
-                    height += h
+                    if height + grid.heights[rows[j + 1]] > L.MAX_SPAN_HEIGHT:
+                        break
+                    height += grid.heights[rows[j + 1]]
                     j += 1
-                grid.merge_down(col, spans[i][0], spans[j][1], keys[i][level], field)
+                grid.merge_down(col, rows[i], rows[j], key[-1], field)
                 pieces.append((i, j))
                 i = j + 1
         parents = pieces

@@ -1,0 +1,147 @@
+"""verify: a printout matched to the stored revisions of its record (real Store, real PDFs)."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from reportlab.pdfgen.canvas import Canvas
+
+from perfdesk.models.errors import InputError
+from perfdesk.pdf_out import render_bytes
+from perfdesk.verify import (
+    STATUS_CURRENT,
+    STATUS_OLDER,
+    STATUS_UNKNOWN,
+    read_marker,
+    verify_pdf,
+)
+from tests import pdf_helpers as H
+
+
+def _save_final(store, decl):  # type: ignore[no-untyped-def]
+    decl.status = "final"
+    return store.save(decl).record
+
+
+def test_printout_of_current_revision(store, seed_decl) -> None:
+    rec = store.save(seed_decl).record
+    result = verify_pdf(store, render_bytes(rec))
+    assert result.status == STATUS_CURRENT and result.ok
+    assert result.marker is not None and result.marker.record_id == rec.id
+    assert result.matched_revision == result.current_revision == rec.revision
+    assert result.source == "metadata"
+    assert f"编号 {rec.id}" in result.message and "当前版本" in result.message
+
+
+def test_printout_of_older_revision_names_changed_fields(store, seed_decl) -> None:
+    old = _save_final(store, seed_decl)
+    old_pdf = render_bytes(old)
+    changed = store.get(old.id)
+    changed.overview = "项目概况改写后的新文字。"
+    changed.remarks = "补充备注"
+    new = store.save(changed).record
+    assert new.revision == old.revision + 1
+
+    result = verify_pdf(store, old_pdf)
+    assert result.status == STATUS_OLDER and not result.ok
+    assert result.matched_revision == old.revision
+    assert result.current_revision == new.revision
+    assert result.changed_fields == ("overview", "remarks")
+    assert "项目概况、备注" in result.message
+    assert f"第 {old.revision} 版" in result.message
+    assert verify_pdf(store, render_bytes(new)).status == STATUS_CURRENT
+
+
+def test_changed_draft_no_longer_matches(store, seed_decl) -> None:
+    """A draft is updated in place: its earlier printout matches nothing stored."""
+    rec = store.save(seed_decl).record
+    pdf = render_bytes(rec)
+    rec.plan = "新的实施计划"
+    store.save(rec)
+    result = verify_pdf(store, pdf)
+    assert result.status == STATUS_UNKNOWN
+    assert "任何已存版本都不符" in result.message
+
+
+def test_tampered_fingerprint_is_unknown(store, seed_decl) -> None:
+    rec = store.save(seed_decl).record
+    pdf = render_bytes(rec)
+    mark = read_marker(pdf)[0]
+    assert mark is not None
+    forged = pdf.replace(mark.fingerprint.encode(), b"0" * 12)
+    assert verify_pdf(store, forged).status == STATUS_UNKNOWN
+
+
+def test_record_missing_from_this_database(store, seed_decl) -> None:
+    seed_decl.id = 999
+    result = verify_pdf(store, render_bytes(seed_decl))
+    assert result.status == STATUS_UNKNOWN
+    assert "没有编号 999" in result.message
+
+
+def test_unsaved_record_printout(store, seed_decl) -> None:
+    result = verify_pdf(store, render_bytes(seed_decl))
+    assert result.status == STATUS_UNKNOWN and "尚未保存" in result.message
+
+
+@H.needs_poppler
+def test_marker_read_from_page_text_when_metadata_is_gone(store, seed_decl) -> None:
+    rec = store.save(seed_decl).record
+    pdf = render_bytes(rec)
+    # Another tool re-saved the file without keywords/subject (same length keeps xref valid).
+    stripped = re.sub(rb"/(Keywords|Subject) \(", lambda m: b"/X" + m.group(0)[2:], pdf)
+    assert stripped != pdf
+    mark, source = read_marker(stripped)
+    assert source == "text" and mark == read_marker(pdf)[0]
+    assert verify_pdf(store, stripped).status == STATUS_CURRENT
+
+
+def test_pdf_without_marker(store) -> None:
+    buf = io.BytesIO()
+    c = Canvas(buf)
+    c.drawString(100, 100, "some other document")
+    c.save()
+    result = verify_pdf(store, buf.getvalue())
+    assert result.status == STATUS_UNKNOWN and "没有 perfdesk 打印标记" in result.message
+
+
+def test_not_a_pdf(store) -> None:
+    with pytest.raises(InputError):
+        verify_pdf(store, b"PK\x03\x04 this is a zip")
+
+
+def test_evaluation_printout(store, seed_decl) -> None:
+    seed_decl.evaluation = H.evaluation_for(seed_decl)
+    rec = store.save(seed_decl).record
+    pdf = render_bytes(rec, "evaluation")
+    result = verify_pdf(store, pdf)
+    assert result.status == STATUS_CURRENT
+    assert result.marker is not None and result.marker.form == "evaluation"
+    # The declaration changing does not make the evaluation printout stale …
+    rec.remarks = "申报表备注改了"
+    store.save(rec)
+    assert verify_pdf(store, pdf).status == STATUS_CURRENT
+    # … a change to the evaluation does (a draft is changed in place: nothing matches).
+    rec = store.get(rec.id)
+    assert rec.evaluation is not None
+    rec.evaluation.goal_actual = "改写后的实际完成情况"
+    store.save(rec)
+    assert verify_pdf(store, pdf).status == STATUS_UNKNOWN
+
+
+def test_evaluation_older_revision(store, seed_decl) -> None:
+    seed_decl.evaluation = H.evaluation_for(seed_decl)
+    seed_decl.evaluation.status = "final"
+    old = _save_final(store, seed_decl)
+    pdf = render_bytes(old, "evaluation")
+    rec = store.get(old.id)
+    assert rec.evaluation is not None
+    rec.evaluation.supervisor = "另一个主管部门"
+    new = store.save(rec).record
+    assert new.revision > old.revision
+    result = verify_pdf(store, pdf)
+    assert result.status == STATUS_OLDER
+    assert result.changed_fields == ("supervisor",)
+    assert "主管部门" in result.message
