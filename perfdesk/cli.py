@@ -31,6 +31,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--debug", action="store_true", help="出错时显示完整的调用栈")
     p.add_argument("--version", action="version", version=f"perfdesk {__version__}")
     p.add_argument("--demo", action="store_true", help="打开一个含示例申报表的临时数据库")
+    p.add_argument(
+        "--break-lock",
+        action="store_true",
+        help="先解除数据库的锁（仅在确认没有其他人使用时）",
+    )
     sub = p.add_subparsers(dest="command", metavar="命令")
 
     s = sub.add_parser("import", help="导入 .xlsx/.xls/.json 文件或文件夹")
@@ -82,6 +87,7 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("backup")
 
     sub.add_parser("check", help="检查数据库完整性")
+    sub.add_parser("unlock", help="解除数据库的锁（仅在确认没有其他人使用时）")
     return p
 
 
@@ -89,6 +95,22 @@ def _open_store(args: argparse.Namespace):  # noqa: ANN202 - Store import kept l
     from perfdesk.store import Store
 
     return Store(default_db_path(args.db))
+
+
+# Commands that write: they hold the database's lock file for their whole run, so a clerk's
+# open window (or a colleague on the network folder) and a batch never write at once.
+WRITING = frozenset({"import", "carry", "finalize", "restore"})
+
+
+def cmd_unlock(args: argparse.Namespace) -> int:
+    from perfdesk.lock import break_lock
+
+    info = break_lock(default_db_path(args.db))
+    if info is None:
+        print("数据库没有被锁定。")
+    else:
+        print(f"已解除 {info.holder()}自 {info.since_text()} 起的锁定。")
+    return 0
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -139,12 +161,33 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from perfdesk.import_batch import import_paths, terminal_progress
+    import json
 
+    from perfdesk.import_batch import TerminalProgress, import_paths
+
+    bar = TerminalProgress(sys.stderr)
     with _open_store(args) as store:
-        progress = None if args.json else terminal_progress(sys.stderr)
-        report = import_paths(store, [Path(p) for p in args.paths], year=args.year, progress=progress)
-    return report.print(sys.stdout, as_json=args.json)
+        report = import_paths(store, args.paths, year=args.year, progress=None if args.json else bar)
+    bar.finish()
+    out = sys.stdout
+    if args.json:
+        for f in report.files:
+            out.write(json.dumps(f.to_json(), ensure_ascii=False) + "\n")
+    else:
+        for f in report.files:
+            if f.status == "imported":
+                out.write(f"已导入 {f.file}：编号 {', '.join(map(str, f.ids))}\n")
+                for w in f.warnings:
+                    out.write(f"    提示：{w}\n")
+            else:
+                out.write(f"已拒绝 {f.file}：{f.error}\n")
+                if args.debug and f.debug:
+                    sys.stderr.write(f.debug)
+        out.write(
+            f"共 {len(report.files)} 个文件：导入 {len(report.imported)} 个，"
+            f"拒绝 {len(report.rejected)} 个。\n"
+        )
+    return 0 if report.ok else 1
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -263,6 +306,7 @@ COMMANDS = {
     "backup": cmd_backup,
     "restore": cmd_restore,
     "check": cmd_check,
+    "unlock": cmd_unlock,
 }
 
 
@@ -271,6 +315,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     command = COMMANDS.get(args.command or "", cmd_window)
     try:
+        if args.command in WRITING:
+            from perfdesk.lock import DatabaseLock
+
+            lock = DatabaseLock(default_db_path(args.db))
+            lock.acquire(force=args.break_lock)
+            try:
+                return command(args)
+            finally:
+                lock.release()
+        if args.break_lock and args.command is not None:
+            from perfdesk.lock import break_lock
+
+            break_lock(default_db_path(args.db))
         return command(args)
     except UsageError as exc:
         print(exc.message, file=sys.stderr)

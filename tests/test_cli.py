@@ -132,3 +132,40 @@ def test_finalize_then_edit_makes_revision(tmp_path, seed_dict):
     assert (cur["revision"], cur["status"], cur["remarks"]) == (2, "draft", "定稿后修改")
     old = json.loads(run_cli("show", str(rid), "--json", "--revision", "1", db=db).stdout)
     assert (old["status"], old["remarks"]) == ("final", None)
+
+
+def test_writing_commands_are_refused_while_locked(tmp_path):
+    from perfdesk.lock import DatabaseLock
+
+    db = tmp_path / "db.sqlite"
+    lock = DatabaseLock(db)
+    lock.acquire()  # this test process plays the colleague with the window open
+    try:
+        r = run_cli("import", str(SEED), db=db)
+        assert r.returncode == 1
+        assert "正由" in r.stderr and "unlock" in r.stderr and "Traceback" not in r.stderr
+        assert run_cli("list", db=db).returncode == 0  # reading needs no lock
+    finally:
+        lock.release()
+    assert run_cli("import", str(SEED), db=db).returncode == 0
+
+
+def test_unlock_breaks_a_stale_lock(tmp_path):
+    import json as _json
+
+    db = tmp_path / "db.sqlite"
+    (tmp_path / "db.sqlite.lock").write_text(
+        _json.dumps({"user": "张三", "host": "other-pc", "pid": 1, "version": "0", "since": "2026-01-01T08:00:00+08:00", "token": "x"}),
+        encoding="utf-8",
+    )
+    r = run_cli("import", str(SEED), db=db)
+    assert r.returncode == 1 and "张三@other-pc" in r.stderr
+    r = run_cli("unlock", db=db)
+    assert r.returncode == 0 and "张三" in r.stdout
+    assert run_cli("import", str(SEED), db=db).returncode == 0
+    # --break-lock does the same in one go
+    (tmp_path / "db.sqlite.lock").write_text(
+        _json.dumps({"user": "李四", "host": "pc2", "pid": 1, "version": "0", "since": "", "token": "y"}),
+        encoding="utf-8",
+    )
+    assert run_cli("--break-lock", "import", str(SEED), db=db).returncode == 0
