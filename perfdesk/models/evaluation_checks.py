@@ -14,7 +14,6 @@ from perfdesk.models.labels import FIELD_LABELS, field_label
 from perfdesk.models.money import format_money
 from perfdesk.models.records import Declaration, EvalIndicator, Evaluation
 from perfdesk.models.scoring import (
-    DEVIATION_RATE,
     KIND_QUALITATIVE,
     SH2019,
     IndicatorScore,
@@ -90,7 +89,8 @@ def _budget(ev: Evaluation, sheet: ScoreSheet, out: list[Finding]) -> None:
             k = f"evaluation.{key}"
             out.append(Finding(ERROR, k, f"{_label(k)}未填写。", "required"))
     rate = sheet.execution_rate
-    if rate is not None and rate < DEVIATION_RATE:
+    # budget_needs_deviation compares the exact rate: 89.999% shows as 90.00% but is below.
+    if rate is not None and sheet.budget_needs_deviation:
         if not _squash(ev.budget_deviation):
             out.append(
                 Finding(
