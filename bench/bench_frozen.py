@@ -75,7 +75,9 @@ class XDisplay:
             ctypes.POINTER(ctypes.POINTER(_Window)), ctypes.POINTER(ctypes.c_uint),
         ]  # fmt: skip
         self.x.XGetWindowAttributes.argtypes = [
-            ctypes.c_void_p, _Window, ctypes.POINTER(_XWindowAttributes)
+            ctypes.c_void_p,
+            _Window,
+            ctypes.POINTER(_XWindowAttributes),
         ]
         self.x.XGetClassHint.argtypes = [ctypes.c_void_p, _Window, ctypes.POINTER(_XClassHint)]
         self.x.XFree.argtypes = [ctypes.c_void_p]
@@ -261,7 +263,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"start → window shown, median of {args.runs} (Xvfb):")
     print(f"  frozen   {f:6.2f} s   {' '.join(f'{t:.2f}' for t in frozen)}")
     print(f"  python -m{s:6.2f} s   {' '.join(f'{t:.2f}' for t in source)}")
-    print(f"  ratio    {ratio:6.2f}   (target ≤ {TARGET_RATIO}: {'met' if result['met'] else 'NOT met'})")
+    verdict = "met" if result["met"] else "NOT met"
+    print(f"  ratio    {ratio:6.2f}   (target ≤ {TARGET_RATIO}: {verdict})")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
