@@ -584,16 +584,22 @@ def _choice(
     if hit is None:
         return None
     g = reader.grid
+    where = (hit.r, hit.c)
     if hit.inline is not None:
         parts = [str(hit.inline)]
     else:
-        r0, _, r1, c1 = g.span(hit.r, hit.c)
+        r0, c0, r1, c1 = g.span(hit.r, hit.c)
+        # Options may run on below an unmerged label, in rows whose label cell is blank.
+        while r1 + 1 < min(g.height, r0 + 12) and g.is_owner(r1 + 1, c0) and g.is_empty(r1 + 1, c0):
+            r1 += 1
         parts = []
         for r in range(r0, r1 + 1):
             for c in range(c1 + 1, len(g.rows[r]) if r < g.height else 0):
                 if g.is_owner(r, c) and not is_blank(g.raw(r, c)):
                     if reader.is_label(r, c):
                         break
+                    if not parts:
+                        where = (r, c)
                     parts.append(str(reader.text(g.raw(r, c), (r, c))))
     text = " ".join(parts)
     if not text.strip():
@@ -601,11 +607,11 @@ def _choice(
     chosen, marked = parse_choices(text, options)
     if not chosen:
         if not marked:
-            reader.warn(f"“{label}”的内容“{text}”不是可选的类型之一，已原样保留。", hit.r, hit.c)
+            reader.warn(f"“{label}”的内容“{text}”不是可选的类型之一，已原样保留。", *where)
             return text.strip()
         return None
     if len(chosen) > 1:
-        reader.warn(f"“{label}”勾选了多项：{CHOICE_JOINER.join(chosen)}。", hit.r, hit.c)
+        reader.warn(f"“{label}”勾选了多项：{CHOICE_JOINER.join(chosen)}。", *where)
     return CHOICE_JOINER.join(chosen)
 
 

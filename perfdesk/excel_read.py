@@ -46,6 +46,10 @@ _DIMENSION = re.compile(rb"<dimension\s+ref=\"(?:[A-Z]+[0-9]+:)?([A-Z]{1,3})([0-
 _DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
 # A formula whose value element is absent or empty.
 _FORMULA_NO_VALUE = re.compile(rb"(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>")
+# A constant typed with a leading '=' (a target such as =100% becomes the formula 100%,
+# whose cached value 1 would lose what the form says).
+_FORMULA_CONSTANT = re.compile(rb"<f[^>]*>\s*[-+]?[0-9.]+%?\s*</f>")
+_CONSTANT = re.compile(r"^=\s*[-+]?\d+(?:\.\d+)?%?\s*$")
 
 
 @dataclass(frozen=True)
@@ -255,7 +259,9 @@ def _scan_member(
                     for m in _DIMENSION.finditer(buf):
                         max_col = max(max_col, _col_index(m.group(1)) + 1)
                         max_row = max(max_row, int(m.group(2)))
-                    if not no_value and _FORMULA_NO_VALUE.search(buf):
+                    if not no_value and (
+                        _FORMULA_NO_VALUE.search(buf) or _FORMULA_CONSTANT.search(buf)
+                    ):
                         no_value = True
                 tail = buf[-256:]
     except InputError:
@@ -345,7 +351,8 @@ _PLUS = re.compile(rf"^{_REF}(?:\+{_REF})+$")
 
 
 def _fill_formulas(data: bytes, grids: list[Grid]) -> None:
-    """Compute formulas that have no cached value (plain SUM or + of cells), or mark them."""
+    """Compute formulas that have no cached value (plain SUM or + of cells), or mark them;
+    show a constant formula (=100%) as typed."""
     import openpyxl  # only here: 10+ ms per file, needed only for uncalculated formulas
 
     try:
@@ -362,10 +369,17 @@ def _fill_formulas(data: bytes, grids: list[Grid]) -> None:
             for row in ws.iter_rows():
                 for cell in row:
                     v = getattr(cell, "value", None)
-                    if isinstance(v, str) and v.startswith("=") and cell.row and cell.column:
+                    if (
+                        getattr(cell, "data_type", None) == "f"
+                        and isinstance(v, str)
+                        and cell.row
+                        and cell.column
+                    ):
                         formulas[(cell.row - 1, cell.column - 1)] = v
             for r, c in list(formulas):
-                if is_blank(grid.raw(r, c)):
+                if _CONSTANT.match(formulas[(r, c)]):
+                    _set(grid, r, c, formulas[(r, c)].replace(" ", ""))
+                elif is_blank(grid.raw(r, c)):
                     _set(grid, r, c, _evaluate(grid, formulas, r, c, set()))
     finally:
         wb.close()

@@ -82,7 +82,8 @@ def parse_amount(value: object, factor: Decimal = Decimal(1)) -> Decimal | None:
         return to_money(exact * factor)
     text = unicodedata.normalize("NFKC", str(value))
     text = _WS.sub("", text).replace(",", "").replace("¥", "").replace("￥", "")
-    text = text.removeprefix("人民币")
+    # '人民币' and a constant formula's '=' (=19030000 typed into the cell) carry nothing.
+    text = text.removeprefix("人民币").removeprefix("=")
     m = _AMOUNT.match(text)
     if not m:
         raise ValueError

@@ -234,8 +234,9 @@ def store_forms(store: Any, forms: Sequence[ImportedForm]) -> list[int]:
                     existing.evaluation = decl.evaluation
                     decl = existing
                 else:
+                    # The store decides the status: a changed form is a new draft revision
+                    # (unless the file itself is a record marked final, e.g. a JSON transfer).
                     decl.id = existing.id
-                    decl.status = existing.status
                     if decl.evaluation is None:
                         decl.evaluation = existing.evaluation
             result = store.save(decl, as_import=True)
