@@ -1,0 +1,138 @@
+"""Starting the window: QApplication, Chinese Qt dialogs, the CJK font, error hooks.
+
+``run(db_path, demo)`` is what ``perfdesk`` (no command) calls; ``main()`` is the
+gui-script entry point. With ``demo=True`` and no path the window opens a throw-away
+database holding the seed declaration and its self-evaluation.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTranslator
+from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
+from PySide6.QtWidgets import QApplication
+
+from perfdesk.resources import resource_path
+
+DEMO_SEED = ("demo", "seed.json")
+UI_FONT = ("fonts", "wqy-microhei.ttc")
+
+
+def ensure_app(argv: list[str] | None = None) -> QApplication:
+    """The QApplication, created once with perfdesk's names, translations and font."""
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        return app
+    # Fractional scaling (125 %, 150 % on office laptops) without blurry rounding.
+    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+    )
+    app = QApplication(argv if argv is not None else sys.argv[:1])
+    app.setApplicationName("perfdesk")
+    app.setApplicationDisplayName("perfdesk 绩效目标与自评")
+    app.setOrganizationName("perfdesk")
+    install_translations(app)
+    install_font(app)
+    return app
+
+
+def install_translations(app: QApplication) -> list[QTranslator]:
+    """Qt's own dialogs (buttons, file dialog, print dialog) in Chinese."""
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    loaded = []
+    for name in ("qtbase_zh_CN", "qt_zh_CN"):
+        translator = QTranslator(app)
+        if translator.load(name, folder):
+            app.installTranslator(translator)
+            loaded.append(translator)
+    app.setProperty("perfdesk_translators", len(loaded))
+    return loaded
+
+
+def install_font(app: QApplication) -> str | None:
+    """Register the bundled CJK font so a machine with only pip packages shows Chinese.
+
+    The system's own UI font stays first where it has Chinese (Windows, macOS, Linux with
+    CJK fonts); the bundled face is used as the fallback family.
+    """
+    path = resource_path(*UI_FONT)
+    if not path.is_file():
+        return None
+    font_id = QFontDatabase.addApplicationFont(str(path))
+    families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
+    if not families:
+        return None
+    family = families[0]
+    font = app.font()
+    if QFontDatabase.WritingSystem.SimplifiedChinese not in QFontDatabase.writingSystems(
+        font.family()
+    ):
+        font = QFont(font)
+        font.setFamilies([font.family(), family])
+        app.setFont(font)
+    return family
+
+
+def demo_database() -> Path:
+    """A throw-away database in a temp folder holding the demo records."""
+    from perfdesk.models.serialize import declaration_from_dict, loads
+    from perfdesk.store import Store
+
+    folder = Path(tempfile.mkdtemp(prefix="perfdesk-demo-"))
+    path = folder / "demo.sqlite"
+    seed = resource_path(*DEMO_SEED)
+    with Store(path) as store:
+        decl = declaration_from_dict(loads(seed.read_text(encoding="utf-8")))
+        store.save(decl)
+    return path
+
+
+def run(db_path: Path | None, demo: bool = False) -> int:
+    """Open the window on ``db_path`` (or a demo database) and run until it closes."""
+    from perfdesk.ui.dialogs import install_excepthook, show_error
+    from perfdesk.ui.main_window import MainWindow
+    from perfdesk.ui.settings import Settings
+
+    app = ensure_app()
+    install_excepthook()
+    try:
+        if db_path is None:
+            if not demo:
+                from perfdesk.paths import default_db_path
+
+                db_path = default_db_path()
+            else:
+                db_path = demo_database()
+        window = MainWindow(db_path, Settings(), demo=demo)
+    except Exception as exc:  # noqa: BLE001 - shown to the user, then exit
+        box = show_error(None, exc)
+        if box is not None:
+            box.exec()
+        return 1
+    window.show()
+    code = app.exec()
+    window.shutdown()
+    return int(code)
+
+
+def main() -> int:
+    """gui-script entry point: ``perfdesk-gui [--demo] [DB]``."""
+    args = sys.argv[1:]
+    demo = "--demo" in args
+    rest = [a for a in args if not a.startswith("--")]
+    if rest:
+        return run(Path(rest[0]), demo=demo)
+    if demo:
+        return run(None, demo=True)
+    from perfdesk.paths import default_db_path
+
+    return run(default_db_path(os.environ.get("PERFDESK_DB")), demo=False)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

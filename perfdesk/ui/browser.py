@@ -1,0 +1,192 @@
+"""The project browser: year, unit and status filters, search as you type, paged table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QItemSelection, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from perfdesk.models.records import STATUS_LABELS
+from perfdesk.ui.browser_model import BrowserModel
+
+ALL = "全部"
+
+
+class Browser(QWidget):
+    """Emits ``record_selected(id)`` when the user picks a row. Filtering never changes the
+    record in the editor: the current one is selected again quietly when still listed."""
+
+    record_selected = Signal(int)
+
+    def __init__(self, store: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.model = BrowserModel(store, self)
+
+        self.year = QComboBox()
+        self.year.setAccessibleName("年度")
+        self.unit = QComboBox()
+        self.unit.setAccessibleName("申报单位")
+        self.unit.setMinimumContentsLength(10)
+        self.unit.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.status = QComboBox()
+        self.status.addItem(ALL, None)
+        for key, label in STATUS_LABELS.items():
+            self.status.addItem(label, key)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("搜索项目名称或单位（Ctrl+F）")
+        self.search.setClearButtonEnabled(True)
+        self.count_label = QLabel()
+
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setSortingEnabled(True)
+        self.view.setAlternatingRowColors(True)
+        self.view.setWordWrap(False)
+        self.view.verticalHeader().setVisible(False)
+        # A fixed row height lets the view skip measuring 100,000 rows.
+        self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        header = self.view.horizontalHeader()
+        header.setSortIndicator(1, Qt.SortOrder.DescendingOrder)
+        header.setStretchLastSection(False)
+        for col, width in enumerate((56, 52, 180, 240, 56, 40, 56, 64, 40, 120)):
+            self.view.setColumnWidth(col, width)
+
+        filters = QHBoxLayout()
+        filters.setContentsMargins(0, 0, 0, 0)
+        for label, widget in (("年度", self.year), ("单位", self.unit), ("状态", self.status)):
+            filters.addWidget(QLabel(label))
+            filters.addWidget(widget)
+        filters.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(filters)
+        layout.addWidget(self.search)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.count_label)
+
+        self._count_timer = QTimer(self)
+        self._count_timer.setSingleShot(True)
+        self._count_timer.setInterval(200)
+        self._count_timer.timeout.connect(self._update_count)
+
+        self.reload_filters()
+        self.model.refresh()
+        self._update_count()
+        self.year.currentIndexChanged.connect(self._year_changed)
+        self.unit.currentIndexChanged.connect(lambda _i: self._apply(unit=self.unit.currentData()))
+        self.status.currentIndexChanged.connect(
+            lambda _i: self._apply(status=self.status.currentData())
+        )
+        self.search.textChanged.connect(lambda text: self._apply(search=text.strip() or None))
+        self.current_id: int | None = None
+        self._quiet = False
+        self.view.selectionModel().selectionChanged.connect(self._selection_changed)
+
+    # ------------------------------------------------------------ filters
+
+    def reload_filters(self) -> None:
+        """Refill the year and unit lists from the database, keeping the choices."""
+        year, unit = self.year.currentData(), self.unit.currentData()
+        for box in (self.year, self.unit):
+            box.blockSignals(True)
+        self.year.clear()
+        self.year.addItem(ALL, None)
+        for y in self.store.years():
+            self.year.addItem(f"{y}年", y)
+        self.year.setCurrentIndex(max(0, self.year.findData(year)))
+        self._fill_units(unit)
+        for box in (self.year, self.unit):
+            box.blockSignals(False)
+
+    def _fill_units(self, keep: str | None) -> None:
+        self.unit.clear()
+        self.unit.addItem(ALL, None)
+        for u in self.store.units(self.year.currentData()):
+            self.unit.addItem(u, u)
+        self.unit.setCurrentIndex(max(0, self.unit.findData(keep)))
+
+    def _year_changed(self, _index: int) -> None:
+        self.unit.blockSignals(True)
+        self._fill_units(self.unit.currentData())
+        self.unit.blockSignals(False)
+        self._apply(year=self.year.currentData(), unit=self.unit.currentData())
+
+    def _apply(self, **changes: Any) -> None:
+        self._quiet = True
+        try:
+            self.model.set_filter(**changes)
+            self._reselect()
+        finally:
+            self._quiet = False
+        self._count_timer.start()
+
+    def _reselect(self) -> None:
+        row = self.model.row_of(self.current_id) if self.current_id else None
+        if row is not None:
+            self.view.selectRow(row)
+
+    def stop(self) -> None:
+        """No more reads (the store is closing)."""
+        self._count_timer.stop()
+
+    def _update_count(self) -> None:
+        self.count_label.setText(f"共 {self.model.count()} 个项目")
+
+    # ------------------------------------------------------------ selection
+
+    def refresh(self, select_id: int | None = None) -> None:
+        """Re-read after a write; keep (or move) the selection to ``select_id``."""
+        if select_id is not None:
+            self.current_id = select_id
+        self._quiet = True
+        try:
+            self.reload_filters()
+            self.model.refresh()
+            if self.current_id:
+                self.select(self.current_id, emit=False)
+        finally:
+            self._quiet = False
+        self._count_timer.start()
+
+    def select(self, record_id: int, emit: bool = True) -> bool:
+        row = self.model.row_of(record_id)
+        while row is None and self.model.canFetchMore():
+            self.model.fetchMore()
+            row = self.model.row_of(record_id)
+        if row is None:
+            return False
+        quiet, self._quiet = self._quiet, not emit
+        try:
+            self.view.selectRow(row)
+            self.view.scrollTo(self.model.index(row, 0))
+        finally:
+            self._quiet = quiet
+        return True
+
+    def selected_id(self) -> int | None:
+        rows = self.view.selectionModel().selectedRows()
+        return self.model.record_id(rows[0].row()) if rows else None
+
+    def _selection_changed(self, *_args: QItemSelection | QModelIndex) -> None:
+        if self._quiet:
+            return
+        rid = self.selected_id()
+        if rid and rid != self.current_id:
+            self.record_selected.emit(rid)

@@ -1,0 +1,172 @@
+"""The project list as a QAbstractTableModel that pages rows out of SQL.
+
+Only a page of rows is read at a time (``store.list(limit=, offset=)``); the view asks for
+more through canFetchMore/fetchMore as it scrolls, so 100,000 records open as fast as
+ten. Filtering and sorting re-run the query for the first page only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+
+from perfdesk.models.money import format_money, from_fen
+from perfdesk.models.records import STATUS_FINAL, STATUS_LABELS
+
+PAGE_SIZE = 200
+
+# (store column, header)
+COLUMNS: tuple[tuple[str, str], ...] = (
+    ("id", "编号"),
+    ("year", "年度"),
+    ("unit", "申报单位"),
+    ("name", "项目名称"),
+    ("status", "申报表"),
+    ("revision", "版本"),
+    ("evaluation_status", "自评表"),
+    ("total_score", "自评得分"),
+    ("grade", "等级"),
+    ("year_budget_fen", "当年预算（元）"),
+)
+KEYS = tuple(c for c, _ in COLUMNS)
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True)
+class Filter:
+    year: int | None = None
+    unit: str | None = None
+    status: str | None = None
+    search: str | None = None
+
+
+class BrowserModel(QAbstractTableModel):
+    """Rows of ``store.list`` for the current filter and sort, fetched a page at a time."""
+
+    def __init__(self, store: Any, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.filter = Filter()
+        self.order: list[tuple[str, bool]] = [("year", True), ("unit", False), ("name", False)]
+        self._rows: list[tuple[Any, ...]] = []
+        self._more = False
+
+    # ------------------------------------------------------------ Qt model API
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section][1]
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        key = KEYS[index.column()]
+        value = row[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(key, value)
+        if role == ID_ROLE:
+            return row[0]
+        if role == Qt.ItemDataRole.TextAlignmentRole and key in (
+            "id",
+            "year",
+            "revision",
+            "total_score",
+            "year_budget_fen",
+        ):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ForegroundRole and key == "status" and value == STATUS_FINAL:
+            return QBrush(QColor("#1b5e20"))
+        if role == Qt.ItemDataRole.ToolTipRole and key in ("unit", "name"):
+            return value
+        return None
+
+    @staticmethod
+    def _display(key: str, value: Any) -> Any:
+        if value is None:
+            return "—" if key in ("evaluation_status", "grade", "total_score") else ""
+        if key in ("status", "evaluation_status"):
+            return STATUS_LABELS.get(value, value)
+        if key == "year_budget_fen":
+            return format_money(from_fen(int(value)))
+        if key == "total_score":
+            return f"{Decimal(value):.2f}"
+        return value
+
+    def canFetchMore(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and self._more
+
+    def fetchMore(self, parent: AnyIndex = QModelIndex()) -> None:  # noqa: B008
+        if parent.isValid() or not self._more:
+            return
+        page = self._page(len(self._rows))
+        if not page:
+            self._more = False
+            return
+        self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(page) - 1)
+        self._rows.extend(page)
+        self.endInsertRows()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        key = KEYS[column]
+        desc = order == Qt.SortOrder.DescendingOrder
+        # Secondary keys keep the order stable and meaningful (same year: by unit, name).
+        self.order = [(key, desc)] + [(k, False) for k in ("unit", "name") if k != key]
+        self.refresh()
+
+    # ------------------------------------------------------------ our API
+
+    def set_filter(self, **changes: Any) -> None:
+        self.filter = replace(self.filter, **changes)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Re-read the first page for the current filter and sort."""
+        self.beginResetModel()
+        page = self._page(0)
+        self._rows = page
+        self.endResetModel()
+
+    def _page(self, offset: int) -> list[tuple[Any, ...]]:
+        f = self.filter
+        rows = self.store.list(
+            year=f.year,
+            unit=f.unit,
+            status=f.status,
+            search=f.search,
+            order_by=self.order,
+            limit=PAGE_SIZE + 1,
+            offset=offset,
+            columns=KEYS,
+        )
+        self._more = len(rows) > PAGE_SIZE
+        return rows[:PAGE_SIZE]
+
+    def count(self) -> int:
+        f = self.filter
+        return int(self.store.count(year=f.year, unit=f.unit, status=f.status, search=f.search))
+
+    def record_id(self, row: int) -> int | None:
+        return int(self._rows[row][0]) if 0 <= row < len(self._rows) else None
+
+    def row_of(self, record_id: int) -> int | None:
+        """The row of a record among those fetched so far."""
+        for i, r in enumerate(self._rows):
+            if r[0] == record_id:
+                return i
+        return None

@@ -1,0 +1,387 @@
+"""The declaration editor (财政支出项目绩效目标申报表): every field of forms.md §1.
+
+The editor only shows and collects values; the record, undo and saving live in
+:class:`~perfdesk.ui.session.RecordSession` and the main window. Each user edit emits
+``edited(path)`` with the field's JSON key path.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from perfdesk.models.frameworks import FRAMEWORKS, NATIONAL, get_framework
+from perfdesk.models.labels import FIELD_LABELS, NATIONAL_INDICATOR_LABELS
+from perfdesk.models.money import format_money
+from perfdesk.models.records import (
+    DIRECTIONS,
+    FUND_USES,
+    PROJECT_TYPES,
+    BudgetItem,
+    Declaration,
+    Indicator,
+    Signoff,
+)
+from perfdesk.models.targets import parse_target
+from perfdesk.ui.row_table import COMBO, INFO, MONEY, TEXT, Column, RowTable
+from perfdesk.ui.widgets import ChoiceGroup, DateField, LongText, MoneyEdit, TextLine
+
+AUTO_DIRECTION = "自动"
+_PATH = re.compile(r"^(?P<table>[a-z_]+)\[(?P<row>\d+)\](?:\.(?P<col>[a-z_]+))?$")
+
+
+def _label(key: str) -> str:
+    return FIELD_LABELS.get(key, key)
+
+
+class DeclarationEditor(QWidget):
+    edited = Signal(str)
+
+    TEXT_FIELDS = (
+        "overview",
+        "basis",
+        "necessity",
+        "measures",
+        "plan",
+        "overall_goal",
+        "annual_goal",
+    )
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._loading = False
+        self.read_only = False
+        self.fields: dict[str, Any] = {}
+
+        self.banner = QLabel()
+        self.banner.setWordWrap(True)
+        self.banner.setObjectName("banner")
+
+        body = QWidget()
+        column = QVBoxLayout(body)
+
+        # --- 基本信息
+        self.year = QSpinBox()
+        self.year.setRange(2000, 2100)
+        self.year.setValue(2024)
+        self.year.setSuffix(" 年")
+        self.framework = QComboBox()
+        for key, fw in FRAMEWORKS.items():
+            self.framework.addItem(fw.label, key)
+        self.fields.update(
+            year=self.year,
+            framework=self.framework,
+            unit=TextLine(),
+            name=TextLine(),
+            project_type=ChoiceGroup(PROJECT_TYPES, 3),
+            fund_use=ChoiceGroup(FUND_USES, 3),
+            start_date=DateField(),
+            end_date=DateField(),
+        )
+        dates = QHBoxLayout()
+        dates.addWidget(self.fields["start_date"])
+        dates.addWidget(QLabel(_label("end_date")))
+        dates.addWidget(self.fields["end_date"])
+        dates.addStretch(1)
+        basics = self._form(
+            "基本信息",
+            [("year", self.year), ("framework", self.framework), ("unit", None), ("name", None),
+             ("project_type", None), ("fund_use", None), ("start_date", dates)],
+        )  # fmt: skip
+        column.addWidget(basics)
+
+        # --- 项目情况
+        for key in ("overview", "basis", "necessity", "measures"):
+            self.fields[key] = LongText(4)
+        column.addWidget(
+            self._form(
+                "项目情况", [(k, None) for k in ("overview", "basis", "necessity", "measures")]
+            )
+        )
+
+        # --- 预算
+        for key in ("total_budget", "year_budget", "prev_year_budget", "prev_year_spent"):
+            self.fields[key] = MoneyEdit()
+        self.budget_items = RowTable(
+            "budget_items",
+            [Column("name", _label("budget_items.name"), TEXT, 420),
+             Column("amount", _label("budget_items.amount"), MONEY, 160)],
+        )  # fmt: skip
+        self.budget_items.table.setMinimumHeight(150)
+        self.budget_total = QLabel()
+        self.budget_total.setWordWrap(True)
+        budget = self._form(
+            "预算",
+            [
+                (k, None)
+                for k in ("total_budget", "year_budget", "prev_year_budget", "prev_year_spent")
+            ],
+        )
+        form = budget.layout()
+        assert isinstance(form, QFormLayout)
+        form.addRow(QLabel(_label("budget_items")))
+        form.addRow(self.budget_items)
+        form.addRow(self.budget_total)
+        column.addWidget(budget)
+
+        # --- 计划与目标
+        self.fields["plan"] = LongText(4)
+        self.fields["overall_goal"] = LongText(3)
+        self.fields["annual_goal"] = LongText(5)
+        column.addWidget(
+            self._form(
+                "实施计划与目标", [(k, None) for k in ("plan", "overall_goal", "annual_goal")]
+            )
+        )
+
+        # --- 分解目标
+        self.indicators = RowTable(
+            "indicators",
+            [
+                Column(
+                    "category", _label("indicators.category"), COMBO, 130, self._category_choices
+                ),
+                Column(
+                    "subcategory",
+                    _label("indicators.subcategory"),
+                    COMBO,
+                    120,
+                    self._subcategory_choices,
+                ),
+                Column("name", _label("indicators.name"), TEXT, 220),
+                Column("target", _label("indicators.target"), TEXT, 180),
+                Column("direction", "方向", COMBO, 60, lambda _r: DIRECTIONS, AUTO_DIRECTION),
+                Column("parsed", "程序的理解", INFO, 260),
+            ],
+        )
+        self.indicators.table.setMinimumHeight(280)
+        box = QGroupBox(_label("indicators"))
+        lay = QVBoxLayout(box)
+        hint = QLabel("“方向”留作“自动”时按目标值的写法判断；程序的理解不对时请改方向。")
+        hint.setWordWrap(True)
+        lay.addWidget(hint)
+        lay.addWidget(self.indicators)
+        column.addWidget(box)
+
+        # --- 备注与签署
+        self.fields["remarks"] = LongText(2)
+        for key in ("head", "preparer", "phone"):
+            self.fields[f"signoff.{key}"] = TextLine()
+        self.fields["signoff.date"] = DateField()
+        column.addWidget(
+            self._form("备注与签署", [(k, None) for k in ("remarks", "signoff.head", "signoff.preparer",
+                                                         "signoff.phone", "signoff.date")])
+        )  # fmt: skip
+        column.addStretch(1)
+
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setWidget(body)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.banner)
+        outer.addWidget(self.scroll, 1)
+
+        for key, widget in self.fields.items():
+            if hasattr(widget, "changed"):
+                widget.changed.connect(lambda k=key: self._edited(k))
+        self.year.valueChanged.connect(lambda _v: self._edited("year"))
+        self.framework.currentIndexChanged.connect(lambda _i: self._framework_changed())
+        self.budget_items.edited.connect(self._edited)
+        self.indicators.edited.connect(self._edited)
+        self._apply_framework(self.framework.currentData())
+
+    def _form(self, title: str, rows: list[tuple[str, Any]]) -> QGroupBox:
+        box = QGroupBox(title)
+        form = QFormLayout(box)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        for key, widget in rows:
+            w = widget if widget is not None else self.fields[key]
+            label = QLabel(_label(key))
+            label.setWordWrap(True)
+            label.setMinimumWidth(120)
+            if isinstance(w, QWidget):
+                label.setBuddy(w)
+                form.addRow(label, w)
+            else:
+                form.addRow(label, w)
+        return box
+
+    # ------------------------------------------------------------ framework pickers
+
+    def current_framework(self) -> str:
+        return str(self.framework.currentData())
+
+    def _category_choices(self, _row: dict[str, Any]) -> tuple[str, ...]:
+        return get_framework(self.current_framework()).categories
+
+    def _subcategory_choices(self, row: dict[str, Any]) -> tuple[str, ...]:
+        return get_framework(self.current_framework()).subcategories(row.get("category"))
+
+    def _framework_changed(self) -> None:
+        self._apply_framework(self.current_framework())
+        self._edited("framework")
+
+    def _apply_framework(self, key: str) -> None:
+        national = key == NATIONAL
+        table = self.indicators.table
+        table.setColumnHidden(self.indicators.col_index("subcategory"), not national)
+        labels = NATIONAL_INDICATOR_LABELS if national else FIELD_LABELS
+        for col in ("category", "subcategory", "name", "target"):
+            header = table.horizontalHeaderItem(self.indicators.col_index(col))
+            if header is not None:
+                header.setText(labels.get(f"indicators.{col}", FIELD_LABELS[f"indicators.{col}"]))
+
+    # ------------------------------------------------------------ values
+
+    def _edited(self, path: str) -> None:
+        if self._loading:
+            return
+        self.refresh_derived()
+        self.edited.emit(path)
+
+    def show_record(self, decl: Declaration) -> None:
+        """Show ``decl`` (not an edit)."""
+        self._loading = True
+        try:
+            self.year.setValue(decl.year)
+            self.framework.setCurrentIndex(max(0, self.framework.findData(decl.framework)))
+            self._apply_framework(decl.framework)
+            for key in ("unit", "name", "project_type", "fund_use", "start_date", "end_date",
+                        *self.TEXT_FIELDS, "total_budget", "year_budget", "prev_year_budget",
+                        "prev_year_spent", "remarks"):  # fmt: skip
+                self.fields[key].set_value(getattr(decl, key))
+            s = decl.signoff or Signoff()
+            for key in ("head", "preparer", "phone", "date"):
+                self.fields[f"signoff.{key}"].set_value(getattr(s, key))
+            self.budget_items.set_rows(
+                [{"name": b.name, "amount": b.amount} for b in decl.budget_items]
+            )
+            self.indicators.set_rows(
+                [{"category": i.category, "subcategory": i.subcategory, "name": i.name,
+                  "target": i.target, "direction": i.direction} for i in decl.indicators]
+            )  # fmt: skip
+            self.set_read_only(decl.status == "final")
+            self._set_banner(decl)
+            self.refresh_derived()
+        finally:
+            self._loading = False
+
+    def collect_into(self, decl: Declaration) -> None:
+        """Write the widgets into ``decl`` (the declaration's own fields only)."""
+        decl.year = self.year.value()
+        decl.framework = self.current_framework()
+        for key in ("unit", "name", "project_type", "fund_use", "start_date", "end_date",
+                    *self.TEXT_FIELDS, "total_budget", "year_budget", "prev_year_budget",
+                    "prev_year_spent", "remarks"):  # fmt: skip
+            setattr(decl, key, self.fields[key].value())
+        signoff = Signoff(
+            **{
+                k: self.fields[f"signoff.{k}"].value()
+                for k in ("head", "preparer", "phone", "date")
+            }
+        )
+        decl.signoff = signoff if any(vars(signoff).values()) else None
+        decl.budget_items = [BudgetItem(r["name"], r["amount"]) for r in self.budget_items.rows()]
+        national = decl.framework == NATIONAL
+        decl.indicators = [
+            Indicator(
+                r["category"],
+                r["subcategory"] if national else None,
+                r["name"],
+                r["target"],
+                r["direction"],
+            )
+            for r in self.indicators.rows()
+        ]
+
+    def refresh_derived(self) -> None:
+        """The running budget total and the parsed targets (shown, never stored)."""
+        amounts = [r["amount"] for r in self.budget_items.rows() if r["amount"] is not None]
+        total = sum(amounts, Decimal(0))
+        year_budget = self.fields["year_budget"].value()
+        text = f"子项目合计 {format_money(total)} 元"
+        if year_budget is None:
+            text += "；当年预算未填。"
+            ok = False
+        elif total == year_budget:
+            text += f"，与当年预算 {format_money(year_budget)} 元相符。"
+            ok = True
+        else:
+            text += f"，当年预算 {format_money(year_budget)} 元，相差 {format_money(year_budget - total)} 元。"
+            ok = False
+        self.budget_total.setText(text)
+        self.budget_total.setStyleSheet("" if ok else "color: #b71c1c;")
+        for r, row in enumerate(self.indicators.rows()):
+            parsed = parse_target(row["target"], row["name"]).with_direction(row["direction"])
+            self.indicators.set_info(r, "parsed", parsed.explain() if row["target"] else "")
+
+    # ------------------------------------------------------------ state
+
+    def show_state(self, decl: Declaration) -> None:
+        """After a save: the status line and read-only state (values are unchanged)."""
+        self._set_banner(decl)
+        if self.read_only != (decl.status == "final"):
+            self.set_read_only(decl.status == "final")
+
+    def _set_banner(self, decl: Declaration) -> None:
+        ident = (
+            f"编号 {decl.id}，第 {decl.revision} 版"
+            if decl.id is not None
+            else "新项目（尚未保存）"
+        )
+        if decl.status == "final":
+            self.banner.setText(f"申报表已定稿（{ident}），只读。要修改请点“新修订”。")
+            self.banner.setStyleSheet("background: #e8f5e9; padding: 4px;")
+        else:
+            self.banner.setText(f"申报表草稿（{ident}）。修改会自动保存。")
+            self.banner.setStyleSheet("background: #fff8e1; padding: 4px;")
+
+    def set_read_only(self, ro: bool) -> None:
+        self.read_only = ro
+        for key, widget in self.fields.items():
+            if key in ("year", "framework"):
+                widget.setEnabled(not ro)
+            else:
+                widget.set_read_only(ro)
+        self.budget_items.set_read_only(ro)
+        self.indicators.set_read_only(ro)
+
+    def focus_field(self, path: str) -> bool:
+        """Focus the widget of a JSON key path (``indicators[3].target``, ``signoff.phone``)."""
+        m = _PATH.match(path)
+        if m and m.group("table") in ("indicators", "budget_items"):
+            table = self.indicators if m.group("table") == "indicators" else self.budget_items
+            self.scroll.ensureWidgetVisible(table)
+            table.focus_cell(int(m.group("row")), m.group("col"))
+            return True
+        if path in ("indicators", "budget_items"):
+            table = self.indicators if path == "indicators" else self.budget_items
+            self.scroll.ensureWidgetVisible(table)
+            table.table.setFocus(Qt.FocusReason.OtherFocusReason)
+            return True
+        key = path if path in self.fields else path.split("[")[0].split(".")[0]
+        if path == "signoff":
+            key = "signoff.head"
+        widget = self.fields.get(key)
+        if widget is None:
+            return False
+        self.scroll.ensureWidgetVisible(widget)
+        target = widget.buttons[0] if isinstance(widget, ChoiceGroup) else widget
+        target.setFocus(Qt.FocusReason.OtherFocusReason)
+        return True

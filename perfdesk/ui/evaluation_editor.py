@@ -1,0 +1,394 @@
+"""The self-evaluation editor (项目支出绩效自评表, forms.md §2) with live scores.
+
+Actual values, tiers for qualitative indicators, weights, overrides with reasons and
+deviation texts are edited here; the scores, their one-sentence explanations, the total
+and the grade come from :func:`perfdesk.models.scoring.score_evaluation` on every edit.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from perfdesk.models.frameworks import NATIONAL
+from perfdesk.models.labels import FIELD_LABELS
+from perfdesk.models.records import (
+    DIRECTIONS,
+    LAYOUT_NATIONAL,
+    LAYOUT_SHANGHAI,
+    STATUS_FINAL,
+    TIERS,
+    Declaration,
+    EvalIndicator,
+    Evaluation,
+    FundRow,
+    Funds,
+)
+from perfdesk.models.scoring import (
+    TIER_LABELS,
+    budget_explanation,
+    execution_rate,
+    fmt,
+    propose_weights,
+    score_evaluation,
+)
+from perfdesk.ui.row_table import CHECK, COMBO, INFO, NUMBER, TEXT, Column, RowTable
+from perfdesk.ui.widgets import LongText, MoneyEdit, TextLine
+
+TABLE_KEY = "evaluation.indicators"
+_PATH = re.compile(r"^evaluation\.indicators\[(?P<row>\d+)\](?:\.(?P<col>[a-z_]+))?$")
+FUND_KEYS = ("appropriation", "carried_over", "other")
+FUND_COLS = ("initial", "adjusted", "spent")
+HAS_BUDGET_DEVIATION = "budget_deviation" in Evaluation.__dataclass_fields__
+
+
+def _label(key: str) -> str:
+    return FIELD_LABELS.get(f"evaluation.{key}", FIELD_LABELS.get(key, key))
+
+
+def new_evaluation(decl: Declaration) -> Evaluation:
+    """A blank self-evaluation for ``decl``: its indicators and targets, its budget."""
+    return Evaluation(
+        budget_initial=decl.year_budget,
+        budget_adjusted=decl.year_budget,
+        goal_expected=decl.annual_goal,
+        indicators=[
+            EvalIndicator(i.category, i.subcategory, i.name, i.target, direction=i.direction)
+            for i in decl.indicators
+        ],
+    )
+
+
+class EvaluationEditor(QWidget):
+    edited = Signal(str)
+    create_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._loading = False
+        self.read_only = False
+        self.framework = "sh2019"
+        self.fields: dict[str, Any] = {}
+
+        self.banner = QLabel()
+        self.banner.setWordWrap(True)
+
+        # --- empty state: no evaluation yet
+        empty = QWidget()
+        el = QVBoxLayout(empty)
+        el.addStretch(1)
+        note = QLabel(
+            "这个项目还没有绩效自评表。年度结束后，按申报表的指标生成自评表并填写实际完成值。"
+        )
+        note.setWordWrap(True)
+        note.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.create_button = QPushButton("按申报表生成自评表")
+        self.create_button.clicked.connect(self.create_requested.emit)
+        el.addWidget(note)
+        el.addWidget(self.create_button, 0, Qt.AlignmentFlag.AlignCenter)
+        el.addStretch(2)
+
+        body = QWidget()
+        column = QVBoxLayout(body)
+
+        # --- 基本与资金
+        self.fields["supervisor"] = TextLine()
+        self.layout_box = QComboBox()
+        self.layout_box.addItem("全国表式（资金单位：万元）", LAYOUT_NATIONAL)
+        self.layout_box.addItem("上海表式（资金单位：元）", LAYOUT_SHANGHAI)
+        for key in ("budget_initial", "budget_adjusted", "spent", "budget_weight"):
+            self.fields[key] = MoneyEdit()
+        self.rate_label = QLabel()
+        self.rate_label.setWordWrap(True)
+        money = QGroupBox("项目资金（元）")
+        form = QFormLayout(money)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        form.addRow(_label("supervisor"), self.fields["supervisor"])
+        form.addRow("打印表式", self.layout_box)
+        form.addRow(_label("budget_initial") + "（元）", self.fields["budget_initial"])
+        form.addRow(_label("budget_adjusted") + "（元）", self.fields["budget_adjusted"])
+        form.addRow(_label("spent") + "（元）", self.fields["spent"])
+        form.addRow(_label("budget_weight"), self.fields["budget_weight"])
+        form.addRow("预算执行率", self.rate_label)
+        if HAS_BUDGET_DEVIATION:
+            self.fields["budget_deviation"] = LongText(2)
+            form.addRow(_label("budget_deviation"), self.fields["budget_deviation"])
+        # 其中：当年财政拨款 / 上年结转资金 / 其他资金
+        self.funds_check = QCheckBox("分资金来源填写（当年财政拨款、上年结转资金、其他资金）")
+        funds_grid = QGridLayout()
+        for c, text in enumerate(("年初预算数", "全年预算数", "全年执行数")):
+            funds_grid.addWidget(QLabel(text), 0, c + 1)
+        for r, key in enumerate(FUND_KEYS):
+            funds_grid.addWidget(QLabel(_label(f"funds.{key}")), r + 1, 0)
+            for c, col in enumerate(FUND_COLS):
+                edit = MoneyEdit()
+                self.fields[f"funds.{key}.{col}"] = edit
+                funds_grid.addWidget(edit, r + 1, c + 1)
+        self.funds_box = QWidget()
+        self.funds_box.setLayout(funds_grid)
+        form.addRow(self.funds_check)
+        form.addRow(self.funds_box)
+        column.addWidget(money)
+
+        # --- 年度总体目标
+        self.fields["goal_expected"] = LongText(3)
+        self.fields["goal_actual"] = LongText(3)
+        goals = QGroupBox("年度总体目标")
+        gl = QFormLayout(goals)
+        gl.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        gl.addRow("预期目标", self.fields["goal_expected"])
+        gl.addRow("实际完成情况", self.fields["goal_actual"])
+        column.addWidget(goals)
+
+        # --- 绩效指标
+        self.indicators = RowTable(
+            TABLE_KEY,
+            [
+                Column("category", "一级指标", TEXT, 100),
+                Column("subcategory", "二级指标", TEXT, 100),
+                Column("name", "三级指标", TEXT, 170),
+                Column("target", "年度指标值", TEXT, 110),
+                Column("actual", "实际完成值", TEXT, 110),
+                Column("tier", "达成档次", COMBO, 90, lambda _r: TIERS, "—"),
+                Column("tier_score", "档内得分", NUMBER, 70),
+                Column("weight", "分值", NUMBER, 60),
+                Column("not_applicable", "不适用", CHECK, 56),
+                Column("direction", "方向", COMBO, 56, lambda _r: DIRECTIONS, "自动"),
+                Column("score", "得分", INFO, 60),
+                Column("score_override", "调整得分", NUMBER, 70),
+                Column("override_reason", "调整理由", TEXT, 120),
+                Column("deviation", "偏差原因分析及改进措施", TEXT, 200),
+                Column("explanation", "计分说明", INFO, 360),
+            ],
+        )
+        self.indicators.table.setMinimumHeight(300)
+        self.propose_button = QPushButton("按规则建议分值")
+        self.propose_button.setToolTip("产出 50、效益 30、满意度 10、预算执行率 10，类内平均分配")
+        self.indicators.extra_buttons.insertWidget(4, self.propose_button)
+        self.propose_button.clicked.connect(self.propose_weights)
+        box = QGroupBox("绩效指标")
+        bl = QVBoxLayout(box)
+        hint = QLabel("定性指标选择“达成档次”（达成 80–100%、部分达成 60–80%、未达成 0–60% 的分值）；"
+                      "改动得分须写调整理由；得分低于分值或超额完成须写偏差原因。")  # fmt: skip
+        hint.setWordWrap(True)
+        bl.addWidget(hint)
+        bl.addWidget(self.indicators)
+        self.total_label = QLabel()
+        self.total_label.setObjectName("total")
+        font = self.total_label.font()
+        font.setPointSizeF(font.pointSizeF() * 1.2)
+        font.setBold(True)
+        self.total_label.setFont(font)
+        bl.addWidget(self.total_label)
+        self.problems_label = QLabel()
+        self.problems_label.setWordWrap(True)
+        self.problems_label.setStyleSheet("color: #b71c1c;")
+        bl.addWidget(self.problems_label)
+        column.addWidget(box)
+        column.addStretch(1)
+
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setWidget(body)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(empty)
+        self.pages.addWidget(self.scroll)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.banner)
+        outer.addWidget(self.pages, 1)
+
+        for key, widget in self.fields.items():
+            widget.changed.connect(lambda k=key: self._edited(f"evaluation.{k}"))
+        self.layout_box.currentIndexChanged.connect(lambda _i: self._edited("evaluation.layout"))
+        self.funds_check.toggled.connect(self._funds_toggled)
+        self.indicators.edited.connect(self._edited)
+        self.funds_box.setEnabled(False)
+
+    # ------------------------------------------------------------ values
+
+    def _edited(self, path: str) -> None:
+        if self._loading:
+            return
+        self.edited.emit(path)
+
+    def _funds_toggled(self, on: bool) -> None:
+        self.funds_box.setEnabled(on and not self.read_only)
+        self._edited("evaluation.funds")
+
+    def show_record(self, decl: Declaration) -> None:
+        self._loading = True
+        try:
+            self.framework = decl.framework
+            ev = decl.evaluation
+            self.pages.setCurrentIndex(0 if ev is None else 1)
+            self.create_button.setEnabled(ev is None and decl.id is not None or ev is None)
+            if ev is None:
+                self.banner.setText("尚无自评表。")
+                self.banner.setStyleSheet("padding: 4px;")
+                return
+            for key in ("supervisor", "budget_initial", "budget_adjusted", "spent", "budget_weight",
+                        "goal_expected", "goal_actual"):  # fmt: skip
+                self.fields[key].set_value(getattr(ev, key))
+            if HAS_BUDGET_DEVIATION:
+                self.fields["budget_deviation"].set_value(ev.budget_deviation)
+            self.layout_box.setCurrentIndex(max(0, self.layout_box.findData(ev.layout)))
+            self.funds_check.setChecked(ev.funds is not None)
+            funds = ev.funds or Funds()
+            for key in FUND_KEYS:
+                row = getattr(funds, key) or FundRow()
+                for col in FUND_COLS:
+                    self.fields[f"funds.{key}.{col}"].set_value(getattr(row, col))
+            self.indicators.table.setColumnHidden(
+                self.indicators.col_index("subcategory"), decl.framework != NATIONAL
+            )
+            self.indicators.set_rows([self._row(i) for i in ev.indicators])
+            self.show_state(decl)
+            self.refresh_scores(decl)
+        finally:
+            self._loading = False
+
+    @staticmethod
+    def _row(i: EvalIndicator) -> dict[str, Any]:
+        return {
+            "category": i.category, "subcategory": i.subcategory, "name": i.name, "target": i.target,
+            "actual": i.actual, "tier": i.tier, "tier_score": i.tier_score, "weight": i.weight,
+            "not_applicable": i.not_applicable, "direction": i.direction,
+            "score_override": i.score_override, "override_reason": i.override_reason,
+            "deviation": i.deviation,
+        }  # fmt: skip
+
+    def collect_into(self, decl: Declaration) -> None:
+        ev = decl.evaluation
+        if ev is None:
+            return
+        for key in ("supervisor", "budget_initial", "budget_adjusted", "spent",
+                    "goal_expected", "goal_actual"):  # fmt: skip
+            setattr(ev, key, self.fields[key].value())
+        weight = self.fields["budget_weight"].value()
+        ev.budget_weight = weight if weight is not None else Decimal(10)
+        if HAS_BUDGET_DEVIATION:
+            ev.budget_deviation = self.fields["budget_deviation"].value()
+        ev.layout = str(self.layout_box.currentData())
+        if self.funds_check.isChecked():
+            rows = {}
+            for key in FUND_KEYS:
+                values = {col: self.fields[f"funds.{key}.{col}"].value() for col in FUND_COLS}
+                rows[key] = (
+                    FundRow(**values) if any(v is not None for v in values.values()) else None
+                )
+            ev.funds = Funds(**rows)
+        else:
+            ev.funds = None
+        ev.indicators = [
+            EvalIndicator(
+                r["category"], r["subcategory"], r["name"], r["target"], r["actual"], r["weight"],
+                r["score_override"], r["override_reason"], r["deviation"],
+                r["tier"] if r["tier"] in TIERS else None, bool(r["not_applicable"]), r["direction"],
+                r["tier_score"],
+            )
+            for r in self.indicators.rows()
+        ]  # fmt: skip
+
+    def refresh_scores(self, decl: Declaration) -> None:
+        """Scores, explanations, execution rate, total and grade for the record on screen."""
+        ev = decl.evaluation
+        if ev is None:
+            return
+        sheet = score_evaluation(ev, decl.framework)
+        for r, s in enumerate(sheet.indicators):
+            shown = "" if s.score is None else fmt(s.score)
+            if s.overridden and s.computed is not None:
+                shown += f"（规则 {fmt(s.computed)}）"
+            weight = "" if s.weight is None else f"，分值 {fmt(s.weight)}"
+            self.indicators.set_info(r, "score", shown, f"得分 {shown}{weight}")
+            self.indicators.set_info(r, "explanation", s.explanation)
+        rate = execution_rate(ev)
+        self.rate_label.setText(budget_explanation(ev, rate, sheet.budget_score))
+        total = "—" if sheet.total is None else fmt(sheet.total)
+        grade = sheet.grade or "—"
+        self.total_label.setText(
+            f"总分 {total}（已得 {fmt(sheet.subtotal)}），自评等级 {grade}；分值合计 {fmt(sheet.weights_total)}"
+        )
+        self.problems_label.setText("；".join(sheet.problems))
+        self.problems_label.setVisible(bool(sheet.problems))
+
+    def propose_weights(self) -> None:
+        """Fill the 分值 column with the rules' proposal (an edit, so it can be undone)."""
+        rows = self.indicators.rows()
+        ev = Evaluation(
+            indicators=[
+                EvalIndicator(r["category"], r["subcategory"], r["name"], r["target"]) for r in rows
+            ]
+        )
+        ev.budget_weight = self.fields["budget_weight"].value() or Decimal(10)
+        for r, w in enumerate(propose_weights(ev, self.framework)):
+            rows[r]["weight"] = w
+        self.indicators.set_rows(rows)
+        self._edited(TABLE_KEY)
+
+    # ------------------------------------------------------------ state
+
+    def show_state(self, decl: Declaration) -> None:
+        ev = decl.evaluation
+        if ev is None:
+            return
+        final = ev.status == STATUS_FINAL
+        if final:
+            self.banner.setText("自评表已定稿，只读。要修改请点“新修订”。")
+            self.banner.setStyleSheet("background: #e8f5e9; padding: 4px;")
+        else:
+            self.banner.setText("自评表草稿。得分随填写即时计算；修改会自动保存。")
+            self.banner.setStyleSheet("background: #fff8e1; padding: 4px;")
+        if final != self.read_only:
+            self.set_read_only(final)
+
+    def set_read_only(self, ro: bool) -> None:
+        self.read_only = ro
+        for widget in self.fields.values():
+            widget.set_read_only(ro)
+        self.layout_box.setEnabled(not ro)
+        self.funds_check.setEnabled(not ro)
+        self.funds_box.setEnabled(self.funds_check.isChecked() and not ro)
+        self.propose_button.setEnabled(not ro)
+        self.indicators.set_read_only(ro)
+
+    def focus_field(self, path: str) -> bool:
+        m = _PATH.match(path)
+        if m:
+            self.scroll.ensureWidgetVisible(self.indicators)
+            self.indicators.focus_cell(int(m.group("row")), m.group("col"))
+            return True
+        if path == TABLE_KEY:
+            self.indicators.table.setFocus(Qt.FocusReason.OtherFocusReason)
+            return True
+        key = path.removeprefix("evaluation.")
+        if key.startswith("funds"):
+            self.scroll.ensureWidgetVisible(self.funds_check)
+            self.funds_check.setFocus(Qt.FocusReason.OtherFocusReason)
+            return True
+        widget = self.fields.get(key)
+        if widget is None:
+            return False
+        self.scroll.ensureWidgetVisible(widget)
+        widget.setFocus(Qt.FocusReason.OtherFocusReason)
+        return True
+
+
+__all__ = ["EvaluationEditor", "TIER_LABELS", "new_evaluation"]
