@@ -113,8 +113,12 @@ class FontSet:
 
     def runs(self, text: str, field: str) -> list[tuple[str, str]]:
         """``text`` cut into (font name, piece) runs; raises MissingGlyphError."""
+        text = clean_text(text)
+        # Fast path: nearly every field is all in the main font.
+        if self._cmaps[0].issuperset(map(ord, text.replace("\n", ""))):
+            return [(self.main, text)] if text else []
         out: list[tuple[str, str]] = []
-        for ch in clean_text(text):
+        for ch in text:
             font = self.main if ch in _LAYOUT_CHARS else self.font_for(ch)
             if font is None:
                 raise MissingGlyphError(ch, field, self.labels)

@@ -15,6 +15,7 @@ the pages, one layout).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -91,7 +92,30 @@ class _Styles:
         }
 
     def para(self, text: str | None, style: str, field: str) -> Paragraph:
-        return Paragraph(self.fonts.markup(text, field), self.by_name[style])
+        return _Para(self.fonts.markup(text, field), self.by_name[style])
+
+
+class _Para(Paragraph):
+    """A paragraph that remembers its last wrap: the grid measures each cell, then the
+    table measures it again (and again while drawing) at the same width, and breaking CJK
+    lines is most of the time printing takes."""
+
+    _wrapped: tuple[float, tuple[float, float]] | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        if self._wrapped is not None and self._wrapped[0] == availWidth:
+            return self._wrapped[1]
+        size = super().wrap(availWidth, availHeight)
+        self._wrapped = (availWidth, size)
+        return size
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
+        self._wrapped = None  # split re-wraps and changes the line state
+        parts = super().split(availWidth, availHeight)
+        for part in parts:
+            if isinstance(part, Paragraph) and not isinstance(part, _Para):
+                part.__class__ = _Para
+        return parts
 
 
 # ---------------------------------------------------------------- flowables
@@ -435,6 +459,7 @@ class _QrCode:
     border: int = 2
 
     @classmethod
+    @functools.lru_cache(maxsize=256)  # choosing the best mask costs ~20 ms per code
     def encode(cls, value: str, size: float) -> _QrCode:
         qr = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
         qr.addData(value)
@@ -451,11 +476,15 @@ class _QrCode:
 
     def draw(self, c: Canvas, x: float, y: float) -> None:
         box = self.size / (self.modules + 2 * self.border)
-        path = c.beginPath()
-        for r, col, n in self.runs:
-            top = y + self.size - (r + self.border + 1) * box
-            path.rect(x + (col + self.border) * box, top, n * box, box)
-        c.drawPath(path, stroke=0, fill=1)
+        c.saveState()
+        c.translate(x, y)
+        c.scale(box, box)
+        # In module units every rectangle has whole-number corners: written as PDF
+        # operators directly, which is much faster than reportlab's float formatting.
+        top = self.modules + self.border - 1
+        ops = [f"{col + self.border} {top - r} {n} 1 re" for r, col, n in self.runs]
+        c.addLiteral("\n".join(ops) + "\nf")
+        c.restoreState()
 
 
 def _footer(c: Canvas, info: _PageInfo, page: int, total: int, qr: _QrCode) -> None:
