@@ -54,7 +54,7 @@ def read_workbook(data: bytes, filename: str, *, year: int | None = None) -> Wor
     result = WorkbookResult(filename=filename)
     unrecognised: list[Grid] = []
     for grid in grids:
-        if all(is_blank(v) for row in grid.rows for v in row):
+        if grid.hidden or all(is_blank(v) for row in grid.rows for v in row):
             continue
         forms, kind = read_sheet(grid, filename, year)
         if kind is None:

@@ -67,6 +67,8 @@ class Grid:
     index: int  # 1-based position in the workbook
     rows: list[list[object]]
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)
+    # Hidden sheets hold the finance system's lookup lists, not forms.
+    hidden: bool = False
     _owner: dict[tuple[int, int], tuple[int, int, int, int]] = field(default_factory=dict)
     _width: int | None = None
 
@@ -330,7 +332,8 @@ def read_grids(data: bytes, filename: str) -> list[Grid]:
                 f"表格过大：超过 {MAX_CELLS:,} 个单元格的上限，请拆分后导入。", file=filename
             )
         merges = [(a[0], a[1], b[0], b[1]) for a, b in merged]
-        grids.append(Grid(name=meta.name, index=n, rows=rows, merges=merges))
+        hidden = meta.visible != python_calamine.SheetVisibleEnum.Visible
+        grids.append(Grid(name=meta.name, index=n, rows=rows, merges=merges, hidden=hidden))
     if pending:
         _fill_formulas(data, grids)
     return grids

@@ -227,3 +227,19 @@ def test_a_target_typed_as_a_formula_keeps_its_sign() -> None:
     # Excel turns a typed =100% into the formula 100% (cached value 1); the form means "=100%".
     (form,) = read_workbook(_book([["年度", 2021], *MINIMAL]), "x.xlsx").forms
     assert [i.target for i in form.declaration.indicators][1] == "=100%"
+
+
+def test_hidden_sheets_are_passed_over() -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for row in [["年度", 2021], *MINIMAL]:
+        ws.append(row)
+    lookup = wb.create_sheet("字典")
+    lookup.append(["项目名称", "一级指标", "三级指标", "指标值"])
+    lookup.append(["模板项目", "产出指标", "示例", "≥1"])
+    lookup.sheet_state = "hidden"
+    buf = io.BytesIO()
+    wb.save(buf)
+    result = read_workbook(buf.getvalue(), "x.xlsx")
+    assert [f.declaration.name for f in result.forms] == ["某项目"]
+    assert result.warnings == []
