@@ -120,6 +120,11 @@ class VerifyResult:
         return self.status == STATUS_CURRENT
 
     @property
+    def current(self) -> bool:
+        """The printout is the record's current revision (``verify`` exits 0)."""
+        return self.status == STATUS_CURRENT
+
+    @property
     def changed_labels(self) -> tuple[str, ...]:
         return tuple(FIELD_LABELS.get(k, k) for k in self.changed_fields)
 

@@ -28,7 +28,7 @@ def _save_final(store, decl):  # type: ignore[no-untyped-def]
 def test_printout_of_current_revision(store, seed_decl) -> None:
     rec = store.save(seed_decl).record
     result = verify_pdf(store, render_bytes(rec))
-    assert result.status == STATUS_CURRENT and result.ok
+    assert result.status == STATUS_CURRENT and result.ok and result.current
     assert result.marker is not None and result.marker.record_id == rec.id
     assert result.matched_revision == result.current_revision == rec.revision
     assert result.source == "metadata"
@@ -45,7 +45,7 @@ def test_printout_of_older_revision_names_changed_fields(store, seed_decl) -> No
     assert new.revision == old.revision + 1
 
     result = verify_pdf(store, old_pdf)
-    assert result.status == STATUS_OLDER and not result.ok
+    assert result.status == STATUS_OLDER and not result.ok and not result.current
     assert result.matched_revision == old.revision
     assert result.current_revision == new.revision
     assert result.changed_fields == ("overview", "remarks")
