@@ -40,9 +40,10 @@ ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENC_STREAMS = ("EncryptionInfo".encode("utf-16-le"), "EncryptedPackage".encode("utf-16-le"))
 _CHUNK = 1024 * 1024
-_CELL_REF = re.compile(rb"<c\s[^>]*?r=\"([A-Z]{1,3})([0-9]{1,7})\"")
-_CELL_OPEN = re.compile(rb"<c[\s>/]")
-_DIMENSION = re.compile(rb"<dimension\s+ref=\"(?:[A-Z]+[0-9]+:)?([A-Z]{1,3})([0-9]{1,7})\"")
+# Cells with content only: a self-closed <c r="J1048576" s="1"/> is formatting that WPS and
+# Excel write down whole columns, and the reader skips it.
+_CELL_REF = re.compile(rb"<c\s[^>]*?r=\"([A-Z]{1,3})([0-9]{1,7})\"[^>/]*>")
+_CELL_OPEN = re.compile(rb"<c(?:\s[^>]*)?(?<!/)>")
 _DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
 # A formula whose value element is absent or empty.
 _FORMULA_NO_VALUE = re.compile(rb"(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>")
@@ -256,9 +257,6 @@ def _scan_member(
                     cut = len(tail)
                     cells += sum(1 for m in _CELL_OPEN.finditer(buf) if m.start() >= cut)
                     for m in _CELL_REF.finditer(buf):
-                        max_col = max(max_col, _col_index(m.group(1)) + 1)
-                        max_row = max(max_row, int(m.group(2)))
-                    for m in _DIMENSION.finditer(buf):
                         max_col = max(max_col, _col_index(m.group(1)) + 1)
                         max_row = max(max_row, int(m.group(2)))
                     if not no_value and (

@@ -243,3 +243,16 @@ def test_hidden_sheets_are_passed_over() -> None:
     result = read_workbook(buf.getvalue(), "x.xlsx")
     assert [f.declaration.name for f in result.forms] == ["某项目"]
     assert result.warnings == []
+
+
+def test_formatting_far_away_is_not_content() -> None:
+    from openpyxl.styles import Font
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for row in [["年度", 2021], *MINIMAL]:
+        ws.append(row)
+    ws["J1048576"].font = Font(bold=True)  # a styled empty cell, as WPS writes down columns
+    buf = io.BytesIO()
+    wb.save(buf)
+    assert read_workbook(buf.getvalue(), "x.xlsx").forms[0].declaration.name == "某项目"
