@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -78,7 +79,11 @@ def _all_labels() -> frozenset[str]:
 
 
 ALL_LABELS = _all_labels()
-_INLINE = re.compile(r"^([^:]{1,20}):(.*)$", re.S)
+_INLINE = re.compile(
+    "("
+    + "|".join(re.escape(x) for x in sorted(ALL_LABELS, key=len, reverse=True))
+    + r")\s*(?:\((万元|元)\))?\s*:"
+)
 
 
 @dataclass
@@ -114,6 +119,7 @@ class SheetReader:
         # Normalised text of every filled owner cell: labels are looked up many times.
         self.keys: dict[tuple[int, int], str] = {}
         self._table: Table | None | bool = False
+        self.inline_cells: set[tuple[int, int]] = set()
         for r, row in enumerate(grid.rows):
             for c, v in enumerate(row):
                 if not isinstance(v, str) or is_blank(v) or not grid.is_owner(r, c):
@@ -132,14 +138,19 @@ class SheetReader:
                     self.unit_note = m.group(1)
 
     def _inline(self, r: int, c: int, raw: str) -> None:
-        text = raw.replace("：", ":")
-        m = _INLINE.match(text.strip())
-        if not m:
+        """'申报单位名称：XX' or '单位负责人：张三  填表人：李四' — labels with their values in
+        one cell; only when the cell starts with a known label."""
+        text = unicodedata.normalize("NFKC", raw).strip()
+        found = list(_INLINE.finditer(text))
+        if not found or found[0].start() != 0:
             return
-        base, unit = split_unit(norm(m.group(1)))
-        value = m.group(2).strip()
-        if base in ALL_LABELS and value:
-            self.labels.setdefault(base, []).append(Hit(r, c, base, unit, inline=value))
+        self.inline_cells.add((r, c))
+        for n, m in enumerate(found):
+            end = found[n + 1].start() if n + 1 < len(found) else len(text)
+            value = text[m.end() : end].strip()
+            if value:
+                hit = Hit(r, c, m.group(1), m.group(2), inline=value)
+                self.labels.setdefault(m.group(1), []).append(hit)
 
     # ------------------------------------------------------------ errors
 
@@ -164,7 +175,11 @@ class SheetReader:
         r0, c0, _, _ = self.grid.span(r, c)
         return self.keys.get((r0, c0), "")
 
-    def is_label(self, r: int, c: int) -> bool:
+    def is_label(self, r: int, c: int, *, inline: bool = False) -> bool:
+        """A label cell; with ``inline``, also a cell starting 'label：value' (not used to the
+        right of a label, where a long text may well start that way)."""
+        if inline and self.grid.span(r, c)[:2] in self.inline_cells:
+            return True
         base, _ = split_unit(self.key(r, c))
         return base.removeprefix("其中:") in ALL_LABELS
 
@@ -187,6 +202,12 @@ class SheetReader:
             col = ce + 1
         return None, (r0, c1 + 1)
 
+    def _alone(self, hit: Hit) -> bool:
+        g = self.grid
+        r0, _, _, c1 = g.span(hit.r, hit.c)
+        row = g.rows[r0] if r0 < g.height else []
+        return all(is_blank(g.value(r0, c)) for c in range(c1 + 1, len(row)))
+
     def below(self, r: int, c: int, limit: int = 3) -> tuple[object, tuple[int, int]]:
         g = self.grid
         _, _, r1, _ = g.span(r, c)
@@ -197,7 +218,7 @@ class SheetReader:
             rr, cc, re_, _ = g.span(row, c)
             v = g.value(row, c)
             if not is_blank(v):
-                return (None, (rr, cc)) if self.is_label(rr, cc) else (v, (rr, cc))
+                return (None, (rr, cc)) if self.is_label(rr, cc, inline=True) else (v, (rr, cc))
             row = re_ + 1
         return None, (r1 + 1, c)
 
@@ -209,6 +230,12 @@ class SheetReader:
             v, pos = self.right_of(hit)
             if not is_blank(v):
                 return v, pos, hit
+        for hit in found:
+            # A label alone on its row may have its value below it.
+            if hit.inline is None and self._alone(hit):
+                v, pos = self.below(hit.r, hit.c)
+                if not is_blank(v):
+                    return v, pos, hit
         if found:
             return None, None, found[0]
         return None, None, None

@@ -256,3 +256,23 @@ def test_formatting_far_away_is_not_content() -> None:
     buf = io.BytesIO()
     wb.save(buf)
     assert read_workbook(buf.getvalue(), "x.xlsx").forms[0].declaration.name == "某项目"
+
+
+def test_several_labels_in_one_cell_and_values_below() -> None:
+    rows = [
+        ["2021年度项目绩效目标申报表"],
+        ["申报单位名称：某局", None, "项目名称：某项目"],
+        ["项目概况"],
+        ["概况：这是一段说明。"],
+        *MINIMAL[2:],
+        [None],
+        ["单位负责人：张三  填表人：李四  联系电话：021-1234"],
+    ]
+    rows[-3] = ["备注"]
+    (form,) = read_workbook(_book(rows), "x.xlsx").forms
+    d = form.declaration
+    assert (d.year, d.unit, d.name) == (2021, "某局", "某项目")
+    assert d.overview == "概况：这是一段说明。"
+    assert d.remarks is None  # the sign-off line below is not the remark
+    assert d.signoff is not None
+    assert (d.signoff.head, d.signoff.preparer, d.signoff.phone) == ("张三", "李四", "021-1234")
