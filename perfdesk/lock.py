@@ -242,7 +242,20 @@ def _remove_if(path: Path, info: LockInfo | None) -> None:
         current = None
     if info is not None and (current is None or current.token != info.token):
         raise StoreError(f"锁文件“{path}”刚刚被另一个程序更新，未解除，请重试。")
-    path.unlink(missing_ok=True)
+    _unlink(path)
+
+
+def _unlink(path: Path) -> None:
+    # Windows refuses to delete a file another program has open, and colleagues' perfdesk
+    # read the lock file to name its holder: wait for such a read to finish.
+    for attempt in range(20):
+        try:
+            path.unlink(missing_ok=True)
+            return
+        except PermissionError:
+            if attempt == 19:
+                raise StoreError(f"无法删除锁文件“{path}”：文件正被占用，请稍后重试。") from None
+            time.sleep(0.05)
 
 
 def break_lock(db_path: str | os.PathLike[str]) -> LockInfo | None:
@@ -301,10 +314,14 @@ class DatabaseLock:
             raise StoreError(f"数据库“{self.db_path}”已在本程序中打开。")
         if force:
             break_lock(self.db_path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise self._unwritable(exc) from exc
         info = LockInfo.for_this_process()
         flags = os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_BINARY", 0)
-        for _attempt in range(3):
+        denied = 0
+        for _attempt in range(20):
             try:
                 fd = os.open(self.path, flags, 0o644)
                 break
@@ -313,13 +330,17 @@ class DatabaseLock:
                 if other is None:
                     continue  # released between our open and our read: try again
                 raise DatabaseLockedError(self.db_path, other, stale=other.stale) from None
+            except PermissionError as exc:
+                # Windows: a lock file being deleted by its holder refuses new opens briefly;
+                # a folder we may not write to keeps refusing.
+                denied += 1
+                if denied >= 10:
+                    raise self._unwritable(exc) from exc
+                time.sleep(0.05)
             except OSError as exc:
-                raise StoreError(
-                    f"无法在“{self.path.parent}”中创建锁文件（{exc.strerror or exc}），"
-                    "请检查该文件夹是否可写。"
-                ) from exc
+                raise self._unwritable(exc) from exc
         else:
-            raise StoreError(f"数据库“{self.db_path}”的锁文件反复变化，请稍后重试。")
+            raise StoreError(f"数据库“{self.db_path}”的锁文件反复变化或无法创建，请稍后重试。")
         try:
             os.write(fd, info.to_json().encode("utf-8"))
             os.fsync(fd)
@@ -329,6 +350,12 @@ class DatabaseLock:
         _HELD[key] = info.token
         atexit.register(self.release)
         return info
+
+    def _unwritable(self, exc: OSError) -> StoreError:
+        return StoreError(
+            f"无法在“{self.path.parent}”中创建锁文件（{exc.strerror or exc}），"
+            "请检查该文件夹是否可写。"
+        )
 
     def release(self) -> None:
         """Remove our lock file (not one someone else made after breaking ours)."""
@@ -340,7 +367,9 @@ class DatabaseLock:
         try:
             _remove_if(self.path, info)
         except StoreError:
-            pass  # our lock was broken and someone else holds it now: leave theirs alone
+            # Our lock was broken and someone else holds it now (leave theirs alone), or the
+            # file stayed busy: it then names a process that is gone, i.e. reads as stale.
+            pass
 
     def __enter__(self) -> DatabaseLock:
         self.acquire()

@@ -244,6 +244,13 @@ def test_release_leaves_a_lock_someone_else_took(db: Path) -> None:
     assert read_lock(db) is None
 
 
+def test_folder_that_cannot_hold_a_lock_is_a_clear_error(tmp_path: Path) -> None:
+    occupied = tmp_path / "occupied"
+    occupied.write_text("a file where the folder should be")
+    with pytest.raises(StoreError, match="无法在.*中创建锁文件"):
+        DatabaseLock(occupied / "perfdesk.sqlite").acquire()
+
+
 def test_chinese_folder(tmp_path: Path) -> None:
     db = tmp_path / "绩效" / "申报" / "绩效库.sqlite"
     holder = _start_holder(db)
