@@ -181,7 +181,8 @@ class SheetReader:
         if inline and self.grid.span(r, c)[:2] in self.inline_cells:
             return True
         base, _ = split_unit(self.key(r, c))
-        return base.removeprefix("其中:") in ALL_LABELS
+        base = base.removeprefix("其中:")
+        return base in ALL_LABELS or base in ROLE_INDEX
 
     def right_of(self, hit: Hit) -> tuple[object, tuple[int, int]]:
         """The value to the right of a label (beyond its merge), or None when the next

@@ -293,3 +293,31 @@ def test_stated_budget_score_that_differs_is_a_warning() -> None:
     wb.save(buf)
     (form,) = read_workbook(buf.getvalue(), "e.xlsx").forms
     assert any("H6" in w and "预算执行率得分 7" in w for w in form.warnings)
+
+
+@pytest.mark.parametrize(
+    ("name", "form"),
+    [
+        ("seed.xlsx", "declaration"),
+        ("national_split.xlsx", "declaration"),
+        ("multi_forms.xlsx", "declaration"),
+        ("eval_national_wan.xlsx", "evaluation"),
+        ("eval_shanghai_yuan.xlsx", "evaluation"),
+        ("flat_eval_list.xlsx", "evaluation"),
+    ],
+)
+def test_exported_forms_read_back_the_same(name: str, form: str) -> None:
+    from perfdesk.excel_out import write_declaration, write_evaluation
+
+    for imported in read(name).forms:
+        decl = imported.declaration
+        buf = io.BytesIO()
+        (write_declaration if form == "declaration" else write_evaluation)(decl, buf)
+        (again,) = read_workbook(buf.getvalue(), "exported.xlsx").forms
+        a, b = as_dict(again.declaration), as_dict(decl)
+        if form == "evaluation":
+            a, b = a["evaluation"], b["evaluation"]
+        else:
+            a.pop("created_from"), b.pop("created_from")
+            a.pop("evaluation"), b.pop("evaluation")
+        assert a == b
