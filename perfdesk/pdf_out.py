@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import itertools
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -42,7 +43,7 @@ from reportlab.platypus import (
 )
 
 from perfdesk import pdf_layouts as L
-from perfdesk.fonts import FontSet, default_fonts
+from perfdesk.fonts import FontSet, clean_text, default_fonts
 from perfdesk.models.errors import NotFoundError
 from perfdesk.models.money import format_money
 from perfdesk.models.records import CHOICE_JOINER, STATUS_DRAFT, Declaration, Evaluation
@@ -111,11 +112,7 @@ class _Para(Paragraph):
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
         self._wrapped = None  # split re-wraps and changes the line state
-        parts = super().split(availWidth, availHeight)
-        for part in parts:
-            if isinstance(part, Paragraph) and not isinstance(part, _Para):
-                part.__class__ = _Para
-        return parts
+        return super().split(availWidth, availHeight)
 
 
 # ---------------------------------------------------------------- flowables
@@ -238,20 +235,64 @@ class Cell:
     join_above: bool = False
 
 
-def _split_paragraph(p: Flowable, width: float, max_h: float) -> list[Flowable]:
-    """Cut a paragraph at line boundaries into pieces no taller than ``max_h``."""
-    pieces: list[Flowable] = []
-    while True:
-        _, h = p.wrap(width, 1e9)
-        if h <= max_h or not isinstance(p, Paragraph):
-            pieces.append(p)
-            return pieces
-        parts = p.split(width, max_h)
-        if len(parts) < 2:  # one line taller than max_h: keep it whole
-            pieces.append(p)
-            return pieces
-        pieces.append(parts[0])
-        p = parts[1]
+# A run that should not be broken across lines: Latin words, numbers with their signs.
+_TOKEN_RE = re.compile(r"[A-Za-z0-9_.,%‰+\-/:@#&]+|\n|.", re.S)
+# Never at the start of a line (Chinese typesetting rule 避头点): carried back with the
+# character before it.
+_NO_LINE_START = frozenset("，。、；：？！）》」』】〕〉”’%％,.;:?!)]}·…—")
+
+
+def _break_lines(text: str, fonts: FontSet, size: float, width: float, field: str) -> list[str]:
+    """Greedy line breaking as reportlab does it for CJK text, with Latin words and
+    numbers kept whole where they fit and punctuation never starting a line."""
+    lines: list[str] = []
+    tokens: list[str] = []
+    used = 0.0
+    width -= 0.5  # reportlab must find every line we make short enough
+    for token in _TOKEN_RE.findall(clean_text(text)):
+        if token == "\n":
+            lines.append("".join(tokens))
+            tokens, used = [], 0.0
+            continue
+        w = fonts.string_width(token, size, field)
+        if used + w <= width:
+            tokens.append(token)
+            used += w
+            continue
+        if w > width:  # a token wider than the column: break it anywhere
+            for ch in token:
+                cw = fonts.string_width(ch, size, field)
+                if used + cw > width and tokens:
+                    lines.append("".join(tokens))
+                    tokens, used = [], 0.0
+                tokens.append(ch)
+                used += cw
+            continue
+        carried: list[str] = []
+        if token[0] in _NO_LINE_START and len(tokens) > 1:
+            carried = [tokens.pop()]
+        lines.append("".join(tokens))
+        tokens = [*carried, token]
+        used = sum(fonts.string_width(t, size, field) for t in tokens)
+    lines.append("".join(tokens))
+    return lines
+
+
+def _text_pieces(st: _Styles, text: str, style: str, field: str, width: float) -> list[Flowable]:
+    """The paragraph(s) of a cell: one when it fits ``MAX_ROW_HEIGHT``, else pieces of
+    whole lines, each short enough for one row (the table can break between rows).
+
+    The lines are broken here and each piece gets explicit line ends, so that every piece
+    shows exactly the lines it was measured with (reportlab's own paragraph split
+    re-flows CJK lines badly when applied repeatedly)."""
+    para = st.para(text, style, field)
+    max_h = L.MAX_ROW_HEIGHT - 2 * PAD_Y
+    if para.wrap(width, 1e9)[1] <= max_h:
+        return [para]
+    pstyle = st.by_name[style]
+    lines = _break_lines(text, st.fonts, pstyle.fontSize, width, field)
+    per = max(1, int(max_h // pstyle.leading))
+    return [st.para("\n".join(lines[i : i + per]), style, field) for i in range(0, len(lines), per)]
 
 
 class _Grid:
@@ -287,8 +328,8 @@ class _Grid:
             if cell.flow is not None:
                 pieces: list[Flowable] = [cell.flow]
             elif cell.text:
-                para = self.styles.para(cell.text, cell.style, cell.field or cell.text)
-                pieces = _split_paragraph(para, width, L.MAX_ROW_HEIGHT - 2 * PAD_Y)
+                field = cell.field or cell.text
+                pieces = _text_pieces(self.styles, cell.text, cell.style, field, width)
             else:
                 pieces = []
             above = self.owner[-1][col] if (cell.join_above and self.owner) else None
@@ -310,6 +351,11 @@ class _Grid:
                 if cell.span > 1:
                     r = first + k
                     self.cmds.append(("SPAN", (col, r), (col + cell.span - 1, r)))
+            # Rows continuing one text sit flush, so the text reads as one paragraph.
+            if k > 0:
+                self.cmds.append(("TOPPADDING", (0, first + k), (-1, first + k), 0))
+            if k < count - 1:
+                self.cmds.append(("BOTTOMPADDING", (0, first + k), (-1, first + k), 0))
             self.data.append(row)
             self.owner.append(owners)
             self.heights.append(height + 2 * PAD_Y)

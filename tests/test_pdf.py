@@ -208,6 +208,9 @@ def test_long_overview_and_60_indicators_split_cleanly(seed_decl, tmp_path: Path
         assert H.squash(ind.name + ind.target) in body
     for cat in H.NATIONAL_TREE:
         assert cat in body
+    # Lines of the pieces are set as measured: no gaps spread between characters.
+    raw = H.text(pdf)
+    assert not re.search(r"[\u4e00-\u9fff] +[\u4e00-\u9fff]", raw)
     header = "一级指标二级指标三级指标指标目标值"
     pages_with_rows = 0
     for page in range(1, pages + 1):
