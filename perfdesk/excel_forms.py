@@ -743,9 +743,9 @@ def read_evaluation(reader: SheetReader, year_arg: int | None) -> ImportedForm:
         ev.indicators = [
             row_eval_indicator(reader, row, table) for row in table_rows(reader, table)
         ]
+    reader.warnings += apply_stated_scores(ev)
     if table is not None:
         _compare_total(reader, ev, table)
-    reader.warnings += apply_stated_scores(ev)
     decl = evaluation_declaration(year, unit, name, framework, ev)
     return ImportedForm(
         declaration=decl, kind=KIND_EVALUATION, sheet=g.name, warnings=reader.warnings
@@ -832,6 +832,17 @@ def _money_block(reader: SheetReader, ev: Evaluation) -> str | None:
         w = reader.number(g.value(t, c), g.span(t, c)[:2], "分值")
         if w is not None:
             ev.budget_weight = w
+    if "rate" in cols and ev.spent is not None and ev.budget_adjusted:
+        c = cols["rate"][0]
+        stated_rate = _rate(g.value(t, c))
+        rate = (ev.spent / ev.budget_adjusted).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+        if stated_rate is not None and abs(stated_rate - rate) > Decimal("0.0001"):
+            reader.warn(
+                f"表中执行率 {stated_rate * 100:.2f}% 与全年执行数/全年预算数 "
+                f"{rate * 100:.2f}% 不同，以计算值为准。",
+                t,
+                c,
+            )
     if "score" in cols and ev.spent is not None and ev.budget_adjusted:
         c = cols["score"][0]
         stated = reader.number(g.value(t, c), g.span(t, c)[:2], "得分")
@@ -867,9 +878,27 @@ def _compare_total(reader: SheetReader, ev: Evaluation, table: Table) -> None:
         stated = parse_number(reader.grid.value(r, c))
     except ValueError:
         return
-    computed = score_evaluation(ev).total
+    sheet = score_evaluation(ev)
+    computed = sheet.total
     if stated is not None and computed is not None and stated != computed:
         reader.warn(f"表中总分 {stated} 与按规则计算的总分 {computed} 不同，以计算值为准。", r, c)
+    for hit in reader.hits(L.EVAL_GRADE):
+        value, pos = reader.right_of(hit)
+        grade = cell_text(value)
+        if grade and sheet.grade and grade != sheet.grade and pos:
+            reader.warn(
+                f"表中自评等级“{grade}”与按总分评定的“{sheet.grade}”不同，以评定为准。", *pos
+            )
+        break
+
+
+def _rate(value: object) -> Decimal | None:
+    """A stated 执行率: 0.95, '95%', '95.00%'; None when unreadable (it is derived anyway)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    text = norm(value)
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)%", text)
+    return Decimal(m.group(1)) / 100 if m else None
 
 
 def _qualitative_pick(ind: EvalIndicator) -> None:

@@ -321,3 +321,19 @@ def test_exported_forms_read_back_the_same(name: str, form: str) -> None:
             a.pop("created_from"), b.pop("created_from")
             a.pop("evaluation"), b.pop("evaluation")
         assert a == b
+
+
+def test_stated_rate_total_and_grade_that_differ_are_warnings() -> None:
+    wb = openpyxl.load_workbook(CORPUS / "eval_national_wan.xlsx")
+    ws = wb.active
+    ws["G6"] = "90%"  # 执行率: 123.5 / 130 = 95%
+    ws["H20"] = 99  # 总分
+    ws["B21"] = "良"  # 自评等级: 96.5 is 优
+    buf = io.BytesIO()
+    wb.save(buf)
+    (form,) = read_workbook(buf.getvalue(), "e.xlsx").forms
+    text = "\n".join(form.warnings)
+    assert "G6" in text and "90.00%" in text and "95.00%" in text
+    assert "H20" in text and "总分 99" in text and "96.5" in text
+    assert "B21" in text and "“良”" in text and "“优”" in text
+    assert form.declaration.evaluation is not None
