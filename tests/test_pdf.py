@@ -209,8 +209,10 @@ def test_long_overview_and_60_indicators_split_cleanly(seed_decl, tmp_path: Path
     for cat in H.NATIONAL_TREE:
         assert cat in body
     # Lines of the pieces are set as measured: no gaps spread between characters.
-    raw = H.text(pdf)
-    assert not re.search(r"[\u4e00-\u9fff] +[\u4e00-\u9fff]", raw)
+    overview_lines = [line for line in H.text(pdf).splitlines() if "句" in line]
+    assert len(overview_lines) > 100
+    for line in overview_lines:
+        assert not re.search(r"[\u4e00-\u9fff] +[\u4e00-\u9fff]", line), line
     header = "一级指标二级指标三级指标指标目标值"
     pages_with_rows = 0
     for page in range(1, pages + 1):
@@ -394,3 +396,16 @@ def test_resource_path_in_checkout_and_frozen_build(tmp_path: Path, monkeypatch)
     (bundle / "resources" / "fonts" / "wqy-microhei.ttc").write_bytes(b"x")
     monkeypatch.setattr(sys, "_MEIPASS", str(bundle), raising=False)
     assert resource_path("fonts", "wqy-microhei.ttc") == bundle / "resources/fonts/wqy-microhei.ttc"
+
+
+def test_unusable_fonts_are_skipped(tmp_path: Path, monkeypatch) -> None:
+    """A CFF .otf (reportlab cannot embed it) or a broken file is passed over."""
+    from perfdesk.fonts import BUNDLED_FONT, FONT_ENV, FontSpec, candidate_fonts, load_fonts
+    from perfdesk.resources import resource_path
+
+    bad = tmp_path / "NotoSansCJK-Regular.otf"
+    bad.write_bytes(b"OTTO" + b"\0" * 200)
+    fonts = load_fonts([FontSpec(bad), FontSpec(resource_path(*BUNDLED_FONT))])
+    assert len(fonts.names) == 1 and "WenQuanYi" in fonts.labels[0]
+    monkeypatch.setenv(FONT_ENV, f"{bad}#0")
+    assert candidate_fonts()[0] == FontSpec(bad, 0)
