@@ -285,13 +285,15 @@ def _text_pieces(st: _Styles, text: str, style: str, field: str, width: float) -
     The lines are broken here and each piece gets explicit line ends, so that every piece
     shows exactly the lines it was measured with (reportlab's own paragraph split
     re-flows CJK lines badly when applied repeatedly)."""
-    para = st.para(text, style, field)
-    max_h = L.MAX_ROW_HEIGHT - 2 * PAD_Y
-    if para.wrap(width, 1e9)[1] <= max_h:
-        return [para]
     pstyle = st.by_name[style]
-    lines = _break_lines(text, st.fonts, pstyle.fontSize, width, field)
+    max_h = L.MAX_ROW_HEIGHT - 2 * PAD_Y
     per = max(1, int(max_h // pstyle.leading))
+    # Text that cannot fit even packed tight skips the (costly) trial wrap.
+    if len(text) < 400 or st.fonts.string_width(text, pstyle.fontSize, field) < width * per:
+        para = st.para(text, style, field)
+        if para.wrap(width, 1e9)[1] <= max_h:
+            return [para]
+    lines = _break_lines(text, st.fonts, pstyle.fontSize, width, field)
     return [st.para("\n".join(lines[i : i + per]), style, field) for i in range(0, len(lines), per)]
 
 
