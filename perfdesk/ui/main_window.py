@@ -41,6 +41,7 @@ from perfdesk.ui.check_panel import CheckPanel
 from perfdesk.ui.declaration_editor import DeclarationEditor
 from perfdesk.ui.dialogs import ReportDialog, about_text, message_box, show_error
 from perfdesk.ui.evaluation_editor import EvaluationEditor
+from perfdesk.ui.gc_guard import GuiThreadCollector
 from perfdesk.ui.operations import JobContext, Worker, run_with_progress
 from perfdesk.ui.prompts import DISCARD, SAVE, Prompts
 from perfdesk.ui.session import RecordSession
@@ -64,6 +65,7 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.prompts = prompts or Prompts(self)
         self.demo = demo
+        self.collector = GuiThreadCollector(self)
         self.store = Store(self.db_path)  # the GUI thread's read store
         self.worker = Worker(self.db_path, self)
         self.worker.error.connect(lambda exc, tb: self.report_error(exc, tb))
@@ -789,6 +791,7 @@ class MainWindow(QMainWindow):
         self.check_timer.stop()
         self.browser.stop()
         self.worker.shutdown()
+        self.collector.stop()
         try:
             self.store.close()
         except Exception:  # noqa: BLE001 - already closed
