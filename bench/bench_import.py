@@ -61,7 +61,7 @@ def main(n: int = 1000) -> None:
         t0 = time.perf_counter()
         r = subprocess.run(
             [sys.executable, "-m", "perfdesk", "--db", str(db), "import", str(corpus), "--json"],
-            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            env=env, capture_output=True, text=True,
         )
         ours = time.perf_counter() - t0
         imported = r.stdout.count('"status": "imported"')

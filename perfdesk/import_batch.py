@@ -12,24 +12,23 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 import traceback
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, Protocol
+from typing import Any, Protocol
 
 from perfdesk.excel_in import EXCEL_SUFFIXES, KIND_EVALUATION, ImportedForm, read_workbook
 from perfdesk.excel_read import MAX_FILE_BYTES
 from perfdesk.models.errors import InputError, PerfdeskError
 from perfdesk.models.records import Declaration
 from perfdesk.models.serialize import declaration_from_dict, loads
+from perfdesk.progress import Progress, TerminalProgress  # noqa: F401 - TerminalProgress re-exported
 
 IMPORT_SUFFIXES = (*EXCEL_SUFFIXES, ".json")
 STATUS_IMPORTED = "imported"
 STATUS_REJECTED = "rejected"
 
-Progress = Callable[[int, int, str], None]
 
 
 class _Flag(Protocol):
@@ -262,31 +261,3 @@ def _check_warnings(store: Any, forms: Sequence[ImportedForm], ids: Sequence[int
             mark = "（定稿前须改正）" if f.level == ERROR else ""
             out.append(f"{title}：{f.message}{mark}")
     return out
-
-
-class TerminalProgress:
-    """A one-line progress bar on stderr for the command line, drawn only on a terminal
-    (or when forced), so that piped output and --json stay clean."""
-
-    def __init__(
-        self, stream: IO[str] | None = None, *, force: bool = False, width: int = 30
-    ) -> None:
-        self.stream = stream if stream is not None else sys.stderr
-        self.enabled = force or bool(getattr(self.stream, "isatty", lambda: False)())
-        self.width = width
-        self._drawn = False
-
-    def __call__(self, done: int, total: int, message: str) -> None:
-        if not self.enabled:
-            return
-        filled = self.width if total == 0 else self.width * done // total
-        bar = "█" * filled + "░" * (self.width - filled)
-        self.stream.write(f"\r\x1b[2K[{bar}] {done}/{total} {message}")
-        self.stream.flush()
-        self._drawn = True
-
-    def finish(self) -> None:
-        if self.enabled and self._drawn:
-            self.stream.write("\n")
-            self.stream.flush()
-            self._drawn = False

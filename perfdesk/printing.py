@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TextIO
+from typing import IO
 
 from perfdesk.models.errors import Cancelled
 from perfdesk.models.records import Declaration
-from perfdesk.progress import CancelCheck, Progress, never_cancelled, terminal_progress
+from perfdesk.progress import CancelCheck, Progress, TerminalProgress, never_cancelled
 from perfdesk.store import Store
 
 
@@ -37,15 +37,18 @@ def print_year(
     *,
     progress: Progress | None = None,
     cancel: CancelCheck = never_cancelled,
-    progress_stream: TextIO | None = None,
+    progress_stream: IO[str] | None = None,
 ) -> list[Path]:
     """Every form of ``year``, one PDF each, into ``folder``. For ``form="evaluation"``
     only the projects that have an evaluation are printed."""
     from perfdesk.pdf_out import pdf_file_name, write_pdf
 
+    bar = None
     if progress is None and progress_stream is not None:
-        progress = terminal_progress(progress_stream)
-    rows = store.list(year=year, columns=("id", "has_evaluation"), order_by=(("unit", False), ("name", False)))
+        progress = bar = TerminalProgress(progress_stream)
+    rows = store.list(
+        year=year, columns=("id", "has_evaluation"), order_by=(("unit", False), ("name", False))
+    )
     if form == "evaluation":
         rows = [r for r in rows if r[1]]
     folder.mkdir(parents=True, exist_ok=True)
@@ -57,4 +60,6 @@ def print_year(
         written.append(write_pdf(decl, folder / pdf_file_name(decl, form), form))
         if progress:
             progress(n, len(rows), decl.name or "")
+    if bar is not None:
+        bar.finish()
     return written

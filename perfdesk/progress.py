@@ -3,9 +3,9 @@ and a cancel test; the command line draws a bar, the window turns it into signal
 
 from __future__ import annotations
 
-import time
+import sys
 from collections.abc import Callable
-from typing import TextIO
+from typing import IO
 
 Progress = Callable[[int, int, str], None]
 CancelCheck = Callable[[], bool]
@@ -15,23 +15,29 @@ def never_cancelled() -> bool:
     return False
 
 
-def terminal_progress(stream: TextIO, *, force: bool = False, width: int = 30) -> Progress | None:
-    """A bar redrawn on one line of ``stream`` (stderr), at most ~10 times a second; None when
-    the stream is not a terminal (so pipes and logs stay clean) unless ``force``."""
-    if not force and not (hasattr(stream, "isatty") and stream.isatty()):
-        return None
-    last = [0.0]
+class TerminalProgress:
+    """A one-line progress bar on stderr for the command line, drawn only on a terminal
+    (or when forced), so that piped output and --json stay clean."""
 
-    def report(done: int, total: int, message: str) -> None:
-        now = time.monotonic()
-        if done < total and now - last[0] < 0.1:
+    def __init__(
+        self, stream: IO[str] | None = None, *, force: bool = False, width: int = 30
+    ) -> None:
+        self.stream = stream if stream is not None else sys.stderr
+        self.enabled = force or bool(getattr(self.stream, "isatty", lambda: False)())
+        self.width = width
+        self._drawn = False
+
+    def __call__(self, done: int, total: int, message: str) -> None:
+        if not self.enabled:
             return
-        last[0] = now
-        filled = width * done // total if total else width
-        bar = "█" * filled + "·" * (width - filled)
-        stream.write(f"\r[{bar}] {done}/{total} {message[:40]:<40}")
-        if done >= total:
-            stream.write("\n")
-        stream.flush()
+        filled = self.width if total == 0 else self.width * done // total
+        bar = "█" * filled + "░" * (self.width - filled)
+        self.stream.write(f"\r\x1b[2K[{bar}] {done}/{total} {message}")
+        self.stream.flush()
+        self._drawn = True
 
-    return report
+    def finish(self) -> None:
+        if self.enabled and self._drawn:
+            self.stream.write("\n")
+            self.stream.flush()
+            self._drawn = False

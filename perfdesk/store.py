@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from perfdesk.schema import MIGRATION_NAMES, MIGRATION_SET, SCHEMA_VERSION
 from perfdesk.models.errors import ConflictError, NotFoundError, StoreError, ValidationError
 from perfdesk.models.money import to_fen
 from perfdesk.models.records import STATUS_DRAFT, STATUS_FINAL, Declaration
@@ -28,6 +27,7 @@ from perfdesk.models.serialize import (
     fingerprint_of,
     loads,
 )
+from perfdesk.schema import MIGRATION_NAMES, MIGRATION_SET, SCHEMA_VERSION
 
 LIST_COLUMNS = (
     "id", "year", "unit", "name", "status", "revision", "has_evaluation", "framework",
@@ -55,7 +55,7 @@ class SaveResult:
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 def _doc_text(doc: dict[str, Any]) -> str:

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from perfdesk.schema import SCHEMA_VERSION
 from perfdesk.models.errors import ConflictError, StoreError
 from perfdesk.models.serialize import declaration_to_dict, fingerprint
+from perfdesk.schema import SCHEMA_VERSION
 from perfdesk.store import Store, restore_backup
 
 DATA = Path(__file__).parent / "data"
