@@ -457,9 +457,9 @@ def test_sorting_by_clicking_a_header(qtbot, make_window) -> None:
     w = make_window(records)
     model = w.browser.model
     w.browser.view.sortByColumn(1, Qt.SortOrder.AscendingOrder)
-    assert [model.data(model.index(r, 1)) for r in range(3)] == [2019, 2020, 2021]
+    assert [model.data(model.index(r, 1)) for r in range(3)] == ["2019", "2020", "2021"]
     w.browser.view.sortByColumn(1, Qt.SortOrder.DescendingOrder)
-    assert [model.data(model.index(r, 1)) for r in range(3)] == [2021, 2020, 2019]
+    assert [model.data(model.index(r, 1)) for r in range(3)] == ["2021", "2020", "2019"]
 
 
 # ---------------------------------------------------------------------------- import, export, preview

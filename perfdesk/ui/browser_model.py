@@ -106,7 +106,7 @@ class BrowserModel(QAbstractTableModel):
             return format_money(from_fen(int(value)))
         if key == "total_score":
             return f"{Decimal(value):.2f}"
-        return value
+        return str(value)
 
     def canFetchMore(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: B008
         return not parent.isValid() and self._more
