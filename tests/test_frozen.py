@@ -179,11 +179,17 @@ def _bench():
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="the window is observed through Xvfb")
+@pytest.mark.parametrize("demo", [False, True], ids=["database", "demo"])
 def test_window_shows_from_the_frozen_app(
-    frozen_app: Path, office_env: dict[str, str], tmp_path: Path
+    frozen_app: Path, office_env: dict[str, str], tmp_path: Path, demo: bool
 ) -> None:
     bench = _bench()
-    db = bench.seed_database(tmp_path)
-    # Raises with the program's output if it crashes or never shows its main window.
-    seconds = bench.time_to_window([str(frozen_app), "--db", str(db)], office_env, cwd=tmp_path)
+    # --demo reads resources/demo/seed.json from inside the bundle.
+    if demo:
+        args, title = ["--demo"], "perfdesk — demo.sqlite（演示）"
+    else:
+        args, title = ["--db", str(bench.seed_database(tmp_path))], "perfdesk — perfdesk.sqlite"
+    # Raises with the program's output if it crashes or shows no main window (an error box
+    # has another title).
+    seconds = bench.time_to_window([str(frozen_app), *args], office_env, title=title, cwd=tmp_path)
     assert seconds > 0
