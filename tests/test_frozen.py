@@ -185,10 +185,11 @@ def test_window_shows_from_the_frozen_app(
 ) -> None:
     bench = _bench()
     # --demo reads resources/demo/seed.json from inside the bundle.
-    if demo:
+    db = None if demo else bench.seed_database(tmp_path)
+    if db is None:
         args, title = ["--demo"], "perfdesk — demo.sqlite（演示）"
     else:
-        args, title = ["--db", str(bench.seed_database(tmp_path))], "perfdesk — perfdesk.sqlite"
+        args, title = ["--db", str(db)], "perfdesk — perfdesk.sqlite"
     # Raises with the program's output if it crashes or shows no main window (an error box
     # has another title).
     seconds = bench.time_to_window([str(frozen_app), *args], office_env, title=title, cwd=tmp_path)
