@@ -443,6 +443,10 @@ def _merge_categories(
             i = lo
             while i <= hi:
                 key = tuple(row_keys[rows[i]][: level + 1])
+                if key[-1] == _IN_ROW:  # a long label set in the rows themselves
+                    pieces.append((i, i))
+                    i += 1
+                    continue
                 j = i
                 height = grid.heights[rows[i]]
                 while j + 1 <= hi and key[-1] is not None:
@@ -456,6 +460,51 @@ def _merge_categories(
                 pieces.append((i, j))
                 i = j + 1
         parents = pieces
+
+
+# Key of a category whose label is too long for a merged cell (see _category_cells).
+_IN_ROW = "\x00in-row"
+
+
+def _category_cells(
+    st: _Styles, widths: Sequence[float], paths: Sequence[Sequence[str | None]], field: str
+) -> tuple[list[list[Cell]], list[tuple[str | None, ...]]]:
+    """The category cells of each indicator row and the keys to merge them by.
+
+    A short label is merged over its indicators afterwards (placeholder cells here). A
+    label too tall for a merged cell would make a row taller than a page, so it is set
+    in the first row of its run as ordinary (splittable) text and the following rows join
+    it without rules between them.
+    """
+    cells: list[list[Cell]] = []
+    keys: list[tuple[str | None, ...]] = []
+    limit = L.MAX_ROW_HEIGHT - 2 * PAD_Y
+    long_labels: dict[tuple[int, str], bool] = {}
+    previous: Sequence[str | None] = ()
+    for path in paths:
+        row: list[Cell] = []
+        key: list[str | None] = []
+        for level, label in enumerate(path):
+            if label:
+                st.fonts.check(label, field)
+            is_long = False
+            if label:
+                if (level, label) not in long_labels:
+                    width = widths[level] - 2 * PAD_X
+                    height = st.para(label, "label", field).wrap(width, 1e9)[1]
+                    long_labels[level, label] = height > limit
+                is_long = long_labels[level, label]
+            if is_long:
+                same_run = tuple(previous[: level + 1]) == tuple(path[: level + 1])
+                row.append(Cell(None, join_above=True) if same_run else Cell(label, field=field))
+                key.append(_IN_ROW)
+            else:
+                row.append(Cell(None))
+                key.append(label)
+        cells.append(row)
+        keys.append(tuple(key))
+        previous = path
+    return cells, keys
 
 
 # ---------------------------------------------------------------- page furniture
@@ -717,17 +766,12 @@ def _indicator_table(decl: Declaration, label: str, st: _Styles) -> Table:
     grid.add([Cell(label, "label", span=ncols)])
     grid.add([Cell(h, "label") for h in layout.headers])
     cats = layout.category_columns
-    spans, keys = [], []
-    for n, ind in enumerate(decl.indicators, 1):
+    paths = [(ind.category, ind.subcategory)[:cats] for ind in decl.indicators]
+    cat_cells, keys = _category_cells(st, layout.widths, paths, label)
+    spans = []
+    for n, (ind, first) in enumerate(zip(decl.indicators, cat_cells, strict=True), 1):
         where = f"{label}第{n}行"
-        path = (ind.category, ind.subcategory)[:cats]
-        rest = (ind.name, ind.target)
-        cells = [Cell(None) for _ in range(cats)] + [Cell(t, field=where) for t in rest]
-        for text in path:
-            fonts_check = st.fonts.check
-            fonts_check(text, where)
-        spans.append(grid.add(cells))
-        keys.append(path)
+        spans.append(grid.add([*first, Cell(ind.name, field=where), Cell(ind.target, field=where)]))
     if not decl.indicators:
         grid.add([Cell(None) for _ in range(ncols)])
     _merge_categories(grid, spans, keys, list(range(cats)), label)
@@ -864,7 +908,9 @@ def _evaluation_story(
     ncols = len(L.EVAL_INDICATOR_COLUMNS)
     table.add([Cell(L.EVAL_INDICATOR_LABEL, "label", span=ncols)])
     table.add([Cell(h, "label") for h in L.EVAL_INDICATOR_HEADERS])
-    spans, keys = [], []
+    paths = [(ind.category, ind.subcategory) for ind in ev.indicators]
+    cat_cells, keys = _category_cells(small, L.EVAL_INDICATOR_COLUMNS, paths, "绩效指标")
+    spans = []
     for n, (ind, sc) in enumerate(zip(ev.indicators, sheet.indicators, strict=True), 1):
         where = f"绩效指标第{n}行"
         actual = ind.actual or ""
@@ -876,15 +922,11 @@ def _evaluation_story(
             deviation = f"{deviation}\n得分调整：{ind.override_reason}".strip()
         weight = "—" if sc.not_applicable else _weight_text(sc.weight)
         score = "不适用" if sc.not_applicable else _score_text(sc.score)
-        path = (ind.category, ind.subcategory)
-        for text in path:
-            st.fonts.check(text, where)
         spans.append(table.add([
-            Cell(None), Cell(None), Cell(ind.name, field=where), Cell(ind.target, field=where),
+            *cat_cells[n - 1], Cell(ind.name, field=where), Cell(ind.target, field=where),
             Cell(actual, field=where), Cell(weight, "center"), Cell(score, "center"),
             Cell(deviation, field=f"{where}偏差原因分析及改进措施"),
         ]))  # fmt: skip
-        keys.append(path)
     if not ev.indicators:
         table.add([Cell(None) for _ in range(ncols)])
     _merge_categories(table, spans, keys, [0, 1], "绩效指标")

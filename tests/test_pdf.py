@@ -409,3 +409,33 @@ def test_unusable_fonts_are_skipped(tmp_path: Path, monkeypatch) -> None:
     assert len(fonts.names) == 1 and "WenQuanYi" in fonts.labels[0]
     monkeypatch.setenv(FONT_ENV, f"{bad}#0")
     assert candidate_fonts()[0] == FontSpec(bad, 0)
+
+
+@pytest.mark.parametrize("form", ["declaration", "evaluation"])
+def test_very_long_category_label(seed_decl, tmp_path: Path, form: str) -> None:
+    """A category label too tall for a merged cell is set in its rows, never lost."""
+    decl = seed_decl
+    long_label = _long_text(1500).replace("项目实施", "类别说明")
+    decl.indicators[0].category = decl.indicators[1].category = long_label
+    if form == "evaluation":
+        decl.evaluation = H.evaluation_for(decl)
+    pdf = H.write(tmp_path, render_bytes(decl, form))
+    body = re.sub(
+        r"第\d+页共\d+页|记录号.*?指纹[0-9a-f]{12}|perfdesk:\S*?[0-9a-f]{12}|草稿",
+        "",
+        H.squash(H.text(pdf)),
+    )
+    # In drawing order the label's rows interleave with the other cells of those rows:
+    # check it line by line (the lines cover the whole label).
+    from perfdesk.fonts import default_fonts
+
+    widths = (
+        pdf_out.L.INDICATOR_TABLES["sh2019"].widths
+        if form == "declaration"
+        else (pdf_out.L.EVAL_INDICATOR_COLUMNS)
+    )
+    size = pdf_out.L.BODY_SIZE if form == "declaration" else pdf_out.L.EVAL_SIZE
+    lines = pdf_out._break_lines(long_label, default_fonts(), size, widths[0] - 8, "x")
+    assert H.squash("".join(lines)) == H.squash(long_label)
+    for line in lines:
+        assert H.squash(line) in body
