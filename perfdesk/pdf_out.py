@@ -5,11 +5,12 @@ Every character of every field is checked against the fonts (:mod:`perfdesk.font
 the story is built, so a missing glyph is refused before a page is drawn.
 
 Long content: reportlab breaks a table only between rows and refuses a row taller than a
-page, so a long text is cut into several rows (no line between them) of at most
-``MAX_ROW_HEIGHT``, and a category cell spanning its indicators is cut every
-``MAX_SPAN_HEIGHT`` with its label repeated. Page numbers (第 N 页 共 M 页) need the page
-count, so pages are kept until the document is complete and then finished (two passes over
-the pages, one layout).
+page, so a long text is broken into lines here and set in several rows of whole lines (no
+rule or padding between them, so they read as one cell) of at most ``MAX_ROW_HEIGHT``; a
+category cell spanning its indicators is cut every ``MAX_SPAN_HEIGHT`` with its label
+repeated, and a label too long for any merged cell is set in its rows like other text.
+Page numbers (第 N 页 共 M 页) need the page count, so finished pages are kept until the
+document is complete and then stamped (one layout pass, then the footers).
 """
 
 from __future__ import annotations
