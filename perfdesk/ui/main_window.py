@@ -127,6 +127,7 @@ class MainWindow(QMainWindow):
         self._restore_state()
         self.update_actions()
         self.statusBar().showMessage(f"数据库：{self.db_path}")
+        self.worker.submit(_warm_up, lambda _r: None)
         self._start_backup()
 
     # ================================================================ actions
@@ -796,6 +797,14 @@ class MainWindow(QMainWindow):
             self.store.close()
         except Exception:  # noqa: BLE001 - already closed
             pass
+
+
+def _warm_up(_store: Store, _ctx: JobContext) -> None:
+    """Import the checks, target parser and scoring on the worker while the user looks at
+    the list, so the window opens before them and the first record opens without a wait.
+    (They import no Qt, so importing them off the GUI thread is safe.)"""
+    import perfdesk.models.checks  # noqa: F401
+    import perfdesk.models.scoring  # noqa: F401
 
 
 def report_ids(report: Any) -> list[int]:

@@ -1,0 +1,160 @@
+"""The window with 100,000 records: start-up time and filter-per-keystroke time.
+
+    python bench/bench_window.py [N]        (default 100000; QT_QPA_PLATFORM=offscreen)
+
+1. Process start to window shown (first paint done), perfdesk's window on a database of N
+   records against a bare PySide6 QMainWindow, in the same run (median of 5 each).
+2. Filter per keystroke: typing into the browser's search box and choosing filters, time
+   from the change to the first page of rows in the model (median and worst).
+
+The database is made with ``Store.save_many`` for the first 1,000 records; the rest are
+copies of those rows with new names (plain SQL, bench-only) because the store writes about
+600 records/s and the bench measures the window, not the writer.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from common import ROOT, emit, seed_sized
+
+from perfdesk.store import Store
+
+SHOWN = """
+import sys, time
+t_import = time.perf_counter()
+{body}
+from PySide6.QtCore import QTimer
+def shown():
+    sys.stdout.write("SHOWN\\n"); sys.stdout.flush()
+    app.quit()
+QTimer.singleShot(0, shown)
+app.exec()
+"""
+
+BARE = """
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication(sys.argv[:1])
+w = QMainWindow(); w.resize(1400, 880); w.show()
+"""
+
+PERFDESK = """
+from pathlib import Path
+from perfdesk.ui.app import ensure_app, skip_numpy
+skip_numpy()  # as app.run() does
+from perfdesk.ui.main_window import MainWindow
+from perfdesk.ui.settings import Settings
+app = ensure_app()
+w = MainWindow(Path(sys.argv[1]), Settings.in_file(Path(sys.argv[2])), demo=True)
+w.show()
+"""
+
+
+def make_db(path: Path, n: int) -> None:
+    base = min(n, 1000)
+    with Store(path) as store:
+        store.save_many([seed_sized(i, year=2020 + i % 5) for i in range(base)])
+        conn = store.conn
+        cols = ("year, unit, status, revision, framework, project_type, fund_use, total_budget_fen, "
+                "year_budget_fen, indicator_count, has_evaluation, evaluation_status, total_score, "
+                "grade, created_from, updated_at")  # fmt: skip
+        made = base
+        conn.execute("BEGIN")
+        while made < n:
+            k = min(base, n - made)
+            # New names keep (year, unit, name) unique; revisions point at the copies.
+            conn.execute(
+                f"INSERT INTO records (name, {cols}) SELECT name || '-' || ?, {cols} FROM records "
+                "WHERE id <= ?",
+                [made, k],
+            )
+            conn.execute(
+                "INSERT INTO revisions (record_id, revision, status, doc, fingerprint_declaration, "
+                "fingerprint_evaluation, saved_at) SELECT r.id, v.revision, v.status, v.doc, "
+                "v.fingerprint_declaration, v.fingerprint_evaluation, v.saved_at FROM records r "
+                "JOIN records o ON o.name || '-' || ? = r.name AND o.year = r.year AND o.unit = r.unit "
+                "JOIN revisions v ON v.record_id = o.id WHERE o.id <= ?",
+                [made, k],
+            )
+            made += k
+        conn.execute("COMMIT")
+        conn.execute("ANALYZE")
+        assert store.count() == n
+
+
+def time_shown(body: str, args: list[str], repeat: int = 5) -> float:
+    env = dict(os.environ, PYTHONPATH=str(ROOT), QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
+    script = SHOWN.format(body=body)
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        out = subprocess.run([sys.executable, "-c", script, *args], check=True, capture_output=True, env=env, text=True)
+        times.append(time.perf_counter() - t0)
+        assert "SHOWN" in out.stdout, out.stderr
+    return statistics.median(times)
+
+
+def time_filters(db: Path, settings: Path) -> tuple[list[float], list[float]]:
+    from perfdesk.ui.app import ensure_app
+    from perfdesk.ui.main_window import MainWindow
+    from perfdesk.ui.settings import Settings
+
+    app = ensure_app()
+    w = MainWindow(db, Settings.in_file(settings), demo=True)
+    w.show()
+    app.processEvents()
+    search_times = []
+    for term in ("1", "12", "123", "1234", "热", "热线", "热线外", "热线外包", "第1", "第19", "第199分中心", "0-5", "zz", ""):
+        t0 = time.perf_counter()
+        w.browser.search.setText(term)
+        app.processEvents()  # the view repaints the first page
+        search_times.append(time.perf_counter() - t0)
+    filter_times = []
+    for i in range(1, w.browser.year.count()):
+        t0 = time.perf_counter()
+        w.browser.year.setCurrentIndex(i)
+        app.processEvents()
+        filter_times.append(time.perf_counter() - t0)
+    for col in (3, 2, 9, 1):
+        t0 = time.perf_counter()
+        w.browser.view.sortByColumn(col, __import__("PySide6.QtCore").QtCore.Qt.SortOrder.AscendingOrder)
+        app.processEvents()
+        filter_times.append(time.perf_counter() - t0)
+    w.shutdown()
+    return search_times, filter_times
+
+
+def main(n: int = 100_000) -> None:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    with tempfile.TemporaryDirectory(dir=ROOT / "bench") as tmp:
+        db = Path(tmp) / "bench.sqlite"
+        t0 = time.perf_counter()
+        make_db(db, n)
+        made_s = time.perf_counter() - t0
+        settings = Path(tmp) / "settings.ini"
+        bare = time_shown(BARE, [])
+        ours = time_shown(PERFDESK, [str(db), str(settings)])
+        search, filters = time_filters(db, settings)
+        ms = lambda xs: f"median {statistics.median(xs) * 1000:.1f} ms, worst {max(xs) * 1000:.1f} ms"  # noqa: E731
+        emit(
+            f"Window: {n:,} records",
+            [
+                ("database made in", f"{made_s:.1f} s"),
+                ("bare PySide6 QMainWindow: process start → shown", f"{bare:.3f} s"),
+                ("perfdesk window on the database: process start → shown", f"{ours:.3f} s"),
+                ("ratio perfdesk / bare (target ≤ 1.5×)", f"{ours / bare:.2f}×"),
+                ("search per keystroke (14 terms, 1–6 characters; target < 50 ms)", ms(search)),
+                ("year filter and column sort", ms(filters)),
+            ],
+            ROOT / "bench" / "out" / "window.md",
+        )
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 100_000)
