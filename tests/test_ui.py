@@ -443,6 +443,11 @@ def test_search_finds_one_and_two_character_terms(qtbot, make_window) -> None:
     assert w.browser.model.rowCount() == 1
     assert w.browser.model.data(w.browser.model.index(0, 3)) == "道路养护"
     w.browser.search.clear()
+    w.browser.unit.ensure_loaded()  # read when the list is first opened
+    assert w.browser.unit.count() == 3  # 全部 + two units
+    w.browser.unit.setCurrentIndex(w.browser.unit.findData("上海市交通委员会"))
+    assert w.browser.model.rowCount() == 1
+    w.browser.unit.setCurrentIndex(0)
     w.browser.status.setCurrentIndex(w.browser.status.findData("final"))
     assert w.browser.model.rowCount() == 0
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QItemSelection, QModelIndex, Qt, QTimer, Signal
@@ -23,6 +24,25 @@ from perfdesk.ui.browser_model import BrowserModel
 ALL = "全部"
 
 
+class LazyCombo(QComboBox):
+    """A combo box whose items are read only when its list is opened (or asked for), so
+    the window need not scan 100,000 records for their units before it is shown."""
+
+    def __init__(self, load: Callable[[], None], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._load = load
+        self.stale = True
+
+    def ensure_loaded(self) -> None:
+        if self.stale:
+            self.stale = False
+            self._load()
+
+    def showPopup(self) -> None:  # noqa: N802 - Qt's name
+        self.ensure_loaded()
+        super().showPopup()
+
+
 class Browser(QWidget):
     """Emits ``record_selected(id)`` when the user picks a row. Filtering never changes the
     record in the editor: the current one is selected again quietly when still listed."""
@@ -36,7 +56,7 @@ class Browser(QWidget):
 
         self.year = QComboBox()
         self.year.setAccessibleName("年度")
-        self.unit = QComboBox()
+        self.unit = LazyCombo(self._load_units)
         self.unit.setAccessibleName("申报单位")
         self.unit.setMinimumContentsLength(10)
         self.unit.setSizeAdjustPolicy(
@@ -65,7 +85,7 @@ class Browser(QWidget):
         header = self.view.horizontalHeader()
         header.setSortIndicator(1, Qt.SortOrder.DescendingOrder)
         header.setStretchLastSection(False)
-        for col, width in enumerate((56, 52, 180, 240, 56, 40, 56, 64, 40, 120)):
+        for col, width in enumerate((48, 48, 150, 200, 50, 36, 50, 60, 36, 120)):
             self.view.setColumnWidth(col, width)
 
         filters = QHBoxLayout()
@@ -111,21 +131,33 @@ class Browser(QWidget):
         for y in self.store.years():
             self.year.addItem(f"{y}年", y)
         self.year.setCurrentIndex(max(0, self.year.findData(year)))
-        self._fill_units(unit)
+        self._mark_units_stale(unit)
         for box in (self.year, self.unit):
             box.blockSignals(False)
 
-    def _fill_units(self, keep: str | None) -> None:
+    def _mark_units_stale(self, keep: str | None) -> None:
+        """Show only the chosen unit until the list is opened (see LazyCombo)."""
+        self.unit.blockSignals(True)
+        self.unit.clear()
+        self.unit.addItem(ALL, None)
+        if keep:
+            self.unit.addItem(keep, keep)
+            self.unit.setCurrentIndex(1)
+        self.unit.stale = True
+        self.unit.blockSignals(False)
+
+    def _load_units(self) -> None:
+        keep = self.unit.currentData()
+        self.unit.blockSignals(True)
         self.unit.clear()
         self.unit.addItem(ALL, None)
         for u in self.store.units(self.year.currentData()):
             self.unit.addItem(u, u)
         self.unit.setCurrentIndex(max(0, self.unit.findData(keep)))
+        self.unit.blockSignals(False)
 
     def _year_changed(self, _index: int) -> None:
-        self.unit.blockSignals(True)
-        self._fill_units(self.unit.currentData())
-        self.unit.blockSignals(False)
+        self._mark_units_stale(self.unit.currentData())
         self._apply(year=self.year.currentData(), unit=self.unit.currentData())
 
     def _apply(self, **changes: Any) -> None:

@@ -38,6 +38,16 @@ ID_ROLE = Qt.ItemDataRole.UserRole + 1
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 
+def order_for(key: str, desc: bool) -> list[tuple[str, bool]]:
+    """ORDER BY for a sort on ``key``: then unit and name, in the same direction.
+
+    The same direction throughout lets SQLite walk the (year, unit, name) index forwards or
+    backwards and stop after one page; mixing directions sorts all 100,000 rows (200 ms).
+    Unit and name order by code point anyway, which means nothing to a reader either way.
+    """
+    return [(key, desc)] + [(k, desc) for k in ("unit", "name") if k != key]
+
+
 @dataclass(frozen=True)
 class Filter:
     year: int | None = None
@@ -53,7 +63,7 @@ class BrowserModel(QAbstractTableModel):
         super().__init__(parent)
         self.store = store
         self.filter = Filter()
-        self.order: list[tuple[str, bool]] = [("year", True), ("unit", False), ("name", False)]
+        self.order: list[tuple[str, bool]] = order_for("year", True)
         self._rows: list[tuple[Any, ...]] = []
         self._more = False
 
@@ -123,10 +133,7 @@ class BrowserModel(QAbstractTableModel):
         self.endInsertRows()
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        key = KEYS[column]
-        desc = order == Qt.SortOrder.DescendingOrder
-        # Secondary keys keep the order stable and meaningful (same year: by unit, name).
-        self.order = [(key, desc)] + [(k, False) for k in ("unit", "name") if k != key]
+        self.order = order_for(KEYS[column], order == Qt.SortOrder.DescendingOrder)
         self.refresh()
 
     # ------------------------------------------------------------ our API

@@ -105,7 +105,7 @@ class DeclarationEditor(QWidget):
 
         # --- 项目情况
         for key in ("overview", "basis", "necessity", "measures"):
-            self.fields[key] = LongText(4)
+            self.fields[key] = LongText(5)
         column.addWidget(
             self._form(
                 "项目情况", [(k, None) for k in ("overview", "basis", "necessity", "measures")]

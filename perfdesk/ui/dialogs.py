@@ -30,6 +30,18 @@ from perfdesk import __version__
 from perfdesk.models.errors import Cancelled, PerfdeskError
 
 
+# Dialogs opened without a parent would be deleted with their Python wrapper as soon as
+# the caller drops it; they are kept here until closed.
+_OPEN: list[QDialog] = []
+
+
+def keep_open(dialog: QDialog) -> QDialog:
+    if dialog.parent() is None:
+        _OPEN.append(dialog)
+        dialog.finished.connect(lambda _r: _OPEN.remove(dialog) if dialog in _OPEN else None)
+    return dialog
+
+
 class ReportDialog(QDialog):
     """A heading and read-only text with 复制 and 关闭 buttons (non-blocking)."""
 
@@ -82,6 +94,7 @@ def message_box(parent: QWidget | None, title: str, text: str, warning: bool = T
     )
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    keep_open(box)
     box.open()
     return box
 
@@ -99,6 +112,7 @@ def show_error(
         return message_box(parent, "无法读写文件", f"无法读写文件{name}：{exc.strerror or exc}")
     text = tb_text or "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
     dialog = CrashDialog(text, parent)
+    keep_open(dialog)
     dialog.open()
     return dialog
 

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QRadioButton,
+    QSizePolicy,
     QWidget,
 )
 
@@ -87,7 +88,9 @@ class LongText(QPlainTextEdit):
     def __init__(self, lines: int = 4, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setTabChangesFocus(True)
-        self.setMinimumHeight(self.fontMetrics().lineSpacing() * lines + 12)
+        # A fixed height per field keeps the form compact; long text scrolls inside.
+        self.setFixedHeight(self.fontMetrics().lineSpacing() * lines + 14)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.textChanged.connect(self.changed.emit)
 
     def value(self) -> str | None:

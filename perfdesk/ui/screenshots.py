@@ -1,0 +1,104 @@
+"""Screenshots of the window for the docs: ``python -m perfdesk.ui.screenshots docs/``.
+
+Run under a real X server so fonts render as users see them, e.g.
+``xvfb-run -a -s "-screen 0 1600x1000x24" env QT_QPA_PLATFORM=xcb python -m perfdesk.ui.screenshots docs``.
+"""
+
+from __future__ import annotations
+
+import copy
+import sys
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtWidgets import QApplication, QWidget
+
+
+def _settle(ms: int = 300) -> None:
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
+def _wait(window, ms: int = 20_000) -> None:
+    for _ in range(ms // 50):
+        if window.worker.pending == 0:
+            break
+        _settle(50)
+    _settle(200)
+
+
+def _save(widget: QWidget, path: Path) -> None:
+    widget.grab().save(str(path))
+    print(path)
+
+
+def main(out: str = "docs") -> int:
+    from perfdesk.models.serialize import declaration_from_dict, loads
+    from perfdesk.resources import resource_path
+    from perfdesk.store import Store
+    from perfdesk.ui.app import ensure_app
+    from perfdesk.ui.main_window import MainWindow
+    from perfdesk.ui.preview import PreviewDialog
+    from perfdesk.ui.settings import Settings
+
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    app = ensure_app()
+    tmp = Path(tempfile.mkdtemp(prefix="perfdesk-shots-"))
+    db = tmp / "shots.sqlite"
+    demo = declaration_from_dict(loads(resource_path("demo", "seed.json").read_text(encoding="utf-8")))
+    with Store(db) as store:
+        store.save(copy.deepcopy(demo))
+        for i, (unit, name) in enumerate(
+            [("上海市交通委员会", "道路养护专项"), ("上海市教育委员会", "中小学信息化建设"),
+             ("上海市卫生健康委员会", "社区卫生服务补助"), ("上海市民政局", "养老服务补贴"),
+             ("上海市绿化和市容管理局", "公园绿地养护"), ("上海市文化和旅游局", "公共文化配送")]
+        ):  # fmt: skip
+            d = copy.deepcopy(demo)
+            d.unit, d.name, d.evaluation = unit, name, None
+            d.year = 2019 + i % 2
+            store.save(d)
+    window = MainWindow(db, Settings.in_file(tmp / "s.ini"), demo=True)
+    window.resize(1500, 920)
+    window.show()
+    _wait(window)
+    window.browser.search.setText("")
+    window.browser.select(1)
+    _wait(window)
+    window.splitter.setSizes([600, 900])
+    _settle()
+    _save(window, folder / "window-main.png")
+
+    # The declaration editor scrolled to the indicators, with the check panel.
+    editor = window.declaration_editor
+    editor.scroll.ensureWidgetVisible(editor.indicators, 0, 0)
+    editor.scroll.verticalScrollBar().setValue(editor.indicators.mapTo(editor.scroll.widget(), editor.indicators.rect().topLeft()).y() - 40)
+    _settle()
+    _save(window, folder / "window-declaration-indicators.png")
+
+    window.tabs.setCurrentIndex(1)
+    _settle()
+    ev = window.evaluation_editor
+    ev.scroll.verticalScrollBar().setValue(ev.indicators.mapTo(ev.scroll.widget(), ev.indicators.rect().topLeft()).y() - 40)
+    _settle()
+    _save(window, folder / "window-evaluation.png")
+
+    window.tabs.setCurrentIndex(0)
+    window.preview()
+    _wait(window)
+    dialog = window.last_dialog
+    if isinstance(dialog, PreviewDialog):
+        dialog.resize(900, 980)
+        _settle(800)
+        _save(dialog, folder / "window-preview.png")
+        dialog.close()
+    window.shutdown()
+    window.close()
+    app.processEvents()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else "docs"))

@@ -1,0 +1,85 @@
+"""Start-up pieces of the window: Chinese Qt dialogs, the CJK font, error hooks, --demo."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+
+import pytest
+
+pytest.importorskip("PySide6")
+from PySide6.QtCore import QTimer  # noqa: E402
+from PySide6.QtGui import QFontDatabase  # noqa: E402
+from PySide6.QtWidgets import QApplication, QMessageBox  # noqa: E402
+
+from perfdesk.models.errors import StoreError  # noqa: E402
+
+
+@pytest.fixture
+def keep_excepthook() -> Iterator[None]:
+    previous = sys.excepthook
+    yield
+    sys.excepthook = previous
+
+
+def test_qt_dialogs_speak_chinese(qapp) -> None:
+    from perfdesk.ui.app import install_translations
+
+    translators = install_translations(qapp)
+    try:
+        assert translators, "qtbase_zh_CN.qm not found in QLibraryInfo.TranslationsPath"
+        box = QMessageBox()
+        box.setStandardButtons(QMessageBox.StandardButton.Cancel | QMessageBox.StandardButton.Yes)
+        assert box.button(QMessageBox.StandardButton.Cancel).text().startswith("取消")
+        box.deleteLater()
+    finally:
+        for t in translators:
+            qapp.removeTranslator(t)
+
+
+def test_bundled_cjk_font_is_registered(qapp) -> None:
+    from perfdesk.ui.app import install_font
+
+    before = qapp.font()
+    try:
+        family = install_font(qapp)
+        assert family is not None
+        assert family in QFontDatabase.families()
+        assert QFontDatabase.WritingSystem.SimplifiedChinese in QFontDatabase.writingSystems(family)
+    finally:
+        qapp.setFont(before)
+
+
+def test_excepthook_shows_crash_dialog_and_friendly_box(qapp, keep_excepthook, capsys) -> None:
+    from perfdesk.ui.dialogs import CrashDialog, install_excepthook
+
+    install_excepthook()
+    try:
+        raise ValueError("我们的错")
+    except ValueError:
+        sys.excepthook(*sys.exc_info())
+    crash = [w for w in QApplication.topLevelWidgets() if isinstance(w, CrashDialog) and w.isVisible()]
+    assert crash and "ValueError: 我们的错" in crash[0].text.toPlainText()
+    assert "ValueError" in capsys.readouterr().err  # also on stderr for logs
+    sys.excepthook(StoreError, StoreError("数据库文件已损坏。"), None)
+    boxes = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
+    assert any(b.text() == "数据库文件已损坏。" for b in boxes)
+    for w in crash + boxes:
+        w.close()
+
+
+def test_run_demo_opens_window_on_seed(qapp, keep_excepthook) -> None:
+    from perfdesk.ui.app import run
+    from perfdesk.ui.main_window import MainWindow
+
+    seen: list[tuple[int, str | None]] = []
+
+    def look_and_close() -> None:
+        for w in QApplication.topLevelWidgets():
+            if isinstance(w, MainWindow):
+                seen.append((w.browser.model.rowCount(), w.browser.model.data(w.browser.model.index(0, 3))))
+                w.close()
+
+    QTimer.singleShot(300, look_and_close)
+    assert run(None, demo=True) == 0
+    assert seen == [(1, "12345市民服务热线外包服务")]
