@@ -57,6 +57,7 @@ from perfdesk.models.money import WAN
 from perfdesk.models.records import CHOICE_JOINER, STATUS_LABELS, Declaration, Evaluation, FundRow
 from perfdesk.models.scoring import fmt, score_evaluation
 from perfdesk.models.serialize import (
+    FRAMEWORKS,
     declaration_from_dict,
     declaration_to_dict,
     evaluation_from_dict,
@@ -422,7 +423,7 @@ def build_declaration(decl: Declaration) -> Workbook:
 
 def _evaluation_rows(g: _Grid, decl: Declaration, ev: Evaluation, lay: EvaluationLayout) -> None:
     st = g.st
-    sheet = score_evaluation(ev)
+    sheet = score_evaluation(ev, decl.framework)
     money = "wan" if lay.money_unit == "万元" else "money"
 
     a, b = lay.name_spans
@@ -551,7 +552,7 @@ def shown_content(decl: Declaration, form: str = "declaration") -> dict[str, Any
     """
     if form == "evaluation":
         ev = decl.evaluation or Evaluation()
-        sheet = score_evaluation(ev)
+        sheet = score_evaluation(ev, decl.framework)
         rows = []
         for ind, sc in zip(ev.indicators, sheet.indicators, strict=True):
             weight, score = (Decimal(0), Decimal(0)) if sc.not_applicable else (sc.weight, sc.score)
@@ -597,7 +598,11 @@ def stamp_of(decl: Declaration, form: str) -> dict[str, Any]:
     fingerprint of what the sheet shows."""
     if form == "evaluation":
         assert decl.evaluation is not None
-        part: dict[str, Any] = {"evaluation": evaluation_to_dict(decl.evaluation)}
+        # The framework decides the default weights, and a 自评表's headers do not say it.
+        part: dict[str, Any] = {
+            "framework": decl.framework,
+            "evaluation": evaluation_to_dict(decl.evaluation, decl.framework),
+        }
     else:
         part = declaration_to_dict(decl, with_store_keys=False)
         part.pop("evaluation", None)
@@ -668,7 +673,9 @@ def restore_from_stamp(read: Declaration, stamp: dict[str, Any] | None) -> Decla
             if read.evaluation is None or not isinstance(record.get("evaluation"), dict):
                 return read
             out = copy.deepcopy(read)
-            out.evaluation = evaluation_from_dict(record["evaluation"])
+            if record.get("framework") in FRAMEWORKS:
+                out.framework = record["framework"]
+            out.evaluation = evaluation_from_dict(record["evaluation"], out.framework)
         else:
             out = declaration_from_dict(record)
             out.evaluation = read.evaluation
@@ -781,7 +788,7 @@ def summary_rows(store: Store, year: int) -> tuple[list[list[Any]], list[list[An
     for rid in ids:
         decl = store.get(rid)
         ev = decl.evaluation
-        sheet = score_evaluation(ev) if ev is not None else None
+        sheet = score_evaluation(ev, decl.framework) if ev is not None else None
         projects.append([
             rid, decl.unit, decl.name, decl.project_type, decl.fund_use, decl.total_budget,
             decl.year_budget, len(decl.indicators), STATUS_LABELS.get(decl.status, decl.status),

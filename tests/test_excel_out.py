@@ -1,0 +1,341 @@
+"""Excel out: the bureau's layout, cell types, formula safety, page setup, atomic files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import re
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from perfdesk.excel_out import (
+    DATE_FORMAT,
+    MONEY_FORMAT,
+    RATE_FORMAT,
+    WAN_FORMAT,
+    choice_text,
+    export_file,
+    line_count,
+    write_declaration,
+    write_evaluation,
+)
+from perfdesk.models.errors import InputError, ValidationError
+from perfdesk.models.records import Declaration
+from perfdesk.models.serialize import declaration_from_dict, loads
+
+DATA = Path(__file__).parent / "data"
+OUT_DATA = DATA / "excel_out"
+
+
+def record(name: str) -> Declaration:
+    path = DATA / "seed.json" if name == "seed" else OUT_DATA / f"{name}.json"
+    return declaration_from_dict(loads(path.read_text(encoding="utf-8")))
+
+
+def sheet_of(write, decl: Declaration):  # noqa: ANN001, ANN201
+    buf = io.BytesIO()
+    write(decl, buf)
+    buf.seek(0)
+    return openpyxl.load_workbook(buf).active, buf.getvalue()
+
+
+def column_a(ws) -> list[str]:  # noqa: ANN001
+    return [ws.cell(r, 1).value for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value]
+
+
+def merged(ws) -> set[str]:  # noqa: ANN001
+    return {str(r) for r in ws.merged_cells.ranges}
+
+
+# ---------------------------------------------------------------- layout
+
+
+def test_seed_declaration_has_the_seed_rows_in_order() -> None:
+    ws, _ = sheet_of(write_declaration, record("seed"))
+    assert ws.title == "申报表"
+    assert ws["A1"].value == "上海市财政支出项目绩效目标申报表"
+    assert ws["A2"].value == "(2019年)"
+    assert ws["A3"].value == "申报单位名称：中共上海市委、上海市人民政府信访办公室"
+    labels = column_a(ws)[3:]
+    assert labels == [
+        "项目名称", "项目类型", "资金用途", "开始时间", "项目概况", "立项依据", "项目设立的必要性",
+        "保证项目实施的制度、措施", "项目总预算（元）", "同名项目上年预算额（元）",
+        "项目当年投入资金构成", "项目实施计划", "项目总目标", "年度绩效目标", "分解目标",
+        "分解目标内容", "投入和管理目标", "产出目标", "效果目标", "影响力目标", "备注",
+    ]  # fmt: skip
+    rows = {ws.cell(r, 1).value: r for r in range(1, ws.max_row + 1)}
+    r = rows["开始时间"]
+    assert [ws.cell(r, c).value for c in (3,)] == ["结束时间"]
+    r = rows["项目总预算（元）"]
+    assert ws.cell(r, 3).value == "项目当年预算（元）"
+    r = rows["同名项目上年预算额（元）"]
+    assert ws.cell(r, 3).value == "同名项目上年预算执行数（元）"
+    # The budget block: label merged over header + 4 sub-items, names over B:C.
+    r = rows["项目当年投入资金构成"]
+    assert f"A{r}:A{r + 4}" in merged(ws)
+    assert (ws.cell(r, 2).value, ws.cell(r, 4).value) == ("子项目名称", "预算金额（元）")
+    assert ws.cell(r + 4, 2).value == "应交税费"
+    assert ws.cell(r + 4, 4).value == 8940000
+    # Indicator categories merged over their indicators (two each, one for 影响力目标).
+    r = rows["投入和管理目标"]
+    assert f"A{r}:A{r + 1}" in merged(ws)
+    assert ws.cell(r - 1, 2).value == "绩效指标" and ws.cell(r - 1, 4).value == "指标目标值"
+    assert ws.cell(r + 3, 4).value == "94.90%"
+
+
+def test_checkbox_groups_tick_the_choice_after_the_option() -> None:
+    ws, _ = sheet_of(write_declaration, record("seed"))
+    rows = {ws.cell(r, 1).value: r for r in range(1, ws.max_row + 1)}
+    kind = ws.cell(rows["项目类型"], 2).value
+    assert "经常性专项业务费☑" in kind
+    assert kind.count("☑") == 1 and kind.count("□") == 4
+    assert kind.split("\n")[0] == "市委市政府已确定的新增项目□  结转项目□  其他一次性项目□"
+    use = ws.cell(rows["资金用途"], 2).value
+    assert "政府购买服务☑" in use and use.count("□") == 5
+
+
+def test_choice_text_keeps_values_that_are_not_options() -> None:
+    lines = (("甲", "乙"),)
+    assert choice_text("乙", lines) == "甲□  乙☑"
+    assert choice_text(None, lines) == "甲□  乙□"
+    assert choice_text("甲、乙", lines) == "甲☑  乙☑"
+    assert choice_text("丙类", lines) == "丙类"
+
+
+def test_national_declaration_layout_and_signoff() -> None:
+    ws, _ = sheet_of(write_declaration, record("national_full"))
+    assert ws["A1"].value == "项目支出绩效目标申报表"
+    assert ws["A2"].value == "(2023年)"
+    rows = {ws.cell(r, 1).value: r for r in range(1, ws.max_row + 1)}
+    h = rows["一级指标"]
+    assert [ws.cell(h, c).value for c in range(1, 5)] == [
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "指标值",
+    ]
+    # 产出指标 over 5 rows; 数量指标 over 2 of them, inside it.
+    assert f"A{h + 1}:A{h + 5}" in merged(ws)
+    assert f"B{h + 1}:B{h + 2}" in merged(ws)
+    assert f"A{h + 6}:A{h + 7}" in merged(ws)
+    assert f"B{h + 6}:B{h + 7}" not in merged(ws)  # two different 二级指标
+    s = rows["单位负责人（签字）"]
+    assert [ws.cell(s, c).value for c in range(1, 5)] == [
+        "单位负责人（签字）",
+        "王某某",
+        "填表人",
+        "李某",
+    ]
+    assert [ws.cell(s + 1, c).value for c in (1, 3)] == ["联系电话", "填报日期"]
+    assert ws.cell(s + 1, 2).value == "021-12345678"
+    assert ws.cell(s + 1, 4).value == dt.datetime(2022, 10, 15)
+    assert ws.cell(s + 1, 4).number_format == DATE_FORMAT
+
+
+def test_no_signoff_block_without_signoff() -> None:
+    ws, _ = sheet_of(write_declaration, record("seed"))
+    assert "单位负责人（签字）" not in column_a(ws)
+    assert column_a(ws)[-1] == "备注"
+
+
+def test_page_setup_fonts_borders_and_wrapping() -> None:
+    ws, _ = sheet_of(write_declaration, record("seed"))
+    assert int(ws.page_setup.paperSize) == 9  # A4
+    assert ws.page_setup.orientation == "portrait"
+    assert ws.sheet_properties.pageSetUpPr.fitToPage is True
+    assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+    assert ws.print_title_rows == "$1:$3"
+    assert ws.print_area.replace("$", "").startswith("'申报表'!A1:D") or "A1:D" in ws.print_area
+    widths = [ws.column_dimensions[c].width for c in "ABCD"]
+    assert all(w >= 15 for w in widths)
+    assert ws["A1"].font.name == "黑体" and ws["A1"].font.size == 18
+    rows = {ws.cell(r, 1).value: r for r in range(1, ws.max_row + 1)}
+    r = rows["项目概况"]
+    assert ws.cell(r, 1).font.name == "宋体" and ws.cell(r, 2).font.name == "宋体"
+    assert ws.cell(r, 2).alignment.wrap_text
+    # Every cell of a merged value range is bordered, so the printed grid is whole.
+    for c in range(1, 5):
+        assert ws.cell(r, c).border.top.style == "thin"
+        assert ws.cell(r, c).border.bottom.style == "thin"
+    assert ws.cell(r, 2).border.left.style == ws.cell(r, 4).border.right.style == "thin"
+    # Long text gets a taller row than a one-line one.
+    assert ws.row_dimensions[rows["保证项目实施的制度、措施"]].height > 60
+    assert ws.row_dimensions[rows["项目名称"]].height is None
+
+
+def test_line_count_estimates_wrapped_lines() -> None:
+    assert line_count("一" * 10, 41) == 1
+    assert line_count("一" * 40, 41) == 2
+    assert line_count("abc\n\ndef", 41) == 3
+
+
+# ---------------------------------------------------------------- cell types
+
+
+def test_amounts_are_numbers_with_thousands_format_and_dates_are_dates() -> None:
+    ws, _ = sheet_of(write_declaration, record("national_full"))
+    rows = {ws.cell(r, 1).value: r for r in range(1, ws.max_row + 1)}
+    r = rows["项目总预算（元）"]
+    cell = ws.cell(r, 2)
+    assert cell.data_type == "n" and cell.value == pytest.approx(4862500.5)
+    assert cell.number_format == MONEY_FORMAT
+    assert ws.cell(rows["同名项目上年预算额（元）"], 4).value == pytest.approx(4655321.17)
+    start = ws.cell(rows["开始时间"], 2)
+    assert start.is_date and start.value == dt.datetime(2023, 1, 1)
+    assert start.number_format == DATE_FORMAT
+
+
+def test_evaluation_money_block_in_wan_with_rate_and_scores() -> None:
+    decl = record("national_full")
+    ws, _ = sheet_of(write_evaluation, decl)
+    assert ws.title == "自评表"
+    assert ws["A1"].value == "项目支出绩效自评表"
+    assert ws["A2"].value == "（2023年度）"
+    rows = {}
+    for r in range(1, ws.max_row + 1):
+        for c in (1, 2):
+            if isinstance(ws.cell(r, c).value, str):
+                rows.setdefault(ws.cell(r, c).value, r)
+    assert ws.cell(rows["项目资金（万元）"], 1).value == "项目资金（万元）"
+    header = rows["项目资金（万元）"]
+    assert [ws.cell(header, c).value for c in range(4, 10)] == [
+        "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分",
+    ]  # fmt: skip
+    total = rows["年度资金总额"]
+    assert total == header + 1
+    assert Decimal(str(ws.cell(total, 4).value)) == Decimal("486.25005")
+    assert ws.cell(total, 4).number_format == WAN_FORMAT
+    assert Decimal(str(ws.cell(total, 6).value)) == Decimal("461.123456")
+    assert ws.cell(total, 7).value == 10
+    assert ws.cell(total, 8).number_format == RATE_FORMAT
+    assert ws.cell(total, 8).value == pytest.approx(0.9607)  # 4611234.56 / 4800000
+    assert ws.cell(total, 9).value == pytest.approx(9.61)
+    assert [ws.cell(r, 2).value for r in range(total, total + 4)] == [
+        "年度资金总额", "其中：当年财政拨款", "上年结转资金", "其他资金",
+    ]  # fmt: skip
+    assert ws.cell(total + 2, 4).value is None  # no carried-over funds
+    assert ws.cell(total + 3, 5).value == 0
+    ind = rows["一级指标"]
+    assert [ws.cell(ind, c).value for c in range(2, 10)] == [
+        "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分",
+        "偏差原因分析及改进措施",
+    ]  # fmt: skip
+    # Default weights: 产出指标 50 over 5 rows, 效益 30 over 2, 满意度 10.
+    weights = [ws.cell(r, 7).value for r in range(ind + 1, ind + 9)]
+    assert weights == [10, 10, 10, 10, 10, 15, 15, 10]
+    assert ws.cell(ind + 2, 8).value == pytest.approx(9.38)  # 10 × 120 / 128
+    assert ws.cell(ind + 7, 8).value == 14  # tier score chosen inside 达成
+    last = ind + 9
+    assert ws.cell(last, 1).value == "总分"
+    assert ws.cell(last, 7).value == 100
+    assert ws.cell(last + 1, 1).value == "自评等级"
+    assert ws.cell(last + 1, 7).value == "优"
+
+
+def test_shanghai_evaluation_is_in_yuan() -> None:
+    ws, _ = sheet_of(write_evaluation, record("sh2019_shanghai_eval"))
+    assert ws["A1"].value == "财政项目支出绩效自评表"
+    values = [ws.cell(r, 1).value for r in range(1, ws.max_row + 1)]
+    assert "项目资金（元）" in values
+    r = values.index("项目资金（元）") + 2
+    assert ws.cell(r, 6).value == pytest.approx(131007654.32)
+    assert ws.cell(r, 6).number_format == MONEY_FORMAT
+
+
+def test_evaluation_export_without_evaluation_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="还没有自评表"):
+        export_file(record("seed"), tmp_path / "x.xlsx", form="evaluation")
+    assert list(tmp_path.iterdir()) == []
+
+
+# ---------------------------------------------------------------- formula safety
+
+DANGEROUS = ("=SUM(A1:A9)", "+86 21 1234", "-无", '@HYPERLINK("x")', "\t制表开头", "=1+1")
+
+
+def test_formula_like_text_is_written_as_text() -> None:
+    decl = record("seed")
+    decl.name, decl.measures, decl.remarks = DANGEROUS[0], DANGEROUS[1], DANGEROUS[2]
+    decl.overview, decl.basis, decl.plan = DANGEROUS[3], DANGEROUS[4], DANGEROUS[5]
+    decl.indicators[0].target = "=100%"
+    _, data = sheet_of(write_declaration, decl)
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        xml = z.read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in xml and "<f " not in xml
+    for text in (*DANGEROUS, "=100%"):
+        escaped = text.replace("&", "&amp;").replace("<", "&lt;")
+        cells = re.findall(r'<c r="[A-Z]+\d+"[^>]*>(?:(?!</c>).)*' + re.escape(escaped), xml, re.S)
+        assert cells, text
+        assert all('t="inlineStr"' in c or 't="s"' in c for c in cells), cells
+    ws = openpyxl.load_workbook(io.BytesIO(data)).active
+    rows = {ws.cell(r, 1).value: r for r in range(1, ws.max_row + 1)}
+    cell = ws.cell(rows["项目名称"], 2)
+    assert cell.value == "=SUM(A1:A9)" and cell.data_type == "s"
+    assert cell.quotePrefix
+
+
+def test_illegal_control_characters_are_dropped_and_overlong_text_refused() -> None:
+    decl = record("seed")
+    decl.remarks = "备\x01注\x1f"
+    ws, _ = sheet_of(write_declaration, decl)
+    assert "备注" in [ws.cell(ws.max_row, 2).value]
+    decl.overview = "长" * 40000
+    with pytest.raises(ValidationError, match="32767"):
+        write_declaration(decl, io.BytesIO())
+
+
+# ---------------------------------------------------------------- files
+
+
+def test_export_file_is_atomic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "申报表.xlsx"
+    target.write_bytes(b"old")
+    export_file(record("seed"), target)
+    assert target.read_bytes().startswith(b"PK")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["申报表.xlsx"]
+
+    import perfdesk.excel_out as xo
+
+    def broken(decl, out, form="declaration"):  # noqa: ANN001, ANN202
+        out.write(b"PK half a workbook")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(xo, "write_form", broken)
+    before = target.read_bytes()
+    with pytest.raises(OSError):
+        export_file(record("seed"), target)
+    assert target.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["申报表.xlsx"]
+
+
+def test_cli_export_both_forms(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from perfdesk.cli import main
+    from perfdesk.store import Store
+
+    db = tmp_path / "db.sqlite"
+    with Store(db) as store:
+        rid = store.save(record("national_full")).record.id
+    out = tmp_path / "out.xlsx"
+    assert main(["--db", str(db), "export", str(rid), "-o", str(out)]) == 0
+    assert openpyxl.load_workbook(out).active["A1"].value == "项目支出绩效目标申报表"
+    assert main(["--db", str(db), "export", str(rid), "-o", str(out), "--form", "evaluation"]) == 0
+    assert openpyxl.load_workbook(out).active["A1"].value == "项目支出绩效自评表"
+    assert main(["--db", str(db), "export", "999", "-o", str(tmp_path / "n.xlsx")]) == 1
+    assert "999" in capsys.readouterr().err
+    assert not (tmp_path / "n.xlsx").exists()
+
+
+def test_stamp_is_a_custom_property_with_the_record() -> None:
+    _, data = sheet_of(write_declaration, record("national_full"))
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        xml = z.read("docProps/custom.xml").decode()
+    m = re.search(r'name="perfdesk"[^>]*><vt:lpwstr>(.*)</vt:lpwstr>', xml, re.S)
+    assert m
+    stamp = json.loads(m.group(1).replace("&quot;", '"').replace("&amp;", "&"))
+    assert stamp["form"] == "declaration"
+    assert stamp["record"]["indicators"][3]["direction"] == "≤"
