@@ -18,12 +18,12 @@ anything is drawn, because a PDF would otherwise show an empty box.
 from __future__ import annotations
 
 import os
+import re
 import sys
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
@@ -85,7 +85,13 @@ def candidate_fonts() -> list[FontSpec]:
 
 
 class FontSet:
-    """Registered reportlab fonts, main font first, with their character maps."""
+    """Registered reportlab fonts, main font first, with their character maps.
+
+    Everything a form needs per character is a set or dict lookup: which font has it
+    (``font_for``), its advance width (``width``), whether any font has it (``check``).
+    The tables grow as characters are met and live as long as the process, so the forms
+    of a ``print --year`` run share them.
+    """
 
     def __init__(self, names: Sequence[str], cmaps: Sequence[Iterable[int]], labels: Sequence[str]):
         if not names:
@@ -94,6 +100,14 @@ class FontSet:
         self.labels = tuple(labels)
         self._cmaps = tuple(frozenset(c) for c in cmaps)
         self._cache: dict[str, str | None] = {}
+        # Characters the main font has (plus the line break, handled by the layout): the
+        # fast path of ``runs`` and ``check`` is one C-level superset test.
+        self._main_chars: frozenset[str] = frozenset(map(chr, self._cmaps[0])) | {"\n"}
+        self._all_chars: frozenset[str] | None = None
+        # Advance width of a character in thousandths of the font size, from the font of
+        # the chain that draws it.
+        self._widths: dict[str, float] = {"\n": 0.0}
+        self._char_widths = tuple(pdfmetrics.getFont(n).face.charWidths for n in self.names)
 
     @property
     def main(self) -> str:
@@ -111,47 +125,75 @@ class FontSet:
         self._cache[char] = result
         return result
 
-    def runs(self, text: str, field: str) -> list[tuple[str, str]]:
-        """``text`` cut into (font name, piece) runs; raises MissingGlyphError."""
-        text = clean_text(text)
-        # Fast path: nearly every field is all in the main font.
-        if self._cmaps[0].issuperset(map(ord, text.replace("\n", ""))):
-            return [(self.main, text)] if text else []
-        out: list[tuple[str, str]] = []
+    def check(self, text: str | None, field: str) -> None:
+        """Raise MissingGlyphError (naming ``field`` and the first such character) when a
+        character of ``text`` is in no font of the chain."""
+        if not text or self._main_chars.issuperset(text):
+            return
+        if self._all_chars is None:
+            self._all_chars = frozenset(map(chr, frozenset().union(*self._cmaps))) | {"\n"}
+        if self._all_chars.issuperset(text):
+            return
+        for ch in text:
+            if ch not in _LAYOUT_CHARS and self.font_for(ch) is None:
+                raise MissingGlyphError(ch, field, self.labels)
+
+    def runs(self, text: str, field: str = "") -> list[tuple[int, str]]:
+        """``text`` cut into (font index, piece) runs; raises MissingGlyphError."""
+        # Fast path: nearly every text is all in the main font.
+        if self._main_chars.issuperset(text):
+            return [(0, text)] if text else []
+        out: list[tuple[int, str]] = []
         for ch in text:
             font = self.main if ch in _LAYOUT_CHARS else self.font_for(ch)
             if font is None:
                 raise MissingGlyphError(ch, field, self.labels)
-            if out and out[-1][0] == font:
-                out[-1] = (font, out[-1][1] + ch)
+            index = self.names.index(font)
+            if out and out[-1][0] == index:
+                out[-1] = (index, out[-1][1] + ch)
             else:
-                out.append((font, ch))
+                out.append((index, ch))
         return out
 
-    def check(self, text: str | None, field: str) -> None:
-        if text:
-            self.runs(text, field)
+    def width(self, text: str, size: float, field: str = "") -> float:
+        """Advance width of ``text`` at ``size`` points; raises MissingGlyphError."""
+        try:
+            return sum(map(self._widths.__getitem__, text)) * size * 0.001
+        except KeyError:
+            self.learn(text, field)
+            return sum(map(self._widths.__getitem__, text)) * size * 0.001
 
-    def markup(self, text: str | None, field: str) -> str:
-        """Paragraph markup for plain ``text``: escaped, line breaks kept, and runs the main
-        font lacks wrapped in ``<font name=…>`` for a fallback font."""
-        if not text:
-            return ""
-        parts = []
-        for font, piece in self.runs(text, field):
-            body = escape(piece).replace("\n", "<br/>")
-            parts.append(body if font == self.main else f'<font name="{font}">{body}</font>')
-        return "".join(parts)
+    def widths(self, text: str, field: str = "") -> dict[str, float]:
+        """The width table (thousandths of the size per character), covering ``text``."""
+        if not self._widths.keys() >= set(text):
+            self.learn(text, field)
+        return self._widths
+
+    def learn(self, text: str, field: str) -> None:
+        widths = self._widths
+        for ch in dict.fromkeys(text):
+            if ch in widths:
+                continue
+            font = self.font_for(ch)
+            if font is None:
+                raise MissingGlyphError(ch, field, self.labels)
+            table = self._char_widths[self.names.index(font)]
+            widths[ch] = float(table.get(ord(ch), 1000.0))
 
     def string_width(self, text: str, size: float, field: str = "") -> float:
-        return sum(pdfmetrics.stringWidth(p, f, size) for f, p in self.runs(text, field))
+        return self.width(text, size, field)
+
+
+# Control characters other than the line break: they have no glyph and mean a gap.
+_CONTROL_RE = re.compile("[\x00-\x09\x0b-\x1f\x7f]")
 
 
 def clean_text(text: str) -> str:
     """Line breaks as ``\\n``, tabs and other control characters (Excel leaves _x000B_
     and the like) as spaces: they have no glyph and mean a gap."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return "".join(" " if (ord(c) < 32 and c != "\n") or c == "\x7f" else c for c in text)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL_RE.sub(" ", text)
 
 
 _lock = threading.Lock()

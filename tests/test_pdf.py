@@ -10,13 +10,17 @@ from pathlib import Path
 
 import pytest
 
+from perfdesk import pdf_layouts as L
 from perfdesk import pdf_out
 from perfdesk.fonts import MissingGlyphError
 from perfdesk.models.errors import InputError, NotFoundError
 from perfdesk.models.money import format_money
 from perfdesk.models.records import FUND_USES, PROJECT_TYPES, Signoff
 from perfdesk.models.serialize import fingerprint
+from perfdesk.pdf_flow import CheckboxGroup
 from perfdesk.pdf_out import render_bytes, render_declaration
+from perfdesk.pdf_qr import QrCode
+from perfdesk.pdf_text import break_lines
 from tests import pdf_helpers as H
 
 pytestmark = H.needs_poppler
@@ -135,12 +139,12 @@ def test_qr_code_encodes_the_marker(seed_decl, tmp_path: Path) -> None:
     qr.addData(mark)
     qr.make()
     n = qr.getModuleCount()
-    code = pdf_out._QrCode.encode(mark, 16 * pdf_out.L.MM)
+    code = QrCode.encode(mark, 16 * L.MM)
     scale = 300 / 72
     img = Image.open(png).convert("L")
     page_w, page_h = 595.2756, 841.8898
-    x0 = page_w - pdf_out.L.PAGE_MARGIN_X - code.size
-    y_top = page_h - (6 * pdf_out.L.MM + code.size)  # from the top of the page
+    x0 = page_w - L.PAGE_MARGIN_X - code.size
+    y_top = page_h - (6 * L.MM + code.size)  # from the top of the page
     box = code.size / (n + 2 * code.border)
     wrong = 0
     for r in range(n):
@@ -155,11 +159,9 @@ def test_qr_code_encodes_the_marker(seed_decl, tmp_path: Path) -> None:
 def test_checkbox_groups_tick_the_choice(seed_decl) -> None:
     from perfdesk.fonts import default_fonts
 
-    group = pdf_out._CheckboxGroup(
-        PROJECT_TYPES, seed_decl.project_type, default_fonts(), "项目类型"
-    )
+    group = CheckboxGroup(PROJECT_TYPES, seed_decl.project_type, default_fonts(), "项目类型")
     assert group.ticked == ("经常性专项业务费",)
-    none = pdf_out._CheckboxGroup(FUND_USES, None, default_fonts(), "资金用途")
+    none = CheckboxGroup(FUND_USES, None, default_fonts(), "资金用途")
     assert none.ticked == ()
 
 
@@ -430,12 +432,29 @@ def test_very_long_category_label(seed_decl, tmp_path: Path, form: str) -> None:
     from perfdesk.fonts import default_fonts
 
     widths = (
-        pdf_out.L.INDICATOR_TABLES["sh2019"].widths
-        if form == "declaration"
-        else (pdf_out.L.EVAL_INDICATOR_COLUMNS)
+        L.INDICATOR_TABLES["sh2019"].widths if form == "declaration" else L.EVAL_INDICATOR_COLUMNS
     )
-    size = pdf_out.L.BODY_SIZE if form == "declaration" else pdf_out.L.EVAL_SIZE
-    lines = pdf_out._break_lines(long_label, default_fonts(), size, widths[0] - 8, "x")
+    size = L.BODY_SIZE if form == "declaration" else L.EVAL_SIZE
+    lines = break_lines(long_label, default_fonts(), size, widths[0] - 8, "x")
     assert H.squash("".join(lines)) == H.squash(long_label)
     for line in lines:
         assert H.squash(line) in body
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_qr_matches_reportlabs_encoder(seed: int) -> None:
+    """The fast mask choice picks reportlab's mask, so the modules are reportlab's."""
+    import random
+
+    from reportlab.graphics.barcode import qrencoder
+
+    rnd = random.Random(seed)
+    value = f"perfdesk:{rnd.randint(1, 10**6)}:{rnd.randint(1, 40)}:evaluation:{seed:012x}"
+    qr = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
+    qr.addData(value)
+    qr.make()
+    code = QrCode.encode(value, 40)
+    dark = {(r, c + k) for r, c, n in code.runs for k in range(n)}
+    n = qr.getModuleCount()
+    assert code.modules == n
+    assert dark == {(r, c) for r in range(n) for c in range(n) if qr.modules[r][c]}

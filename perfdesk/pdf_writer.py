@@ -1,0 +1,432 @@
+"""A small PDF writer for the printed forms: pages of drawing operators, TrueType subsets.
+
+reportlab parses the font files (once per process, see :mod:`perfdesk.fonts`); the PDF
+file is written here. Its canvas formats every number and string through pure-Python
+fallbacks when reportlab's C accelerator is absent (the usual pip install), which made
+its document assembly cost more than the layout; this writer emits the few operators a
+form needs as ready text and does the rest in bulk.
+
+Fonts are embedded as reportlab does it: simple TrueType fonts of at most 255 characters
+each (as many as the text needs), a ToUnicode map for copying and searching, the subset
+name tagged ``ABCDEF+``. The glyph data of each font is sliced out of the file once per
+process and reused for every subset that needs the glyph.
+
+Same input, same bytes: no dates, and the file id is a hash of the content.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from struct import pack, unpack_from
+
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import (
+    GF_ARG_1_AND_2_ARE_WORDS,
+    GF_MORE_COMPONENTS,
+    GF_WE_HAVE_A_SCALE,
+    GF_WE_HAVE_A_TWO_BY_TWO,
+    GF_WE_HAVE_AN_X_AND_Y_SCALE,
+    TTFontFace,
+    TTFontMaker,
+)
+
+from perfdesk.fonts import FontSet
+
+PAGE_WIDTH, PAGE_HEIGHT = A4
+# Page content is small and compresses well; a font subset is ~50 kB per 255 CJK
+# glyphs, where the fastest level costs a third of the default's time for 5% more bytes.
+CONTENT_LEVEL = 6
+FONT_LEVEL = 1
+SUBSET_SIZE = 256  # codes per simple font, code 0 being .notdef
+ALPHA_STATE = "GSa"  # ExtGState of the watermark's translucent fill
+
+_ESCAPES = {ord("("): "\\(", ord(")"): "\\)", ord("\\"): "\\\\", 13: "\\r", 10: "\\n"}
+
+
+def _code_char(code: int) -> str:
+    """A character code as it appears inside a PDF literal string."""
+    return _ESCAPES.get(code, chr(code))
+
+
+# ---------------------------------------------------------------- font subsets
+
+
+class _FaceGlyphs:
+    """Per-process cache of one font file's glyph data and the tables every subset copies."""
+
+    def __init__(self, face: TTFontFace) -> None:
+        self.face = face
+        self.glyf_start = face.get_table_pos("glyf")[0]
+        self.glyphs: dict[int, bytes] = {}
+        self.components: dict[int, tuple[tuple[int, int], ...]] = {}
+        self.copied: list[tuple[str, bytes]] = []
+        for tag in ("name", "OS/2", "cvt ", "fpgm", "prep"):
+            try:
+                self.copied.append((tag, face.get_table(tag)))
+            except KeyError:  # cvt, fpgm and prep are optional
+                pass
+        self.post = b"\x00\x03\x00\x00" + face.get_table("post")[4:16] + b"\x00" * 16
+        self.hhea = face.get_table("hhea")
+        self.maxp = face.get_table("maxp")
+        self.head = face.get_table("head")
+
+    def glyph(self, gid: int) -> bytes:
+        data = self.glyphs.get(gid)
+        if data is None:
+            pos = self.face.glyphPos
+            start = self.glyf_start + pos[gid]
+            data = self.glyphs[gid] = self.face._ttf_data[start : start + pos[gid + 1] - pos[gid]]
+            self.components[gid] = _components(data)
+        return data
+
+
+def _components(data: bytes) -> tuple[tuple[int, int], ...]:
+    """(offset, glyph id) of each component reference of a composite glyph."""
+    if len(data) < 10 or unpack_from(">h", data, 0)[0] >= 0:
+        return ()
+    out = []
+    pos = 10
+    flags = GF_MORE_COMPONENTS
+    while flags & GF_MORE_COMPONENTS:
+        flags, gid = unpack_from(">HH", data, pos)
+        out.append((pos + 2, gid))
+        pos += 4 + (4 if flags & GF_ARG_1_AND_2_ARE_WORDS else 2)
+        if flags & GF_WE_HAVE_A_SCALE:
+            pos += 2
+        elif flags & GF_WE_HAVE_AN_X_AND_Y_SCALE:
+            pos += 4
+        elif flags & GF_WE_HAVE_A_TWO_BY_TWO:
+            pos += 8
+    return tuple(out)
+
+
+_faces: dict[int, _FaceGlyphs] = {}
+
+
+def _face_glyphs(face: TTFontFace) -> _FaceGlyphs:
+    found = _faces.get(id(face))
+    if found is None or found.face is not face:
+        found = _faces[id(face)] = _FaceGlyphs(face)
+    return found
+
+
+def make_subset(face: TTFontFace, codes: Sequence[int]) -> bytes:
+    """A TrueType file with the glyphs of ``codes`` (Unicode values; index = character
+    code in the PDF, code 0 .notdef) and a (1, 0) cmap from the codes to them — what
+    reportlab's ``TTFontFile.makeSubset`` makes, from cached glyph data."""
+    cache = _face_glyphs(face)
+    char_to_glyph = face.charToGlyph
+    glyph_map = [0]  # new glyph index -> old
+    glyph_set = {0: 0}  # old -> new
+    cmap_ids = []
+    for code in codes:
+        old = char_to_glyph.get(code, 0)
+        new = glyph_set.get(old)
+        if new is None:
+            new = glyph_set[old] = len(glyph_map)
+            glyph_map.append(old)
+        cmap_ids.append(new)
+    n = 0
+    while n < len(glyph_map):  # parts of composite glyphs come along
+        cache.glyph(glyph_map[n])
+        for _, part in cache.components[glyph_map[n]]:
+            if part not in glyph_set:
+                glyph_set[part] = len(glyph_map)
+                glyph_map.append(part)
+        n += 1
+
+    out = TTFontMaker()
+    for tag, data in cache.copied:
+        out.add(tag, data)
+    out.add("post", cache.post)
+    num_glyphs = len(glyph_map)
+    hmetrics = face.hmetrics
+    hmtx: list[int] = []
+    for old in glyph_map:
+        aw, lsb = hmetrics[old]
+        hmtx += (int(aw), int(lsb))
+    # Trailing glyphs of equal advance keep only their side bearing (as reportlab does).
+    k = len(hmtx) - 2
+    while k and hmtx[k] == hmtx[k - 2]:
+        k -= 2
+    k += 2
+    hmtx = hmtx[:k] + hmtx[k + 1 :: 2]
+    out.add("hmtx", pack(f">{len(hmtx)}H", *hmtx))
+    out.add("hhea", _set_ushort(cache.hhea, 34, k >> 1))
+    out.add("maxp", _set_ushort(cache.maxp, 4, num_glyphs))
+    count = len(codes)
+    cmap = [0, 1, 1, 0, 0, 12, 6, 10 + count * 2, 0, 0, count, *cmap_ids]
+    out.add("cmap", pack(f">{len(cmap)}H", *cmap))
+    glyf: list[bytes] = []
+    offsets = []
+    pos = 0
+    for old in glyph_map:
+        offsets.append(pos)
+        data = cache.glyphs[old]
+        for at, part in cache.components[old]:
+            data = data[:at] + pack(">H", glyph_set[part]) + data[at + 2 :]
+        glyf.append(data)
+        pos += len(data)
+        if pos & 3:
+            glyf.append(b"\0" * (4 - (pos & 3)))
+            pos += 4 - (pos & 3)
+    offsets.append(pos)
+    out.add("glyf", b"".join(glyf))
+    if (pos + 1) >> 1 > 0xFFFF:
+        loc_format = 1
+        out.add("loca", pack(f">{len(offsets)}L", *offsets))
+    else:
+        loc_format = 0
+        out.add("loca", pack(f">{len(offsets)}H", *[o >> 1 for o in offsets]))
+    out.add("head", _set_ushort(cache.head, 50, loc_format))
+    return out.makeStream()
+
+
+def _set_ushort(data: bytes, offset: int, value: int) -> bytes:
+    return data[:offset] + pack(">H", value) + data[offset + 2 :]
+
+
+class _DocFont:
+    """One font of the chain as used by one document: the characters it drew, numbered
+    in order of first use, 255 to a subset."""
+
+    def __init__(self, index: int, name: str) -> None:
+        self.index = index
+        self.font = pdfmetrics.getFont(name)
+        self.subsets: list[list[int]] = []
+        self.known: set[str] = set()
+        # str.translate tables: a character to its escaped code, and to its subset.
+        self.enc: dict[int, str] = {}
+        self.sub: dict[int, str] = {}
+
+    def _assign(self, text: str) -> None:
+        for ch in dict.fromkeys(text):
+            if ch in self.known:
+                continue
+            if not self.subsets or len(self.subsets[-1]) == SUBSET_SIZE:
+                self.subsets.append([0])
+            subset = self.subsets[-1]
+            cp = ord(ch)
+            self.enc[cp] = _code_char(len(subset))
+            self.sub[cp] = chr(0x100 + len(self.subsets) - 1)
+            subset.append(cp)
+            self.known.add(ch)
+
+    def resource(self, subset: int) -> str:
+        return f"F{self.index}s{subset}"
+
+    def show(self, text: str, size: str) -> str:
+        """Operators setting ``text`` (all in this font) at ``size``."""
+        if not self.known.issuperset(text):
+            self._assign(text)
+        subs = text.translate(self.sub)
+        first = subs[0]
+        if subs.count(first) == len(subs):
+            return f"/{self.resource(ord(first) - 0x100)} {size} Tf ({text.translate(self.enc)}) Tj"
+        ops = []
+        start = 0
+        for i in range(1, len(subs) + 1):
+            if i == len(subs) or subs[i] != subs[start]:
+                piece = text[start:i].translate(self.enc)
+                ops.append(f"/{self.resource(ord(subs[start]) - 0x100)} {size} Tf ({piece}) Tj")
+                start = i
+        return " ".join(ops)
+
+
+# ---------------------------------------------------------------- pages
+
+
+class Page:
+    """The drawing operators of one page (PDF user space: points, origin bottom left)."""
+
+    __slots__ = ("ops", "writer")
+
+    def __init__(self, writer: PdfWriter) -> None:
+        self.ops: list[str] = []
+        self.writer = writer
+
+    def text(self, x: float, y: float, text: str, size: float) -> None:
+        """``text`` with its baseline starting at (x, y), in the fonts of the chain."""
+        self.ops.append(f"BT {x:.2f} {y:.2f} Td {self.writer.show(text, size)} ET")
+
+    def add(self, op: str) -> None:
+        self.ops.append(op)
+
+
+@dataclass
+class _Form:
+    width: float
+    height: float
+    content: str
+
+
+@dataclass
+class DocInfo:
+    title: str = ""
+    author: str = ""
+    creator: str = ""
+    subject: str = ""
+    keywords: str = ""
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+class PdfWriter:
+    """Pages, shared form XObjects and fonts of one A4 document; ``save`` returns it."""
+
+    def __init__(self, fonts: FontSet) -> None:
+        self.fonts = fonts
+        self.pages: list[Page] = []
+        self.forms: dict[str, _Form] = {}
+        self._doc_fonts = [_DocFont(i, name) for i, name in enumerate(fonts.names)]
+
+    def page(self) -> Page:
+        page = Page(self)
+        self.pages.append(page)
+        return page
+
+    def form(self, name: str, width: float, height: float, content: str) -> None:
+        """A form XObject drawn on pages with ``/{name} Do``."""
+        self.forms[name] = _Form(width, height, content)
+
+    def show(self, text: str, size: float) -> str:
+        """Text-showing operators for ``text`` at ``size`` (inside BT … ET)."""
+        sz = f"{size:g}"
+        runs = self.fonts.runs(text)
+        if len(runs) == 1:
+            return self._doc_fonts[runs[0][0]].show(text, sz)
+        return " ".join(self._doc_fonts[i].show(piece, sz) for i, piece in runs)
+
+    # ------------------------------------------------------------ the file
+
+    def save(self, info: DocInfo) -> bytes:
+        objs: list[bytes] = [b""]  # objs[n] is object n; 0 is the free head
+        catalog, pages_id, resources, font_dict, info_id, gstate = range(1, 7)
+        objs += [b""] * 6
+        form_ids: dict[str, int] = {}
+        for name, form in self.forms.items():
+            form_ids[name] = len(objs)
+            objs.append(_stream(
+                form.content.encode("latin-1"), CONTENT_LEVEL,
+                f"/Type /XObject /Subtype /Form /BBox [0 0 {form.width:.4f} {form.height:.4f}]"
+                " /Resources << >>",
+            ))  # fmt: skip
+        kids = []
+        for page in self.pages:
+            content = len(objs)
+            objs.append(_stream("\n".join(page.ops).encode("latin-1"), CONTENT_LEVEL))
+            kids.append(len(objs))
+            objs.append(
+                f"<< /Type /Page /Parent {pages_id} 0 R /MediaBox [0 0 {PAGE_WIDTH:.4f} "
+                f"{PAGE_HEIGHT:.4f}] /Resources {resources} 0 R /Contents {content} 0 R >>".encode()
+            )
+        font_refs = []
+        for doc_font in self._doc_fonts:
+            for n, codes in enumerate(doc_font.subsets):
+                font_refs.append(f"/{doc_font.resource(n)} {len(objs)} 0 R")
+                objs += _font_objects(doc_font.font.face, codes, len(objs))
+        objs[catalog] = f"<< /Type /Catalog /Pages {pages_id} 0 R >>".encode()
+        objs[pages_id] = (
+            f"<< /Type /Pages /Count {len(kids)} /Kids [{' '.join(f'{k} 0 R' for k in kids)}] >>"
+        ).encode()
+        xobjects = " ".join(f"/{name} {ref} 0 R" for name, ref in form_ids.items())
+        objs[resources] = (
+            f"<< /ProcSet [/PDF /Text] /Font {font_dict} 0 R /ExtGState {gstate} 0 R"
+            f" /XObject << {xobjects} >> >>"
+        ).encode()
+        objs[font_dict] = f"<< {' '.join(font_refs)} >>".encode()
+        objs[gstate] = f"<< /{ALPHA_STATE} << /Type /ExtGState /ca 0.22 /CA 0.22 >> >>".encode()
+        entries = {
+            "Title": info.title, "Author": info.author, "Creator": info.creator,
+            "Producer": "perfdesk", "Subject": info.subject, "Keywords": info.keywords,
+            **info.extra,
+        }  # fmt: skip
+        objs[info_id] = (
+            "<< " + " ".join(f"/{k} {_pdf_string(v)}" for k, v in entries.items() if v) + " >>"
+        ).encode()
+        return _assemble(objs, catalog, info_id)
+
+
+def _stream(data: bytes, level: int, extra: str = "") -> bytes:
+    packed = zlib.compress(data, level)
+    head = f"<< {extra} /Length {len(packed)} /Filter /FlateDecode >>\nstream\n".encode()
+    return head + packed + b"\nendstream"
+
+
+def _font_objects(face: TTFontFace, codes: list[int], first: int) -> list[bytes]:
+    """Font, ToUnicode map, font file and descriptor of one subset, numbered from
+    ``first``."""
+    tag = hashlib.md5(face.name + repr(codes).encode()).digest()
+    base = "".join(chr(65 + b % 26) for b in tag[:6]) + "+"
+    base += (face.name + face.subfontNameX).decode("latin-1").replace(" ", "")
+    widths = " ".join(f"{face.charWidths.get(c, face.defaultWidth):.4g}" for c in codes)
+    font_file = make_subset(face, codes)
+    uni = []
+    for i in range(1, len(codes), 100):
+        chunk = codes[i : i + 100]
+        uni.append(f"{len(chunk)} beginbfchar")
+        uni += [f"<{i + k:02X}> <{_utf16_hex(c)}>" for k, c in enumerate(chunk)]
+        uni.append("endbfchar")
+    cmap = "\n".join([
+        "/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap",
+        "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def",
+        "/CMapName /Adobe-Identity-UCS def", "/CMapType 2 def",
+        "1 begincodespacerange", "<00> <FF>", "endcodespacerange", *uni,
+        "endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end",
+    ])  # fmt: skip
+    flags = (face.flags & ~(1 << 5)) | (1 << 2)  # symbolic: codes go through the font's cmap
+    bbox = " ".join(f"{v:.4g}" for v in face.bbox)
+    font = (
+        f"<< /Type /Font /Subtype /TrueType /BaseFont /{base} /FirstChar 0"
+        f" /LastChar {len(codes) - 1} /Widths [{widths}] /FontDescriptor {first + 3} 0 R"
+        f" /ToUnicode {first + 1} 0 R >>"
+    )
+    descriptor = (
+        f"<< /Type /FontDescriptor /FontName /{base} /Flags {flags} /FontBBox [{bbox}]"
+        f" /ItalicAngle {face.italicAngle:.4g} /Ascent {face.ascent:.4g}"
+        f" /Descent {face.descent:.4g} /CapHeight {face.capHeight:.4g} /StemV {face.stemV}"
+        f" /MissingWidth {face.defaultWidth:.4g} /FontFile2 {first + 2} 0 R >>"
+    )
+    return [
+        font.encode(),
+        _stream(cmap.encode(), CONTENT_LEVEL),
+        _stream(font_file, FONT_LEVEL, f"/Length1 {len(font_file)}"),
+        descriptor.encode(),
+    ]
+
+
+def _utf16_hex(cp: int) -> str:
+    if cp < 0x10000:
+        return f"{cp:04X}"
+    cp -= 0x10000
+    return f"{0xD800 + (cp >> 10):04X}{0xDC00 + (cp & 0x3FF):04X}"
+
+
+def _pdf_string(text: str) -> str:
+    """A PDF text string: literal when ASCII, else UTF-16BE with a byte-order mark."""
+    if text.isascii():
+        return "(" + "".join(_ESCAPES.get(ord(c), c) for c in text) + ")"
+    return "<FEFF" + "".join(_utf16_hex(ord(c)) for c in text) + ">"
+
+
+def _assemble(objs: list[bytes], root: int, info: int) -> bytes:
+    out = [b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"]
+    pos = len(out[0])
+    offsets = []
+    for n in range(1, len(objs)):
+        chunk = b"%d 0 obj\n%s\nendobj\n" % (n, objs[n])
+        offsets.append(pos)
+        out.append(chunk)
+        pos += len(chunk)
+    digest = hashlib.md5(b"".join(out)).hexdigest()
+    xref = [f"xref\n0 {len(objs)}\n0000000000 65535 f \n"]
+    xref += [f"{o:010d} 00000 n \n" for o in offsets]
+    xref.append(
+        f"trailer\n<< /Size {len(objs)} /Root {root} 0 R /Info {info} 0 R"
+        f" /ID [<{digest}> <{digest}>] >>\nstartxref\n{pos}\n%%EOF\n"
+    )
+    out.append("".join(xref).encode())
+    return b"".join(out)
