@@ -78,6 +78,7 @@ SCORE_FORMAT = "General"
 # A cell whose text starts with one of these would be taken for a formula by a spreadsheet.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 EXCEL_TEXT_LIMIT = 32767
+NOT_APPLICABLE = "不适用"
 MAX_ROW_HEIGHT = 409.0  # points, Excel's limit
 
 FORMS = ("declaration", "evaluation")
@@ -798,7 +799,10 @@ def summary_rows(store: Store, year: int) -> tuple[list[list[Any]], list[list[An
             for ind, sc in zip(ev.indicators, sheet.indicators, strict=True):
                 indicators.append([
                     rid, decl.unit, decl.name, ind.category, ind.subcategory, ind.name,
-                    ind.target, ind.actual, sc.weight, sc.score,
+                    ind.target, ind.actual,
+                    # A not-applicable row's weight went to the others (as on the form).
+                    None if sc.not_applicable else sc.weight,
+                    NOT_APPLICABLE if sc.not_applicable else sc.score,
                 ])  # fmt: skip
         else:
             for i in decl.indicators:
