@@ -89,12 +89,22 @@ def make_db(path: Path, n: int) -> None:
 
 
 def time_shown(body: str, args: list[str], repeat: int = 5) -> float:
-    env = dict(os.environ, PYTHONPATH=str(ROOT), QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
+    env = dict(
+        os.environ,
+        PYTHONPATH=str(ROOT),
+        QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"),
+    )
     script = SHOWN.format(body=body)
     times = []
     for _ in range(repeat):
         t0 = time.perf_counter()
-        out = subprocess.run([sys.executable, "-c", script, *args], check=True, capture_output=True, env=env, text=True)
+        out = subprocess.run(
+            [sys.executable, "-c", script, *args],
+            check=True,
+            capture_output=True,
+            env=env,
+            text=True,
+        )
         times.append(time.perf_counter() - t0)
         assert "SHOWN" in out.stdout, out.stderr
     return statistics.median(times)
@@ -109,10 +119,29 @@ def time_filters(db: Path, settings: Path) -> tuple[list[float], list[float]]:
     w = MainWindow(db, Settings.in_file(settings), demo=True)
     w.show()
     app.processEvents()
-    search_times = []
-    for term in ("1", "12", "123", "1234", "热", "热线", "热线外", "热线外包", "第1", "第19", "第199分中心", "0-5", "zz", ""):
+    search_times, key_times = [], []
+    for term in (
+        "1",
+        "12",
+        "123",
+        "1234",
+        "热",
+        "热线",
+        "热线外",
+        "热线外包",
+        "第1",
+        "第19",
+        "第199分中心",
+        "0-5",
+        "zz",
+        "",
+    ):
         t0 = time.perf_counter()
-        w.browser.search.setText(term)
+        w.browser.search.setText(term)  # the keystroke itself (the query waits for a pause)
+        app.processEvents()
+        key_times.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        w.browser.apply_search_now()  # the query and first page, as after the pause
         app.processEvents()  # the view repaints the first page
         search_times.append(time.perf_counter() - t0)
     filter_times = []
@@ -123,11 +152,13 @@ def time_filters(db: Path, settings: Path) -> tuple[list[float], list[float]]:
         filter_times.append(time.perf_counter() - t0)
     for col in (3, 2, 9, 1):
         t0 = time.perf_counter()
-        w.browser.view.sortByColumn(col, __import__("PySide6.QtCore").QtCore.Qt.SortOrder.AscendingOrder)
+        w.browser.view.sortByColumn(
+            col, __import__("PySide6.QtCore").QtCore.Qt.SortOrder.AscendingOrder
+        )
         app.processEvents()
         filter_times.append(time.perf_counter() - t0)
     w.shutdown()
-    return search_times, filter_times
+    return key_times, search_times, filter_times
 
 
 def main(n: int = 100_000) -> None:
@@ -143,8 +174,10 @@ def main(n: int = 100_000) -> None:
         settings = Path(tmp) / "settings.ini"
         bare = time_shown(BARE, [])
         ours = time_shown(PERFDESK, [str(db), str(settings)])
-        search, filters = time_filters(db, settings)
-        ms = lambda xs: f"median {statistics.median(xs) * 1000:.1f} ms, worst {max(xs) * 1000:.1f} ms"  # noqa: E731
+        keys, search, filters = time_filters(db, settings)
+        ms = lambda xs: (
+            f"median {statistics.median(xs) * 1000:.1f} ms, worst {max(xs) * 1000:.1f} ms"
+        )  # noqa: E731
         emit(
             f"Window: {n:,} records",
             [
@@ -152,7 +185,11 @@ def main(n: int = 100_000) -> None:
                 ("bare PySide6 QMainWindow: process start → shown", f"{bare:.3f} s"),
                 ("perfdesk window on the database: process start → shown", f"{ours:.3f} s"),
                 ("ratio perfdesk / bare (target ≤ 1.5×)", f"{ours / bare:.2f}×"),
-                ("search per keystroke (14 terms, 1–6 characters; target < 50 ms)", ms(search)),
+                ("keystroke in the search box (GUI thread, query debounced 150 ms)", ms(keys)),
+                (
+                    "search query + first page shown (14 terms, 1–6 characters; target < 50 ms)",
+                    ms(search),
+                ),
                 ("year filter and column sort", ms(filters)),
             ],
             ROOT / "bench" / "out" / "window.md",

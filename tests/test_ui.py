@@ -437,12 +437,14 @@ def test_search_finds_one_and_two_character_terms(qtbot, make_window) -> None:
     w = make_window([seed_decl(), other])
     assert w.browser.model.rowCount() == 2
     type_text(w.browser.search, "热")
-    assert w.browser.model.rowCount() == 1
+    qtbot.waitUntil(lambda: w.browser.model.rowCount() == 1)  # after the typing pause
     w.browser.search.clear()
     type_text(w.browser.search, "交通")
+    w.browser.apply_search_now()
     assert w.browser.model.rowCount() == 1
     assert w.browser.model.data(w.browser.model.index(0, 3)) == "道路养护"
     w.browser.search.clear()
+    w.browser.apply_search_now()
     w.browser.unit.ensure_loaded()  # read when the list is first opened
     assert w.browser.unit.count() == 3  # 全部 + two units
     w.browser.unit.setCurrentIndex(w.browser.unit.findData("上海市交通委员会"))

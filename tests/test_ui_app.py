@@ -58,11 +58,15 @@ def test_excepthook_shows_crash_dialog_and_friendly_box(qapp, keep_excepthook, c
         raise ValueError("我们的错")
     except ValueError:
         sys.excepthook(*sys.exc_info())
-    crash = [w for w in QApplication.topLevelWidgets() if isinstance(w, CrashDialog) and w.isVisible()]
+    crash = [
+        w for w in QApplication.topLevelWidgets() if isinstance(w, CrashDialog) and w.isVisible()
+    ]
     assert crash and "ValueError: 我们的错" in crash[0].text.toPlainText()
     assert "ValueError" in capsys.readouterr().err  # also on stderr for logs
     sys.excepthook(StoreError, StoreError("数据库文件已损坏。"), None)
-    boxes = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
+    boxes = [
+        w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()
+    ]
     assert any(b.text() == "数据库文件已损坏。" for b in boxes)
     for w in crash + boxes:
         w.close()
@@ -77,7 +81,9 @@ def test_run_demo_opens_window_on_seed(qapp, keep_excepthook) -> None:
     def look_and_close() -> None:
         for w in QApplication.topLevelWidgets():
             if isinstance(w, MainWindow):
-                seen.append((w.browser.model.rowCount(), w.browser.model.data(w.browser.model.index(0, 3))))
+                seen.append(
+                    (w.browser.model.rowCount(), w.browser.model.data(w.browser.model.index(0, 3)))
+                )
                 w.close()
 
     QTimer.singleShot(300, look_and_close)

@@ -65,6 +65,8 @@ class BrowserModel(QAbstractTableModel):
         self.filter = Filter()
         self.order: list[tuple[str, bool]] = order_for("year", True)
         self._rows: list[tuple[Any, ...]] = []
+        # Display texts made once per fetched row: the view asks for them on every paint.
+        self._shown: list[tuple[str, ...]] = []
         self._more = False
 
     # ------------------------------------------------------------ Qt model API
@@ -85,11 +87,11 @@ class BrowserModel(QAbstractTableModel):
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self._rows):
             return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._shown[index.row()][index.column()]
         row = self._rows[index.row()]
         key = KEYS[index.column()]
         value = row[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(key, value)
         if role == ID_ROLE:
             return row[0]
         if role == Qt.ItemDataRole.TextAlignmentRole and key in (
@@ -106,8 +108,11 @@ class BrowserModel(QAbstractTableModel):
             return value
         return None
 
+    def _texts(self, page: list[tuple[Any, ...]]) -> list[tuple[str, ...]]:
+        return [tuple(self._display(k, v) for k, v in zip(KEYS, row, strict=True)) for row in page]
+
     @staticmethod
-    def _display(key: str, value: Any) -> Any:
+    def _display(key: str, value: Any) -> str:
         if value is None:
             return "—" if key in ("evaluation_status", "grade", "total_score") else ""
         if key in ("status", "evaluation_status"):
@@ -130,6 +135,7 @@ class BrowserModel(QAbstractTableModel):
             return
         self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(page) - 1)
         self._rows.extend(page)
+        self._shown.extend(self._texts(page))
         self.endInsertRows()
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -147,6 +153,7 @@ class BrowserModel(QAbstractTableModel):
         self.beginResetModel()
         page = self._page(0)
         self._rows = page
+        self._shown = self._texts(page)
         self.endResetModel()
 
     def _page(self, offset: int) -> list[tuple[Any, ...]]:

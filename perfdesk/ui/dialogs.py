@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
 from perfdesk import __version__
 from perfdesk.models.errors import Cancelled, PerfdeskError
 
-
 # Dialogs opened without a parent would be deleted with their Python wrapper as soon as
 # the caller drops it; they are kept here until closed.
 _OPEN: list[QDialog] = []

@@ -300,7 +300,12 @@ class EvaluationEditor(QWidget):
 
     def refresh_scores(self, decl: Declaration) -> None:
         """Scores, explanations, execution rate, total and grade for the record on screen."""
-        from perfdesk.models.scoring import budget_explanation, execution_rate, fmt, score_evaluation
+        from perfdesk.models.scoring import (
+            budget_explanation,
+            execution_rate,
+            fmt,
+            score_evaluation,
+        )
 
         ev = decl.evaluation
         if ev is None:

@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QEventLoop, QTimer
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QWidget
 
 
 def _settle(ms: int = 300) -> None:
@@ -48,7 +48,9 @@ def main(out: str = "docs") -> int:
     app = ensure_app()
     tmp = Path(tempfile.mkdtemp(prefix="perfdesk-shots-"))
     db = tmp / "shots.sqlite"
-    demo = declaration_from_dict(loads(resource_path("demo", "seed.json").read_text(encoding="utf-8")))
+    demo = declaration_from_dict(
+        loads(resource_path("demo", "seed.json").read_text(encoding="utf-8"))
+    )
     with Store(db) as store:
         store.save(copy.deepcopy(demo))
         for i, (unit, name) in enumerate(
@@ -74,14 +76,18 @@ def main(out: str = "docs") -> int:
     # The declaration editor scrolled to the indicators, with the check panel.
     editor = window.declaration_editor
     editor.scroll.ensureWidgetVisible(editor.indicators, 0, 0)
-    editor.scroll.verticalScrollBar().setValue(editor.indicators.mapTo(editor.scroll.widget(), editor.indicators.rect().topLeft()).y() - 40)
+    editor.scroll.verticalScrollBar().setValue(
+        editor.indicators.mapTo(editor.scroll.widget(), editor.indicators.rect().topLeft()).y() - 40
+    )
     _settle()
     _save(window, folder / "window-declaration-indicators.png")
 
     window.tabs.setCurrentIndex(1)
     _settle()
     ev = window.evaluation_editor
-    ev.scroll.verticalScrollBar().setValue(ev.indicators.mapTo(ev.scroll.widget(), ev.indicators.rect().topLeft()).y() - 40)
+    ev.scroll.verticalScrollBar().setValue(
+        ev.indicators.mapTo(ev.scroll.widget(), ev.indicators.rect().topLeft()).y() - 40
+    )
     _settle()
     _save(window, folder / "window-evaluation.png")
 
