@@ -89,3 +89,26 @@ def test_run_demo_opens_window_on_seed(qapp, keep_excepthook) -> None:
     QTimer.singleShot(300, look_and_close)
     assert run(None, demo=True) == 0
     assert seen == [(1, "12345市民服务热线外包服务")]
+
+
+def test_run_refuses_a_database_locked_by_someone_else(qapp, keep_excepthook, tmp_path) -> None:
+    from perfdesk.lock import DatabaseLock
+    from perfdesk.ui.app import run
+
+    db = tmp_path / "shared.sqlite"
+    held = DatabaseLock(db)
+    held.acquire()
+    messages: list[str] = []
+
+    def look_and_close() -> None:
+        for w in QApplication.topLevelWidgets():
+            if isinstance(w, QMessageBox) and w.isVisible():
+                messages.append(w.text())
+                w.done(0)
+
+    QTimer.singleShot(300, look_and_close)
+    try:
+        assert run(db) == 1
+    finally:
+        held.release()
+    assert messages and "shared.sqlite" in messages[0]

@@ -105,9 +105,12 @@ def run(db_path: Path | None, demo: bool = False) -> int:
     from perfdesk.ui.main_window import MainWindow
     from perfdesk.ui.settings import Settings
 
+    from perfdesk.lock import DatabaseLock
+
     skip_numpy()
     app = ensure_app()
     install_excepthook()
+    lock = None
     try:
         if db_path is None:
             if not demo:
@@ -116,15 +119,24 @@ def run(db_path: Path | None, demo: bool = False) -> int:
                 db_path = default_db_path()
             else:
                 db_path = demo_database()
+        # Two people must not write one database file (a shared folder): the lock file
+        # names who holds it; the refusal is shown as a friendly message.
+        lock = DatabaseLock(db_path)
+        lock.acquire()
         window = MainWindow(db_path, Settings(), demo=demo)
     except Exception as exc:  # noqa: BLE001 - shown to the user, then exit
+        if lock is not None and lock.held:
+            lock.release()
         box = show_error(None, exc)
         if box is not None:
             box.exec()
         return 1
-    window.show()
-    code = app.exec()
-    window.shutdown()
+    try:
+        window.show()
+        code = app.exec()
+        window.shutdown()
+    finally:
+        lock.release()
     return int(code)
 
 
