@@ -101,11 +101,10 @@ def demo_database() -> Path:
 
 def run(db_path: Path | None, demo: bool = False) -> int:
     """Open the window on ``db_path`` (or a demo database) and run until it closes."""
+    from perfdesk.lock import DatabaseLock
     from perfdesk.ui.dialogs import install_excepthook, show_error
     from perfdesk.ui.main_window import MainWindow
     from perfdesk.ui.settings import Settings
-
-    from perfdesk.lock import DatabaseLock
 
     skip_numpy()
     app = ensure_app()
