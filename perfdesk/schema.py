@@ -10,5 +10,6 @@ MIGRATION_NAMES: tuple[str, ...] = (
     "0001_records_and_revisions",
     "0002_search",
     "0003_list_index",
+    "0004_sort_indexes",
 )
 SCHEMA_VERSION = len(MIGRATION_NAMES)
