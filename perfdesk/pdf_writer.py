@@ -281,7 +281,7 @@ class PdfWriter:
         self.fonts = fonts
         self.pages: list[Page] = []
         self.forms: dict[str, _Form] = {}
-        self._doc_fonts = [_DocFont(i, name) for i, name in enumerate(fonts.names)]
+        self._doc_fonts: dict[int, _DocFont] = {}  # by index in the chain, as used
 
     def page(self) -> Page:
         page = Page(self)
@@ -297,8 +297,14 @@ class PdfWriter:
         sz = f"{size:g}"
         runs = self.fonts.runs(text)
         if len(runs) == 1:
-            return self._doc_fonts[runs[0][0]].show(text, sz)
-        return " ".join(self._doc_fonts[i].show(piece, sz) for i, piece in runs)
+            return self._doc_font(runs[0][0]).show(text, sz)
+        return " ".join(self._doc_font(i).show(piece, sz) for i, piece in runs)
+
+    def _doc_font(self, index: int) -> _DocFont:
+        found = self._doc_fonts.get(index)
+        if found is None:
+            found = self._doc_fonts[index] = _DocFont(index, self.fonts.name(index))
+        return found
 
     # ------------------------------------------------------------ the file
 
@@ -324,7 +330,7 @@ class PdfWriter:
                 f"{PAGE_HEIGHT:.4f}] /Resources {resources} 0 R /Contents {content} 0 R >>".encode()
             )
         font_refs = []
-        for doc_font in self._doc_fonts:
+        for _, doc_font in sorted(self._doc_fonts.items()):
             for n, codes in enumerate(doc_font.subsets):
                 font_refs.append(f"/{doc_font.resource(n)} {len(objs)} 0 R")
                 objs += _font_objects(doc_font.font.face, codes, len(objs))
