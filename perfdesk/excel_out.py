@@ -15,13 +15,13 @@ shows (see "stamp" below), used by the import only while the visible form is unc
 from __future__ import annotations
 
 import contextlib
-import copy
 import io
 import json
 import os
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
+from copy import copy, deepcopy
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -105,6 +106,33 @@ class _Styles:
         self.plain = Alignment(horizontal="left", vertical="center")
         self.centre = Alignment(horizontal="center", vertical="center")
         self.line_height = fonts.body_size * 1.35
+        self._arrays: dict[tuple[int, int, str, bool], StyleArray] = {}
+        self._border_only: StyleArray | None = None
+
+    def apply(
+        self, cell: Any, font: Font, alignment: Alignment, number_format: str, border: bool
+    ) -> None:
+        """Style a cell. The first cell of each combination is styled through openpyxl's
+        API; later ones get a copy of its style array, as openpyxl's own WorksheetCopy does
+        (assigning style objects hashes them every time, the bulk of the export's cost)."""
+        key = (id(font), id(alignment), number_format, border)
+        arr = self._arrays.get(key)
+        if arr is None:
+            cell.font = font
+            cell.alignment = alignment
+            cell.number_format = number_format
+            if border:
+                cell.border = self.border
+            self._arrays[key] = copy(cell._style)
+        else:
+            cell._style = copy(arr)
+
+    def apply_border(self, cell: Any) -> None:
+        if self._border_only is None:
+            cell.border = self.border
+            self._border_only = copy(cell._style)
+        else:
+            cell._style = copy(self._border_only)
 
 
 def clean_text(text: str, where: str = "") -> str:
@@ -167,40 +195,48 @@ class _Grid:
         ws = self.ws
         cell = ws.cell(r, c0)
         st = self.st
-        cell.font = st.bold if bold else st.body
+        font = st.bold if bold else st.body
+        fmt = "General"
         if value is None:
-            cell.alignment = align or (st.label if kind == "label" else st.text)
+            alignment = align or (st.label if kind == "label" else st.text)
         elif kind in ("money", "wan"):
             cell.value = value / WAN if kind == "wan" else value
-            cell.number_format = WAN_FORMAT if kind == "wan" else MONEY_FORMAT
-            cell.alignment = align or st.number
+            fmt = WAN_FORMAT if kind == "wan" else MONEY_FORMAT
+            alignment = align or st.number
         elif kind == "date":
             cell.value = value
-            cell.number_format = DATE_FORMAT
-            cell.alignment = align or st.centre
+            fmt = DATE_FORMAT
+            alignment = align or st.centre
         elif kind == "rate":
             cell.value = value
-            cell.number_format = RATE_FORMAT
-            cell.alignment = align or st.number
+            fmt = RATE_FORMAT
+            alignment = align or st.number
         elif kind in ("score", "int"):
             cell.value = value
-            cell.alignment = align or st.centre
+            alignment = align or st.centre
         else:
             text = clean_text(str(value), where)
+            alignment = align or {"label": st.label, "long": st.long}.get(kind, st.text)
+            st.apply(cell, font, alignment, fmt, border)
             set_text(cell, text)
-            cell.alignment = align or {"label": st.label, "long": st.long}.get(kind, st.text)
             if rows == 1:
                 n = line_count(text, self.span_width(span))
                 if n > self._lines.get(r, 1):
                     self._lines[r] = n
+            alignment = None
+        if alignment is not None:
+            st.apply(cell, font, alignment, fmt, border)
         r1 = r + rows - 1
         if c1 > c0 or r1 > r:
-            ws.merge_cells(start_row=r, start_column=c0, end_row=r1, end_column=c1)
-        if border:
-            b = st.border
-            for rr in range(r, r1 + 1):
-                for cc in range(c0, c1 + 1):
-                    ws.cell(rr, cc).border = b
+            # Registered as a plain range: ws.merge_cells() would re-style every covered
+            # cell from the top-left one (a third of the export time); they are bordered
+            # just below.
+            ws.merged_cells.add(f"{get_column_letter(c0)}{r}:{get_column_letter(c1)}{r1}")
+            if border:
+                for rr in range(r, r1 + 1):
+                    for cc in range(c0, c1 + 1):
+                        if (rr, cc) != (r, c0):
+                            st.apply_border(ws.cell(rr, cc))
 
     def next(self, n: int = 1) -> None:
         self.row += n
@@ -673,7 +709,7 @@ def restore_from_stamp(read: Declaration, stamp: dict[str, Any] | None) -> Decla
         if form == "evaluation":
             if read.evaluation is None or not isinstance(record.get("evaluation"), dict):
                 return read
-            out = copy.deepcopy(read)
+            out = deepcopy(read)
             if record.get("framework") in FRAMEWORKS:
                 out.framework = record["framework"]
             out.evaluation = evaluation_from_dict(record["evaluation"], out.framework)

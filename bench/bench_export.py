@@ -1,0 +1,82 @@
+"""Export 1,000 realistic declarations (seed-sized, 20 indicators) with ``write_declaration``
+and, in the same run, write the same cells (same values, same addresses, no styles, merges or
+page setup) with bare openpyxl. Target: the export within 1.5× of the bare write.
+
+    python bench/bench_export.py [N]      (default 1000)
+
+Both sides save to memory (BytesIO) so the disk does not blur the comparison; the cells
+for the baseline are collected before the clock starts.
+"""
+
+from __future__ import annotations
+
+import io
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from common import ROOT, emit, seed_sized
+from openpyxl import Workbook
+
+from perfdesk.excel_out import build_declaration, write_declaration
+
+Cells = list[tuple[int, int, Any]]
+
+
+def cells_of(decl: Any) -> Cells:
+    ws = build_declaration(decl).active
+    return [(c.row, c.column, c.value) for row in ws.iter_rows() for c in row if c.value is not None]
+
+
+def bare_write(cells: Cells) -> None:
+    wb = Workbook()
+    ws = wb.active
+    for r, c, v in cells:
+        ws.cell(r, c, v)
+    wb.save(io.BytesIO())
+
+
+def run(n: int) -> tuple[float, float, int]:
+    records = [seed_sized(i) for i in range(n)]
+    layouts = [cells_of(d) for d in records]
+    n_cells = sum(len(c) for c in layouts)
+
+    t0 = time.perf_counter()
+    for decl in records:
+        write_declaration(decl, io.BytesIO())
+    export = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    for cells in layouts:
+        bare_write(cells)
+    bare = time.perf_counter() - t0
+    return export, bare, n_cells
+
+
+def main() -> None:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
+    # Alternate twice and keep the medians, so a burst of load on the shared machine does
+    # not land on one side only.
+    exports, bares = [], []
+    n_cells = 0
+    for _ in range(2):
+        e, b, n_cells = run(n)
+        exports.append(e)
+        bares.append(b)
+    export, bare = statistics.median(exports), statistics.median(bares)
+    emit(
+        f"Excel export of {n} declarations",
+        [
+            ("cells written (same on both sides)", f"{n_cells:,}"),
+            ("perfdesk write_declaration", f"{export:.2f} s ({1000 * export / n:.1f} ms/form)"),
+            ("bare openpyxl, same cells", f"{bare:.2f} s ({1000 * bare / n:.1f} ms/form)"),
+            ("ratio (target ≤ 1.5)", f"{export / bare:.2f}×"),
+        ],
+        ROOT / "bench" / "out" / "export.md",
+    )
+
+
+if __name__ == "__main__":
+    main()
