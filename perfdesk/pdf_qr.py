@@ -15,13 +15,12 @@ import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from itertools import pairwise, zip_longest
+from itertools import zip_longest
 from operator import itemgetter
 
 from reportlab.graphics.barcode import qrencoder
 
 LEVEL = qrencoder.QRErrorCorrectLevel.M
-_RUN_RE = re.compile("0{5,}|1{5,}")
 _ONES_RE = re.compile("1+")
 _FINDER = "10111010000"  # the one pattern reportlab's rule 3 scores
 
@@ -31,7 +30,6 @@ class _Version:
     n: int
     base: str  # the symbol without data ("0"/"1" per module, row by row)
     gather: Callable[[str], tuple[str, ...]]  # the modules from base + data bits
-    transpose: Callable[[str], tuple[str, ...]]  # the modules column by column
     masks: tuple[int, ...]  # each mask over the data modules, as an integer
     positions: int  # number of data modules
     blocks: tuple[tuple[int, int], ...]  # (data, total) codewords of each block
@@ -59,7 +57,7 @@ def _version(version: int) -> _Version:
         8 * n + (n - i - 1 if i < 8 else 15 - i if i < 9 else 15 - i - 1) for i in range(15)
     )
     return _Version(
-        n, base, itemgetter(*gather), itemgetter(*(c * n + r for r in range(n) for c in range(n))),
+        n, base, itemgetter(*gather),
         tuple(masks), len(positions), tuple((b.dataCount, b.totalCount) for b in blocks),
         (vertical, horizontal),
     )  # fmt: skip
@@ -84,8 +82,9 @@ _EXP, _LOG = _log_tables()
 
 
 @functools.lru_cache(maxsize=32)
-def _generator(ec: int) -> tuple[int, ...]:
-    """Log of the coefficients of ∏(x − αⁱ), i < ec, highest first (leading 1 dropped)."""
+def _generator_rows(ec: int) -> tuple[int, ...]:
+    """``c · g(x)`` for every byte c as an integer of ec + 1 bytes, where
+    g(x) = ∏(x − αⁱ), i < ec, is the generator of ``ec`` error correction codewords."""
     poly = [1]
     for i in range(ec):
         nxt = poly + [0]
@@ -93,39 +92,60 @@ def _generator(ec: int) -> tuple[int, ...]:
             if c:
                 nxt[j + 1] ^= _EXP[_LOG[c] + i]
         poly = nxt
-    return tuple(_LOG[c] for c in poly[1:])
+    rows = [0]
+    for c in range(1, 256):
+        scaled = bytes(_EXP[_LOG[c] + _LOG[g]] if g else 0 for g in poly)
+        rows.append(int.from_bytes(scaled, "big"))
+    return tuple(rows)
 
 
 def _error_correction(data: list[int], ec: int) -> list[int]:
-    gen = _generator(ec)
-    rest = data + [0] * ec
+    """The remainder of data(x)·x^ec divided by g(x): polynomial long division with the
+    polynomials as big integers of bytes (GF(256) addition is XOR)."""
+    rows = _generator_rows(ec)
+    rest = int.from_bytes(bytes(data), "big") << (8 * ec)
+    total = len(data) + ec
     for i in range(len(data)):
-        coef = rest[i]
+        shift = 8 * (total - 1 - i)
+        coef = (rest >> shift) & 0xFF
         if coef:
-            lc = _LOG[coef]
-            for j, g in enumerate(gen, i + 1):
-                rest[j] ^= _EXP[lc + g]
-    return rest[len(data) :]
+            rest ^= rows[coef] << (shift - 8 * ec)
+    return list(rest.to_bytes(total, "big")[len(data) :])
+
+
+class _Bits:
+    """The bit buffer reportlab's data segments write to (``put``), as one integer."""
+
+    def __init__(self) -> None:
+        self.value = 0
+        self.length = 0
+
+    def put(self, num: int, length: int) -> None:
+        self.value = (self.value << length) | (num & ((1 << length) - 1))
+        self.length += length
+
+    def putBit(self, bit: bool) -> None:  # noqa: N802 - reportlab's name
+        self.put(int(bit), 1)
+
+    def getLengthInBits(self) -> int:  # noqa: N802 - reportlab's name
+        return self.length
 
 
 def _codewords(qr: qrencoder.QRCode, v: _Version) -> list[int]:
-    """reportlab's ``QRCode.createData``, the Reed–Solomon part with log tables."""
-    buffer = qrencoder.QRBitBuffer()
+    """reportlab's ``QRCode.createData``: segments, terminator, padding, then the
+    Reed–Solomon blocks interleaved."""
+    bits = _Bits()
     for data in qr.dataList:
-        data.write(buffer, qr.version)
+        data.write(bits, qr.version)
     capacity = sum(d for d, _ in v.blocks) * 8
-    if buffer.getLengthInBits() > capacity:
+    if bits.length > capacity:
         raise ValueError("QR code data too long")
-    if buffer.getLengthInBits() + 4 <= capacity:
-        buffer.put(0, 4)
-    while buffer.getLengthInBits() % 8:
-        buffer.putBit(False)
+    if bits.length + 4 <= capacity:
+        bits.put(0, 4)
+    bits.put(0, -bits.length % 8)
+    words = list(bits.value.to_bytes(bits.length // 8, "big"))
     pad = (qrencoder.QRCode.PAD0, qrencoder.QRCode.PAD1)
-    k = 0
-    while buffer.getLengthInBits() < capacity:
-        buffer.put(pad[k % 2], 8)
-        k += 1
-    words = list(buffer.buffer)
+    words += [pad[k % 2] for k in range(capacity // 8 - len(words))]
     dc, ecw = [], []
     offset = 0
     for count, total in v.blocks:
@@ -135,21 +155,37 @@ def _codewords(qr: qrencoder.QRCode, v: _Version) -> list[int]:
     return [w for group in (*zip_longest(*dc), *zip_longest(*ecw)) for w in group if w is not None]
 
 
+@functools.lru_cache(maxsize=16)
+def _masks(n: int) -> tuple[int, int, int]:
+    """Bit masks over a symbol read as one integer (first module = highest bit): module
+    pairs side by side in a row, pairs one above the other, and every module."""
+    size = n * n
+    everything = (1 << size) - 1
+    pairs_h = sum(1 << p for p in range(size - 1) if p % n != n - 1)
+    pairs_v = (1 << (size - n)) - 1
+    return pairs_h, pairs_v, everything
+
+
 def _penalty(symbol: str, v: _Version) -> int:
-    """reportlab's ``QRUtil.getLostPoint``, rule for rule."""
+    """reportlab's ``QRUtil.getLostPoint``, rule for rule, on the symbol as an integer."""
     n = v.n
-    rows = [symbol[i : i + n] for i in range(0, n * n, n)]
-    by_col = "".join(v.transpose(symbol))
-    cols = [by_col[i : i + n] for i in range(0, n * n, n)]
-    # Rule 1: runs of five or more in rows and columns.
-    score = sum(len(run) - 2 for run in _RUN_RE.findall("2".join(rows + cols)))
-    # Rule 3 on rows only (reportlab compares columns, tuples, with a list: never equal),
-    # leftmost non-overlapping, ending before the last module.
-    score += 40 * "2".join(r[:-1] for r in rows).count(_FINDER)
+    pairs_h, pairs_v, everything = _masks(n)
+    bits = int(symbol, 2)
+    same_h = ~(bits ^ (bits >> 1)) & pairs_h  # a module and the next in its row agree
+    same_v = ~(bits ^ (bits >> n)) & pairs_v  # a module and the one under it agree
+    # Rule 1: a run of k ≥ 5 scores k − 2: it has k − 4 windows of 4 agreeing pairs
+    # (k − 1 pairs), so k − 2 is the number of windows plus 2 per run.
+    score = 0
+    for same, step in ((same_h, 1), (same_v, n)):
+        windows = same & (same >> step) & (same >> 2 * step) & (same >> 3 * step)
+        starts = windows & ~(windows << step) & everything
+        score += windows.bit_count() + 2 * starts.bit_count()
     # Rule 2: 2×2 blocks of one colour.
-    low = (1 << (n - 1)) - 1
-    for a, b in pairwise(int(r, 2) for r in rows):
-        score += 3 * (~(a ^ b) & ~(a ^ (a >> 1)) & ~(b ^ (b >> 1)) & low).bit_count()
+    score += 3 * (same_h & same_v & (same_h >> n)).bit_count()
+    # Rule 3 on rows only (reportlab compares columns, tuples, with a list: never equal),
+    # ending before the last module; the pattern cannot overlap itself.
+    rows = "2".join(symbol[i : i + n - 1] for i in range(0, n * n, n))
+    score += 40 * rows.count(_FINDER)
     # Rule 4: balance of dark and light.
     return score + 10 * (abs(100 * symbol.count("1") // (n * n) - 50) // 5)
 

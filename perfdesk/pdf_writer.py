@@ -16,6 +16,7 @@ Same input, same bytes: no dates, and the file id is a hash of the content.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import zlib
 from collections.abc import Sequence
@@ -31,7 +32,6 @@ from reportlab.pdfbase.ttfonts import (
     GF_WE_HAVE_A_TWO_BY_TWO,
     GF_WE_HAVE_AN_X_AND_Y_SCALE,
     TTFontFace,
-    TTFontMaker,
 )
 
 from perfdesk.fonts import FontSet
@@ -55,33 +55,58 @@ def _code_char(code: int) -> str:
 # ---------------------------------------------------------------- font subsets
 
 
+def _checksum(data: bytes) -> int:
+    """TrueType table checksum: the sum of big-endian 32-bit words, zero padded."""
+    if len(data) & 3:
+        data += b"\0" * (4 - (len(data) & 3))
+    return sum(unpack_from(f">{len(data) >> 2}L", data)) & 0xFFFFFFFF
+
+
+def _padded(data: bytes) -> bytes:
+    return data + b"\0" * (-len(data) & 3)
+
+
 class _FaceGlyphs:
-    """Per-process cache of one font file's glyph data and the tables every subset copies."""
+    """Per-process cache of one font file: each glyph's padded data, checksum, metrics
+    and composite parts, and the tables every subset copies as they are."""
 
     def __init__(self, face: TTFontFace) -> None:
         self.face = face
         self.glyf_start = face.get_table_pos("glyf")[0]
-        self.glyphs: dict[int, bytes] = {}
-        self.components: dict[int, tuple[tuple[int, int], ...]] = {}
-        self.copied: list[tuple[str, bytes]] = []
+        # gid -> (padded data, checksum, composite parts ((offset, gid), ...), aw, lsb)
+        self.glyphs: dict[int, tuple[bytes, int, tuple[tuple[int, int], ...], int, int]] = {}
+        self.copied: dict[str, tuple[bytes, int]] = {}
+        self.widths: dict[int, str] = {}
         for tag in ("name", "OS/2", "cvt ", "fpgm", "prep"):
             try:
-                self.copied.append((tag, face.get_table(tag)))
+                data = face.get_table(tag)
             except KeyError:  # cvt, fpgm and prep are optional
-                pass
-        self.post = b"\x00\x03\x00\x00" + face.get_table("post")[4:16] + b"\x00" * 16
+                continue
+            self.copied[tag] = (data, _checksum(data))
+        post = b"\x00\x03\x00\x00" + face.get_table("post")[4:16] + b"\x00" * 16
+        self.copied["post"] = (post, _checksum(post))
         self.hhea = face.get_table("hhea")
         self.maxp = face.get_table("maxp")
-        self.head = face.get_table("head")
+        head = face.get_table("head")
+        self.head = head[:8] + b"\0\0\0\0" + head[12:]  # checkSumAdjustment, set per file
 
-    def glyph(self, gid: int) -> bytes:
-        data = self.glyphs.get(gid)
-        if data is None:
+    def width_text(self, cp: int) -> str:
+        """The PDF width (thousandths of the size) of character ``cp``, formatted."""
+        found = self.widths.get(cp)
+        if found is None:
+            found = self.widths[cp] = f"{self.face.charWidths.get(cp, self.face.defaultWidth):.4g}"
+        return found
+
+    def glyph(self, gid: int) -> tuple[bytes, int, tuple[tuple[int, int], ...], int, int]:
+        found = self.glyphs.get(gid)
+        if found is None:
             pos = self.face.glyphPos
             start = self.glyf_start + pos[gid]
-            data = self.glyphs[gid] = self.face._ttf_data[start : start + pos[gid + 1] - pos[gid]]
-            self.components[gid] = _components(data)
-        return data
+            data = _padded(self.face._ttf_data[start : start + pos[gid + 1] - pos[gid]])
+            aw, lsb = self.face.hmetrics[gid]
+            found = (data, _checksum(data), _components(data), int(aw), int(lsb))
+            self.glyphs[gid] = found
+        return found
 
 
 def _components(data: bytes) -> tuple[tuple[int, int], ...]:
@@ -116,9 +141,11 @@ def _face_glyphs(face: TTFontFace) -> _FaceGlyphs:
 
 def make_subset(face: TTFontFace, codes: Sequence[int]) -> bytes:
     """A TrueType file with the glyphs of ``codes`` (Unicode values; index = character
-    code in the PDF, code 0 .notdef) and a (1, 0) cmap from the codes to them — what
-    reportlab's ``TTFontFile.makeSubset`` makes, from cached glyph data."""
+    code in the PDF, code 0 .notdef) and a (1, 0) cmap from the codes to them — the file
+    reportlab's ``TTFontFile.makeSubset`` makes, from cached glyph data. The glyf table's
+    checksum is the sum of its glyphs' (each starts on a 4-byte boundary)."""
     cache = _face_glyphs(face)
+    glyph = cache.glyph
     char_to_glyph = face.charToGlyph
     glyph_map = [0]  # new glyph index -> old
     glyph_set = {0: 0}  # old -> new
@@ -130,60 +157,88 @@ def make_subset(face: TTFontFace, codes: Sequence[int]) -> bytes:
             new = glyph_set[old] = len(glyph_map)
             glyph_map.append(old)
         cmap_ids.append(new)
+    infos = []
     n = 0
     while n < len(glyph_map):  # parts of composite glyphs come along
-        cache.glyph(glyph_map[n])
-        for _, part in cache.components[glyph_map[n]]:
+        info = glyph(glyph_map[n])
+        infos.append(info)
+        for _, part in info[2]:
             if part not in glyph_set:
                 glyph_set[part] = len(glyph_map)
                 glyph_map.append(part)
         n += 1
 
-    out = TTFontMaker()
-    for tag, data in cache.copied:
-        out.add(tag, data)
-    out.add("post", cache.post)
-    num_glyphs = len(glyph_map)
-    hmetrics = face.hmetrics
+    tables = dict(cache.copied)
     hmtx: list[int] = []
-    for old in glyph_map:
-        aw, lsb = hmetrics[old]
-        hmtx += (int(aw), int(lsb))
+    glyf: list[bytes] = []
+    offsets = [0]
+    pos = 0
+    glyf_sum = 0
+    for data, checksum, parts, aw, lsb in infos:
+        hmtx += (aw, lsb)
+        if parts:  # renumber the parts
+            pieces: list[bytes] = []
+            at = 0
+            for offset, part in parts:
+                pieces += (data[at:offset], pack(">H", glyph_set[part]))
+                at = offset + 2
+            pieces.append(data[at:])
+            data = b"".join(pieces)
+            checksum = _checksum(data)
+        glyf.append(data)
+        glyf_sum += checksum
+        pos += len(data)
+        offsets.append(pos)
+    tables["glyf"] = (b"".join(glyf), glyf_sum & 0xFFFFFFFF)
     # Trailing glyphs of equal advance keep only their side bearing (as reportlab does).
     k = len(hmtx) - 2
     while k and hmtx[k] == hmtx[k - 2]:
         k -= 2
     k += 2
     hmtx = hmtx[:k] + hmtx[k + 1 :: 2]
-    out.add("hmtx", pack(f">{len(hmtx)}H", *hmtx))
-    out.add("hhea", _set_ushort(cache.hhea, 34, k >> 1))
-    out.add("maxp", _set_ushort(cache.maxp, 4, num_glyphs))
-    count = len(codes)
-    cmap = [0, 1, 1, 0, 0, 12, 6, 10 + count * 2, 0, 0, count, *cmap_ids]
-    out.add("cmap", pack(f">{len(cmap)}H", *cmap))
-    glyf: list[bytes] = []
-    offsets = []
-    pos = 0
-    for old in glyph_map:
-        offsets.append(pos)
-        data = cache.glyphs[old]
-        for at, part in cache.components[old]:
-            data = data[:at] + pack(">H", glyph_set[part]) + data[at + 2 :]
-        glyf.append(data)
-        pos += len(data)
-        if pos & 3:
-            glyf.append(b"\0" * (4 - (pos & 3)))
-            pos += 4 - (pos & 3)
-    offsets.append(pos)
-    out.add("glyf", b"".join(glyf))
+    small = {
+        "hmtx": pack(f">{len(hmtx)}H", *hmtx),
+        "hhea": _set_ushort(cache.hhea, 34, k >> 1),
+        "maxp": _set_ushort(cache.maxp, 4, len(glyph_map)),
+        "cmap": pack(f">{11 + len(codes)}H", 0, 1, 1, 0, 0, 12, 6, 10 + 2 * len(codes), 0, 0,
+                     len(codes), *cmap_ids),
+    }  # fmt: skip
     if (pos + 1) >> 1 > 0xFFFF:
         loc_format = 1
-        out.add("loca", pack(f">{len(offsets)}L", *offsets))
+        small["loca"] = pack(f">{len(offsets)}L", *offsets)
     else:
         loc_format = 0
-        out.add("loca", pack(f">{len(offsets)}H", *[o >> 1 for o in offsets]))
-    out.add("head", _set_ushort(cache.head, 50, loc_format))
-    return out.makeStream()
+        small["loca"] = pack(f">{len(offsets)}H", *[o >> 1 for o in offsets])
+    small["head"] = _set_ushort(cache.head, 50, loc_format)
+    for tag, data in small.items():
+        tables[tag] = (data, _checksum(data))
+    return _font_file(tables)
+
+
+def _font_file(tables: dict[str, tuple[bytes, int]]) -> bytes:
+    """The sfnt file of ``tables`` (tag -> (data, checksum)), ``head`` adjusted so the
+    whole file sums to 0xB1B0AFBA."""
+    count = len(tables)
+    search = 1 << (count.bit_length() - 1)
+    header = [pack(">lHHHH", 0x00010000, count, search * 16, search.bit_length() - 1,
+                   count * 16 - search * 16)]  # fmt: skip
+    offset = 12 + 16 * count
+    body: list[bytes] = []
+    total = 0
+    head_at = 0
+    for tag, (data, checksum) in sorted(tables.items()):
+        if tag == "head":
+            head_at = offset
+        header.append(tag.encode("latin-1") + pack(">LLL", checksum, offset, len(data)))
+        padded = _padded(data)
+        body.append(padded)
+        offset += len(padded)
+        total += checksum
+    head = b"".join(header)
+    total = (total + _checksum(head)) & 0xFFFFFFFF
+    out = bytearray(head + b"".join(body))
+    out[head_at + 8 : head_at + 12] = pack(">L", (0xB1B0AFBA - total) & 0xFFFFFFFF)
+    return bytes(out)
 
 
 def _set_ushort(data: bytes, offset: int, value: int) -> bytes:
@@ -368,13 +423,17 @@ def _font_objects(face: TTFontFace, codes: list[int], first: int) -> list[bytes]
     tag = hashlib.md5(face.name + repr(codes).encode()).digest()
     base = "".join(chr(65 + b % 26) for b in tag[:6]) + "+"
     base += (face.name + face.subfontNameX).decode("latin-1").replace(" ", "")
-    widths = " ".join(f"{face.charWidths.get(c, face.defaultWidth):.4g}" for c in codes)
+    cache = _face_glyphs(face)
+    widths = " ".join(map(cache.width_text, codes))
     font_file = make_subset(face, codes)
     uni = []
     for i in range(1, len(codes), 100):
         chunk = codes[i : i + 100]
         uni.append(f"{len(chunk)} beginbfchar")
-        uni += [f"<{i + k:02X}> <{_utf16_hex(c)}>" for k, c in enumerate(chunk)]
+        uni += map(
+            "<%02X> %s".__mod__,
+            zip(range(i, i + len(chunk)), map(_unicode_text, chunk), strict=True),
+        )
         uni.append("endbfchar")
     cmap = "\n".join([
         "/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap",
@@ -402,6 +461,11 @@ def _font_objects(face: TTFontFace, codes: list[int], first: int) -> list[bytes]
         _stream(font_file, FONT_LEVEL, f"/Length1 {len(font_file)}"),
         descriptor.encode(),
     ]
+
+
+@functools.lru_cache(maxsize=65536)
+def _unicode_text(cp: int) -> str:
+    return f"<{_utf16_hex(cp)}>"
 
 
 def _utf16_hex(cp: int) -> str:

@@ -458,3 +458,33 @@ def test_qr_matches_reportlabs_encoder(seed: int) -> None:
     n = qr.getModuleCount()
     assert code.modules == n
     assert dark == {(r, c) for r in range(n) for c in range(n) if qr.modules[r][c]}
+
+
+def test_qr_penalty_is_reportlabs() -> None:
+    """The mask score is reportlab's getLostPoint for every mask of a few codes."""
+    from reportlab.graphics.barcode import qrencoder
+
+    from perfdesk.pdf_qr import _penalty, _version
+
+    for value in ("perfdesk:1:1:declaration:8a2d21f7218d", "x" * 120, "perfdesk:-:7:evaluation:0"):
+        qr = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
+        qr.addData(value)
+        qr.version = qr.calculate_version()
+        for mask in range(8):
+            qr.makeImpl(True, mask)
+            symbol = "".join("1" if m else "0" for row in qr.modules for m in row)
+            assert _penalty(symbol, _version(qr.version)) == qrencoder.QRUtil.getLostPoint(qr)
+
+
+def test_font_subset_is_reportlabs(seed_decl) -> None:
+    """The cached-glyph subsetter writes the very file reportlab's makeSubset writes."""
+    from reportlab.pdfbase import pdfmetrics
+
+    from perfdesk.fonts import default_fonts
+    from perfdesk.pdf_writer import make_subset
+
+    face = pdfmetrics.getFont(default_fonts().main).face
+    chars = list(dict.fromkeys(seed_decl.overview + seed_decl.measures + "ABC 123，。"))
+    for codes in ([0, *map(ord, chars[:255])], [0, *map(ord, chars[255:])], [0, 0x4E2D]):
+        assert make_subset(face, codes) == face.makeSubset(codes)
+        assert make_subset(face, codes) == face.makeSubset(codes)  # from the cache too
