@@ -485,8 +485,8 @@ def _evaluation_rows(g: _Grid, decl: Declaration, ev: Evaluation, lay: Evaluatio
         if key == "total":
             row = FundRow(ev.budget_initial, ev.budget_adjusted, ev.spent)
         else:
-            row = getattr(funds, key, None) if funds is not None else None
-            row = row or FundRow()
+            found: FundRow | None = getattr(funds, key, None) if funds is not None else None
+            row = found or FundRow()
         g.put(m[1], label, kind="label")
         g.put(m[2], row.initial, kind=money, where=f"{label}年初预算数")
         g.put(m[3], row.adjusted, kind=money, where=f"{label}全年预算数")
