@@ -62,8 +62,8 @@ class Title(Block):
     def draw(self, page: Page, x: float, top: float) -> None:
         tx = x + (L.BODY_WIDTH - self.text_width) / 2
         ty = top - self.height + self.size * 0.4
-        show = page.writer.show(self.text, self.size)
-        page.add(f"q {self.size / 28:.4f} w 0 G 0 g BT 2 Tr {tx:.2f} {ty:.2f} Td {show} ET Q")
+        before = f"q {self.size / 28:.4f} w 0 G 0 g BT 2 Tr {tx:.2f} {ty:.2f} Td "
+        page.text_op(before, self.text, self.size, " ET Q")
 
 
 @dataclass
@@ -218,12 +218,11 @@ def _watermark(page: Page, fonts: FontSet) -> None:
     angle = math.radians(35)
     cos, sin = math.cos(angle), math.sin(angle)
     width = fonts.width(WATERMARK_TEXT, size, "水印")
-    show = page.writer.show(WATERMARK_TEXT, size)
-    page.add(
+    before = (
         f"q /{ALPHA_STATE} gs 0.55 g 1 0 0 1 {PAGE_WIDTH / 2:.4f} {PAGE_HEIGHT / 2:.4f} cm"
-        f" {cos:.5f} {sin:.5f} {-sin:.5f} {cos:.5f} 0 0 cm"
-        f" BT {-width / 2:.2f} -60 Td {show} ET Q"
+        f" {cos:.5f} {sin:.5f} {-sin:.5f} {cos:.5f} 0 0 cm BT {-width / 2:.2f} -60 Td "
     )
+    page.text_op(before, WATERMARK_TEXT, size, " ET Q")
 
 
 def _text_at(page: Page, fonts: FontSet, x: float, y: float, text: str, size: float,

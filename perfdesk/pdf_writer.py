@@ -246,53 +246,57 @@ def _set_ushort(data: bytes, offset: int, value: int) -> bytes:
 
 
 class _DocFont:
-    """One font of the chain as used by one document: the characters it drew, numbered
+    """One font of the chain as used by one document: the characters it draws, numbered
     in order of first use, 255 to a subset."""
 
     def __init__(self, index: int, name: str) -> None:
-        self.index = index
         self.font = pdfmetrics.getFont(name)
         self.subsets: list[list[int]] = []
-        self.known: set[str] = set()
+        self.names: list[str] = []  # resource name of each subset
+        self.prefix = f"F{index}s"
         # str.translate tables: a character to its escaped code, and to its subset.
         self.enc: dict[int, str] = {}
         self.sub: dict[int, str] = {}
 
-    def _assign(self, text: str) -> None:
+    def assign(self, text: str) -> None:
+        """Number the characters of ``text`` not numbered yet."""
+        enc, sub, subsets = self.enc, self.sub, self.subsets
         for ch in dict.fromkeys(text):
-            if ch in self.known:
-                continue
-            if not self.subsets or len(self.subsets[-1]) == SUBSET_SIZE:
-                self.subsets.append([0])
-            subset = self.subsets[-1]
             cp = ord(ch)
-            self.enc[cp] = _code_char(len(subset))
-            self.sub[cp] = chr(0x100 + len(self.subsets) - 1)
+            if cp in enc:
+                continue
+            if not subsets or len(subsets[-1]) == SUBSET_SIZE:
+                subsets.append([0])
+                self.names.append(f"/{self.prefix}{len(subsets) - 1}")
+            subset = subsets[-1]
+            enc[cp] = _code_char(len(subset))
+            sub[cp] = chr(0x100 + len(subsets) - 1)
             subset.append(cp)
-            self.known.add(ch)
-
-    def resource(self, subset: int) -> str:
-        return f"F{self.index}s{subset}"
 
     def show(self, text: str, size: str) -> str:
-        """Operators setting ``text`` (all in this font) at ``size``."""
-        if not self.known.issuperset(text):
-            self._assign(text)
+        """Operators setting ``text`` (all in this font, numbered) at ``size``."""
+        if len(self.subsets) == 1:
+            return f"{self.names[0]} {size} Tf ({text.translate(self.enc)}) Tj"
         subs = text.translate(self.sub)
         first = subs[0]
         if subs.count(first) == len(subs):
-            return f"/{self.resource(ord(first) - 0x100)} {size} Tf ({text.translate(self.enc)}) Tj"
+            return f"{self.names[ord(first) - 0x100]} {size} Tf ({text.translate(self.enc)}) Tj"
         ops = []
         start = 0
         for i in range(1, len(subs) + 1):
             if i == len(subs) or subs[i] != subs[start]:
                 piece = text[start:i].translate(self.enc)
-                ops.append(f"/{self.resource(ord(subs[start]) - 0x100)} {size} Tf ({piece}) Tj")
+                ops.append(f"{self.names[ord(subs[start]) - 0x100]} {size} Tf ({piece}) Tj")
                 start = i
         return " ".join(ops)
 
 
 # ---------------------------------------------------------------- pages
+
+# A text operation of a page: operators before the text-showing ones, the text, its
+# size, operators after. The text is encoded when the document is saved, once every
+# character of it is known (see PdfWriter.save).
+_TextOp = tuple[str, str, float, str]
 
 
 class Page:
@@ -301,12 +305,19 @@ class Page:
     __slots__ = ("ops", "writer")
 
     def __init__(self, writer: PdfWriter) -> None:
-        self.ops: list[str] = []
+        self.ops: list[str | _TextOp] = []
         self.writer = writer
 
     def text(self, x: float, y: float, text: str, size: float) -> None:
         """``text`` with its baseline starting at (x, y), in the fonts of the chain."""
-        self.ops.append(f"BT {x:.2f} {y:.2f} Td {self.writer.show(text, size)} ET")
+        if text:
+            self.ops.append((f"BT {x:.2f} {y:.2f} Td ", text, size, " ET"))
+
+    def text_op(self, before: str, text: str, size: float, after: str) -> None:
+        """``before``, operators showing ``text`` at ``size``, ``after`` (``before``
+        starts a text object and places it, ``after`` ends it)."""
+        if text:
+            self.ops.append((before, text, size, after))
 
     def add(self, op: str) -> None:
         self.ops.append(op)
@@ -347,19 +358,45 @@ class PdfWriter:
         """A form XObject drawn on pages with ``/{name} Do``."""
         self.forms[name] = _Form(width, height, content)
 
-    def show(self, text: str, size: float) -> str:
-        """Text-showing operators for ``text`` at ``size`` (inside BT … ET)."""
-        sz = f"{size:g}"
-        runs = self.fonts.runs(text)
-        if len(runs) == 1:
-            return self._doc_font(runs[0][0]).show(text, sz)
-        return " ".join(self._doc_font(i).show(piece, sz) for i, piece in runs)
-
     def _doc_font(self, index: int) -> _DocFont:
         found = self._doc_fonts.get(index)
         if found is None:
             found = self._doc_fonts[index] = _DocFont(index, self.fonts.name(index))
         return found
+
+    def _contents(self) -> list[bytes]:
+        """Each page's operators, the text encoded: the characters of each font are
+        numbered first, in order of use, so each line is then two ``str.translate``."""
+        runs_of: list[list[tuple[int, str]]] = []
+        per_font: dict[int, list[str]] = {}
+        for page in self.pages:
+            for op in page.ops:
+                if type(op) is tuple:
+                    runs = self.fonts.runs(op[1])
+                    runs_of.append(runs)
+                    for index, piece in runs:
+                        per_font.setdefault(index, []).append(piece)
+        for index, pieces in sorted(per_font.items()):
+            self._doc_font(index).assign("".join(pieces))
+        fonts = self._doc_fonts
+        texts = iter(runs_of)
+        out = []
+        for page in self.pages:
+            parts = []
+            for op in page.ops:
+                if type(op) is tuple:
+                    before, _, size, after = op
+                    sz = f"{size:g}"
+                    runs = next(texts)
+                    if len(runs) == 1:
+                        shown = fonts[runs[0][0]].show(runs[0][1], sz)
+                    else:
+                        shown = " ".join(fonts[i].show(piece, sz) for i, piece in runs)
+                    parts.append(before + shown + after)
+                else:
+                    parts.append(op)  # type: ignore[arg-type]
+            out.append("\n".join(parts).encode("latin-1"))
+        return out
 
     # ------------------------------------------------------------ the file
 
@@ -376,9 +413,9 @@ class PdfWriter:
                 " /Resources << >>",
             ))  # fmt: skip
         kids = []
-        for page in self.pages:
+        for data in self._contents():
             content = len(objs)
-            objs.append(_stream("\n".join(page.ops).encode("latin-1"), CONTENT_LEVEL))
+            objs.append(_stream(data, CONTENT_LEVEL))
             kids.append(len(objs))
             objs.append(
                 f"<< /Type /Page /Parent {pages_id} 0 R /MediaBox [0 0 {PAGE_WIDTH:.4f} "
@@ -387,7 +424,7 @@ class PdfWriter:
         font_refs = []
         for _, doc_font in sorted(self._doc_fonts.items()):
             for n, codes in enumerate(doc_font.subsets):
-                font_refs.append(f"/{doc_font.resource(n)} {len(objs)} 0 R")
+                font_refs.append(f"{doc_font.names[n]} {len(objs)} 0 R")
                 objs += _font_objects(doc_font.font.face, codes, len(objs))
         objs[catalog] = f"<< /Type /Catalog /Pages {pages_id} 0 R >>".encode()
         objs[pages_id] = (
