@@ -13,7 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import ROOT, emit, seed_sized, time_command
+from common import ROOT, compile_bytecode, emit, seed_sized, time_command
 
 from perfdesk.store import Store
 
@@ -38,6 +38,7 @@ def main(n: int = 100_000) -> None:
         store.conn.execute("ANALYZE")
         store.close()
         size_mb = db.stat().st_size / 1e6
+        compile_bytecode()
         env = dict(os.environ, PYTHONPATH=str(ROOT))
         py = sys.executable
         cli = time_command([py, "-m", "perfdesk", "--db", str(db), "list", "--year", "2024"], env=env)

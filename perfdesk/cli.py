@@ -116,28 +116,39 @@ def cmd_unlock(args: argparse.Namespace) -> int:
 def cmd_list(args: argparse.Namespace) -> int:
     import json
 
+    cols = ("id", "year", "unit", "name", "status", "revision", "has_evaluation")
     with _open_store(args) as store:
-        cols = ("id", "year", "unit", "name", "status", "revision", "has_evaluation")
-        rows = store.list(year=args.year, columns=cols)
-    out = sys.stdout
+        if args.json:
+            rows = store.list(year=args.year, columns=cols)
+        else:
+            # A year may hold 100,000 projects: keep text as UTF-8 bytes from SQLite to stdout.
+            rows = store.list(year=args.year, columns=cols, text_as_bytes=True)
     if args.json:
-        keys = cols
-        out.write(
+        sys.stdout.write(
             json.dumps(
-                [dict(zip(keys, (*r[:6], bool(r[6])), strict=True)) for r in rows],
+                [dict(zip(cols, (*r[:6], bool(r[6])), strict=True)) for r in rows],
                 ensure_ascii=False,
             )
+            + "\n"
         )
-        out.write("\n")
         return 0
-    labels = {"draft": "草稿", "final": "定稿"}
-    lines = [f"{'编号':>6}  年度  状态  版本  自评  单位 / 项目名称"]
-    lines += [
-        f"{r[0]:>8}  {r[1]}  {labels.get(r[4], r[4])}  {r[5]:>4}  {'有' if r[6] else '—':>2}  {r[2]} / {r[3]}"
+    status = {b"draft": "草稿".encode(), b"final": "定稿".encode()}
+    evaluated = {0: "—".encode(), 1: "有".encode()}
+    head = f"{'编号':>6}  年度  状态  版本  自评  单位 / 项目名称\n".encode()
+    body = b"\n".join(
+        b"%8d  %d  %s  %4d  %s  %s / %s"
+        % (r[0], r[1], status.get(r[4], r[4]), r[5], evaluated[r[6]], r[2], r[3])
         for r in rows
-    ]
-    lines.append(f"共 {len(rows)} 个项目")
-    out.write("\n".join(lines) + "\n")
+    )
+    tail = f"\n共 {len(rows)} 个项目\n".encode() if rows else "共 0 个项目\n".encode()
+    data = head + body + tail
+    encoding = (sys.stdout.encoding or "utf-8").lower().replace("-", "").replace("_", "")
+    if encoding != "utf8" or not hasattr(sys.stdout, "buffer"):
+        sys.stdout.write(data.decode("utf-8"))  # e.g. a Windows console in GBK
+        return 0
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
     return 0
 
 

@@ -210,9 +210,11 @@ class Store:
         limit: int | None = None,
         offset: int = 0,
         columns: Sequence[str] = LIST_COLUMNS,
+        text_as_bytes: bool = False,
     ) -> list[tuple[Any, ...]]:
         """Rows (tuples in ``columns`` order) of the current revisions; order_by holds
-        (column, descending) pairs."""
+        (column, descending) pairs. ``text_as_bytes`` leaves text as UTF-8 bytes, for
+        callers that only write it out again (``list`` of a 100,000-record year)."""
         cols = [c for c in columns if c in SORTABLE]
         where, params = self._where(year, unit, status, search)
         order = ", ".join(
@@ -224,7 +226,13 @@ class Store:
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
             params += [limit, offset]
-        return self.conn.execute(sql, params).fetchall()
+        if not text_as_bytes:
+            return self.conn.execute(sql, params).fetchall()
+        self.conn.text_factory = bytes
+        try:
+            return self.conn.execute(sql, params).fetchall()
+        finally:
+            self.conn.text_factory = str
 
     def count(
         self,
