@@ -6,10 +6,13 @@ fallbacks when reportlab's C accelerator is absent (the usual pip install), whic
 its document assembly cost more than the layout; this writer emits the few operators a
 form needs as ready text and does the rest in bulk.
 
-Fonts are embedded as reportlab does it: simple TrueType fonts of at most 255 characters
-each (as many as the text needs), a ToUnicode map for copying and searching, the subset
-name tagged ``ABCDEF+``. The glyph data of each font is sliced out of the file once per
-process and reused for every subset that needs the glyph.
+Each font of the chain that a document uses is embedded once, as a subset of the glyphs
+it draws: a Type 0 font (CIDFontType2, Identity-H) whose 2-byte codes are the glyph
+numbers of the subset, so a line is one string however many characters the form has
+(simple TrueType fonts hold 255, and a form's ~350 distinct characters made lines switch
+between two subsets every few characters). A ToUnicode map keeps the text copyable and
+searchable; the subset is named ``ABCDEF+Face``. The subset file is the one reportlab's
+``makeSubset`` writes, from glyph data sliced out of the font once per process.
 
 Same input, same bytes: no dates, and the file id is a hash of the content.
 """
@@ -41,15 +44,9 @@ PAGE_WIDTH, PAGE_HEIGHT = A4
 # glyphs, where the fastest level costs a third of the default's time for 5% more bytes.
 CONTENT_LEVEL = 6
 FONT_LEVEL = 1
-SUBSET_SIZE = 256  # codes per simple font, code 0 being .notdef
 ALPHA_STATE = "GSa"  # ExtGState of the watermark's translucent fill
 
 _ESCAPES = {ord("("): "\\(", ord(")"): "\\)", ord("\\"): "\\\\", 13: "\\r", 10: "\\n"}
-
-
-def _code_char(code: int) -> str:
-    """A character code as it appears inside a PDF literal string."""
-    return _ESCAPES.get(code, chr(code))
 
 
 # ---------------------------------------------------------------- font subsets
@@ -246,49 +243,41 @@ def _set_ushort(data: bytes, offset: int, value: int) -> bytes:
 
 
 class _DocFont:
-    """One font of the chain as used by one document: the characters it draws, numbered
-    in order of first use, 255 to a subset."""
+    """One font of the chain as used by one document: the characters it draws in order
+    of first use (``codes``, after .notdef) and each one's code, the number of its glyph
+    in the subset (as ``make_subset`` numbers them)."""
 
     def __init__(self, index: int, name: str) -> None:
         self.font = pdfmetrics.getFont(name)
-        self.subsets: list[list[int]] = []
-        self.names: list[str] = []  # resource name of each subset
-        self.prefix = f"F{index}s"
-        # str.translate tables: a character to its escaped code, and to its subset.
+        self.name = f"/F{index}"
+        self.codes: list[int] = []
+        self._glyphs = {0: 0}  # glyph in the font -> glyph in the subset
+        self.cids: list[int] = []  # the subset glyph of each of ``codes``
+        # str.translate table: a character to its code as 4 hex digits.
         self.enc: dict[int, str] = {}
-        self.sub: dict[int, str] = {}
+        # Code 0 comes first, as make_subset expects (U+0000 may have a glyph of its own).
+        self.assign("\0")
+        del self.enc[0]
 
     def assign(self, text: str) -> None:
         """Number the characters of ``text`` not numbered yet."""
-        enc, sub, subsets = self.enc, self.sub, self.subsets
+        enc, glyphs = self.enc, self._glyphs
+        char_to_glyph = self.font.face.charToGlyph
         for ch in dict.fromkeys(text):
             cp = ord(ch)
             if cp in enc:
                 continue
-            if not subsets or len(subsets[-1]) == SUBSET_SIZE:
-                subsets.append([0])
-                self.names.append(f"/{self.prefix}{len(subsets) - 1}")
-            subset = subsets[-1]
-            enc[cp] = _code_char(len(subset))
-            sub[cp] = chr(0x100 + len(subsets) - 1)
-            subset.append(cp)
+            old = char_to_glyph.get(cp, 0)
+            cid = glyphs.get(old)
+            if cid is None:
+                cid = glyphs[old] = len(glyphs)
+            self.codes.append(cp)
+            self.cids.append(cid)
+            enc[cp] = f"{cid:04X}"
 
     def show(self, text: str, size: str) -> str:
         """Operators setting ``text`` (all in this font, numbered) at ``size``."""
-        if len(self.subsets) == 1:
-            return f"{self.names[0]} {size} Tf ({text.translate(self.enc)}) Tj"
-        subs = text.translate(self.sub)
-        first = subs[0]
-        if subs.count(first) == len(subs):
-            return f"{self.names[ord(first) - 0x100]} {size} Tf ({text.translate(self.enc)}) Tj"
-        ops = []
-        start = 0
-        for i in range(1, len(subs) + 1):
-            if i == len(subs) or subs[i] != subs[start]:
-                piece = text[start:i].translate(self.enc)
-                ops.append(f"{self.names[ord(subs[start]) - 0x100]} {size} Tf ({piece}) Tj")
-                start = i
-        return " ".join(ops)
+        return f"{self.name} {size} Tf <{text.translate(self.enc)}> Tj"
 
 
 # ---------------------------------------------------------------- pages
@@ -371,7 +360,7 @@ class PdfWriter:
         per_font: dict[int, list[str]] = {}
         for page in self.pages:
             for op in page.ops:
-                if type(op) is tuple:
+                if isinstance(op, tuple):
                     runs = self.fonts.runs(op[1])
                     runs_of.append(runs)
                     for index, piece in runs:
@@ -384,7 +373,7 @@ class PdfWriter:
         for page in self.pages:
             parts = []
             for op in page.ops:
-                if type(op) is tuple:
+                if isinstance(op, tuple):
                     before, _, size, after = op
                     sz = f"{size:g}"
                     runs = next(texts)
@@ -394,7 +383,7 @@ class PdfWriter:
                         shown = " ".join(fonts[i].show(piece, sz) for i, piece in runs)
                     parts.append(before + shown + after)
                 else:
-                    parts.append(op)  # type: ignore[arg-type]
+                    parts.append(op)
             out.append("\n".join(parts).encode("latin-1"))
         return out
 
@@ -423,9 +412,8 @@ class PdfWriter:
             )
         font_refs = []
         for _, doc_font in sorted(self._doc_fonts.items()):
-            for n, codes in enumerate(doc_font.subsets):
-                font_refs.append(f"{doc_font.names[n]} {len(objs)} 0 R")
-                objs += _font_objects(doc_font.font.face, codes, len(objs))
+            font_refs.append(f"{doc_font.name} {len(objs)} 0 R")
+            objs += _font_objects(doc_font, len(objs))
         objs[catalog] = f"<< /Type /Catalog /Pages {pages_id} 0 R >>".encode()
         objs[pages_id] = (
             f"<< /Type /Pages /Count {len(kids)} /Kids [{' '.join(f'{k} 0 R' for k in kids)}] >>"
@@ -454,46 +442,58 @@ def _stream(data: bytes, level: int, extra: str = "") -> bytes:
     return head + packed + b"\nendstream"
 
 
-def _font_objects(face: TTFontFace, codes: list[int], first: int) -> list[bytes]:
-    """Font, ToUnicode map, font file and descriptor of one subset, numbered from
-    ``first``."""
+def _font_objects(font: _DocFont, first: int) -> list[bytes]:
+    """The Type 0 font, its CID font, ToUnicode map, font file and descriptor, numbered
+    from ``first``."""
+    face = font.font.face
+    codes, cids = font.codes, font.cids
     tag = hashlib.md5(face.name + repr(codes).encode()).digest()
     base = "".join(chr(65 + b % 26) for b in tag[:6]) + "+"
     base += (face.name + face.subfontNameX).decode("latin-1").replace(" ", "")
     cache = _face_glyphs(face)
-    widths = " ".join(map(cache.width_text, codes))
+    # The character each glyph was first used for (glyphs are numbered in that order):
+    # its width, and its text for copying.
+    first_use: dict[int, int] = {}
+    for cp, cid in zip(codes, cids, strict=True):
+        first_use.setdefault(cid, cp)
+    pairs = sorted((cid, cp) for cid, cp in first_use.items() if cid)  # glyphs 1, 2, …
+    widths = " ".join(cache.width_text(cp) for _, cp in pairs)
     font_file = make_subset(face, codes)
     uni = []
-    for i in range(1, len(codes), 100):
-        chunk = codes[i : i + 100]
+    pairs = [(cid, cp) for cid, cp in pairs if cp]
+    for i in range(0, len(pairs), 100):
+        chunk = pairs[i : i + 100]
         uni.append(f"{len(chunk)} beginbfchar")
-        uni += map(
-            "<%02X> %s".__mod__,
-            zip(range(i, i + len(chunk)), map(_unicode_text, chunk), strict=True),
-        )
+        uni += [f"<{cid:04X}> {_unicode_text(cp)}" for cid, cp in chunk]
         uni.append("endbfchar")
     cmap = "\n".join([
         "/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap",
         "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def",
         "/CMapName /Adobe-Identity-UCS def", "/CMapType 2 def",
-        "1 begincodespacerange", "<00> <FF>", "endcodespacerange", *uni,
+        "1 begincodespacerange", "<0000> <FFFF>", "endcodespacerange", *uni,
         "endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end",
     ])  # fmt: skip
-    flags = (face.flags & ~(1 << 5)) | (1 << 2)  # symbolic: codes go through the font's cmap
+    flags = (face.flags & ~(1 << 5)) | (1 << 2)  # symbolic
     bbox = " ".join(f"{v:.4g}" for v in face.bbox)
-    font = (
-        f"<< /Type /Font /Subtype /TrueType /BaseFont /{base} /FirstChar 0"
-        f" /LastChar {len(codes) - 1} /Widths [{widths}] /FontDescriptor {first + 3} 0 R"
-        f" /ToUnicode {first + 1} 0 R >>"
+    type0 = (
+        f"<< /Type /Font /Subtype /Type0 /BaseFont /{base} /Encoding /Identity-H"
+        f" /DescendantFonts [{first + 1} 0 R] /ToUnicode {first + 2} 0 R >>"
+    )
+    cid_font = (
+        f"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /{base}"
+        " /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >>"
+        f" /FontDescriptor {first + 4} 0 R /DW {face.defaultWidth:.4g} /W [1 [{widths}]]"
+        " /CIDToGIDMap /Identity >>"
     )
     descriptor = (
         f"<< /Type /FontDescriptor /FontName /{base} /Flags {flags} /FontBBox [{bbox}]"
         f" /ItalicAngle {face.italicAngle:.4g} /Ascent {face.ascent:.4g}"
         f" /Descent {face.descent:.4g} /CapHeight {face.capHeight:.4g} /StemV {face.stemV}"
-        f" /MissingWidth {face.defaultWidth:.4g} /FontFile2 {first + 2} 0 R >>"
+        f" /MissingWidth {face.defaultWidth:.4g} /FontFile2 {first + 3} 0 R >>"
     )
     return [
-        font.encode(),
+        type0.encode(),
+        cid_font.encode(),
         _stream(cmap.encode(), CONTENT_LEVEL),
         _stream(font_file, FONT_LEVEL, f"/Length1 {len(font_file)}"),
         descriptor.encode(),

@@ -52,7 +52,9 @@ def fonts(pdf: Path) -> list[FontRow]:
     for line in out.splitlines()[2:]:
         parts = line.split()
         # name type [type…] encoding emb sub uni object ID
-        rows.append(FontRow(parts[0], parts[1], parts[-5] == "yes", parts[-4] == "yes"))
+        rows.append(
+            FontRow(parts[0], " ".join(parts[1:-6]), parts[-5] == "yes", parts[-4] == "yes")
+        )
     return rows
 
 

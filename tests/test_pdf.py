@@ -82,7 +82,7 @@ def test_seed_is_a4_with_embedded_subset_fonts_only(seed_decl, tmp_path: Path) -
     assert rows, "no fonts listed"
     for row in rows:
         assert row.emb and row.sub, f"font {row.name} not embedded as a subset"
-        assert row.type == "TrueType"
+        assert row.type == "CID TrueType"  # Identity-H, glyph codes
         assert re.match(r"[A-Z]{6}\+", row.name)
 
 
