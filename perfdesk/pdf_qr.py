@@ -12,14 +12,35 @@ rules on strings, so the same mask wins and the symbol is the one reportlab woul
 from __future__ import annotations
 
 import functools
+import importlib.util
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import zip_longest
 from operator import itemgetter
+from pathlib import Path
+from types import ModuleType
 
-from reportlab.graphics.barcode import qrencoder
 
+def _load_qrencoder() -> ModuleType:
+    """reportlab's QR encoder (a module of its own, importing only ``re`` and
+    ``itertools``) without its package, whose ``__init__`` imports the barcode widgets
+    and with them platypus: 0.14 s of a command's start. A frozen build has no source
+    files: the usual import there."""
+    import reportlab
+
+    path = Path(reportlab.__file__).parent / "graphics" / "barcode" / "qrencoder.py"
+    spec = importlib.util.spec_from_file_location("perfdesk._qrencoder", path)
+    if spec is None or spec.loader is None or not path.is_file():
+        from reportlab.graphics.barcode import qrencoder as module
+
+        return module
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+qrencoder = _load_qrencoder()
 LEVEL = qrencoder.QRErrorCorrectLevel.M
 _ONES_RE = re.compile("1+")
 _FINDER = "10111010000"  # the one pattern reportlab's rule 3 scores
