@@ -20,6 +20,7 @@ from itertools import zip_longest
 from operator import itemgetter
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 
 def _load_qrencoder() -> ModuleType:
@@ -152,7 +153,7 @@ class _Bits:
         return self.length
 
 
-def _codewords(qr: qrencoder.QRCode, v: _Version) -> list[int]:
+def _codewords(qr: Any, v: _Version) -> list[int]:
     """reportlab's ``QRCode.createData``: segments, terminator, padding, then the
     Reed–Solomon blocks interleaved."""
     bits = _Bits()
