@@ -23,6 +23,7 @@ from perfdesk.excel_sheet import (
     required_name,
     required_unit,
     row_target,
+    table_framework,
     table_rows,
 )
 from perfdesk.excel_values import (
@@ -100,10 +101,10 @@ def read_evaluation(reader: SheetReader, year_arg: int | None) -> ImportedForm:
     if table is None:
         reader.warn("没有找到绩效指标表（一级指标/二级指标/三级指标/年度指标值/实际完成值）。")
     else:
-        framework = "national" if table.national else "sh2019"
         ev.indicators = [
             row_eval_indicator(reader, row, table) for row in table_rows(reader, table)
         ]
+        framework = table_framework(table, ev.indicators)
     reader.warnings += apply_stated_scores(ev)
     if table is not None:
         _compare_total(reader, ev, table)

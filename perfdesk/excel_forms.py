@@ -24,6 +24,7 @@ from perfdesk.excel_sheet import (
     required_name,
     required_unit,
     row_target,
+    table_framework,
     table_rows,
 )
 from perfdesk.excel_values import (
@@ -93,7 +94,6 @@ def read_declaration(reader: SheetReader, year_arg: int | None) -> ImportedForm:
     decl.budget_items = _budget_items(reader)
     table = find_table(reader)
     if table is not None:
-        decl.framework = "national" if table.national else "sh2019"
         for row in table_rows(reader, table):
             decl.indicators.append(
                 Indicator(
@@ -105,6 +105,7 @@ def read_declaration(reader: SheetReader, year_arg: int | None) -> ImportedForm:
                     target=row_target(reader, row, table),
                 )
             )
+        decl.framework = table_framework(table, decl.indicators)
     else:
         reader.warn(
             "没有找到绩效指标表（分解目标内容/绩效指标/指标目标值"
@@ -259,17 +260,17 @@ def read_list(reader: SheetReader, year_arg: int | None) -> list[ImportedForm]:
     forms: list[ImportedForm] = []
     for (year, unit, name), rows in groups.items():
         reader.warnings = []
-        framework = "national" if table.national else "sh2019"
         if is_eval:
             ev = Evaluation(layout=LAYOUT_NATIONAL)
             ev.indicators = [row_eval_indicator(reader, row, table) for row in rows]
             sup = rows[0].cells.get("supervisor")
             ev.supervisor = reader.text(sup, rows[0].pos.get("supervisor"))
             reader.warnings += apply_stated_scores(ev)
+            framework = table_framework(table, ev.indicators)
             decl = evaluation_declaration(year, unit, name, framework, ev)
             kind = KIND_EVALUATION
         else:
-            decl = Declaration(year=year, unit=unit, name=name, framework=framework)
+            decl = Declaration(year=year, unit=unit, name=name)
             decl.indicators = [
                 Indicator(
                     category=reader.text(row.cells.get("category"), row.pos.get("category")),
@@ -281,6 +282,7 @@ def read_list(reader: SheetReader, year_arg: int | None) -> list[ImportedForm]:
                 )
                 for row in rows
             ]
+            decl.framework = table_framework(table, decl.indicators)
             kind = KIND_DECLARATION
         forms.append(
             ImportedForm(declaration=decl, kind=kind, sheet=g.name, warnings=list(reader.warnings))

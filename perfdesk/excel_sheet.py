@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from perfdesk import form_labels as L
 from perfdesk.excel_read import Grid, Unresolved, addr, is_blank
@@ -30,12 +30,18 @@ from perfdesk.excel_values import (
     year_in_title,
 )
 from perfdesk.models.errors import InputError
+from perfdesk.models.frameworks import FRAMEWORKS, NATIONAL, SH2019, guess_framework
 from perfdesk.models.records import (
     Declaration,
 )
 from perfdesk.models.targets import join_split_target
 
 T = TypeVar("T")
+
+
+class _HasCategory(Protocol):
+    category: str | None
+    subcategory: str | None
 
 KIND_DECLARATION = "declaration"
 KIND_EVALUATION = "evaluation"
@@ -124,14 +130,20 @@ class SheetReader:
     def _inline(self, r: int, c: int, raw: str) -> None:
         """'申报单位名称：XX' or '单位负责人：张三  填表人：李四' — labels with their values in
         one cell; only when the cell starts with a known label."""
-        text = unicodedata.normalize("NFKC", raw).strip()
+        raw = raw.strip()
+        # Labels are matched on the NFKC text; values are cut from the text as written
+        # (申报单位名称：某局（本级） keeps its full-width brackets), so each normalised
+        # character remembers where it came from.
+        parts = [unicodedata.normalize("NFKC", ch) for ch in raw]
+        text = "".join(parts)
+        origin = [i for i, part in enumerate(parts) for _ in part] + [len(raw)]
         found = list(_INLINE.finditer(text))
         if not found or found[0].start() != 0:
             return
         self.inline_cells.add((r, c))
         for n, m in enumerate(found):
             end = found[n + 1].start() if n + 1 < len(found) else len(text)
-            value = text[m.end() : end].strip()
+            value = raw[origin[m.end()] : origin[end]].strip()
             if value:
                 hit = Hit(r, c, m.group(1), m.group(2), inline=value)
                 self.labels.setdefault(m.group(1), []).append(hit)
@@ -181,31 +193,47 @@ class SheetReader:
             rr, cc, _, ce = g.span(r0, col)
             v = g.value(r0, col)
             if not is_blank(v):
-                if self.is_label(rr, cc):
+                # A label is never followed by itself: 主管部门 | 主管部门 is a value.
+                same = col == c1 + 1 and self.key(rr, cc) == self.key(hit.r, hit.c)
+                if self.is_label(rr, cc) and not same:
                     return None, (r0, c1 + 1)
                 return v, (rr, cc)
             col = ce + 1
         return None, (r0, c1 + 1)
 
-    def _alone(self, hit: Hit) -> bool:
+    def _vertical(self, hit: Hit) -> bool:
+        """A label alone on its row: nothing right of it, and left of it nothing but block
+        labels merged over more rows. Only then may its value stand below it; a label in
+        a row of label/value pairs whose value is blank is blank (forms.md: a blank 结束时间
+        must not take the text of the rows below)."""
         g = self.grid
-        r0, _, _, c1 = g.span(hit.r, hit.c)
+        r0, c0, r1, c1 = g.span(hit.r, hit.c)
         row = g.rows[r0] if r0 < g.height else []
-        return all(is_blank(g.value(r0, c)) for c in range(c1 + 1, len(row)))
+        if any(not is_blank(g.value(r0, c)) for c in range(c1 + 1, len(row))):
+            return False
+        for c in range(min(c0, len(row))):
+            if is_blank(g.value(r0, c)):
+                continue
+            sr0, _, sr1, _ = g.span(r0, c)
+            if sr0 >= r0 and sr1 <= r1:
+                return False
+        return True
 
-    def below(self, r: int, c: int, limit: int = 3) -> tuple[object, tuple[int, int]]:
+    def below(self, r: int, c: int) -> tuple[object, tuple[int, int]]:
+        """The value directly below a label: the next row only, in a cell starting within
+        the label's columns (never skipping blank rows into another field's content)."""
         g = self.grid
-        _, _, r1, _ = g.span(r, c)
+        _, c0, r1, c1 = g.span(r, c)
         row = r1 + 1
-        for _ in range(limit):
-            if row >= g.height:
-                break
-            rr, cc, re_, _ = g.span(row, c)
-            v = g.value(row, c)
-            if not is_blank(v):
-                return (None, (rr, cc)) if self.is_label(rr, cc, inline=True) else (v, (rr, cc))
-            row = re_ + 1
-        return None, (r1 + 1, c)
+        if row >= g.height:
+            return None, (row, c0)
+        rr, cc, _, _ = g.span(row, c0)
+        if not c0 <= cc <= c1:
+            return None, (row, c0)
+        v = g.value(row, c0)
+        if is_blank(v) or self.is_label(rr, cc, inline=True):
+            return None, (rr, cc)
+        return v, (rr, cc)
 
     def field(self, variants: Iterable[str]) -> tuple[object, tuple[int, int] | None, Hit | None]:
         """First label (in variant order, then top to bottom) with a value; else the first
@@ -217,7 +245,7 @@ class SheetReader:
                 return v, pos, hit
         for hit in found:
             # A label alone on its row may have its value below it.
-            if hit.inline is None and self._alone(hit):
+            if hit.inline is None and self._vertical(hit):
                 v, pos = self.below(hit.r, hit.c)
                 if not is_blank(v):
                     return v, pos, hit
@@ -389,6 +417,21 @@ def _find_table(reader: SheetReader) -> Table | None:
         )
         return Table(header_row=r, first_row=first, cols=roles, national=national)
     return None
+
+
+def table_framework(table: Table, indicators: Iterable[_HasCategory]) -> str:
+    """The framework an indicator table follows: by the categories it holds (a Shanghai
+    自评表 prints sh2019's 投入和管理目标 … under national 一级指标 headers), and by its
+    headers only when no category names one."""
+    inds = list(indicators)
+    known = any(
+        fw.match_category(i.category) or fw.match_subcategory(i.subcategory)
+        for i in inds
+        for fw in FRAMEWORKS.values()
+    )
+    if known:
+        return guess_framework(inds)
+    return NATIONAL if table.national else SH2019
 
 
 def _span_bottom(g: Grid, r: int, roles: dict[str, int]) -> int:

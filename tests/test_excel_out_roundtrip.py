@@ -197,14 +197,12 @@ def test_blank_goals_stay_blank() -> None:
     assert_round_trip(decl, "evaluation")
 
 
-@pytest.mark.xfail(reason="excel_forms takes a value from the rows below a blank date cell")
 def test_blank_dates_stay_blank() -> None:
     decl = load(DATA / "seed.json")
     decl.end_date = None
     assert_round_trip(decl, "declaration")
 
 
-@pytest.mark.xfail(reason="excel_forms NFKC-normalises the inline 申报单位名称：… value")
 def test_unit_with_fullwidth_punctuation() -> None:
     decl = load(DATA / "seed.json")
     decl.unit = "某区财政局（本级）：办公室，一科"
