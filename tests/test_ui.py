@@ -115,6 +115,8 @@ def make_window(qtbot, tmp_path: Path, prompts: ScriptedPrompts):
         qtbot.addWidget(window)
         window.show()
         qtbot.waitExposed(window)
+        # The editors and the worker come just after the first paint (start-up in two steps).
+        qtbot.waitUntil(lambda: window.editors_built, timeout=10_000)
         wait_idle(qtbot, window)
         windows.append(window)
         return window

@@ -43,7 +43,7 @@ def ensure_app(argv: list[str] | None = None) -> QApplication:
     app.setApplicationDisplayName("perfdesk 绩效目标与自评")
     app.setOrganizationName("perfdesk")
     install_translations(app)
-    install_font(app)
+    ensure_chinese_font(app)
     return app
 
 
@@ -59,6 +59,20 @@ def install_translations(app: QApplication) -> list[QTranslator]:
             loaded.append(translator)
     app.setProperty("perfdesk_translators", len(loaded))
     return loaded
+
+
+def system_has_chinese_font() -> bool:
+    """Whether the system offers a font for Simplified Chinese (Windows and macOS always do;
+    Linux does with any CJK font package). Qt then falls back to it for Chinese text."""
+    return bool(QFontDatabase.families(QFontDatabase.WritingSystem.SimplifiedChinese))
+
+
+def ensure_chinese_font(app: QApplication) -> str | None:
+    """Register the bundled font only where the system has no Chinese font: reading the
+    5 MB collection is start-up time wasted wherever the system font falls back anyway."""
+    if system_has_chinese_font():
+        return None
+    return install_font(app)
 
 
 def install_font(app: QApplication) -> str | None:
@@ -102,13 +116,11 @@ def demo_database() -> Path:
 def run(db_path: Path | None, demo: bool = False) -> int:
     """Open the window on ``db_path`` (or a demo database) and run until it closes."""
     from perfdesk.lock import DatabaseLock
-    from perfdesk.ui.dialogs import install_excepthook, show_error
     from perfdesk.ui.main_window import MainWindow
     from perfdesk.ui.settings import Settings
 
     skip_numpy()
     app = ensure_app()
-    install_excepthook()
     lock = None
     try:
         if db_path is None:
@@ -124,6 +136,8 @@ def run(db_path: Path | None, demo: bool = False) -> int:
         lock.acquire()
         window = MainWindow(db_path, Settings(), demo=demo)
     except Exception as exc:  # noqa: BLE001 - shown to the user, then exit
+        from perfdesk.ui.dialogs import show_error
+
         if lock is not None and lock.held:
             lock.release()
         box = show_error(None, exc)
@@ -131,12 +145,21 @@ def run(db_path: Path | None, demo: bool = False) -> int:
             box.exec()
         return 1
     try:
+        # The crash dialog's module loads after the first paint; until then (a few
+        # milliseconds) an exception goes to stderr as in any Python program.
+        window.first_painted.connect(_install_excepthook)
         window.show()
         code = app.exec()
         window.shutdown()
     finally:
         lock.release()
     return int(code)
+
+
+def _install_excepthook() -> None:
+    from perfdesk.ui.dialogs import install_excepthook
+
+    install_excepthook()
 
 
 def main() -> int:

@@ -34,6 +34,20 @@ COLUMNS: tuple[tuple[str, str], ...] = (
 )
 KEYS = tuple(c for c, _ in COLUMNS)
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
+# data() runs for every cell and role on each paint: plain ints compare fastest.
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_ALIGN = int(Qt.ItemDataRole.TextAlignmentRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_ID = int(ID_ROLE)
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_RIGHT_ALIGNED = frozenset(
+    i
+    for i, k in enumerate(KEYS)
+    if k in ("id", "year", "revision", "total_score", "year_budget_fen")
+)
+_STATUS_COL = KEYS.index("status")
+_TOOLTIP_COLS = frozenset((KEYS.index("unit"), KEYS.index("name")))
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -65,8 +79,9 @@ class BrowserModel(QAbstractTableModel):
         self.filter = Filter()
         self.order: list[tuple[str, bool]] = order_for("year", True)
         self._rows: list[tuple[Any, ...]] = []
-        # Display texts made once per fetched row: the view asks for them on every paint.
-        self._shown: list[tuple[str, ...]] = []
+        # Display texts, made once per row when first shown: the view asks for them on every
+        # paint, and only the rows on screen need them.
+        self._shown: list[tuple[str, ...] | None] = []
         self._more = False
 
     # ------------------------------------------------------------ Qt model API
@@ -85,31 +100,28 @@ class BrowserModel(QAbstractTableModel):
         return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._rows):
+        r = index.row()
+        if not index.isValid() or r >= len(self._rows):
             return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._shown[index.row()][index.column()]
-        row = self._rows[index.row()]
-        key = KEYS[index.column()]
-        value = row[index.column()]
-        if role == ID_ROLE:
+        c = index.column()
+        if role == _DISPLAY:
+            shown = self._shown[r]
+            if shown is None:
+                shown = self._shown[r] = self._texts(self._rows[r])
+            return shown[c]
+        if role == _ALIGN:
+            return _RIGHT if c in _RIGHT_ALIGNED else None
+        row = self._rows[r]
+        if role == _ID:
             return row[0]
-        if role == Qt.ItemDataRole.TextAlignmentRole and key in (
-            "id",
-            "year",
-            "revision",
-            "total_score",
-            "year_budget_fen",
-        ):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ForegroundRole and key == "status" and value == STATUS_FINAL:
+        if role == _FOREGROUND and c == _STATUS_COL and row[c] == STATUS_FINAL:
             return QBrush(QColor("#1b5e20"))
-        if role == Qt.ItemDataRole.ToolTipRole and key in ("unit", "name"):
-            return value
+        if role == _TOOLTIP and c in _TOOLTIP_COLS:
+            return row[c]
         return None
 
-    def _texts(self, page: list[tuple[Any, ...]]) -> list[tuple[str, ...]]:
-        return [tuple(self._display(k, v) for k, v in zip(KEYS, row, strict=True)) for row in page]
+    def _texts(self, row: tuple[Any, ...]) -> tuple[str, ...]:
+        return tuple(self._display(k, v) for k, v in zip(KEYS, row, strict=True))
 
     @staticmethod
     def _display(key: str, value: Any) -> str:
@@ -135,7 +147,7 @@ class BrowserModel(QAbstractTableModel):
             return
         self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(page) - 1)
         self._rows.extend(page)
-        self._shown.extend(self._texts(page))
+        self._shown.extend([None] * len(page))
         self.endInsertRows()
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -153,7 +165,7 @@ class BrowserModel(QAbstractTableModel):
         self.beginResetModel()
         page = self._page(0)
         self._rows = page
-        self._shown = self._texts(page)
+        self._shown = [None] * len(page)
         self.endResetModel()
 
     def _page(self, offset: int) -> list[tuple[Any, ...]]:

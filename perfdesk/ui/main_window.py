@@ -3,6 +3,11 @@
 Reads go through a Store owned by the GUI thread; every write goes through the one
 :class:`~perfdesk.ui.operations.Worker`. The window is built from injected dependencies
 (database path, settings, prompts) so tests drive the real thing.
+
+Start-up is two steps so the window appears at once: the constructor builds only what the
+first paint shows (menus, toolbar, the browser with its first page); the editors, the check
+panel and the worker thread are made just after that paint (``ensure_editors``; anything
+that needs them earlier builds them on the spot), and their modules are imported then.
 """
 
 from __future__ import annotations
@@ -11,9 +16,9 @@ import copy
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, Qt, QTimer
+from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -27,7 +32,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QSplitter,
     QStackedWidget,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -37,21 +41,30 @@ from perfdesk.models.records import STATUS_DRAFT, STATUS_FINAL, Declaration
 from perfdesk.store import Store
 from perfdesk.ui import settings as S
 from perfdesk.ui.browser import Browser
-from perfdesk.ui.check_panel import CheckPanel
-from perfdesk.ui.declaration_editor import DeclarationEditor
-from perfdesk.ui.dialogs import ReportDialog, about_text, message_box, show_error
-from perfdesk.ui.evaluation_editor import EvaluationEditor
 from perfdesk.ui.gc_guard import GuiThreadCollector
-from perfdesk.ui.operations import JobContext, Worker, run_with_progress
-from perfdesk.ui.prompts import DISCARD, SAVE, Prompts
-from perfdesk.ui.session import RecordSession
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QTabWidget
+
+    from perfdesk.ui.check_panel import CheckPanel
+    from perfdesk.ui.declaration_editor import DeclarationEditor
+    from perfdesk.ui.editor_pane import EditorPane
+    from perfdesk.ui.evaluation_editor import EvaluationEditor
+    from perfdesk.ui.operations import JobContext, Worker
+    from perfdesk.ui.prompts import Prompts
+    from perfdesk.ui.session import RecordSession
 
 CHECK_DELAY_MS = 250
+# A window never painted (minimised at start) still gets its editors and worker by then.
+DEFERRED_FALLBACK_MS = 1000
 IMPORTABLE = (".xlsx", ".xls", ".json")
 TAB_DECLARATION, TAB_EVALUATION = 0, 1
 
 
 class MainWindow(QMainWindow):
+    first_painted = Signal()  # the list is on screen; the editors are built next
+    editors_ready = Signal()
+
     def __init__(
         self,
         db_path: Path,
@@ -63,12 +76,14 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.db_path = Path(db_path)
         self.settings = settings
-        self.prompts = prompts or Prompts(self)
+        self._prompts = prompts
         self.demo = demo
         self.collector = GuiThreadCollector(self)
         self.store = Store(self.db_path)  # the GUI thread's read store
-        self.worker = Worker(self.db_path, self)
-        self.worker.error.connect(lambda exc, tb: self.report_error(exc, tb))
+        self._worker: Worker | None = None  # see the ``worker`` property
+        self._pane: EditorPane | None = None  # see ``ensure_editors``
+        self._painted = False
+        self._deferred_done = False
         self.session: RecordSession | None = None
         self.last_dialog: QWidget | None = None
         self.undo_group = QUndoGroup(self)
@@ -77,22 +92,10 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
 
         self.browser = Browser(self.store)
-        self.declaration_editor = DeclarationEditor()
-        self.evaluation_editor = EvaluationEditor()
-        self.tabs = QTabWidget()
-        self.tabs.addTab(self.declaration_editor, "绩效目标申报表")
-        self.tabs.addTab(self.evaluation_editor, "绩效自评表")
-        self.checks = CheckPanel("检查")
         self.placeholder = QLabel("在左侧选择一个项目，或点“新建”“导入”。")
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.stack = QStackedWidget()
-        self.stack.addWidget(self.placeholder)
-        editor_side = QSplitter(Qt.Orientation.Vertical)
-        editor_side.addWidget(self.tabs)
-        editor_side.addWidget(self.checks)
-        editor_side.setStretchFactor(0, 4)
-        editor_side.setStretchFactor(1, 1)
-        self.stack.addWidget(editor_side)
+        self.stack.addWidget(self.placeholder)  # the editors come second (ensure_editors)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.browser)
         self.splitter.addWidget(self.stack)
@@ -115,20 +118,92 @@ class MainWindow(QMainWindow):
 
         self._build_actions()
         self.browser.record_selected.connect(self.open_record)
-        self.declaration_editor.edited.connect(
-            lambda path: self._edited(self.declaration_editor.collect_into, path)
-        )
-        self.evaluation_editor.edited.connect(
-            lambda path: self._edited(self.evaluation_editor.collect_into, path)
-        )
-        self.evaluation_editor.create_requested.connect(self.create_evaluation)
-        self.checks.field_activated.connect(self.focus_field)
-        self.tabs.currentChanged.connect(lambda _i: self.update_actions())
         self._restore_state()
         self.update_actions()
         self.statusBar().showMessage(f"数据库：{self.db_path}")
+        # The rest is built once the list has been painted.
+        self.browser.view.first_painted.connect(self._list_painted)
+
+    # ================================================================ deferred parts
+
+    def _list_painted(self) -> None:
+        if not self._painted:
+            self._painted = True
+            # Queued: runs after this paint pass, once the window is on the screen.
+            QTimer.singleShot(0, self, self._after_first_paint)
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        if not self._painted:
+            QTimer.singleShot(DEFERRED_FALLBACK_MS, self, self._after_first_paint)
+
+    def _after_first_paint(self) -> None:
+        """The parts the first paint does not show: editors, worker, warm-up, backup."""
+        if self._deferred_done:
+            return
+        self._deferred_done = True
+        self.first_painted.emit()
+        self.ensure_editors()
         self.worker.submit(_warm_up, lambda _r: None)
         self._start_backup()
+
+    def ensure_editors(self) -> EditorPane:
+        """The editors and check panel, built on first need (just after the first paint)."""
+        if self._pane is None:
+            from perfdesk.ui.editor_pane import EditorPane
+
+            pane = EditorPane()
+            self._pane = pane
+            self.stack.addWidget(pane)
+            dec, ev = pane.declaration_editor, pane.evaluation_editor
+            dec.edited.connect(lambda path: self._edited(dec.collect_into, path))
+            ev.edited.connect(lambda path: self._edited(ev.collect_into, path))
+            ev.create_requested.connect(self.create_evaluation)
+            pane.checks.field_activated.connect(self.focus_field)
+            pane.tabs.currentChanged.connect(lambda _i: self.update_actions())
+            self.editors_ready.emit()
+        return self._pane
+
+    @property
+    def editors_built(self) -> bool:
+        return self._pane is not None
+
+    @property
+    def declaration_editor(self) -> DeclarationEditor:
+        return self.ensure_editors().declaration_editor
+
+    @property
+    def evaluation_editor(self) -> EvaluationEditor:
+        return self.ensure_editors().evaluation_editor
+
+    @property
+    def tabs(self) -> QTabWidget:
+        return self.ensure_editors().tabs
+
+    @property
+    def checks(self) -> CheckPanel:
+        return self.ensure_editors().checks
+
+    @property
+    def worker(self) -> Worker:
+        """The one writer thread, started after the first paint (or when first needed)."""
+        if self._worker is None:
+            from perfdesk.ui.operations import Worker
+
+            self._worker = Worker(self.db_path, self)
+            self._worker.error.connect(lambda exc, tb: self.report_error(exc, tb))
+        return self._worker
+
+    @property
+    def prompts(self) -> Prompts:
+        if self._prompts is None:
+            from perfdesk.ui.prompts import Prompts
+
+            self._prompts = Prompts(self)
+        return self._prompts
+
+    def _on_evaluation_tab(self) -> bool:
+        return self._pane is not None and self._pane.tabs.currentIndex() == TAB_EVALUATION
 
     # ================================================================ actions
 
@@ -210,7 +285,7 @@ class MainWindow(QMainWindow):
         stored = has and not s.is_new
         decl = s.decl if s is not None else None
         final = decl is not None and decl.status == STATUS_FINAL
-        on_eval = self.tabs.currentIndex() == TAB_EVALUATION
+        on_eval = self._on_evaluation_tab()
         ev = decl.evaluation if decl is not None else None
         self.act_save.setEnabled(has)
         for act in (self.act_export, self.act_preview, self.act_print, self.act_pdf):
@@ -227,7 +302,7 @@ class MainWindow(QMainWindow):
     # ================================================================ records
 
     def current_form(self) -> str:
-        return "evaluation" if self.tabs.currentIndex() == TAB_EVALUATION else "declaration"
+        return "evaluation" if self._on_evaluation_tab() else "declaration"
 
     def open_record(self, record_id: int) -> None:
         if self.session is not None and self.session.handle.id == record_id:
@@ -244,6 +319,9 @@ class MainWindow(QMainWindow):
 
     def load(self, decl: Declaration) -> None:
         """Show ``decl`` in the editors with a fresh undo stack."""
+        from perfdesk.ui.session import RecordSession
+
+        self.ensure_editors()
         if self.session is not None:
             self.undo_group.removeStack(self.session.stack)
             self.session.deleteLater()
@@ -314,7 +392,8 @@ class MainWindow(QMainWindow):
         from perfdesk.models.checks import check_declaration, check_evaluation
 
         if self.session is None:
-            self.checks.set_findings([])
+            if self._pane is not None:
+                self._pane.checks.set_findings([])
             return
         decl = self.session.decl
         findings = list(check_declaration(decl, self.session.previous))
@@ -343,6 +422,8 @@ class MainWindow(QMainWindow):
             return
         if not self.can_save():
             if not quiet:
+                from perfdesk.ui.dialogs import message_box
+
                 message_box(self, "无法保存", "请先填写“申报单位名称”和“项目名称”。")
                 self.declaration_editor.focus_field("unit" if not s.decl.unit else "name")
             return
@@ -392,6 +473,8 @@ class MainWindow(QMainWindow):
             # Drafts are saved as they are typed; finish the pending save rather than ask.
             self.save(quiet=True)
             return True
+        from perfdesk.ui.prompts import DISCARD, SAVE
+
         answer = self.prompts.unsaved(s.decl.name or "新项目")
         if answer == SAVE:
             self.save()
@@ -402,10 +485,11 @@ class MainWindow(QMainWindow):
         """Block until the worker has finished every queued job (on close)."""
         from PySide6.QtCore import QEventLoop
 
-        if self.worker.pending:
+        worker = self._worker
+        if worker is not None and worker.pending:
             loop = QEventLoop()
-            self.worker.idle.connect(loop.quit)
-            if self.worker.pending:
+            worker.idle.connect(loop.quit)
+            if worker.pending:
                 loop.exec()
 
     # ================================================================ lifecycle ops
@@ -512,6 +596,8 @@ class MainWindow(QMainWindow):
             if ids and self.session is None:
                 self.browser.select(ids[0])
 
+        from perfdesk.ui.operations import run_with_progress
+
         run_with_progress(self.worker, self, "正在导入…", job, done, self.report_error)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt's name
@@ -540,6 +626,8 @@ class MainWindow(QMainWindow):
             return None
         form = self.current_form()
         if form == "evaluation" and s.decl.evaluation is None:
+            from perfdesk.ui.dialogs import message_box
+
             message_box(self, "无法完成", "这个项目还没有自评表。")
             return None
         return copy.deepcopy(s.decl), form
@@ -666,11 +754,15 @@ class MainWindow(QMainWindow):
             return print_year_files(store, year, folder, form, ctx)
 
         def done(paths: list[Path]) -> None:
+            from perfdesk.ui.dialogs import ReportDialog
+
             self.last_dialog = ReportDialog(
                 "打印全年", f"已把 {year} 年度的 {len(paths)} 份表打印到“{folder}”。",
                 "\n".join(str(p) for p in paths), self,
             )  # fmt: skip
             self.last_dialog.open()
+
+        from perfdesk.ui.operations import run_with_progress
 
         run_with_progress(self.worker, self, f"正在打印 {year} 年度…", job, done, self.report_error)
 
@@ -725,14 +817,14 @@ class MainWindow(QMainWindow):
         from perfdesk.store import restore_backup
 
         # Both connections are closed while the file is replaced, then opened again.
-        self.worker.shutdown()
+        if self._worker is not None:
+            self._worker.shutdown()
+            self._worker = None  # a new one (own connection) on next use
         self.store.close()
         try:
             saved = restore_backup(path, self.db_path)
         finally:
             self.store = Store(self.db_path)
-            self.worker = Worker(self.db_path, self)
-            self.worker.error.connect(lambda exc, tb: self.report_error(exc, tb))
             self.browser.store = self.store
             self.browser.model.store = self.store
         self.session = None
@@ -741,6 +833,8 @@ class MainWindow(QMainWindow):
         self.browser.refresh()
         self.update_actions()
         note = f"原数据库另存为“{saved}”。" if saved else ""
+        from perfdesk.ui.dialogs import message_box
+
         self.last_dialog = message_box(
             self, "已恢复", f"已从“{path}”恢复数据库。{note}", warning=False
         )
@@ -748,6 +842,8 @@ class MainWindow(QMainWindow):
     # ================================================================ misc
 
     def about(self) -> None:
+        from perfdesk.ui.dialogs import about_text, message_box
+
         box = message_box(self, "关于 perfdesk", about_text(), warning=False)
         self.last_dialog = box
 
@@ -756,6 +852,8 @@ class MainWindow(QMainWindow):
         self.browser.search.selectAll()
 
     def report_error(self, exc: BaseException, tb: str | None = None) -> None:
+        from perfdesk.ui.dialogs import show_error
+
         dialog = show_error(self, exc, tb)
         if dialog is not None:
             self.last_dialog = dialog
@@ -791,7 +889,9 @@ class MainWindow(QMainWindow):
         self.autosave_timer.stop()
         self.check_timer.stop()
         self.browser.stop()
-        self.worker.shutdown()
+        self._deferred_done = True  # nothing more is built after this
+        if self._worker is not None:
+            self._worker.shutdown()
         self.collector.stop()
         try:
             self.store.close()

@@ -1,0 +1,37 @@
+"""The right-hand side of the window: the two editors in tabs above the check panel.
+
+It is the heaviest part of the window (hundreds of widgets, the framework and label
+tables, the row tables), so the main window builds it just after its first paint, or at
+once when something needs it earlier (see ``MainWindow.ensure_editors``).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QSplitter, QTabWidget, QWidget
+
+from perfdesk.ui.check_panel import CheckPanel
+from perfdesk.ui.declaration_editor import DeclarationEditor
+from perfdesk.ui.evaluation_editor import EvaluationEditor
+
+TAB_DECLARATION, TAB_EVALUATION = 0, 1
+
+
+class EditorPane(QSplitter):
+    """Tabs 绩效目标申报表 / 绩效自评表 over the live check panel."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(Qt.Orientation.Vertical, parent)
+        self.declaration_editor = DeclarationEditor()
+        self.evaluation_editor = EvaluationEditor()
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.declaration_editor, "绩效目标申报表")
+        self.tabs.addTab(self.evaluation_editor, "绩效自评表")
+        self.checks = CheckPanel("检查")
+        self.addWidget(self.tabs)
+        self.addWidget(self.checks)
+        self.setStretchFactor(0, 4)
+        self.setStretchFactor(1, 1)
+
+
+__all__ = ["EditorPane", "TAB_DECLARATION", "TAB_EVALUATION"]
