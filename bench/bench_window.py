@@ -244,10 +244,13 @@ def main(n: int = 100_000) -> None:
         bare, ours, ready = time_start(db, settings, Path(tmp) / "pyc")
         _, no_pyc, _ = time_start(db, settings, None, repeat=3)
         keys, search, filters = time_filters(db, settings)
-        pair = lambda t: f"{t[0]:.3f} s / {t[1]:.3f} s"  # noqa: E731
-        ms = lambda xs: (
-            f"median {statistics.median(xs) * 1000:.1f} ms, worst {max(xs) * 1000:.1f} ms"
-        )  # noqa: E731
+
+        def pair(t: Timing) -> str:
+            return f"{t[0]:.3f} s / {t[1]:.3f} s"
+
+        def ms(xs: list[float]) -> str:
+            return f"median {statistics.median(xs) * 1000:.1f} ms, worst {max(xs) * 1000:.1f} ms"
+
         emit(
             f"Window: {n:,} records",
             [
