@@ -197,15 +197,24 @@ class _Cursor:
                 chunks.append((s, e))
         part: list[int] = []
         top = self.y
-        for s, e in chunks:
+        i = 0
+        while i < len(chunks):
+            s, e = chunks[i]
+            i += 1
             h = sum(heights[s : e + 1])
             if self.y - h < BODY_BOTTOM - 0.01 and not self.fresh:
-                if part:
-                    grid.draw_part(self.page, x0, top, part)
-                self.new_page()
-                top = self.y
-                part = list(range(repeat)) if s >= repeat else []
-                self.y -= head if part else 0.0
+                # A long text fills the page, its other lines go over (the grid's lists,
+                # ``heights`` too, get the new row).
+                if s == e and s >= repeat and grid.split_row(s, self.y - BODY_BOTTOM):
+                    chunks[i:] = [(s + 1, s + 1)] + [(a + 1, b + 1) for a, b in chunks[i:]]
+                    h = heights[s]
+                else:
+                    if part:
+                        grid.draw_part(self.page, x0, top, part)
+                    self.new_page()
+                    top = self.y
+                    part = list(range(repeat)) if s >= repeat else []
+                    self.y -= head if part else 0.0
             part += range(s, e + 1)
             self.y -= h
             self.fresh = False

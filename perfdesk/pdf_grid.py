@@ -156,6 +156,48 @@ class Grid:
         self.cells[first][col] = _Placed(para, 1, first)
         self.heights[first] = max(self.heights[first], para.height + sum(self.pads[first]))
 
+    def split_row(self, r: int, room: float) -> bool:
+        """Cut row ``r`` of text into two at a line so that its first part fills
+        ``room`` (the rest of a page); False when it is not text alone or too short to
+        cut: a text's first or last two lines are not left alone (a row continuing the
+        text above or below, with no padding there, may give or take a single line)."""
+        row = self.cells[r]
+        if (r > 0 and self.no_break_after[r - 1]) or self.no_break_after[r] or not row:
+            return False
+        paras = [(col, p) for col, p in row.items() if isinstance(p.content, Para)]
+        if len(paras) < len(row) or any(p.last_row != r for _, p in paras):
+            return False
+        leading = max(p.content.style.leading for _, p in paras)  # type: ignore[attr-defined]
+        lines = max(len(p.content.lines) for _, p in paras)  # type: ignore[attr-defined]
+        keep = int((room - self.pads[r][0] - 0.01) // leading)
+        pad_top, pad_bottom = self.pads[r]
+        if keep < (1 if pad_top == 0 else 2) or lines - keep < (1 if pad_bottom == 0 else 2):
+            return False
+        top: dict[int, _Placed] = {}
+        rest: dict[int, _Placed] = {}
+        for col, placed in paras:
+            para = placed.content
+            assert isinstance(para, Para)
+            if len(para.lines) > keep:
+                first = Para(para.lines[:keep], para.style, para.width, para.fonts)
+                second = Para(para.lines[keep:], para.style, para.width, para.fonts)
+                top[col] = _Placed(first, placed.span, r, True)
+                rest[col] = _Placed(second, placed.span, r + 1, True)
+            else:
+                top[col] = placed
+        for later in self.cells[r + 1 :]:
+            for placed in later.values():
+                placed.last_row += 1
+        self.cells[r : r + 1] = [top, rest]
+        self.owner.insert(r + 1, list(self.owner[r]))
+        self.pads[r : r + 1] = [(pad_top, 0.0), (0.0, pad_bottom)]
+        self.no_break_after.insert(r, False)
+        self.heights.insert(r + 1, 0.0)
+        for k in (r, r + 1):
+            content = max([MIN_CONTENT] + [p.content.height for p in self.cells[k].values()])
+            self.heights[k] = content + sum(self.pads[k])
+        return True
+
     def finish(self) -> None:
         """Make each merged cell's rows tall enough for its content."""
         for r, row in enumerate(self.cells):

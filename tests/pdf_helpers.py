@@ -118,3 +118,15 @@ def national_indicators(n: int) -> list[Indicator]:
             Indicator(cat, sub, f"第{k + 1:02d}项指标名称较长需要换行显示", f"≥{90 + k % 10}%")
         )
     return out
+
+
+def word_boxes(pdf: Path, page: int) -> list[tuple[float, float, float, float, str]]:
+    """(xMin, yMin, xMax, yMax, word) of each word on ``page``, y from the top in points."""
+    out = subprocess.run(
+        ["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-"],
+        capture_output=True, check=True,
+    ).stdout.decode()  # fmt: skip
+    pattern = r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>'
+    return [
+        (float(a), float(b), float(c), float(d), w) for a, b, c, d, w in re.findall(pattern, out)
+    ]

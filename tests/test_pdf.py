@@ -488,3 +488,22 @@ def test_font_subset_is_reportlabs(seed_decl) -> None:
     for codes in ([0, *map(ord, chars[:255])], [0, *map(ord, chars[255:])], [0, 0x4E2D]):
         assert make_subset(face, codes) == face.makeSubset(codes)
         assert make_subset(face, codes) == face.makeSubset(codes)  # from the cache too
+
+
+def test_long_text_fills_each_page_before_going_over(seed_decl, tmp_path: Path) -> None:
+    """A long text is cut at a line where the page ends, not where a row of the table
+    happens to end: the body of every page it runs through reaches the bottom margin."""
+    decl = seed_decl
+    decl.overview = _long_text(10_000)
+    pdf = H.write(tmp_path, render_bytes(decl))
+    body_bottom = 841.89 - L.PAGE_MARGIN_BOTTOM
+    leading = L.BODY_SIZE * L.LEADING
+    pages_through = 0
+    for page in range(1, H.page_count(pdf) + 1):
+        words = [b for b in H.word_boxes(pdf, page) if b[3] < body_bottom + 1]
+        if not any("句" in w[4] for w in words):
+            continue
+        pages_through += 1
+        if page < H.page_count(pdf) and "句" in max(words, key=lambda b: b[3])[4]:
+            assert max(b[3] for b in words) > body_bottom - 2 * leading, f"page {page}"
+    assert pages_through >= 3
