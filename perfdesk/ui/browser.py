@@ -1,12 +1,17 @@
-"""The project browser: year, unit and status filters, search as you type, paged table."""
+"""The project browser: year, unit and status filters, search as you type, paged table.
+
+The columns fit the list's width: the short ones are sized to their header and contents,
+the unit takes a share of the rest and the project name stretches, so the list needs no
+horizontal scrolling. Columns can be hidden or shown from the header's context menu.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QItemSelection, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QPaintEvent
+from PySide6.QtCore import QItemSelection, QModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -20,10 +25,24 @@ from PySide6.QtWidgets import (
 )
 
 from perfdesk.models.records import STATUS_LABELS
-from perfdesk.ui.browser_model import BrowserModel
+from perfdesk.ui.browser_model import COLUMNS, HIDDEN_BY_DEFAULT, KEYS, BrowserModel
 
 ALL = "全部"
 SEARCH_DELAY_MS = 150
+# The widest text each short column shows (besides its header), for sizing it.
+SAMPLES = {
+    "id": "100000",
+    "year": "2024",
+    "status": "草稿",
+    "revision": "12",
+    "evaluation_status": "草稿",
+    "total_score": "100.00 优",
+    "grade": "优",
+    "year_budget_fen": "999,999,999.00",
+}
+UNIT_SHARE = 0.4  # of the width left after the short columns
+UNIT_MIN, UNIT_MAX = 90, 260
+NAME_MIN = 120
 
 
 class LazyCombo(QComboBox):
@@ -68,6 +87,7 @@ class Browser(QWidget):
     record in the editor: the current one is selected again quietly when still listed."""
 
     record_selected = Signal(int)
+    columns_changed = Signal()  # shown/hidden from the header menu
 
     def __init__(self, store: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -107,8 +127,19 @@ class Browser(QWidget):
         header.setSortIndicator(1, Qt.SortOrder.DescendingOrder)
         self.view.setSortingEnabled(True)
         header.setStretchLastSection(False)
-        for col, width in enumerate((48, 48, 150, 200, 50, 36, 50, 60, 36, 120)):
-            self.view.setColumnWidth(col, width)
+        header.setMinimumSectionSize(24)
+        self._fixed_widths = self._short_column_widths()
+        for key, width in self._fixed_widths.items():
+            header.setSectionResizeMode(KEYS.index(key), QHeaderView.ResizeMode.Fixed)
+            header.resizeSection(KEYS.index(key), width)
+        header.setSectionResizeMode(KEYS.index("unit"), QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(KEYS.index("name"), QHeaderView.ResizeMode.Stretch)
+        self.unit_sized_by_user = False
+        self._fitting = False
+        header.sectionResized.connect(self._section_resized)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._header_menu)
+        self.set_hidden_columns(HIDDEN_BY_DEFAULT)
 
         filters = QHBoxLayout()
         filters.setContentsMargins(0, 0, 0, 0)
@@ -145,6 +176,83 @@ class Browser(QWidget):
         self.current_id: int | None = None
         self._quiet = False
         self.view.selectionModel().selectionChanged.connect(self._selection_changed)
+
+    # ------------------------------------------------------------ columns
+
+    def _short_column_widths(self) -> dict[str, int]:
+        """Header text (with room for the sort arrow) or the widest sample, whichever is
+        wider, in this font: right for 100 % and 150 % scaling alike."""
+        fm = self.view.fontMetrics()
+        header_fm = self.view.horizontalHeader().fontMetrics()
+        arrow = header_fm.height() + 8
+        widths = {}
+        for key, title in COLUMNS:
+            if key in SAMPLES:
+                widths[key] = max(
+                    header_fm.horizontalAdvance(title) + arrow,
+                    fm.horizontalAdvance(SAMPLES[key]) + 12,
+                )
+        return widths
+
+    def hidden_columns(self) -> list[str]:
+        return [k for i, k in enumerate(KEYS) if self.view.isColumnHidden(i)]
+
+    def set_hidden_columns(self, keys: Any) -> None:
+        """Hide the columns named in ``keys`` (the unit and name always stay)."""
+        hidden = {str(k) for k in keys or ()} - {"unit", "name"}
+        for i, key in enumerate(KEYS):
+            self.view.setColumnHidden(i, key in hidden)
+        self.fit_columns()
+
+    def _header_menu(self, pos: QPoint) -> None:
+        from PySide6.QtWidgets import QMenu
+
+        menu = QMenu(self)
+        for i, (key, title) in enumerate(COLUMNS):
+            if key in ("unit", "name"):
+                continue
+            action = menu.addAction(title)
+            action.setCheckable(True)
+            action.setChecked(not self.view.isColumnHidden(i))
+            action.toggled.connect(lambda on, i=i: self._show_column(i, on))
+        menu.popup(self.view.horizontalHeader().mapToGlobal(pos))
+
+    def _show_column(self, index: int, on: bool) -> None:
+        self.view.setColumnHidden(index, not on)
+        self.fit_columns()
+        self.columns_changed.emit()
+
+    def _section_resized(self, index: int, _old: int, _new: int) -> None:
+        if not self._fitting and index == KEYS.index("unit"):
+            self.unit_sized_by_user = True  # a width the user dragged is kept
+
+    def fit_columns(self) -> None:
+        """Share the width left after the short columns between unit and name."""
+        if self.unit_sized_by_user:
+            return
+        # Room for the vertical scroll bar is always kept (a long list has one). The view's
+        # viewport() is not asked for: see BrowserView.
+        view_width = (
+            self.view.maximumViewportSize().width() if self.view.isVisible() else self.width()
+        )
+        width = view_width - self.view.verticalScrollBar().sizeHint().width() - 2
+        short = sum(
+            w
+            for key, w in self._fixed_widths.items()
+            if not self.view.isColumnHidden(KEYS.index(key))
+        )
+        rest = max(0, width - short)
+        unit = int(min(UNIT_MAX, max(UNIT_MIN, rest * UNIT_SHARE, rest - 2 * NAME_MIN)))
+        unit = min(unit, max(UNIT_MIN, rest - NAME_MIN))
+        self._fitting = True
+        try:
+            self.view.horizontalHeader().resizeSection(KEYS.index("unit"), unit)
+        finally:
+            self._fitting = False
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self.fit_columns()
 
     # ------------------------------------------------------------ filters
 

@@ -28,7 +28,7 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("status", "申报表"),
     ("revision", "版本"),
     ("evaluation_status", "自评表"),
-    ("total_score", "自评得分"),
+    ("total_score", "得分"),
     ("grade", "等级"),
     ("year_budget_fen", "当年预算（元）"),
 )
@@ -47,18 +47,29 @@ _RIGHT_ALIGNED = frozenset(
     if k in ("id", "year", "revision", "total_score", "year_budget_fen")
 )
 _STATUS_COL = KEYS.index("status")
+_SCORE_COL = KEYS.index("total_score")
+_GRADE_COL = KEYS.index("grade")
 _TOOLTIP_COLS = frozenset((KEYS.index("unit"), KEYS.index("name")))
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 
-def order_for(key: str, desc: bool) -> list[tuple[str, bool]]:
-    """ORDER BY for a sort on ``key``: then unit and name, in the same direction.
+# Columns shown unless the user chose otherwise (header menu): the grade is shown with the
+# score, id and revision are there for those who want them.
+HIDDEN_BY_DEFAULT = ("id", "revision", "grade")
 
-    The same direction throughout lets SQLite walk the (year, unit, name) index forwards or
-    backwards and stop after one page; mixing directions sorts all 100,000 rows (200 ms).
-    Unit and name order by code point anyway, which means nothing to a reader either way.
+
+def order_for(key: str, desc: bool) -> list[tuple[str, bool]]:
+    """ORDER BY for a sort on ``key``: then unit and name, in the same direction (the store
+    adds ``id`` last).
+
+    Each shape matches an index, which SQLite walks forwards or backwards and stops after one
+    page: (year, unit, name), (unit, name, id), (name, id). Mixing directions would sort all
+    100,000 rows. A name sort is by name alone: ties (the same project in other years or
+    units) then come in the order they were entered.
     """
+    if key == "name":
+        return [("name", desc)]
     return [(key, desc)] + [(k, desc) for k in ("unit", "name") if k != key]
 
 
@@ -121,7 +132,10 @@ class BrowserModel(QAbstractTableModel):
         return None
 
     def _texts(self, row: tuple[Any, ...]) -> tuple[str, ...]:
-        return tuple(self._display(k, v) for k, v in zip(KEYS, row, strict=True))
+        texts = [self._display(k, v) for k, v in zip(KEYS, row, strict=True)]
+        if row[_SCORE_COL] is not None:  # 92.50 优: the grade beside the score
+            texts[_SCORE_COL] = self._with_grade(texts[_SCORE_COL], row[_GRADE_COL])
+        return tuple(texts)
 
     @staticmethod
     def _display(key: str, value: Any) -> str:
@@ -134,6 +148,10 @@ class BrowserModel(QAbstractTableModel):
         if key == "total_score":
             return f"{Decimal(value):.2f}"
         return str(value)
+
+    @staticmethod
+    def _with_grade(score: str, grade: Any) -> str:
+        return f"{score} {grade}" if grade else score
 
     def canFetchMore(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: B008
         return not parent.isValid() and self._more

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from perfdesk.models.frameworks import NATIONAL
+from perfdesk.models.frameworks import NATIONAL, get_framework
 from perfdesk.models.labels import FIELD_LABELS
 from perfdesk.models.records import (
     DIRECTIONS,
@@ -152,8 +152,10 @@ class EvaluationEditor(QWidget):
         self.indicators = RowTable(
             TABLE_KEY,
             [
-                Column("category", "一级指标", TEXT, 100),
-                Column("subcategory", "二级指标", TEXT, 100),
+                # The framework's names to pick from, as in the declaration editor; an
+                # imported name outside the framework can still be typed.
+                Column("category", "一级指标", COMBO, 110, self._category_choices),
+                Column("subcategory", "二级指标", COMBO, 110, self._subcategory_choices),
                 Column("name", "三级指标", TEXT, 170),
                 Column("target", "年度指标值", TEXT, 110),
                 Column("actual", "实际完成值", TEXT, 110),
@@ -212,6 +214,14 @@ class EvaluationEditor(QWidget):
         self.funds_check.toggled.connect(self._funds_toggled)
         self.indicators.edited.connect(self._edited)
         self.funds_box.setEnabled(False)
+
+    # ------------------------------------------------------------ framework pickers
+
+    def _category_choices(self, _row: dict[str, Any]) -> tuple[str, ...]:
+        return get_framework(self.framework).categories
+
+    def _subcategory_choices(self, row: dict[str, Any]) -> tuple[str, ...]:
+        return get_framework(self.framework).subcategories(row.get("category"))
 
     # ------------------------------------------------------------ values
 

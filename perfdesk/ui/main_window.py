@@ -859,11 +859,16 @@ class MainWindow(QMainWindow):
             self.last_dialog = dialog
 
     def _restore_state(self) -> None:
+        hidden = self.settings.get(S.HIDDEN_COLUMNS)
+        self.browser.set_hidden_columns([k for k in hidden.split(",") if k])
+        self.browser.columns_changed.connect(
+            lambda: self.settings.set(S.HIDDEN_COLUMNS, ",".join(self.browser.hidden_columns()))
+        )
         geometry = self.settings.get(S.GEOMETRY)
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
         else:
-            self.resize(1400, 880)
+            self.resize(*default_size(self.screen().availableGeometry().size().toTuple()))
         state = self.settings.get(S.STATE)
         if isinstance(state, QByteArray) and not state.isEmpty():
             self.restoreState(state)
@@ -871,7 +876,7 @@ class MainWindow(QMainWindow):
         if isinstance(splitter, QByteArray) and not splitter.isEmpty():
             self.splitter.restoreState(splitter)
         else:
-            self.splitter.setSizes([560, 840])
+            self.splitter.setSizes(list(default_split(self.width())))
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         if not self.maybe_leave():
@@ -905,6 +910,19 @@ def _warm_up(_store: Store, _ctx: JobContext) -> None:
     (They import no Qt, so importing them off the GUI thread is safe.)"""
     import perfdesk.models.checks  # noqa: F401
     import perfdesk.models.scoring  # noqa: F401
+
+
+def default_size(available: tuple[int, int]) -> tuple[int, int]:
+    """A first window size that fits the screen (1366×768 laptops included)."""
+    width, height = available
+    return min(1400, int(width * 0.96)), min(880, int(height * 0.94))
+
+
+def default_split(width: int) -> tuple[int, int]:
+    """List and editors: the list wide enough for its key columns (year, unit, name, the two
+    statuses, score, budget), the editors the rest."""
+    browser = max(540, min(660, int(width * 0.45)))
+    return browser, max(0, width - browser)
 
 
 def report_ids(report: Any) -> list[int]:

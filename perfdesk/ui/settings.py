@@ -30,8 +30,11 @@ EXPORT_DIR = Setting("folders/export", str, "", "上次导出的文件夹")
 BACKUP_DIR = Setting("folders/backup", str, "", "上次备份的文件夹")
 RECENT_FILES = Setting("recent/files", list, [], "最近导入的文件")
 AUTOSAVE_MS = Setting("editing/autosave_ms", int, 3000, "停止输入多久后自动保存（毫秒）")
+# Comma-separated column keys (a plain string: an empty list does not survive an ini file).
+HIDDEN_COLUMNS = Setting("browser/hidden_columns", str, "id,revision,grade", "项目列表中隐藏的列")
 
-ALL = (GEOMETRY, STATE, SPLITTER, IMPORT_DIR, EXPORT_DIR, BACKUP_DIR, RECENT_FILES, AUTOSAVE_MS)
+ALL = (GEOMETRY, STATE, SPLITTER, IMPORT_DIR, EXPORT_DIR, BACKUP_DIR, RECENT_FILES, AUTOSAVE_MS,
+       HIDDEN_COLUMNS)  # fmt: skip
 MAX_RECENT = 10
 
 
