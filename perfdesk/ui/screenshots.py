@@ -39,7 +39,7 @@ def main(out: str = "docs") -> int:
     from perfdesk.resources import resource_path
     from perfdesk.store import Store
     from perfdesk.ui.app import ensure_app
-    from perfdesk.ui.main_window import MainWindow
+    from perfdesk.ui.main_window import MainWindow, default_size, default_split
     from perfdesk.ui.preview import PreviewDialog
     from perfdesk.ui.settings import Settings
 
@@ -62,14 +62,27 @@ def main(out: str = "docs") -> int:
             d.unit, d.name, d.evaluation = unit, name, None
             d.year = 2019 + i % 2
             store.save(d)
+    # A laptop screen first (1366×768 less a task bar): the list's key columns must fit.
+    small = MainWindow(db, Settings.in_file(tmp / "small.ini"), demo=True)
+    small.resize(*default_size((1366, 728)))
+    small.splitter.setSizes(list(default_split(small.width())))
+    small.show()
+    _wait(small)
+    small.browser.select(1)
+    _wait(small)
+    _settle()
+    _save(small, folder / "window-1366.png")
+    small.shutdown()
+    small.close()
+
     window = MainWindow(db, Settings.in_file(tmp / "s.ini"), demo=True)
-    window.resize(1500, 920)
+    window.resize(*default_size((1600, 960)))
+    window.splitter.setSizes(list(default_split(window.width())))
     window.show()
     _wait(window)
     window.browser.search.setText("")
     window.browser.select(1)
     _wait(window)
-    window.splitter.setSizes([600, 900])
     _settle()
     _save(window, folder / "window-main.png")
 
