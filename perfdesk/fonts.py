@@ -206,13 +206,15 @@ class FontSet:
             self.learn(text, field)
             return sum(map(self._widths.__getitem__, text)) * size * 0.001
 
-    def widths(self, text: str, field: str = "") -> dict[str, float]:
-        """The width table (thousandths of the size per character), covering ``text``."""
-        if not self._widths.keys() >= set(text):
-            self.learn(text, field)
+    @property
+    def width_table(self) -> dict[str, float]:
+        """Advance widths (thousandths of the size) of the characters met so far; a
+        character missing from it is taught with ``learn``."""
         return self._widths
 
     def learn(self, text: str, field: str) -> None:
+        """Put the characters of ``text`` into the width table; raises MissingGlyphError
+        (naming ``field``) at the first character no font has."""
         widths = self._widths
         for ch in dict.fromkeys(text):
             if ch in widths:

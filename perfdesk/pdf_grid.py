@@ -42,7 +42,7 @@ class Flow(Content, Protocol):
     def wrap(self, width: float) -> float: ...
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
     """One cell of a logical row: text (checked against the fonts) or a flow."""
 
@@ -55,7 +55,7 @@ class Cell:
     join_above: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class _Placed:
     content: Content
     span: int

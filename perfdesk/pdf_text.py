@@ -47,14 +47,37 @@ def styles(size: float = L.BODY_SIZE) -> dict[str, TextStyle]:
     }
 
 
+# Short texts — labels, amounts, dates, names — recur from form to form: their lines are
+# kept per process, by font chain, size and width.
+MEMO_LENGTH = 64
+MEMO_ENTRIES = 50_000
+_memo: dict[tuple[FontSet, str, float, float], tuple[str, ...]] = {}
+
+
 def break_lines(text: str, fonts: FontSet, size: float, width: float, field: str) -> list[str]:
     """``text`` broken into lines no wider than ``width`` points at ``size``; its own line
     breaks are kept. Raises MissingGlyphError (naming ``field``) for a character no font
     has. Spaces where a line is broken are dropped; no other character is."""
+    key = (fonts, text, size, width)
+    if len(text) <= MEMO_LENGTH:
+        found = _memo.get(key)
+        if found is not None:
+            return list(found)
     text = clean_text(text)
-    fonts.check(text, field)
-    table = fonts.widths(text, field)
     limit = width * 1000.0 / size + 1e-6
+    try:
+        lines = _break(text, fonts.width_table, limit)
+    except KeyError:  # a character met for the first time, or one no font has
+        fonts.learn(text, field)
+        lines = _break(text, fonts.width_table, limit)
+    if len(key[1]) <= MEMO_LENGTH:
+        if len(_memo) >= MEMO_ENTRIES:
+            _memo.clear()
+        _memo[key] = tuple(lines)
+    return lines
+
+
+def _break(text: str, table: dict[str, float], limit: float) -> list[str]:
     lines: list[str] = []
     for para in text.split("\n"):
         n = len(para)
