@@ -105,12 +105,17 @@ def read_evaluation(reader: SheetReader, year_arg: int | None) -> ImportedForm:
             row_eval_indicator(reader, row, table) for row in table_rows(reader, table)
         ]
         framework = table_framework(table, ev.indicators)
-    reader.warnings += apply_stated_scores(ev)
+    # The framework decides default weights, hence the rules' scores.
+    reader.warn_scores(apply_stated_scores(ev, framework))
     if table is not None:
-        _compare_total(reader, ev, table)
+        _compare_total(reader, ev, table, framework)
     decl = evaluation_declaration(year, unit, name, framework, ev)
     return ImportedForm(
-        declaration=decl, kind=KIND_EVALUATION, sheet=g.name, warnings=reader.warnings
+        declaration=decl,
+        kind=KIND_EVALUATION,
+        sheet=g.name,
+        warnings=reader.warnings,
+        score_warnings=reader.score_warnings,
     )
 
 
@@ -204,6 +209,7 @@ def _money_block(reader: SheetReader, ev: Evaluation) -> str | None:
                 f"{rate * 100:.2f}% 不同，以计算值为准。",
                 t,
                 c,
+                score=True,
             )
     if "score" in cols and ev.spent is not None and ev.budget_adjusted:
         c = cols["score"][0]
@@ -212,7 +218,10 @@ def _money_block(reader: SheetReader, ev: Evaluation) -> str | None:
         computed = (ev.budget_weight * rate).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
         if stated is not None and stated != computed:
             reader.warn(
-                f"表中预算执行率得分 {stated} 与按规则计算的 {computed} 不同，以计算值为准。", t, c
+                f"表中预算执行率得分 {stated} 与按规则计算的 {computed} 不同，以计算值为准。",
+                t,
+                c,
+                score=True,
             )
     funds = Funds()
     for key in ("appropriation", "carried_over", "other"):
@@ -229,7 +238,7 @@ def _money_block(reader: SheetReader, ev: Evaluation) -> str | None:
     return unit
 
 
-def _compare_total(reader: SheetReader, ev: Evaluation, table: Table) -> None:
+def _compare_total(reader: SheetReader, ev: Evaluation, table: Table, framework: str) -> None:
     """A stated 总分 is not kept (it is derived); a different one is worth a warning."""
     c = table.cols.get("score")
     hits = [h for h in reader.hits(L.EVAL_TOTAL) if h.r > table.header_row]
@@ -240,16 +249,23 @@ def _compare_total(reader: SheetReader, ev: Evaluation, table: Table) -> None:
         stated = parse_number(reader.grid.value(r, c))
     except ValueError:
         return
-    sheet = score_evaluation(ev)
+    sheet = score_evaluation(ev, framework)
     computed = sheet.total
     if stated is not None and computed is not None and stated != computed:
-        reader.warn(f"表中总分 {stated} 与按规则计算的总分 {computed} 不同，以计算值为准。", r, c)
+        reader.warn(
+            f"表中总分 {stated} 与按规则计算的总分 {computed} 不同，以计算值为准。",
+            r,
+            c,
+            score=True,
+        )
     for hit in reader.hits(L.EVAL_GRADE):
         value, pos = reader.right_of(hit)
         grade = cell_text(value)
         if grade and sheet.grade and grade != sheet.grade and pos:
             reader.warn(
-                f"表中自评等级“{grade}”与按总分评定的“{sheet.grade}”不同，以评定为准。", *pos
+                f"表中自评等级“{grade}”与按总分评定的“{sheet.grade}”不同，以评定为准。",
+                *pos,
+                score=True,
             )
         break
 

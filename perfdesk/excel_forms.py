@@ -260,13 +260,14 @@ def read_list(reader: SheetReader, year_arg: int | None) -> list[ImportedForm]:
     forms: list[ImportedForm] = []
     for (year, unit, name), rows in groups.items():
         reader.warnings = []
+        reader.score_warnings = []
         if is_eval:
             ev = Evaluation(layout=LAYOUT_NATIONAL)
             ev.indicators = [row_eval_indicator(reader, row, table) for row in rows]
             sup = rows[0].cells.get("supervisor")
             ev.supervisor = reader.text(sup, rows[0].pos.get("supervisor"))
-            reader.warnings += apply_stated_scores(ev)
             framework = table_framework(table, ev.indicators)
+            reader.warn_scores(apply_stated_scores(ev, framework))
             decl = evaluation_declaration(year, unit, name, framework, ev)
             kind = KIND_EVALUATION
         else:
@@ -285,7 +286,13 @@ def read_list(reader: SheetReader, year_arg: int | None) -> list[ImportedForm]:
             decl.framework = table_framework(table, decl.indicators)
             kind = KIND_DECLARATION
         forms.append(
-            ImportedForm(declaration=decl, kind=kind, sheet=g.name, warnings=list(reader.warnings))
+            ImportedForm(
+                declaration=decl,
+                kind=kind,
+                sheet=g.name,
+                warnings=list(reader.warnings),
+                score_warnings=list(reader.score_warnings),
+            )
         )
     if not forms:
         raise reader.error("清单表中没有任何指标行。", table.header_row, min(cols.values()))

@@ -43,6 +43,7 @@ class _HasCategory(Protocol):
     category: str | None
     subcategory: str | None
 
+
 KIND_DECLARATION = "declaration"
 KIND_EVALUATION = "evaluation"
 
@@ -55,6 +56,10 @@ class ImportedForm:
     kind: str  # "declaration" | "evaluation"
     sheet: str
     warnings: list[str] = field(default_factory=list)
+    # The warnings that compare scores, rates or grades the sheet states with the rules'
+    # (also in ``warnings``): moot when a perfdesk export's stamp restores the record,
+    # since they come from what paper does not show (overrides, not-applicable marks).
+    score_warnings: list[str] = field(default_factory=list)
 
 
 def _all_labels() -> frozenset[str]:
@@ -104,6 +109,7 @@ class SheetReader:
         self.grid = grid
         self.filename = filename
         self.warnings: list[str] = []
+        self.score_warnings: list[str] = []
         self.labels: dict[str, list[Hit]] = {}
         self.unit_note: str | None = None
         # Normalised text of every filled owner cell: labels are looked up many times.
@@ -116,7 +122,8 @@ class SheetReader:
                     continue
                 key = norm(v)
                 self.keys[(r, c)] = key
-                if ":" in key:
+                # norm() drops a trailing colon: '申报单位名称：：' holds the value '：'.
+                if ":" in key or v.rstrip()[-1:] in (":", "："):
                     self._inline(r, c, v)
                 if len(key) > 40:
                     continue  # long text is a value, never a label
@@ -154,9 +161,18 @@ class SheetReader:
         cell = addr(r, c) if r is not None and c is not None else None
         return InputError(reason, file=self.filename, sheet=self.grid.name, cell=cell)
 
-    def warn(self, text: str, r: int | None = None, c: int | None = None) -> None:
+    def warn(
+        self, text: str, r: int | None = None, c: int | None = None, *, score: bool = False
+    ) -> None:
         where = self.grid.label() + (f" {addr(r, c)}" if r is not None and c is not None else "")
         self.warnings.append(f"{where}：{text}")
+        if score:
+            self.score_warnings.append(self.warnings[-1])
+
+    def warn_scores(self, texts: list[str]) -> None:
+        """Warnings of ``serialize.apply_stated_scores`` (they name their indicator)."""
+        self.warnings += texts
+        self.score_warnings += texts
 
     # ------------------------------------------------------------ lookups
 

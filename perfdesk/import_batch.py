@@ -30,7 +30,6 @@ STATUS_IMPORTED = "imported"
 STATUS_REJECTED = "rejected"
 
 
-
 class _Flag(Protocol):
     def is_set(self) -> bool: ...
 
@@ -190,7 +189,41 @@ def read_path(path: Path, *, year: int | None = None) -> list[ImportedForm]:
         raise InputError(f"无法读取文件：{exc.strerror or exc}", file=str(path)) from None
     if path.suffix.lower() == ".json":
         return _read_json(data, path.name)
-    return read_workbook(data, path.name, year=year).forms
+    forms = read_workbook(data, path.name, year=year).forms
+    if len(forms) == 1:
+        restore_stamped(forms[0], data)
+    return forms
+
+
+def restore_stamped(form: ImportedForm, data: bytes) -> bool:
+    """A perfdesk export re-imported: what paper does not show (target directions,
+    override reasons, not-applicable marks, tier scores, raw weights, created-from) comes
+    back from the file's stamp, as long as the sheet still shows exactly what was exported
+    (otherwise the sheet wins). True when the stamp was used."""
+    if not _may_carry_stamp(data):
+        return False
+    # Only here: excel_out pulls in openpyxl, which files from other programs never need.
+    from perfdesk.excel_out import read_stamp, restore_from_stamp
+
+    stamp = read_stamp(data)
+    if stamp is None or stamp.get("form") != form.kind:
+        return False
+    restored = restore_from_stamp(form.declaration, stamp)
+    if restored is form.declaration:
+        return False
+    form.declaration = restored
+    # Stated scores that differ from the rules' came from overrides, not-applicable marks
+    # and the like, which the stamp has just brought back with their own reasons.
+    moot = set(form.score_warnings)
+    form.warnings = [w for w in form.warnings if w not in moot]
+    form.score_warnings = []
+    return True
+
+
+def _may_carry_stamp(data: bytes) -> bool:
+    """Cheap test before the stamp is looked for: an .xlsx with custom document properties
+    (the member name is stored uncompressed in the zip directory)."""
+    return data.startswith(b"PK") and b"docProps/custom.xml" in data
 
 
 def _read_json(data: bytes, filename: str) -> list[ImportedForm]:
