@@ -108,5 +108,11 @@ def m0004(db: Database) -> None:
     db.execute("CREATE INDEX records_unit ON records (unit, name, id)")
 
 
+@migrations(name="0005_year_name_index")
+def m0005(db: Database) -> None:
+    # A year's list sorted by name (the window's most common view) without sorting the year.
+    db.execute("CREATE INDEX records_year_name ON records (year, name, id)")
+
+
 if tuple(m.name for m in migrations._migrations) != MIGRATION_NAMES:
     raise RuntimeError("perfdesk.schema.MIGRATION_NAMES is out of step with migrations.py")

@@ -11,5 +11,6 @@ MIGRATION_NAMES: tuple[str, ...] = (
     "0002_search",
     "0003_list_index",
     "0004_sort_indexes",
+    "0005_year_name_index",
 )
 SCHEMA_VERSION = len(MIGRATION_NAMES)

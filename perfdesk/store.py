@@ -37,6 +37,14 @@ LIST_COLUMNS = (
 SORTABLE = frozenset(LIST_COLUMNS)
 
 
+# A search term matching more rows than this is filtered with LIKE along the sort order.
+COMMON_MATCHES = 2000
+
+
+def _fts_phrase(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
+
+
 @dataclass(frozen=True)
 class RevisionInfo:
     revision: int
@@ -189,15 +197,26 @@ class Store:
             clauses.append("status = ?")
             params.append(status)
         for term in (search or "").split():
-            if len(term) >= 3:
+            if len(term) >= 3 and not self._common_term(term):
                 clauses.append("id IN (SELECT rowid FROM records_fts WHERE records_fts MATCH ?)")
-                params.append('"' + term.replace('"', '""') + '"')
+                params.append(_fts_phrase(term))
             else:
-                # Trigram FTS finds nothing for 1–2 characters: scan with LIKE instead.
+                # Trigram FTS finds nothing for 1–2 characters, and for a term in most rows
+                # collecting every match costs more than walking the sort index with LIKE
+                # until a page is full.
                 like = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
                 clauses.append("(name LIKE ? ESCAPE '\\' OR unit LIKE ? ESCAPE '\\')")
                 params += [like, like]
         return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+    def _common_term(self, term: str) -> bool:
+        """More than COMMON_MATCHES rows match (counted with a cap, so it stays cheap)."""
+        (n,) = self.conn.execute(
+            "SELECT count(*) FROM (SELECT rowid FROM records_fts WHERE records_fts MATCH ? "
+            "LIMIT ?)",
+            [_fts_phrase(term), COMMON_MATCHES + 1],
+        ).fetchone()
+        return bool(n > COMMON_MATCHES)
 
     def list(
         self,
@@ -222,7 +241,9 @@ class Store:
         )
         sql = f"SELECT {', '.join(cols)} FROM records{where}"
         if order:
-            sql += f" ORDER BY {order}, id"
+            # The tie-breaker follows the sort's direction so an index serves it whole.
+            descending = all(desc for c, desc in order_by if c in SORTABLE)
+            sql += f" ORDER BY {order}, id{' DESC' if descending else ''}"
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
             params += [limit, offset]

@@ -169,3 +169,22 @@ def test_every_schema_version_fixture_opens_without_loss(version, tmp_path, seed
         assert s.count(search="热线") >= 1
     if version < SCHEMA_VERSION:
         assert list(tmp_path.glob("old.v*.bak.sqlite")), "no backup before migration"
+
+
+def test_common_search_terms_give_the_same_rows_through_like(store, seed_decl, monkeypatch):
+    import perfdesk.store as store_module
+
+    for i in range(5):
+        seed_decl.id = None
+        seed_decl.name = f"市民服务热线{i}"
+        store.save(seed_decl)
+    seed_decl.id = None
+    seed_decl.name = "水务监测"
+    store.save(seed_decl)
+    by_fts = store.list(search="服务热线", order_by=(("name", True),))
+    assert not store._common_term("服务热线")
+    monkeypatch.setattr(store_module, "COMMON_MATCHES", 2)
+    assert store._common_term("服务热线")
+    assert store.list(search="服务热线", order_by=(("name", True),)) == by_fts
+    assert [r[3] for r in by_fts] == [f"市民服务热线{i}" for i in range(4, -1, -1)]
+    assert store.count(search="服务热线") == 5
