@@ -15,13 +15,16 @@ shows (see "stamp" below), used by the import only while the visible form is unc
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import io
 import json
+import math
 import os
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
-from copy import copy, deepcopy
+from copy import deepcopy
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
@@ -29,9 +32,10 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, Side
-from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import to_excel
 from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.theme import theme_xml
 
 from perfdesk.excel_layouts import (
     CHECKED,
@@ -87,52 +91,55 @@ FORMS = ("declaration", "evaluation")
 
 # ---------------------------------------------------------------- cells and styles
 
+# Fonts by their number in the styles part: 0 is the workbook default (which only the
+# covered cells of merged ranges use), then the form's own four.
+DEFAULT_FONT, BODY, BOLD, TITLE, SUBTITLE = range(5)
+Align = tuple[str, str, bool]  # horizontal, vertical, wrap
+# A cell's look, one ``<xf>`` of the styles part: font, alignment, number format, bordered,
+# quote prefix.
+Look = tuple[int, Align | None, str, bool, bool]
 
-class _Styles:
-    """Style objects built once per workbook (openpyxl interns them, building is the cost)."""
+LABEL: Align = ("center", "center", True)
+TEXT: Align = ("left", "center", True)
+LONG: Align = ("left", "top", True)
+NUMBER: Align = ("right", "center", False)
+PLAIN: Align = ("left", "center", False)
+CENTRE: Align = ("center", "center", False)
+DEFAULT_LOOK: Look = (DEFAULT_FONT, None, "General", False, False)
+# A covered cell of a bordered merged range: Excel draws a merged range's border from the
+# cells under it, so each one carries the border (and nothing else).
+COVERED: Look = (DEFAULT_FONT, None, "General", True, False)
 
-    def __init__(self, fonts: Fonts) -> None:
-        thin = Side(style="thin")
-        self.fonts = fonts
-        self.border = Border(left=thin, right=thin, top=thin, bottom=thin)
-        self.body = Font(name=fonts.body, size=fonts.body_size)
-        self.bold = Font(name=fonts.body, size=fonts.body_size, bold=True)
-        self.title = Font(name=fonts.title, size=fonts.title_size, bold=fonts.title == fonts.body)
-        self.subtitle = Font(name=fonts.body, size=fonts.subtitle_size)
-        self.label = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        self.text = Alignment(horizontal="left", vertical="center", wrap_text=True)
-        self.long = Alignment(horizontal="left", vertical="top", wrap_text=True)
-        self.number = Alignment(horizontal="right", vertical="center")
-        self.plain = Alignment(horizontal="left", vertical="center")
-        self.centre = Alignment(horizontal="center", vertical="center")
-        self.line_height = fonts.body_size * 1.35
-        self._arrays: dict[tuple[int, int, str, bool], StyleArray] = {}
-        self._border_only: StyleArray | None = None
 
-    def apply(
-        self, cell: Any, font: Font, alignment: Alignment, number_format: str, border: bool
-    ) -> None:
-        """Style a cell. The first cell of each combination is styled through openpyxl's
-        API; later ones get a copy of its style array, as openpyxl's own WorksheetCopy does
-        (assigning style objects hashes them every time, the bulk of the export's cost)."""
-        key = (id(font), id(alignment), number_format, border)
-        arr = self._arrays.get(key)
-        if arr is None:
-            cell.font = font
-            cell.alignment = alignment
-            cell.number_format = number_format
-            if border:
-                cell.border = self.border
-            self._arrays[key] = copy(cell._style)
-        else:
-            cell._style = copy(arr)
+@dataclass
+class FormSheet:
+    """One form as the sheet shows it: values by (row, column), looks, merges, sizes, page.
 
-    def apply_border(self, cell: Any) -> None:
-        if self._border_only is None:
-            cell.border = self.border
-            self._border_only = copy(cell._style)
-        else:
-            cell._style = copy(self._border_only)
+    Drawn by the layout code below, written by :func:`write_xlsx`.
+    """
+
+    name: str
+    widths: tuple[float, ...]
+    fonts: Fonts
+    page: Page
+    cells: dict[tuple[int, int], tuple[Any, int]] = field(default_factory=dict)
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # r0, c0, r1, c1
+    heights: dict[int, float] = field(default_factory=dict)
+    looks: list[Look] = field(default_factory=lambda: [DEFAULT_LOOK])
+    last_row: int = 1
+    _look_ids: dict[Look, int] = field(default_factory=lambda: {DEFAULT_LOOK: 0}, repr=False)
+
+    def look(self, look: Look) -> int:
+        """The ``<xf>`` number of ``look``, added on first use."""
+        n = self._look_ids.get(look)
+        if n is None:
+            n = self._look_ids[look] = len(self.looks)
+            self.looks.append(look)
+        return n
+
+    def value(self, row: int, col: int) -> Any:
+        got = self.cells.get((row, col))
+        return None if got is None else got[0]
 
 
 def clean_text(text: str, where: str = "") -> str:
@@ -159,16 +166,14 @@ def line_count(text: str, width: float) -> int:
 
 
 class _Grid:
-    """A worksheet seen as a grid of spans; keeps each row's height estimate."""
+    """A form sheet seen as a grid of spans; keeps each row's height estimate."""
 
-    def __init__(self, ws: Worksheet, widths: Sequence[float], styles: _Styles) -> None:
-        self.ws = ws
-        self.widths = tuple(widths)
-        self.st = styles
+    def __init__(self, name: str, widths: Sequence[float], fonts: Fonts, page: Page) -> None:
+        self.sheet = FormSheet(name, tuple(widths), fonts, page)
+        self.widths = self.sheet.widths
+        self.line_height = fonts.body_size * 1.35
         self.row = 1
         self._lines: dict[int, int] = {}
-        for i, w in enumerate(widths, 1):
-            ws.column_dimensions[get_column_letter(i)].width = w
 
     def span_width(self, span: Span) -> float:
         return sum(self.widths[span[0] - 1 : span[1]])
@@ -182,9 +187,10 @@ class _Grid:
         rows: int = 1,
         kind: str = "text",
         bold: bool = False,
-        align: Alignment | None = None,
+        align: Align | None = None,
         border: bool = True,
         where: str = "",
+        font: int | None = None,
     ) -> None:
         """Write ``value`` over columns ``span`` (and ``rows`` rows down), merged, bordered.
 
@@ -192,93 +198,69 @@ class _Grid:
         """
         r = self.row if row is None else row
         c0, c1 = span
-        ws = self.ws
-        cell = ws.cell(r, c0)
-        st = self.st
-        font = st.bold if bold else st.body
         fmt = "General"
         if value is None:
-            alignment = align or (st.label if kind == "label" else st.text)
+            alignment = align or (LABEL if kind == "label" else TEXT)
         elif kind in ("money", "wan"):
-            cell.value = value / WAN if kind == "wan" else value
+            if kind == "wan":
+                value = value / WAN
             fmt = WAN_FORMAT if kind == "wan" else MONEY_FORMAT
-            alignment = align or st.number
+            alignment = align or NUMBER
         elif kind == "date":
-            cell.value = value
             fmt = DATE_FORMAT
-            alignment = align or st.centre
+            alignment = align or CENTRE
         elif kind == "rate":
-            cell.value = value
             fmt = RATE_FORMAT
-            alignment = align or st.number
+            alignment = align or NUMBER
         elif kind in ("score", "int"):
-            cell.value = value
-            alignment = align or st.centre
+            alignment = align or CENTRE
         else:
-            text = clean_text(str(value), where)
-            alignment = align or {"label": st.label, "long": st.long}.get(kind, st.text)
-            st.apply(cell, font, alignment, fmt, border)
-            set_text(cell, text)
+            value = clean_text(str(value), where)
+            alignment = align or {"label": LABEL, "long": LONG}.get(kind, TEXT)
             if rows == 1:
-                n = line_count(text, self.span_width(span))
+                n = line_count(value, self.span_width(span))
                 if n > self._lines.get(r, 1):
                     self._lines[r] = n
-            alignment = None
-        if alignment is not None:
-            st.apply(cell, font, alignment, fmt, border)
+            kind = "text"
+        quote = False
+        if isinstance(value, str):
+            if kind != "text":  # text an odd import kept under a number kind
+                value = clean_text(value, where)
+            # Text a spreadsheet would take for a formula (or re-evaluate on edit) gets
+            # Excel's quote prefix; the apostrophe is not part of the value.
+            quote = value.startswith(FORMULA_STARTS)
+        s = self.sheet
+        look = (BOLD if bold else BODY) if font is None else font
+        s.cells[(r, c0)] = (value, s.look((look, alignment, fmt, border, quote)))
         r1 = r + rows - 1
         if c1 > c0 or r1 > r:
-            # Registered as a plain range: ws.merge_cells() would re-style every covered
-            # cell from the top-left one (a third of the export time); they are bordered
-            # just below.
-            ws.merged_cells.add(f"{get_column_letter(c0)}{r}:{get_column_letter(c1)}{r1}")
+            s.merges.append((r, c0, r1, c1))
             if border:
+                covered = s.look(COVERED)
                 for rr in range(r, r1 + 1):
                     for cc in range(c0, c1 + 1):
-                        if (rr, cc) != (r, c0):
-                            st.apply_border(ws.cell(rr, cc))
+                        if rr != r or cc != c0:
+                            s.cells[(rr, cc)] = (None, covered)
 
     def next(self, n: int = 1) -> None:
         self.row += n
 
-    def finish_heights(self, first: int = 1) -> None:
-        st = self.st
+    def finish(self) -> FormSheet:
+        """The sheet, with the row heights the wrapped text needs."""
+        s = self.sheet
         for r, n in self._lines.items():
-            if r >= first and n > 1:
-                self.ws.row_dimensions[r].height = min(n * st.line_height + 4, MAX_ROW_HEIGHT)
-
-
-def set_text(cell: Any, text: str) -> None:
-    """Assign text that stays text: openpyxl takes a leading ``=`` for a formula, and a
-    spreadsheet re-evaluates ``+``/``-``/``@`` on edit, so such text is stored as a string
-    cell with Excel's quote prefix (the apostrophe is not part of the value)."""
-    cell.value = text
-    if text.startswith(FORMULA_STARTS):
-        cell.data_type = "s"
-        cell.quotePrefix = True
-
-
-def _page_setup(ws: Worksheet, page: Page, last_row: int, last_col: int) -> None:
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = page.orientation
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_margins.left = ws.page_margins.right = page.margin_lr
-    ws.page_margins.top = ws.page_margins.bottom = page.margin_tb
-    ws.print_options.horizontalCentered = True
-    ws.print_title_rows = page.print_title_rows
-    ws.print_area = f"A1:{get_column_letter(last_col)}{max(last_row, 1)}"
+            if n > 1:
+                s.heights[r] = min(n * self.line_height + 4, MAX_ROW_HEIGHT)
+        s.last_row = max(self.row - 1, 1)
+        return s
 
 
 def _title(g: _Grid, title: str, year_line: str, n_cols: int) -> None:
-    st = g.st
-    g.put((1, n_cols), title, border=False, align=st.centre)
-    g.ws.cell(g.row, 1).font = st.title
-    g.ws.row_dimensions[g.row].height = st.fonts.title_size * 1.8
+    fonts = g.sheet.fonts
+    g.put((1, n_cols), title, border=False, align=CENTRE, font=TITLE)
+    g.sheet.heights[g.row] = fonts.title_size * 1.8
     g.next()
-    g.put((1, n_cols), year_line, border=False, align=st.centre)
-    g.ws.cell(g.row, 1).font = st.subtitle
+    g.put((1, n_cols), year_line, border=False, align=CENTRE, font=SUBTITLE)
     g.next()
 
 
@@ -321,7 +303,7 @@ def _merged_table(
                     row=first + i,
                     rows=run[1] - run[0] + 1,
                     kind=kind,
-                    align=g.st.label,
+                    align=LABEL,
                     where=where,
                 )
             else:
@@ -346,7 +328,6 @@ def choice_text(value: str | None, lines: tuple[tuple[str, ...], ...]) -> str | 
 
 
 def _declaration_rows(g: _Grid, decl: Declaration, lay: DeclarationLayout) -> None:
-    st = g.st
     for fr in lay.rows:
         if fr.kind == "signoff":
             _signoff(g, decl, lay)
@@ -375,7 +356,7 @@ def _declaration_rows(g: _Grid, decl: Declaration, lay: DeclarationLayout) -> No
                 getattr(decl, fr.key),
                 kind=fr.kind,
                 where=fr.label,
-                align=st.long if fr.kind == "long" else None,
+                align=LONG if fr.kind == "long" else None,
             )
         g.next()
 
@@ -398,7 +379,7 @@ def _budget_items(g: _Grid, decl: Declaration, lay: DeclarationLayout, fr: Field
 
 def _indicators(g: _Grid, decl: Declaration, lay: DeclarationLayout, fr: FieldRow) -> None:
     first, last = lay.label_span[0], lay.value_span[1]
-    g.put((first, last), lay.indicator_heading, kind="label", align=g.st.plain, bold=True)
+    g.put((first, last), lay.indicator_heading, kind="label", align=PLAIN, bold=True)
     g.next()
     t = lay.indicator_table
     for header, span in zip(t.headers, t.spans, strict=True):
@@ -433,33 +414,27 @@ def _signoff(g: _Grid, decl: Declaration, lay: DeclarationLayout) -> None:
         g.next()
 
 
-def build_declaration(decl: Declaration) -> Workbook:
-    """The 申报表 as an openpyxl workbook (one sheet), in the layout of ``decl.framework``."""
+def build_declaration(decl: Declaration) -> FormSheet:
+    """The 申报表 of ``decl`` as a sheet, in the layout of ``decl.framework``."""
     lay = declaration_layout(decl.framework)
-    wb = Workbook()
-    ws = wb.active
-    ws.title = lay.sheet_name
-    g = _Grid(ws, lay.widths, _Styles(lay.fonts))
+    g = _Grid(lay.sheet_name, lay.widths, lay.fonts, lay.page)
     n_cols = len(lay.widths)
     _title(g, lay.title, lay.year_text.format(year=decl.year), n_cols)
     g.put(
         (1, n_cols),
         f"{lay.unit_label}：{clean_text(decl.unit or '', lay.unit_label)}",
         border=False,
-        align=g.st.plain,
+        align=PLAIN,
     )
     g.next()
     _declaration_rows(g, decl, lay)
-    g.finish_heights()
-    _page_setup(ws, lay.page, g.row - 1, n_cols)
-    return wb
+    return g.finish()
 
 
 # ---------------------------------------------------------------- self-evaluation
 
 
 def _evaluation_rows(g: _Grid, decl: Declaration, ev: Evaluation, lay: EvaluationLayout) -> None:
-    st = g.st
     sheet = score_evaluation(ev, decl.framework)
     money = "wan" if lay.money_unit == "万元" else "money"
 
@@ -505,8 +480,8 @@ def _evaluation_rows(g: _Grid, decl: Declaration, ev: Evaluation, lay: Evaluatio
     g.put(gs[1], lay.goal_headers[0], kind="label")
     g.put(gs[2], lay.goal_headers[1], kind="label")
     g.next()
-    g.put(gs[1], shown_goal_expected(decl, ev), kind="long", align=st.long, where="预期目标")
-    g.put(gs[2], ev.goal_actual, kind="long", align=st.long, where="实际完成情况")
+    g.put(gs[1], shown_goal_expected(decl, ev), kind="long", align=LONG, where="预期目标")
+    g.put(gs[2], ev.goal_actual, kind="long", align=LONG, where="实际完成情况")
     g.next()
 
     t = lay.indicator_table
@@ -538,7 +513,7 @@ def _evaluation_rows(g: _Grid, decl: Declaration, ev: Evaluation, lay: Evaluatio
     g.next()
     gr = lay.grade_spans
     g.put(gr[0], lay.grade_label, kind="label", bold=True)
-    g.put(gr[1], sheet.grade, align=st.centre)
+    g.put(gr[1], sheet.grade, align=CENTRE)
     g.next()
 
 
@@ -547,21 +522,249 @@ def shown_goal_expected(decl: Declaration, ev: Evaluation) -> str | None:
     return ev.goal_expected if ev.goal_expected is not None else decl.annual_goal
 
 
-def build_evaluation(decl: Declaration) -> Workbook:
-    """The 自评表 of ``decl`` (national layout in 万元, or Shanghai's in 元)."""
+def build_evaluation(decl: Declaration) -> FormSheet:
+    """The 自评表 of ``decl`` as a sheet (national layout in 万元, or Shanghai's in 元)."""
     ev = decl.evaluation
     if ev is None:
         raise InputError(f"项目“{decl.name}”（编号 {decl.id}）还没有自评表，无法导出自评表。")
     lay = evaluation_layout(ev.layout)
-    wb = Workbook()
-    ws = wb.active
-    ws.title = lay.sheet_name
-    g = _Grid(ws, lay.widths, _Styles(lay.fonts))
+    g = _Grid(lay.sheet_name, lay.widths, lay.fonts, lay.page)
     _title(g, lay.title, lay.year_text.format(year=decl.year), len(lay.widths))
     _evaluation_rows(g, decl, ev, lay)
-    g.finish_heights()
-    _page_setup(ws, lay.page, g.row - 1, len(lay.widths))
-    return wb
+    return g.finish()
+
+
+# ---------------------------------------------------------------- the .xlsx file
+
+# The parts are written as text, in the shape openpyxl gives them (the same elements, in
+# the same order, so every program that opened openpyxl's forms opens these): going through
+# openpyxl's object model cost more than half the export, a dozen cells at a time.
+_XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_DOC_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+_CT = "application/vnd.openxmlformats-officedocument"
+_CONTENT_TYPES = (
+    f'{_XML}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    f'<Override PartName="/xl/workbook.xml" ContentType="{_CT}.spreadsheetml.sheet.main+xml"/>'
+    f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{_CT}.spreadsheetml.worksheet+xml"/>'
+    f'<Override PartName="/xl/styles.xml" ContentType="{_CT}.spreadsheetml.styles+xml"/>'
+    f'<Override PartName="/xl/theme/theme1.xml" ContentType="{_CT}.theme+xml"/>'
+    '<Override PartName="/docProps/core.xml" '
+    'ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
+    f'<Override PartName="/docProps/app.xml" ContentType="{_CT}.extended-properties+xml"/>'
+    f'<Override PartName="/docProps/custom.xml" ContentType="{_CT}.custom-properties+xml"/>'
+    "</Types>"
+)  # fmt: skip
+_ROOT_RELS = (
+    f'{_XML}<Relationships xmlns="{_PKG_REL}">'
+    f'<Relationship Id="rId1" Type="{_DOC_REL}/officeDocument" Target="xl/workbook.xml"/>'
+    f'<Relationship Id="rId2" Type="{_PKG_REL}/metadata/core-properties" Target="docProps/core.xml"/>'
+    f'<Relationship Id="rId3" Type="{_DOC_REL}/extended-properties" Target="docProps/app.xml"/>'
+    f'<Relationship Id="rId4" Type="{_DOC_REL}/custom-properties" Target="docProps/custom.xml"/>'
+    "</Relationships>"
+)  # fmt: skip
+_WORKBOOK_RELS = (
+    f'{_XML}<Relationships xmlns="{_PKG_REL}">'
+    f'<Relationship Id="rId1" Type="{_DOC_REL}/worksheet" Target="worksheets/sheet1.xml"/>'
+    f'<Relationship Id="rId2" Type="{_DOC_REL}/styles" Target="styles.xml"/>'
+    f'<Relationship Id="rId3" Type="{_DOC_REL}/theme" Target="theme/theme1.xml"/>'
+    "</Relationships>"
+)  # fmt: skip
+# LibreOffice sizes rows as Excel does only for a file whose generator it takes for Excel
+# (the name starts "Microsoft"); openpyxl's "Microsoft Excel Compatible" was kept for that,
+# so a form prints on the same number of pages as before.
+_APP = (
+    f'{_XML}<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+    "<Application>Microsoft Excel Compatible / perfdesk</Application></Properties>"
+)  # fmt: skip
+_CORE = (
+    f'{_XML}<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+    'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+    'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><dc:creator>perfdesk</dc:creator>'
+    '<dcterms:created xsi:type="dcterms:W3CDTF">{now}</dcterms:created>'
+    '<dcterms:modified xsi:type="dcterms:W3CDTF">{now}</dcterms:modified></cp:coreProperties>'
+)  # fmt: skip
+_CUSTOM_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
+# Excel's built-in number formats the forms use; any other gets an id from 164 up.
+_BUILTIN_FORMATS = {"General": 0, "0.00%": 10, "#,##0.00": 4}
+_PAPER_SIZES = {"A4": 9, "A3": 8}
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _attr(text: str) -> str:
+    return _esc(text).replace('"', "&quot;")
+
+
+def _g(x: float) -> str:
+    return f"{x:.15g}"
+
+
+def _cell_xml(ref: str, value: Any, xf: int) -> str:
+    s = f' s="{xf}"' if xf else ""
+    if value is None:
+        return f'<c r="{ref}"{s}/>'
+    if isinstance(value, str):
+        # Leading or trailing blanks (a tab before 制表开头) survive only when marked.
+        space = ' xml:space="preserve"' if value != value.strip() else ""
+        return f'<c r="{ref}"{s} t="inlineStr"><is><t{space}>{_esc(value)}</t></is></c>'
+    if isinstance(value, bool):
+        return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, (dt.date, dt.datetime)):
+        value = to_excel(value)
+    if not isinstance(value, (int, float, Decimal)):
+        return _cell_xml(ref, str(value), xf)
+    if not math.isfinite(value):
+        return f'<c r="{ref}"{s} t="n"/>'
+    # %.16g as openpyxl writes numbers: an amount in 元 to the 分, 万元 to six decimals.
+    return f'<c r="{ref}"{s} t="n"><v>{float(value):.16g}</v></c>'
+
+
+def _sheet_xml(s: FormSheet) -> str:
+    n_cols = len(s.widths)
+    letters = [""] + [get_column_letter(c) for c in range(1, n_cols + 1)]
+    by_row: dict[int, list[str]] = {}
+    for (r, c), (value, xf) in sorted(s.cells.items()):
+        by_row.setdefault(r, []).append(_cell_xml(f"{letters[c]}{r}", value, xf))
+    last = max(by_row, default=1)
+    cols = "".join(
+        f'<col min="{c}" max="{c}" width="{_g(w)}" customWidth="1"/>'
+        for c, w in enumerate(s.widths, 1)
+    )
+    out = [
+        f'{_XML}<worksheet xmlns="{_MAIN}" xmlns:r="{_DOC_REL}">'
+        '<sheetPr><outlinePr summaryBelow="1" summaryRight="1"/><pageSetUpPr fitToPage="1"/></sheetPr>'
+        f'<dimension ref="A1:{letters[n_cols]}{last}"/>'
+        '<sheetViews><sheetView workbookViewId="0"><selection activeCell="A1" sqref="A1"/>'
+        '</sheetView></sheetViews><sheetFormatPr baseColWidth="8" defaultRowHeight="15"/>'
+        f"<cols>{cols}</cols><sheetData>"
+    ]  # fmt: skip
+    for r in sorted(by_row.keys() | s.heights.keys()):
+        h = s.heights.get(r)
+        ht = f' ht="{_g(h)}" customHeight="1"' if h is not None else ""
+        out.append(f'<row r="{r}"{ht}>{"".join(by_row.get(r, ()))}</row>')
+    out.append("</sheetData>")
+    if s.merges:
+        refs = "".join(
+            f'<mergeCell ref="{letters[c0]}{r0}:{letters[c1]}{r1}"/>'
+            for r0, c0, r1, c1 in sorted(s.merges)
+        )
+        out.append(f'<mergeCells count="{len(s.merges)}">{refs}</mergeCells>')
+    p = s.page
+    out.append(
+        '<printOptions horizontalCentered="1"/>'
+        f'<pageMargins left="{_g(p.margin_lr)}" right="{_g(p.margin_lr)}" top="{_g(p.margin_tb)}" '
+        f'bottom="{_g(p.margin_tb)}" header="0.5" footer="0.5"/>'
+        f'<pageSetup paperSize="{_PAPER_SIZES.get(p.paper, 9)}" orientation="{p.orientation}" '
+        'fitToWidth="1" fitToHeight="0"/></worksheet>'
+    )  # fmt: skip
+    return "".join(out)
+
+
+def _font_xml(name: str, size: float, bold: bool) -> str:
+    b = '<b val="1"/>' if bold else ""
+    return f'<font><name val="{_attr(name)}"/>{b}<sz val="{_g(size)}"/></font>'
+
+
+def _styles_xml(s: FormSheet) -> str:
+    f = s.fonts
+    fonts = (
+        '<font><name val="Calibri"/><family val="2"/><color theme="1"/><sz val="11"/>'
+        '<scheme val="minor"/></font>'
+        + _font_xml(f.body, f.body_size, False)  # BODY
+        + _font_xml(f.body, f.body_size, True)  # BOLD
+        + _font_xml(f.title, f.title_size, f.title == f.body)  # TITLE
+        + _font_xml(f.body, f.subtitle_size, False)  # SUBTITLE
+    )
+    custom: dict[str, int] = {}
+    xfs = []
+    for font, align, code, border, quote in s.looks:
+        fmt_id = _BUILTIN_FORMATS.get(code)
+        if fmt_id is None:
+            fmt_id = custom.setdefault(code, 164 + len(custom))
+        head = (
+            f'<xf numFmtId="{fmt_id}" fontId="{font}" fillId="0" borderId="{int(border)}"'
+            + (' applyAlignment="1"' if align else "")
+            + f' pivotButton="0" quotePrefix="{int(quote)}" xfId="0"'
+        )
+        if align is None:
+            xfs.append(head + "/>")
+        else:
+            wrap = ' wrapText="1"' if align[2] else ""
+            xfs.append(
+                f'{head}><alignment horizontal="{align[0]}" vertical="{align[1]}"{wrap}/></xf>'
+            )
+    num_fmts = "".join(
+        f'<numFmt numFmtId="{i}" formatCode="{_attr(code)}"/>' for code, i in custom.items()
+    )
+    thin = '<left style="thin"/><right style="thin"/><top style="thin"/><bottom style="thin"/>'
+    return (
+        f'{_XML}<styleSheet xmlns="{_MAIN}">'
+        + (f'<numFmts count="{len(custom)}">{num_fmts}</numFmts>' if custom else "")
+        + f'<fonts count="5">{fonts}</fonts>'
+        '<fills count="2"><fill><patternFill/></fill><fill><patternFill patternType="gray125"/></fill></fills>'
+        '<borders count="2"><border><left/><right/><top/><bottom/><diagonal/></border>'
+        f"<border>{thin}<diagonal/></border></borders>"
+        '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+        f'<cellXfs count="{len(xfs)}">{"".join(xfs)}</cellXfs>'
+        '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0" hidden="0"/></cellStyles>'
+        '<tableStyles count="0" defaultTableStyle="TableStyleMedium9" defaultPivotStyle="PivotStyleLight16"/>'
+        "</styleSheet>"
+    )  # fmt: skip
+
+
+def _workbook_xml(s: FormSheet) -> str:
+    # A sheet name is always quoted in a reference (a quote inside it doubled).
+    quoted = "'" + s.name.replace("'", "''") + "'"
+    titles = ":".join(f"${r}" for r in s.page.print_title_rows.split(":"))
+    last_col = get_column_letter(len(s.widths))
+    return (
+        f'{_XML}<workbook xmlns="{_MAIN}" xmlns:r="{_DOC_REL}"><workbookPr/>'
+        '<bookViews><workbookView activeTab="0"/></bookViews>'
+        f'<sheets><sheet name="{_attr(s.name)}" sheetId="1" state="visible" r:id="rId1"/></sheets>'
+        "<definedNames>"
+        f'<definedName name="_xlnm.Print_Titles" localSheetId="0">{_esc(quoted)}!{titles}</definedName>'
+        f'<definedName name="_xlnm.Print_Area" localSheetId="0">{_esc(quoted)}!$A$1:${last_col}${s.last_row}</definedName>'
+        '</definedNames><calcPr calcId="124519" fullCalcOnLoad="1"/></workbook>'
+    )  # fmt: skip
+
+
+def _custom_xml(properties: dict[str, str]) -> str:
+    props = "".join(
+        f'<property fmtid="{_CUSTOM_FMTID}" pid="{pid}" name="{_attr(name)}">'
+        f"<vt:lpwstr>{_esc(value)}</vt:lpwstr></property>"
+        for pid, (name, value) in enumerate(properties.items(), 2)
+    )
+    return (
+        f'{_XML}<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" '
+        f'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">{props}</Properties>'
+    )  # fmt: skip
+
+
+def write_xlsx(sheet: FormSheet, out: BinaryIO, properties: dict[str, str] | None = None) -> None:
+    """Write ``sheet`` as a one-sheet .xlsx to ``out``, with ``properties`` as custom document
+    properties (text)."""
+    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    parts = (
+        ("[Content_Types].xml", _CONTENT_TYPES),
+        ("_rels/.rels", _ROOT_RELS),
+        ("docProps/app.xml", _APP),
+        ("docProps/core.xml", _CORE.replace("{now}", now)),
+        ("docProps/custom.xml", _custom_xml(properties or {})),
+        ("xl/workbook.xml", _workbook_xml(sheet)),
+        ("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS),
+        ("xl/styles.xml", _styles_xml(sheet)),
+        ("xl/theme/theme1.xml", theme_xml),
+        ("xl/worksheets/sheet1.xml", _sheet_xml(sheet)),
+    )
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, text in parts:
+            z.writestr(name, text.encode("utf-8"))
 
 
 # ---------------------------------------------------------------- stamp
@@ -651,11 +854,11 @@ def stamp_of(decl: Declaration, form: str) -> dict[str, Any]:
     }
 
 
-def add_stamp(wb: Workbook, decl: Declaration, form: str) -> None:
-    from openpyxl.packaging.custom import StringProperty
-
+def stamp_text(decl: Declaration, form: str) -> str:
+    """The stamp as the text of the custom document property. Not a cell: Excel's 32,767
+    character limit does not apply (a record with long texts has a long stamp)."""
     text = json.dumps(stamp_of(decl, form), ensure_ascii=False, separators=(",", ":"))
-    wb.custom_doc_props.append(StringProperty(name=STAMP_PROPERTY, value=clean_text(text)))
+    return ILLEGAL_CHARACTERS_RE.sub("", text)
 
 
 def read_stamp(data: bytes) -> dict[str, Any] | None:
@@ -734,15 +937,13 @@ def restore_workbook(read: Declaration, data: bytes) -> Declaration:
 
 
 def write_declaration(decl: Declaration, out: BinaryIO) -> None:
-    wb = build_declaration(decl)
-    add_stamp(wb, decl, "declaration")
-    wb.save(out)
+    sheet = build_declaration(decl)
+    write_xlsx(sheet, out, {STAMP_PROPERTY: stamp_text(decl, "declaration")})
 
 
 def write_evaluation(decl: Declaration, out: BinaryIO) -> None:
-    wb = build_evaluation(decl)
-    add_stamp(wb, decl, "evaluation")
-    wb.save(out)
+    sheet = build_evaluation(decl)
+    write_xlsx(sheet, out, {STAMP_PROPERTY: stamp_text(decl, "evaluation")})
 
 
 def write_form(decl: Declaration, out: BinaryIO, form: str = "declaration") -> None:
@@ -781,8 +982,32 @@ def export_file(decl: Declaration, path: Path, form: str = "declaration") -> Non
 # ---------------------------------------------------------------- year summary
 
 
+class _SummaryStyles:
+    """The summary's style objects, built once per workbook."""
+
+    def __init__(self, fonts: Fonts) -> None:
+        thin = Side(style="thin")
+        self.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+        self.body = Font(name=fonts.body, size=fonts.body_size)
+        self.bold = Font(name=fonts.body, size=fonts.body_size, bold=True)
+        self.label = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+
+def set_text(cell: Any, text: str) -> None:
+    """Assign text that stays text: openpyxl takes a leading ``=`` for a formula, and a
+    spreadsheet re-evaluates ``+``/``-``/``@`` on edit, so such text is stored as a string
+    cell with Excel's quote prefix (the apostrophe is not part of the value)."""
+    cell.value = text
+    if text.startswith(FORMULA_STARTS):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+
+
 def _summary_sheet(
-    ws: Worksheet, columns: Sequence[SummaryColumn], rows: Iterable[Sequence[Any]], st: _Styles
+    ws: Worksheet,
+    columns: Sequence[SummaryColumn],
+    rows: Iterable[Sequence[Any]],
+    st: _SummaryStyles,
 ) -> int:
     for c, col in enumerate(columns, 1):
         cell = ws.cell(1, c, col.header)
@@ -857,7 +1082,7 @@ def write_summary(store: Store, year: int, out: BinaryIO) -> int:
     import tools) would show an empty total.
     """
     projects, indicators = summary_rows(store, year)
-    st = _Styles(Fonts())
+    st = _SummaryStyles(Fonts())
     wb = Workbook()
     ws = wb.active
     ws.title = SUMMARY_PROJECTS_SHEET
