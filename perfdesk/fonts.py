@@ -181,6 +181,10 @@ class FontSet:
             if ch not in _LAYOUT_CHARS and self.font_for(ch) is None:
                 raise MissingGlyphError(ch, field, self.labels)
 
+    def in_main(self, text: str) -> bool:
+        """Whether the main font has every character of ``text``."""
+        return self._main_chars.issuperset(text)
+
     def runs(self, text: str, field: str = "") -> list[tuple[int, str]]:
         """``text`` cut into (font index, piece) runs; raises MissingGlyphError."""
         # Fast path: nearly every text is all in the main font.

@@ -355,20 +355,24 @@ class PdfWriter:
 
     def _contents(self) -> list[bytes]:
         """Each page's operators, the text encoded: the characters of each font are
-        numbered first, in order of use, so each line is then two ``str.translate``."""
+        numbered first, in order of use, so each line is then one ``str.translate``."""
+        texts = [op[1] for page in self.pages for op in page.ops if isinstance(op, tuple)]
+        joined = "".join(texts)
+        if self.fonts.in_main(joined):  # all in the main font: one test
+            main = self._doc_font(0)
+            main.assign(joined)
+            return [self._page_content(page, main) for page in self.pages]
         runs_of: list[list[tuple[int, str]]] = []
         per_font: dict[int, list[str]] = {}
-        for page in self.pages:
-            for op in page.ops:
-                if isinstance(op, tuple):
-                    runs = self.fonts.runs(op[1])
-                    runs_of.append(runs)
-                    for index, piece in runs:
-                        per_font.setdefault(index, []).append(piece)
+        for text in texts:
+            runs = self.fonts.runs(text)
+            runs_of.append(runs)
+            for index, piece in runs:
+                per_font.setdefault(index, []).append(piece)
         for index, pieces in sorted(per_font.items()):
             self._doc_font(index).assign("".join(pieces))
         fonts = self._doc_fonts
-        texts = iter(runs_of)
+        next_runs = iter(runs_of).__next__
         out = []
         for page in self.pages:
             parts = []
@@ -376,16 +380,28 @@ class PdfWriter:
                 if isinstance(op, tuple):
                     before, _, size, after = op
                     sz = f"{size:g}"
-                    runs = next(texts)
-                    if len(runs) == 1:
-                        shown = fonts[runs[0][0]].show(runs[0][1], sz)
-                    else:
-                        shown = " ".join(fonts[i].show(piece, sz) for i, piece in runs)
+                    shown = " ".join(fonts[i].show(piece, sz) for i, piece in next_runs())
                     parts.append(before + shown + after)
                 else:
                     parts.append(op)
             out.append("\n".join(parts).encode("latin-1"))
         return out
+
+    @staticmethod
+    def _page_content(page: Page, font: _DocFont) -> bytes:
+        enc = font.enc
+        tf: dict[float, str] = {}  # size -> the Tf operator
+        parts = []
+        for op in page.ops:
+            if isinstance(op, tuple):
+                before, text, size, after = op
+                select = tf.get(size)
+                if select is None:
+                    select = tf[size] = f"{font.name} {size:g} Tf <"
+                parts.append(f"{before}{select}{text.translate(enc)}> Tj{after}")
+            else:
+                parts.append(op)
+        return "\n".join(parts).encode("latin-1")
 
     # ------------------------------------------------------------ the file
 
