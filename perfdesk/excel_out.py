@@ -4,6 +4,10 @@ Everything is written to a binary stream; :func:`export_file` and
 :func:`write_summary_file` are the path edges (atomic: a temporary file in the same folder,
 then ``os.replace``). Layouts come from :mod:`perfdesk.excel_layouts`.
 
+A form is drawn into a :class:`FormSheet` (values, looks, merges, sizes, page) and written
+by :func:`write_xlsx` as the same OOXML parts openpyxl writes, at a fraction of openpyxl's
+cost per cell; the year summary (two plain tables) is written with openpyxl.
+
 What a re-import needs is on the sheet as the bureau prints it: amounts as numbers (千分位
 format), dates as dates, checkbox groups with ☑/□ after each option, categories merged over
 their indicators. What paper does not show (a corrected target direction, a score's override
@@ -60,7 +64,7 @@ from perfdesk.excel_layouts import (
 from perfdesk.models.errors import InputError, ValidationError
 from perfdesk.models.money import WAN
 from perfdesk.models.records import CHOICE_JOINER, STATUS_LABELS, Declaration, Evaluation, FundRow
-from perfdesk.models.scoring import fmt, score_evaluation
+from perfdesk.models.scoring import ScoreSheet, fmt, score_evaluation
 from perfdesk.models.serialize import (
     FRAMEWORKS,
     declaration_from_dict,
@@ -434,8 +438,9 @@ def build_declaration(decl: Declaration) -> FormSheet:
 # ---------------------------------------------------------------- self-evaluation
 
 
-def _evaluation_rows(g: _Grid, decl: Declaration, ev: Evaluation, lay: EvaluationLayout) -> None:
-    sheet = score_evaluation(ev, decl.framework)
+def _evaluation_rows(
+    g: _Grid, decl: Declaration, ev: Evaluation, lay: EvaluationLayout, sheet: ScoreSheet
+) -> None:
     money = "wan" if lay.money_unit == "万元" else "money"
 
     a, b = lay.name_spans
@@ -522,15 +527,18 @@ def shown_goal_expected(decl: Declaration, ev: Evaluation) -> str | None:
     return ev.goal_expected if ev.goal_expected is not None else decl.annual_goal
 
 
-def build_evaluation(decl: Declaration) -> FormSheet:
-    """The 自评表 of ``decl`` as a sheet (national layout in 万元, or Shanghai's in 元)."""
+def build_evaluation(decl: Declaration, scored: ScoreSheet | None = None) -> FormSheet:
+    """The 自评表 of ``decl`` as a sheet (national layout in 万元, or Shanghai's in 元);
+    ``scored`` is its score sheet when the caller already has it."""
     ev = decl.evaluation
     if ev is None:
         raise InputError(f"项目“{decl.name}”（编号 {decl.id}）还没有自评表，无法导出自评表。")
+    if scored is None:
+        scored = score_evaluation(ev, decl.framework)
     lay = evaluation_layout(ev.layout)
     g = _Grid(lay.sheet_name, lay.widths, lay.fonts, lay.page)
     _title(g, lay.title, lay.year_text.format(year=decl.year), len(lay.widths))
-    _evaluation_rows(g, decl, ev, lay)
+    _evaluation_rows(g, decl, ev, lay, scored)
     return g.finish()
 
 
@@ -784,15 +792,18 @@ def _fund_shown(row: FundRow | None) -> list[str | None] | None:
     return [_num(row.initial), _num(row.adjusted), _num(row.spent)]
 
 
-def shown_content(decl: Declaration, form: str = "declaration") -> dict[str, Any]:
-    """What the exported sheet of ``form`` shows of ``decl``, as plain JSON.
+def shown_content(
+    decl: Declaration, form: str = "declaration", scored: ScoreSheet | None = None
+) -> dict[str, Any]:
+    """What the exported sheet of ``form`` shows of ``decl``, as plain JSON (``scored``: the
+    evaluation's score sheet, when the caller already has it).
 
     Two records with the same shown content give the same sheet; the import uses this to
     know whether a stamped file was edited after export.
     """
     if form == "evaluation":
         ev = decl.evaluation or Evaluation()
-        sheet = score_evaluation(ev, decl.framework)
+        sheet = scored or score_evaluation(ev, decl.framework)
         rows = []
         for ind, sc in zip(ev.indicators, sheet.indicators, strict=True):
             weight, score = (Decimal(0), Decimal(0)) if sc.not_applicable else (sc.weight, sc.score)
@@ -817,7 +828,12 @@ def shown_content(decl: Declaration, form: str = "declaration") -> dict[str, Any
             "goal_actual": ev.goal_actual,
             "indicators": rows,
         }
-    d = declaration_to_dict(decl, with_store_keys=False)
+    return _shown_declaration(declaration_to_dict(decl, with_store_keys=False), form)
+
+
+def _shown_declaration(record: dict[str, Any], form: str) -> dict[str, Any]:
+    """:func:`shown_content` of a declaration from its dict (which is not modified)."""
+    d = dict(record)
     d.pop("evaluation", None)
     d.pop("created_from", None)
     d["form"] = form
@@ -833,7 +849,7 @@ def shown_content(decl: Declaration, form: str = "declaration") -> dict[str, Any
     return d
 
 
-def stamp_of(decl: Declaration, form: str) -> dict[str, Any]:
+def stamp_of(decl: Declaration, form: str, scored: ScoreSheet | None = None) -> dict[str, Any]:
     """The stamp written with ``form``: the part of the record that form carries, and the
     fingerprint of what the sheet shows."""
     if form == "evaluation":
@@ -843,21 +859,23 @@ def stamp_of(decl: Declaration, form: str) -> dict[str, Any]:
             "framework": decl.framework,
             "evaluation": evaluation_to_dict(decl.evaluation, decl.framework),
         }
+        shown = shown_content(decl, form, scored)
     else:
         part = declaration_to_dict(decl, with_store_keys=False)
+        shown = _shown_declaration(part, form)
         part.pop("evaluation", None)
     return {
         "version": STAMP_VERSION,
         "form": form,
-        "shown": fingerprint_of(shown_content(decl, form)),
+        "shown": fingerprint_of(shown),
         "record": part,
     }
 
 
-def stamp_text(decl: Declaration, form: str) -> str:
+def stamp_text(decl: Declaration, form: str, scored: ScoreSheet | None = None) -> str:
     """The stamp as the text of the custom document property. Not a cell: Excel's 32,767
     character limit does not apply (a record with long texts has a long stamp)."""
-    text = json.dumps(stamp_of(decl, form), ensure_ascii=False, separators=(",", ":"))
+    text = json.dumps(stamp_of(decl, form, scored), ensure_ascii=False, separators=(",", ":"))
     return ILLEGAL_CHARACTERS_RE.sub("", text)
 
 
@@ -942,8 +960,11 @@ def write_declaration(decl: Declaration, out: BinaryIO) -> None:
 
 
 def write_evaluation(decl: Declaration, out: BinaryIO) -> None:
-    sheet = build_evaluation(decl)
-    write_xlsx(sheet, out, {STAMP_PROPERTY: stamp_text(decl, "evaluation")})
+    ev = decl.evaluation
+    # Scored once for the sheet and the stamp.
+    scored = score_evaluation(ev, decl.framework) if ev is not None else None
+    sheet = build_evaluation(decl, scored)
+    write_xlsx(sheet, out, {STAMP_PROPERTY: stamp_text(decl, "evaluation", scored)})
 
 
 def write_form(decl: Declaration, out: BinaryIO, form: str = "declaration") -> None:

@@ -339,3 +339,128 @@ def test_stamp_is_a_custom_property_with_the_record() -> None:
     stamp = json.loads(m.group(1).replace("&quot;", '"').replace("&amp;", "&"))
     assert stamp["form"] == "declaration"
     assert stamp["record"]["indicators"][3]["direction"] == "≤"
+
+
+# ---------------------------------------------------------------- the package
+
+
+def parts_of(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return {name: z.read(name) for name in z.namelist()}
+
+
+def test_every_part_is_well_formed_and_declared() -> None:
+    from defusedxml import ElementTree
+
+    for write, decl in (
+        (write_declaration, record("seed")),
+        (write_evaluation, record("national_full")),
+    ):
+        buf = io.BytesIO()
+        write(decl, buf)
+        parts = parts_of(buf.getvalue())
+        types = parts["[Content_Types].xml"].decode()
+        for name, body in parts.items():
+            ElementTree.fromstring(body)  # raises on malformed XML
+            if not name.endswith(".rels") and name != "[Content_Types].xml":
+                assert f'PartName="/{name}"' in types, name
+
+
+def test_markup_characters_blanks_and_line_breaks_survive() -> None:
+    decl = record("seed")
+    decl.name = "A&B <c> \"d\" 'e' ]]>"
+    decl.remarks = "  两端有空格  "
+    decl.overview = "第一行\n第二行\n"
+    decl.unit = "单位&<>"
+    ws, data = sheet_of(write_declaration, decl)
+    rows = {ws.cell(r, 1).value: r for r in range(1, ws.max_row + 1)}
+    assert ws.cell(rows["项目名称"], 2).value == decl.name
+    assert ws.cell(rows["备注"], 2).value == decl.remarks
+    assert ws.cell(rows["项目概况"], 2).value == decl.overview
+    assert ws["A3"].value.endswith("单位&<>")
+    from python_calamine import CalamineWorkbook
+
+    values = [
+        v
+        for row in CalamineWorkbook.from_filelike(io.BytesIO(data))
+        .get_sheet_by_index(0)
+        .to_python()
+        for v in row
+    ]  # noqa: E501
+    assert decl.name in values and decl.remarks in values and decl.overview in values
+
+
+def test_every_edge_of_a_bordered_merged_range_is_drawn() -> None:
+    # Excel draws a merged range's border from the cells under it, so each edge cell must be
+    # in the file with the border (openpyxl's loader would redraw it from the first cell).
+    from defusedxml import ElementTree
+    from openpyxl.utils import get_column_letter
+    from openpyxl.utils.cell import coordinate_from_string, range_boundaries
+
+    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+    for write, title_rows in ((write_declaration, 3), (write_evaluation, 2)):
+        buf = io.BytesIO()
+        write(record("national_full"), buf)
+        parts = parts_of(buf.getvalue())
+        styles = ElementTree.fromstring(parts["xl/styles.xml"])
+        borders = [
+            {
+                side: b.find(f"m:{side}", ns).get("style")
+                for side in ("left", "right", "top", "bottom")
+            }
+            for b in styles.find("m:borders", ns)
+        ]
+        xf_border = [int(xf.get("borderId")) for xf in styles.find("m:cellXfs", ns)]
+        sheet = ElementTree.fromstring(parts["xl/worksheets/sheet1.xml"])
+        cell_border = {}
+        for c in sheet.iter(f"{{{ns['m']}}}c"):
+            col, row = coordinate_from_string(c.get("r"))
+            cell_border[(row, col)] = borders[xf_border[int(c.get("s", "0"))]]
+        ranges = [range_boundaries(m.get("ref")) for m in sheet.iter(f"{{{ns['m']}}}mergeCell")]
+        ranges = [r for r in ranges if r[1] > title_rows]
+        assert len(ranges) > 10
+        for c0, r0, c1, r1 in ranges:
+            for r in range(r0, r1 + 1):
+                for c in range(c0, c1 + 1):
+                    b = cell_border.get((r, get_column_letter(c)), {})
+                    where = (r0, c0, r1, c1, r, c)
+                    assert r != r0 or b.get("top") == "thin", where
+                    assert r != r1 or b.get("bottom") == "thin", where
+                    assert c != c0 or b.get("left") == "thin", where
+                    assert c != c1 or b.get("right") == "thin", where
+
+
+def test_the_same_record_gives_the_same_sheet() -> None:
+    a, b = io.BytesIO(), io.BytesIO()
+    write_evaluation(record("national_full"), a)
+    write_evaluation(record("national_full"), b)
+    pa, pb = parts_of(a.getvalue()), parts_of(b.getvalue())
+    for name in (
+        "xl/worksheets/sheet1.xml",
+        "xl/styles.xml",
+        "xl/workbook.xml",
+        "docProps/custom.xml",
+    ):
+        assert pa[name] == pb[name], name
+
+
+def test_a_long_record_is_exported_with_its_whole_stamp() -> None:
+    from perfdesk.excel_out import read_stamp
+
+    decl = record("seed")
+    decl.overview = "概" * 30000
+    decl.basis = "依" * 30000
+    buf = io.BytesIO()
+    write_declaration(decl, buf)
+    stamp = read_stamp(buf.getvalue())
+    assert stamp is not None
+    assert stamp["record"]["overview"] == decl.overview and stamp["record"]["basis"] == decl.basis
+
+
+def test_libreoffice_sizes_rows_as_excel_does() -> None:
+    # LibreOffice keeps Excel's row heights only for a generator it takes for Excel; with any
+    # other name it grows rows and a form can spill onto another page.
+    buf = io.BytesIO()
+    write_declaration(record("seed"), buf)
+    app = parts_of(buf.getvalue())["docProps/app.xml"].decode()
+    assert re.search(r"<Application>Microsoft[^<]*</Application>", app)
