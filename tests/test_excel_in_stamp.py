@@ -185,3 +185,32 @@ def test_a_stamp_is_not_applied_to_a_sheet_it_does_not_describe(tmp_path: Path) 
         loads((DATA / "excel_out" / "national_full.json").read_text(encoding="utf-8"))
     )
     assert form.declaration.evaluation == stored.evaluation
+
+
+def test_a_restored_override_keeps_its_reason_without_a_warning(tmp_path: Path) -> None:
+    """A score overridden by hand shows on the sheet as a score that differs from the
+    rules'; read alone it would be kept as 导入表中得分 with a warning, through the stamp it
+    comes back with its own reason and nothing to warn about."""
+    record = json.loads((DATA / "excel_out" / "national_full.json").read_text(encoding="utf-8"))
+    record["evaluation"]["indicators"][0].update(score=8, override_reason="专家评议酌减")
+    source = tmp_path / "record.json"
+    source.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    db, fresh, edited = (tmp_path / f"{n}.sqlite" for n in ("a", "b", "c"))
+    (line,) = import_lines(source, db=db)
+    rid = line["ids"][0]
+    decl_file = export(rid, "declaration", tmp_path / "d.xlsx", db)
+    eval_file = export(rid, "evaluation", tmp_path / "e.xlsx", db)
+
+    lines = import_lines(decl_file, eval_file, db=fresh)
+    assert not any("表中得分" in w for w in lines[1]["warnings"])
+    got = shown(rid, fresh)["evaluation"]["indicators"][0]
+    assert (got["score"], got["override_reason"]) == (8, "专家评议酌减")
+
+    wb = openpyxl.load_workbook(eval_file)
+    cell = next(c for row in wb.active.iter_rows() for c in row if c.value == "120次")
+    cell.value = "125次"  # edited: the sheet alone is the record
+    wb.save(eval_file)
+    lines = import_lines(decl_file, eval_file, db=edited)
+    assert any("运维站点数" in w and "表中得分 8" in w for w in lines[1]["warnings"])
+    got = shown(rid, edited)["evaluation"]["indicators"][0]
+    assert (got["score"], got["override_reason"]) == (8, "导入表中得分")
