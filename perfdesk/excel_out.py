@@ -617,6 +617,8 @@ def _cell_xml(ref: str, value: Any, xf: int) -> str:
     s = f' s="{xf}"' if xf else ""
     if value is None:
         return f'<c r="{ref}"{s}/>'
+    if value == "":  # no value, as openpyxl writes an empty text
+        return f'<c r="{ref}"{s} t="inlineStr"/>'
     if isinstance(value, str):
         # Leading or trailing blanks (a tab before 制表开头) survive only when marked.
         space = ' xml:space="preserve"' if value != value.strip() else ""
