@@ -1,6 +1,6 @@
 """The fonts a printed form uses, and the check that every character has a glyph.
 
-reportlab embeds TrueType fonts as subsets, so a PDF shows the same glyphs in every reader
+A PDF embeds TrueType fonts as subsets, so it shows the same glyphs in every reader
 and on every printer. The font chain, first loadable wins as the main font and the rest
 serve characters it lacks:
 
@@ -10,7 +10,8 @@ serve characters it lacks:
    machine with only pip packages prints Chinese;
 4. Droid Sans Fallback where the system has it (Debian's fonts-droid-fallback).
 
-reportlab cannot embed CFF-outline OpenType (.otf) fonts; those fail to load and are skipped.
+CFF-outline OpenType (.otf) fonts cannot be embedded as TrueType; they fail to load and are
+skipped (see :mod:`perfdesk.pdf_fontfile`).
 A character no font of the chain has is refused with :class:`MissingGlyphError` before
 anything is drawn, because a PDF would otherwise show an empty box.
 """
@@ -25,10 +26,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFError, TTFont
-
 from perfdesk.models.errors import InputError, PerfdeskError
+from perfdesk.pdf_fontfile import FontFace, FontFileError
 from perfdesk.resources import resource_path
 
 FONT_ENV = "PERFDESK_PDF_FONT"
@@ -84,11 +83,12 @@ def candidate_fonts() -> list[FontSpec]:
     return specs
 
 
-_Loaded = tuple[str, frozenset[int], str]  # reportlab font name, character map, face name
+# A font of the chain: its name in the chain, the face, its character map, its face name.
+_Loaded = tuple[str, FontFace, frozenset[int], str]
 
 
 class FontSet:
-    """Registered reportlab fonts, main font first, with their character maps.
+    """The fonts of a chain, main font first, with their character maps.
 
     Everything a form needs per character is a set or dict lookup: which font has it
     (``font_for``), its advance width (``width``), whether any font has it (``check``).
@@ -109,7 +109,7 @@ class FontSet:
         self._cache: dict[str, str | None] = {}
         # Characters the main font has (plus the line break, handled by the layout): the
         # fast path of ``runs`` and ``check`` is one C-level superset test.
-        self._main_chars: frozenset[str] = frozenset(map(chr, self._fonts[0][1])) | {"\n"}
+        self._main_chars: frozenset[str] = frozenset(map(chr, self._fonts[0][2])) | {"\n"}
         self._all_chars: frozenset[str] | None = None
         # Advance width of a character in thousandths of the font size, from the font of
         # the chain that draws it.
@@ -117,11 +117,11 @@ class FontSet:
 
     def _add(self, font: _Loaded) -> None:
         # The same face reached twice (env var naming the bundled font) is kept once.
-        if any(font[2] == f[2] for f in self._fonts):
+        if any(font[3] == f[3] for f in self._fonts):
             return
         self._index[font[0]] = len(self._fonts)
         self._fonts.append(font)
-        self._char_widths.append(pdfmetrics.getFont(font[0]).face.charWidths)
+        self._char_widths.append(font[1].charWidths)
 
     def _load_fallbacks(self) -> None:
         if not self._pending:
@@ -140,7 +140,7 @@ class FontSet:
 
     @property
     def names(self) -> tuple[str, ...]:
-        """reportlab names of the whole chain (reads the fallback fonts)."""
+        """Names of the whole chain (reads the fallback fonts)."""
         self._load_fallbacks()
         return tuple(f[0] for f in self._fonts)
 
@@ -148,11 +148,15 @@ class FontSet:
     def labels(self) -> tuple[str, ...]:
         """Face names of the whole chain, for messages (reads the fallback fonts)."""
         self._load_fallbacks()
-        return tuple(f[2] for f in self._fonts)
+        return tuple(f[3] for f in self._fonts)
 
     def name(self, index: int) -> str:
-        """The reportlab name of the font ``index`` of ``runs``."""
+        """The name of the font ``index`` of ``runs``."""
         return self._fonts[index][0]
+
+    def face(self, index: int) -> FontFace:
+        """The font ``index`` of ``runs``."""
+        return self._fonts[index][1]
 
     def font_for(self, char: str) -> str | None:
         """The first font of the chain that has ``char``, or None."""
@@ -160,9 +164,9 @@ class FontSet:
         if found != "":
             return found
         code = ord(char)
-        if code not in self._fonts[0][1]:
+        if code not in self._fonts[0][2]:
             self._load_fallbacks()
-        result = next((name for name, cmap, _ in self._fonts if code in cmap), None)
+        result = next((name for name, _, cmap, _ in self._fonts if code in cmap), None)
         self._cache[char] = result
         return result
 
@@ -173,7 +177,7 @@ class FontSet:
             return
         self._load_fallbacks()
         if self._all_chars is None:
-            codes = frozenset().union(*(f[1] for f in self._fonts))
+            codes = frozenset().union(*(f[2] for f in self._fonts))
             self._all_chars = frozenset(map(chr, codes)) | {"\n"}
         if self._all_chars.issuperset(text):
             return
@@ -251,22 +255,19 @@ _sets: dict[tuple[FontSpec, ...], FontSet] = {}
 
 
 def _load(spec: FontSpec) -> _Loaded | None:
-    """Register one font with reportlab once per process; None when it cannot be used."""
+    """Read one font once per process; None when it cannot be used."""
     if spec in _loaded:
         return _loaded[spec]
     result = None
     if spec.path.is_file():
         try:
-            name = f"perfdesk-font{len(_loaded)}"
-            font = TTFont(name, str(spec.path), subfontIndex=spec.subfont)
-        except (TTFError, OSError, ValueError, IndexError, KeyError, AssertionError):
+            face = FontFace(spec.path, spec.subfont)
+        except (FontFileError, OSError):
             # CFF .otf, a corrupt file or a bad .ttc index: try the next font.
-            font = None
-        if font is not None:
-            face = font.face.name
-            label = face.decode("latin-1") if isinstance(face, bytes) else str(face)
-            pdfmetrics.registerFont(font)
-            result = (font.fontName, frozenset(font.face.charToGlyph), label)
+            face = None
+        if face is not None:
+            name = f"perfdesk-font{len(_loaded)}"
+            result = (name, face, frozenset(face.charToGlyph), face.name.decode("latin-1"))
     _loaded[spec] = result
     return result
 

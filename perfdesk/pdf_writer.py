@@ -1,18 +1,19 @@
 """A small PDF writer for the printed forms: pages of drawing operators, TrueType subsets.
 
-reportlab parses the font files (once per process, see :mod:`perfdesk.fonts`); the PDF
-file is written here. Its canvas formats every number and string through pure-Python
-fallbacks when reportlab's C accelerator is absent (the usual pip install), which made
-its document assembly cost more than the layout; this writer emits the few operators a
-form needs as ready text and does the rest in bulk.
+The font files are read once per process (:mod:`perfdesk.pdf_fontfile`); the PDF file
+is written here. reportlab's canvas, used before, formats every number and string through
+pure-Python fallbacks when its C accelerator is absent (the usual pip install), which
+made its document assembly cost more than the layout; this writer emits the few
+operators a form needs as ready text and does the rest in bulk.
 
 Each font of the chain that a document uses is embedded once, as a subset of the glyphs
 it draws: a Type 0 font (CIDFontType2, Identity-H) whose 2-byte codes are the glyph
 numbers of the subset, so a line is one string however many characters the form has
 (simple TrueType fonts hold 255, and a form's ~350 distinct characters made lines switch
 between two subsets every few characters). A ToUnicode map keeps the text copyable and
-searchable; the subset is named ``ABCDEF+Face``. The subset file is the one reportlab's
-``makeSubset`` writes, from glyph data sliced out of the font once per process.
+searchable; the subset is named ``ABCDEF+Face``. The subset file is laid out as
+reportlab's ``makeSubset`` lays it out, from glyph data sliced out of the font once per
+process.
 
 Same input, same bytes: no dates, and the file id is a hash of the content.
 """
@@ -27,20 +28,17 @@ from dataclasses import dataclass, field
 from itertools import accumulate
 from struct import pack, unpack_from
 
-from reportlab.lib.pagesizes import A4
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import (
-    GF_ARG_1_AND_2_ARE_WORDS,
-    GF_MORE_COMPONENTS,
-    GF_WE_HAVE_A_SCALE,
-    GF_WE_HAVE_A_TWO_BY_TWO,
-    GF_WE_HAVE_AN_X_AND_Y_SCALE,
-    TTFontFace,
-)
-
 from perfdesk.fonts import FontSet
+from perfdesk.pdf_fontfile import FontFace
 
-PAGE_WIDTH, PAGE_HEIGHT = A4
+PAGE_WIDTH, PAGE_HEIGHT = 595.2755905511812, 841.8897637795277  # A4
+# Flags of a composite glyph's component records (TrueType glyf table).
+GF_ARG_1_AND_2_ARE_WORDS = 1 << 0
+GF_WE_HAVE_A_SCALE = 1 << 3
+GF_MORE_COMPONENTS = 1 << 5
+GF_WE_HAVE_AN_X_AND_Y_SCALE = 1 << 6
+GF_WE_HAVE_A_TWO_BY_TWO = 1 << 7
+
 # zlib's fastest level: the default costs 2.5 times the time for 7% fewer bytes. The
 # font subset (~75 kB for a seed-sized form, most of what a form costs to compress) is
 # Huffman-coded only: half the time of level 1 for a file 13% larger.
@@ -69,7 +67,7 @@ class _FaceGlyphs:
     """Per-process cache of one font file: each glyph's padded data, checksum, metrics
     and composite parts, and the tables every subset copies as they are."""
 
-    def __init__(self, face: TTFontFace) -> None:
+    def __init__(self, face: FontFace) -> None:
         self.face = face
         self.glyf_start = face.get_table_pos("glyf")[0]
         # gid -> (padded data, checksum, composite parts ((offset, gid), ...), aw, lsb)
@@ -131,14 +129,14 @@ def _components(data: bytes) -> tuple[tuple[int, int], ...]:
 _faces: dict[int, _FaceGlyphs] = {}
 
 
-def _face_glyphs(face: TTFontFace) -> _FaceGlyphs:
+def _face_glyphs(face: FontFace) -> _FaceGlyphs:
     found = _faces.get(id(face))
     if found is None or found.face is not face:
         found = _faces[id(face)] = _FaceGlyphs(face)
     return found
 
 
-def make_subset(face: TTFontFace, codes: Sequence[int]) -> bytes:
+def make_subset(face: FontFace, codes: Sequence[int]) -> bytes:
     """A TrueType file with the glyphs of ``codes`` (Unicode values; index = character
     code in the PDF, code 0 .notdef) and a (1, 0) cmap from the codes to them — the file
     reportlab's ``TTFontFile.makeSubset`` makes, from cached glyph data. The glyf table's
@@ -247,8 +245,8 @@ class _DocFont:
     of first use (``codes``, after .notdef) and each one's code, the number of its glyph
     in the subset (as ``make_subset`` numbers them)."""
 
-    def __init__(self, index: int, name: str) -> None:
-        self.font = pdfmetrics.getFont(name)
+    def __init__(self, index: int, face: FontFace) -> None:
+        self.face = face
         self.name = f"/F{index}"
         self.codes: list[int] = []
         self._glyphs = {0: 0}  # glyph in the font -> glyph in the subset
@@ -262,7 +260,7 @@ class _DocFont:
     def assign(self, text: str) -> None:
         """Number the characters of ``text`` not numbered yet."""
         enc, glyphs = self.enc, self._glyphs
-        char_to_glyph = self.font.face.charToGlyph
+        char_to_glyph = self.face.charToGlyph
         for ch in dict.fromkeys(text):
             cp = ord(ch)
             if cp in enc:
@@ -350,7 +348,7 @@ class PdfWriter:
     def _doc_font(self, index: int) -> _DocFont:
         found = self._doc_fonts.get(index)
         if found is None:
-            found = self._doc_fonts[index] = _DocFont(index, self.fonts.name(index))
+            found = self._doc_fonts[index] = _DocFont(index, self.fonts.face(index))
         return found
 
     def _contents(self) -> list[bytes]:
@@ -464,7 +462,7 @@ def _stream(
 def _font_objects(font: _DocFont, first: int) -> list[bytes]:
     """The Type 0 font, its CID font, ToUnicode map, font file and descriptor, numbered
     from ``first``."""
-    face = font.font.face
+    face = font.face
     codes, cids = font.codes, font.cids
     tag = hashlib.md5(face.name + repr(codes).encode()).digest()
     base = "".join(chr(65 + b % 26) for b in tag[:6]) + "+"

@@ -478,16 +478,43 @@ def test_qr_penalty_is_reportlabs() -> None:
 
 def test_font_subset_is_reportlabs(seed_decl) -> None:
     """The cached-glyph subsetter writes the very file reportlab's makeSubset writes."""
-    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFontFace
 
-    from perfdesk.fonts import default_fonts
+    from perfdesk.fonts import BUNDLED_FONT
     from perfdesk.pdf_writer import make_subset
+    from perfdesk.resources import resource_path
 
-    face = pdfmetrics.getFont(default_fonts().main).face
+    face = TTFontFace(str(resource_path(*BUNDLED_FONT)))
     chars = list(dict.fromkeys(seed_decl.overview + seed_decl.measures + "ABC 123，。"))
     for codes in ([0, *map(ord, chars[:255])], [0, *map(ord, chars[255:])], [0, 0x4E2D]):
         assert make_subset(face, codes) == face.makeSubset(codes)
         assert make_subset(face, codes) == face.makeSubset(codes)  # from the cache too
+
+
+@pytest.mark.parametrize("font", ["bundled", "droid"])
+def test_font_file_reads_as_reportlab_does(font: str) -> None:
+    """Our TrueType reader agrees with reportlab's on everything printing uses (it keeps
+    a font's own no-break space glyph and leaves out characters mapped to no glyph)."""
+    from reportlab.pdfbase.ttfonts import TTFontFace
+
+    from perfdesk.fonts import BUNDLED_FONT, SYSTEM_FALLBACKS
+    from perfdesk.pdf_fontfile import FontFace
+    from perfdesk.resources import resource_path
+
+    path = resource_path(*BUNDLED_FONT) if font == "bundled" else SYSTEM_FALLBACKS[0]
+    if not path.exists():
+        pytest.skip(f"{path} not installed")
+    ours, theirs = FontFace(path), TTFontFace(str(path))
+    mapped = {c: g for c, g in theirs.charToGlyph.items() if g and c != 0xA0}
+    assert {c: g for c, g in ours.charToGlyph.items() if c != 0xA0} == mapped
+    assert all(ours.charWidths[c] == theirs.charWidths[c] for c in mapped)
+    assert ours.glyphPos == theirs.glyphPos
+    # reportlab keeps the advance of glyphs past numberOfHMetrics scaled to 1000 units.
+    full = int.from_bytes(ours.get_table("hhea")[34:36], "big")
+    assert ours.hmetrics[:full] == theirs.hmetrics[:full]
+    for key in ("name", "subfontNameX", "flags", "stemV", "italicAngle", "ascent",
+                "descent", "capHeight", "bbox", "defaultWidth"):  # fmt: skip
+        assert getattr(ours, key) == getattr(theirs, key), key
 
 
 def test_long_text_fills_each_page_before_going_over(seed_decl, tmp_path: Path) -> None:
