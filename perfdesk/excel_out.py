@@ -141,10 +141,6 @@ class FormSheet:
             self.looks.append(look)
         return n
 
-    def value(self, row: int, col: int) -> Any:
-        got = self.cells.get((row, col))
-        return None if got is None else got[0]
-
 
 def clean_text(text: str, where: str = "") -> str:
     """Text as a cell can hold it: XML-illegal control characters dropped (no spreadsheet
