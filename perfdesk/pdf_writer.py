@@ -63,6 +63,10 @@ def _padded(data: bytes) -> bytes:
     return data + b"\0" * (-len(data) & 3)
 
 
+# A glyph: padded data, checksum, composite parts ((offset, gid), ...), advance, bearing.
+_Glyph = tuple[bytes, int, tuple[tuple[int, int], ...], int, int]
+
+
 class _FaceGlyphs:
     """Per-process cache of one font file: each glyph's padded data, checksum, metrics
     and composite parts, and the tables every subset copies as they are."""
@@ -70,8 +74,7 @@ class _FaceGlyphs:
     def __init__(self, face: FontFace) -> None:
         self.face = face
         self.glyf_start = face.get_table_pos("glyf")[0]
-        # gid -> (padded data, checksum, composite parts ((offset, gid), ...), aw, lsb)
-        self.glyphs: dict[int, tuple[bytes, int, tuple[tuple[int, int], ...], int, int]] = {}
+        self.glyphs: dict[int, _Glyph] = {}
         self.copied: dict[str, tuple[bytes, int]] = {}
         self.widths: dict[int, str] = {}
         for tag in ("name", "OS/2", "cvt ", "fpgm", "prep"):
@@ -94,7 +97,7 @@ class _FaceGlyphs:
             found = self.widths[cp] = f"{self.face.charWidths.get(cp, self.face.defaultWidth):.4g}"
         return found
 
-    def glyph(self, gid: int) -> tuple[bytes, int, tuple[tuple[int, int], ...], int, int]:
+    def glyph(self, gid: int) -> _Glyph:
         found = self.glyphs.get(gid)
         if found is None:
             pos = self.face.glyphPos
@@ -153,36 +156,40 @@ def make_subset(face: FontFace, codes: Sequence[int]) -> bytes:
             new = glyph_set[old] = len(glyph_map)
             glyph_map.append(old)
         cmap_ids.append(new)
-    infos = []
-    cached = cache.glyphs.get
-    n = 0
-    while n < len(glyph_map):  # parts of composite glyphs come along
-        old = glyph_map[n]
-        info = cached(old) or cache.glyph(old)
-        infos.append(info)
-        for _, part in info[2]:
-            if part not in glyph_set:
-                glyph_set[part] = len(glyph_map)
-                glyph_map.append(part)
-        n += 1
+    # Parts of composite glyphs come along, in waves (the order reportlab numbers them).
+    glyphs = cache.glyphs
+    infos: list[_Glyph] = []
+    start = 0
+    while start < len(glyph_map):
+        wave = glyph_map[start:]
+        for gid in [g for g in wave if g not in glyphs]:
+            cache.glyph(gid)
+        wave_infos = list(map(glyphs.__getitem__, wave))
+        infos += wave_infos
+        start = len(glyph_map)
+        for info in [i for i in wave_infos if i[2]]:
+            for _, part in info[2]:
+                if part not in glyph_set:
+                    glyph_set[part] = len(glyph_map)
+                    glyph_map.append(part)
 
     tables = dict(cache.copied)
-    datas = [info[0] for info in infos]
-    glyf_sum = sum(info[1] for info in infos)
-    for i, info in enumerate(infos):
-        if info[2]:  # renumber the parts; the checksum changes by the difference
-            patched = bytearray(info[0])
-            for offset, part in info[2]:
-                new = glyph_set[part]
-                patched[offset : offset + 2] = new.to_bytes(2, "big")
-                glyf_sum += (new - part) << (16 if offset & 3 == 0 else 0)
-            datas[i] = bytes(patched)
+    datas_t, sums, _, aws_t, lsbs_t = zip(*infos, strict=True)
+    datas = list(datas_t)
+    glyf_sum = sum(sums)
+    for i in [i for i, info in enumerate(infos) if info[2]]:
+        # Renumber the parts; the checksum changes by the difference.
+        patched = bytearray(datas[i])
+        for offset, part in infos[i][2]:
+            new = glyph_set[part]
+            patched[offset : offset + 2] = new.to_bytes(2, "big")
+            glyf_sum += (new - part) << (16 if offset & 3 == 0 else 0)
+        datas[i] = bytes(patched)
     offsets = list(accumulate(map(len, datas), initial=0))
     pos = offsets[-1]
     tables["glyf"] = (b"".join(datas), glyf_sum & 0xFFFFFFFF)
     # Trailing glyphs of equal advance keep only their side bearing (as reportlab does).
-    aws = [info[3] for info in infos]
-    lsbs = [info[4] for info in infos]
+    aws, lsbs = list(aws_t), list(lsbs_t)
     full = len(aws) - 1
     while full and aws[full] == aws[full - 1]:
         full -= 1
