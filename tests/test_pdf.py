@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 from perfdesk import pdf_layouts as L
 from perfdesk import pdf_out
@@ -22,6 +23,7 @@ from perfdesk.pdf_out import render_bytes, render_declaration
 from perfdesk.pdf_qr import QrCode
 from perfdesk.pdf_text import break_lines
 from tests import pdf_helpers as H
+from tests.strategies import declarations
 
 pytestmark = H.needs_poppler
 
@@ -534,3 +536,28 @@ def test_long_text_fills_each_page_before_going_over(seed_decl, tmp_path: Path) 
         if page < H.page_count(pdf) and "句" in max(words, key=lambda b: b[3])[4]:
             assert max(b[3] for b in words) > body_bottom - 2 * leading, f"page {page}"
     assert pages_through >= 3
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(decl=declarations())
+def test_generated_records_print_whole(decl, tmp_path_factory) -> None:  # type: ignore[no-untyped-def]
+    """Any plausible record prints, both forms, every field's text in the PDF (or the
+    missing character is named)."""
+    tmp = tmp_path_factory.mktemp("gen")
+    for form in ("declaration", "evaluation"):
+        if form == "evaluation" and decl.evaluation is None:
+            continue
+        try:
+            data = render_bytes(decl, form)
+        except MissingGlyphError as err:
+            assert err.char in "".join(str(v) for v in vars(decl).values())
+            continue
+        flat = H.squash(H.text(H.write(tmp, data, f"{form}.pdf")))
+        fields = [decl.name, decl.unit]
+        if form == "declaration":
+            fields += [decl.overview, decl.plan, *(i.name for i in decl.indicators)]
+        else:
+            fields += [i.name for i in decl.evaluation.indicators]
+        for value in fields:
+            if value:
+                assert H.squash(value) in flat, value
