@@ -203,7 +203,7 @@ def restore_stamped(form: ImportedForm, data: bytes) -> bool:
     if not _may_carry_stamp(data):
         return False
     # Only here: excel_out pulls in openpyxl, which files from other programs never need.
-    from perfdesk.excel_out import read_stamp, restore_from_stamp
+    from perfdesk.excel_stamp import read_stamp, restore_from_stamp
 
     stamp = read_stamp(data)
     if stamp is None or stamp.get("form") != form.kind:
