@@ -202,7 +202,7 @@ def restore_stamped(form: ImportedForm, data: bytes) -> bool:
     (otherwise the sheet wins). True when the stamp was used."""
     if not _may_carry_stamp(data):
         return False
-    # Only here: excel_out pulls in openpyxl, which files from other programs never need.
+    # Only files that may carry a stamp load the stamp reader (zipfile + defusedxml).
     from perfdesk.excel_stamp import read_stamp, restore_from_stamp
 
     stamp = read_stamp(data)

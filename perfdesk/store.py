@@ -7,6 +7,7 @@ is locked: a change to it makes a new draft revision and the old one stays print
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 import datetime as dt
 import json
@@ -230,7 +231,7 @@ class Store:
         offset: int = 0,
         columns: Sequence[str] = LIST_COLUMNS,
         text_as_bytes: bool = False,
-    ) -> list[tuple[Any, ...]]:
+    ) -> builtins.list[tuple[Any, ...]]:
         """Rows (tuples in ``columns`` order) of the current revisions; order_by holds
         (column, descending) pairs. ``text_as_bytes`` leaves text as UTF-8 bytes, for
         callers that only write it out again (``list`` of a 100,000-record year)."""
@@ -266,12 +267,12 @@ class Store:
         where, params = self._where(year, unit, status, search)
         return int(self.conn.execute(f"SELECT count(*) FROM records{where}", params).fetchone()[0])
 
-    def years(self) -> list[int]:
+    def years(self) -> builtins.list[int]:
         return [r[0] for r in self.conn.execute("SELECT DISTINCT year FROM records ORDER BY year DESC")]
 
-    def units(self, year: int | None = None) -> list[str]:
+    def units(self, year: int | None = None) -> builtins.list[str]:
         sql = "SELECT DISTINCT unit FROM records"
-        params: list[Any] = []
+        params: builtins.list[Any] = []
         if year is not None:
             sql += " WHERE year = ?"
             params.append(year)
@@ -318,7 +319,7 @@ class Store:
         rid = self.find_id(year, unit, name)
         return None if rid is None else self.get(rid)
 
-    def revisions(self, record_id: int) -> list[RevisionInfo]:
+    def revisions(self, record_id: int) -> builtins.list[RevisionInfo]:
         rows = self.conn.execute(
             "SELECT revision, status, saved_at, fingerprint_declaration, fingerprint_evaluation "
             "FROM revisions WHERE record_id = ? ORDER BY revision",
@@ -328,7 +329,7 @@ class Store:
             raise NotFoundError(f"数据库中没有编号 {record_id} 的项目。")
         return [RevisionInfo(*r) for r in rows]
 
-    def find_fingerprint(self, fp: str) -> list[tuple[int, int, str]]:
+    def find_fingerprint(self, fp: str) -> builtins.list[tuple[int, int, str]]:
         """(record id, revision, form) of every revision whose content has this fingerprint."""
         out = []
         for form, col in (("declaration", "fingerprint_declaration"), ("evaluation", "fingerprint_evaluation")):
@@ -379,7 +380,7 @@ class Store:
             rid, created, new_revision, changed = self._save(decl, as_import)
             return SaveResult(self.get(rid), created, new_revision, changed)
 
-    def save_many(self, decls: Sequence[Declaration], *, as_import: bool = False) -> list[int]:
+    def save_many(self, decls: Sequence[Declaration], *, as_import: bool = False) -> builtins.list[int]:
         """Save several records in ONE transaction (all or none); returns their ids."""
         with self.transaction():
             return [self._save(d, as_import)[0] for d in decls]
@@ -436,7 +437,7 @@ class Store:
             )
             if same_status or as_import:
                 return False, False
-        ev_locked = bool(old_ev) and old_ev["status"] == STATUS_FINAL
+        ev_locked = old_ev is not None and old_ev["status"] == STATUS_FINAL
         needs_revision = (
             (decl_changed and old_status == STATUS_FINAL)
             or (ev_changed and ev_locked)
@@ -536,7 +537,7 @@ class Store:
         tmp.replace(target)
         return target
 
-    def check(self) -> list[str]:
+    def check(self) -> builtins.list[str]:
         """Problems found by integrity_check, foreign_key_check and the schema version."""
         problems = []
         rows = [r[0] for r in self.conn.execute("PRAGMA integrity_check")]

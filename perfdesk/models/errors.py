@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 
 class PerfdeskError(Exception):
     """Base of all expected failures; ``message`` is the Chinese sentence shown to users."""
@@ -50,9 +52,9 @@ class ConflictError(PerfdeskError):
 class ValidationError(PerfdeskError):
     """A record fails checks that block the action (finalising, …)."""
 
-    def __init__(self, message: str, findings: list[object] | None = None) -> None:
+    def __init__(self, message: str, findings: Sequence[object] = ()) -> None:
         super().__init__(message)
-        self.findings = findings or []
+        self.findings = list(findings)
 
 
 class StoreError(PerfdeskError):
