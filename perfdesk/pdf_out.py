@@ -9,13 +9,15 @@ The pieces, each small:
 - :mod:`perfdesk.pdf_text` — line breaking and paragraphs;
 - :mod:`perfdesk.pdf_flow` — pages: tables broken between rows with repeated headers,
   watermark, footer (第 N 页 共 M 页, identity, QR code from :mod:`perfdesk.pdf_qr`);
-- :mod:`perfdesk.pdf_writer` — the PDF file with TrueType subsets;
+- :mod:`perfdesk.pdf_writer` — the PDF file; :mod:`perfdesk.pdf_subset` — the fonts in
+  it, as subsets; :mod:`perfdesk.pdf_fontfile` — reading TrueType files;
 - :mod:`perfdesk.fonts` — the font chain and the glyph check.
 
 Every character of every field is checked against the fonts while the story is built,
 so a missing glyph is refused before a page is drawn, and nothing is written to ``out``
 until the whole document is made. A process printing many forms (``print --year``)
-parses the fonts once and keeps per-character tables, glyph data and QR mask patterns.
+reads the fonts once and keeps per-character tables, glyph data, short texts' lines and
+QR patterns.
 """
 
 from __future__ import annotations

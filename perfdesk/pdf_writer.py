@@ -1,288 +1,28 @@
-"""A small PDF writer for the printed forms: pages of drawing operators, TrueType subsets.
+"""A small PDF writer for the printed forms: pages of drawing operators, fonts embedded.
 
-The font files are read once per process (:mod:`perfdesk.pdf_fontfile`); the PDF file
-is written here. reportlab's canvas, used before, formats every number and string through
-pure-Python fallbacks when its C accelerator is absent (the usual pip install), which
-made its document assembly cost more than the layout; this writer emits the few
-operators a form needs as ready text and does the rest in bulk.
-
-Each font of the chain that a document uses is embedded once, as a subset of the glyphs
-it draws: a Type 0 font (CIDFontType2, Identity-H) whose 2-byte codes are the glyph
-numbers of the subset, so a line is one string however many characters the form has
-(simple TrueType fonts hold 255, and a form's ~350 distinct characters made lines switch
-between two subsets every few characters). A ToUnicode map keeps the text copyable and
-searchable; the subset is named ``ABCDEF+Face``. The subset file is laid out as
-reportlab's ``makeSubset`` lays it out, from glyph data sliced out of the font once per
-process.
+reportlab's canvas, used before, formats every number and string through pure-Python
+fallbacks when its C accelerator is absent (the usual pip install), which made its
+document assembly cost more than the layout; this writer emits the few operators a form
+needs as ready text and does the rest in bulk. Text is kept as (operators, text, size)
+until the document is saved, when every character is known: each font's characters are
+then numbered once (:mod:`perfdesk.pdf_subset`) and each line encoded with one
+``str.translate``.
 
 Same input, same bytes: no dates, and the file id is a hash of the content.
 """
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import zlib
-from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import accumulate
-from struct import pack, unpack_from
 
 from perfdesk.fonts import FontSet
-from perfdesk.pdf_fontfile import FontFace
+from perfdesk.pdf_subset import CONTENT_LEVEL, DocFont, font_objects, stream, utf16_hex
 
 PAGE_WIDTH, PAGE_HEIGHT = 595.2755905511812, 841.8897637795277  # A4
-# Flags of a composite glyph's component records (TrueType glyf table).
-GF_ARG_1_AND_2_ARE_WORDS = 1 << 0
-GF_WE_HAVE_A_SCALE = 1 << 3
-GF_MORE_COMPONENTS = 1 << 5
-GF_WE_HAVE_AN_X_AND_Y_SCALE = 1 << 6
-GF_WE_HAVE_A_TWO_BY_TWO = 1 << 7
-
-# zlib's fastest level: the default costs 2.5 times the time for 7% fewer bytes. The
-# font subset (~75 kB for a seed-sized form, most of what a form costs to compress) is
-# Huffman-coded only: half the time of level 1 for a file 13% larger.
-CONTENT_LEVEL = 1
-FONT_STRATEGY = zlib.Z_HUFFMAN_ONLY
 ALPHA_STATE = "GSa"  # ExtGState of the watermark's translucent fill
 
 _ESCAPES = {ord("("): "\\(", ord(")"): "\\)", ord("\\"): "\\\\", 13: "\\r", 10: "\\n"}
-
-
-# ---------------------------------------------------------------- font subsets
-
-
-def _checksum(data: bytes) -> int:
-    """TrueType table checksum: the sum of big-endian 32-bit words, zero padded."""
-    if len(data) & 3:
-        data += b"\0" * (4 - (len(data) & 3))
-    return sum(unpack_from(f">{len(data) >> 2}L", data)) & 0xFFFFFFFF
-
-
-def _padded(data: bytes) -> bytes:
-    return data + b"\0" * (-len(data) & 3)
-
-
-# A glyph: padded data, checksum, composite parts ((offset, gid), ...), advance, bearing.
-_Glyph = tuple[bytes, int, tuple[tuple[int, int], ...], int, int]
-
-
-class _FaceGlyphs:
-    """Per-process cache of one font file: each glyph's padded data, checksum, metrics
-    and composite parts, and the tables every subset copies as they are."""
-
-    def __init__(self, face: FontFace) -> None:
-        self.face = face
-        self.glyf_start = face.get_table_pos("glyf")[0]
-        self.glyphs: dict[int, _Glyph] = {}
-        self.copied: dict[str, tuple[bytes, int]] = {}
-        self.widths: dict[int, str] = {}
-        for tag in ("name", "OS/2", "cvt ", "fpgm", "prep"):
-            try:
-                data = face.get_table(tag)
-            except KeyError:  # cvt, fpgm and prep are optional
-                continue
-            self.copied[tag] = (data, _checksum(data))
-        post = b"\x00\x03\x00\x00" + face.get_table("post")[4:16] + b"\x00" * 16
-        self.copied["post"] = (post, _checksum(post))
-        self.hhea = face.get_table("hhea")
-        self.maxp = face.get_table("maxp")
-        head = face.get_table("head")
-        self.head = head[:8] + b"\0\0\0\0" + head[12:]  # checkSumAdjustment, set per file
-
-    def width_text(self, cp: int) -> str:
-        """The PDF width (thousandths of the size) of character ``cp``, formatted."""
-        found = self.widths.get(cp)
-        if found is None:
-            found = self.widths[cp] = f"{self.face.charWidths.get(cp, self.face.defaultWidth):.4g}"
-        return found
-
-    def glyph(self, gid: int) -> _Glyph:
-        found = self.glyphs.get(gid)
-        if found is None:
-            pos = self.face.glyphPos
-            start = self.glyf_start + pos[gid]
-            data = _padded(self.face._ttf_data[start : start + pos[gid + 1] - pos[gid]])
-            aw, lsb = self.face.hmetrics[gid]
-            found = (data, _checksum(data), _components(data), int(aw), int(lsb))
-            self.glyphs[gid] = found
-        return found
-
-
-def _components(data: bytes) -> tuple[tuple[int, int], ...]:
-    """(offset, glyph id) of each component reference of a composite glyph."""
-    if len(data) < 10 or unpack_from(">h", data, 0)[0] >= 0:
-        return ()
-    out = []
-    pos = 10
-    flags = GF_MORE_COMPONENTS
-    while flags & GF_MORE_COMPONENTS:
-        flags, gid = unpack_from(">HH", data, pos)
-        out.append((pos + 2, gid))
-        pos += 4 + (4 if flags & GF_ARG_1_AND_2_ARE_WORDS else 2)
-        if flags & GF_WE_HAVE_A_SCALE:
-            pos += 2
-        elif flags & GF_WE_HAVE_AN_X_AND_Y_SCALE:
-            pos += 4
-        elif flags & GF_WE_HAVE_A_TWO_BY_TWO:
-            pos += 8
-    return tuple(out)
-
-
-_faces: dict[int, _FaceGlyphs] = {}
-
-
-def _face_glyphs(face: FontFace) -> _FaceGlyphs:
-    found = _faces.get(id(face))
-    if found is None or found.face is not face:
-        found = _faces[id(face)] = _FaceGlyphs(face)
-    return found
-
-
-def make_subset(face: FontFace, codes: Sequence[int]) -> bytes:
-    """A TrueType file with the glyphs of ``codes`` (Unicode values; index = character
-    code in the PDF, code 0 .notdef) and a (1, 0) cmap from the codes to them — the file
-    reportlab's ``TTFontFile.makeSubset`` makes, from cached glyph data. The glyf table's
-    checksum is the sum of its glyphs' (each starts on a 4-byte boundary)."""
-    cache = _face_glyphs(face)
-    char_to_glyph = face.charToGlyph
-    glyph_map = [0]  # new glyph index -> old
-    glyph_set = {0: 0}  # old -> new
-    cmap_ids = []
-    for code in codes:
-        old = char_to_glyph.get(code, 0)
-        new = glyph_set.get(old)
-        if new is None:
-            new = glyph_set[old] = len(glyph_map)
-            glyph_map.append(old)
-        cmap_ids.append(new)
-    # Parts of composite glyphs come along, in waves (the order reportlab numbers them).
-    glyphs = cache.glyphs
-    infos: list[_Glyph] = []
-    start = 0
-    while start < len(glyph_map):
-        wave = glyph_map[start:]
-        for gid in [g for g in wave if g not in glyphs]:
-            cache.glyph(gid)
-        wave_infos = list(map(glyphs.__getitem__, wave))
-        infos += wave_infos
-        start = len(glyph_map)
-        for info in [i for i in wave_infos if i[2]]:
-            for _, part in info[2]:
-                if part not in glyph_set:
-                    glyph_set[part] = len(glyph_map)
-                    glyph_map.append(part)
-
-    tables = dict(cache.copied)
-    datas_t, sums, _, aws_t, lsbs_t = zip(*infos, strict=True)
-    datas = list(datas_t)
-    glyf_sum = sum(sums)
-    for i in [i for i, info in enumerate(infos) if info[2]]:
-        # Renumber the parts; the checksum changes by the difference.
-        patched = bytearray(datas[i])
-        for offset, part in infos[i][2]:
-            new = glyph_set[part]
-            patched[offset : offset + 2] = new.to_bytes(2, "big")
-            glyf_sum += (new - part) << (16 if offset & 3 == 0 else 0)
-        datas[i] = bytes(patched)
-    offsets = list(accumulate(map(len, datas), initial=0))
-    pos = offsets[-1]
-    tables["glyf"] = (b"".join(datas), glyf_sum & 0xFFFFFFFF)
-    # Trailing glyphs of equal advance keep only their side bearing (as reportlab does).
-    aws, lsbs = list(aws_t), list(lsbs_t)
-    full = len(aws) - 1
-    while full and aws[full] == aws[full - 1]:
-        full -= 1
-    full += 1
-    hmtx = [0] * (2 * full)
-    hmtx[0::2] = aws[:full]
-    hmtx[1::2] = lsbs[:full]
-    hmtx += lsbs[full:]
-    small = {
-        "hmtx": pack(f">{len(hmtx)}H", *hmtx),
-        "hhea": _set_ushort(cache.hhea, 34, full),
-        "maxp": _set_ushort(cache.maxp, 4, len(glyph_map)),
-        "cmap": pack(f">{11 + len(codes)}H", 0, 1, 1, 0, 0, 12, 6, 10 + 2 * len(codes), 0, 0,
-                     len(codes), *cmap_ids),
-    }  # fmt: skip
-    if (pos + 1) >> 1 > 0xFFFF:
-        loc_format = 1
-        small["loca"] = pack(f">{len(offsets)}L", *offsets)
-    else:
-        loc_format = 0
-        small["loca"] = pack(f">{len(offsets)}H", *[o >> 1 for o in offsets])
-    small["head"] = _set_ushort(cache.head, 50, loc_format)
-    for tag, data in small.items():
-        tables[tag] = (data, _checksum(data))
-    return _font_file(tables)
-
-
-def _font_file(tables: dict[str, tuple[bytes, int]]) -> bytes:
-    """The sfnt file of ``tables`` (tag -> (data, checksum)), ``head`` adjusted so the
-    whole file sums to 0xB1B0AFBA."""
-    count = len(tables)
-    search = 1 << (count.bit_length() - 1)
-    header = [pack(">lHHHH", 0x00010000, count, search * 16, search.bit_length() - 1,
-                   count * 16 - search * 16)]  # fmt: skip
-    offset = 12 + 16 * count
-    body: list[bytes] = []
-    total = 0
-    head_at = 0
-    for tag, (data, checksum) in sorted(tables.items()):
-        if tag == "head":
-            head_at = offset
-        header.append(tag.encode("latin-1") + pack(">LLL", checksum, offset, len(data)))
-        padded = _padded(data)
-        body.append(padded)
-        offset += len(padded)
-        total += checksum
-    head = b"".join(header)
-    total = (total + _checksum(head)) & 0xFFFFFFFF
-    out = bytearray(head + b"".join(body))
-    out[head_at + 8 : head_at + 12] = pack(">L", (0xB1B0AFBA - total) & 0xFFFFFFFF)
-    return bytes(out)
-
-
-def _set_ushort(data: bytes, offset: int, value: int) -> bytes:
-    return data[:offset] + pack(">H", value) + data[offset + 2 :]
-
-
-class _DocFont:
-    """One font of the chain as used by one document: the characters it draws in order
-    of first use (``codes``, after .notdef) and each one's code, the number of its glyph
-    in the subset (as ``make_subset`` numbers them)."""
-
-    def __init__(self, index: int, face: FontFace) -> None:
-        self.face = face
-        self.name = f"/F{index}"
-        self.codes: list[int] = []
-        self._glyphs = {0: 0}  # glyph in the font -> glyph in the subset
-        self.cids: list[int] = []  # the subset glyph of each of ``codes``
-        # str.translate table: a character to its code as 4 hex digits.
-        self.enc: dict[int, str] = {}
-        # Code 0 comes first, as make_subset expects (U+0000 may have a glyph of its own).
-        self.assign("\0")
-        del self.enc[0]
-
-    def assign(self, text: str) -> None:
-        """Number the characters of ``text`` not numbered yet."""
-        enc, glyphs = self.enc, self._glyphs
-        char_to_glyph = self.face.charToGlyph
-        for ch in dict.fromkeys(text):
-            cp = ord(ch)
-            if cp in enc:
-                continue
-            old = char_to_glyph.get(cp, 0)
-            cid = glyphs.get(old)
-            if cid is None:
-                cid = glyphs[old] = len(glyphs)
-            self.codes.append(cp)
-            self.cids.append(cid)
-            enc[cp] = f"{cid:04X}"
-
-    def show(self, text: str, size: str) -> str:
-        """Operators setting ``text`` (all in this font, numbered) at ``size``."""
-        return f"{self.name} {size} Tf <{text.translate(self.enc)}> Tj"
 
 
 # ---------------------------------------------------------------- pages
@@ -341,7 +81,7 @@ class PdfWriter:
         self.fonts = fonts
         self.pages: list[Page] = []
         self.forms: dict[str, _Form] = {}
-        self._doc_fonts: dict[int, _DocFont] = {}  # by index in the chain, as used
+        self._doc_fonts: dict[int, DocFont] = {}  # by index in the chain, as used
 
     def page(self) -> Page:
         page = Page(self)
@@ -352,10 +92,10 @@ class PdfWriter:
         """A form XObject drawn on pages with ``/{name} Do``."""
         self.forms[name] = _Form(width, height, content)
 
-    def _doc_font(self, index: int) -> _DocFont:
+    def _doc_font(self, index: int) -> DocFont:
         found = self._doc_fonts.get(index)
         if found is None:
-            found = self._doc_fonts[index] = _DocFont(index, self.fonts.face(index))
+            found = self._doc_fonts[index] = DocFont(index, self.fonts.face(index))
         return found
 
     def _contents(self) -> list[bytes]:
@@ -393,7 +133,7 @@ class PdfWriter:
         return out
 
     @staticmethod
-    def _page_content(page: Page, font: _DocFont) -> bytes:
+    def _page_content(page: Page, font: DocFont) -> bytes:
         enc = font.enc
         tf: dict[float, str] = {}  # size -> the Tf operator
         parts = []
@@ -417,7 +157,7 @@ class PdfWriter:
         form_ids: dict[str, int] = {}
         for name, form in self.forms.items():
             form_ids[name] = len(objs)
-            objs.append(_stream(
+            objs.append(stream(
                 form.content.encode("latin-1"), CONTENT_LEVEL,
                 f"/Type /XObject /Subtype /Form /BBox [0 0 {form.width:.4f} {form.height:.4f}]"
                 " /Resources << >>",
@@ -425,7 +165,7 @@ class PdfWriter:
         kids = []
         for data in self._contents():
             content = len(objs)
-            objs.append(_stream(data, CONTENT_LEVEL))
+            objs.append(stream(data, CONTENT_LEVEL))
             kids.append(len(objs))
             objs.append(
                 f"<< /Type /Page /Parent {pages_id} 0 R /MediaBox [0 0 {PAGE_WIDTH:.4f} "
@@ -434,7 +174,7 @@ class PdfWriter:
         font_refs = []
         for _, doc_font in sorted(self._doc_fonts.items()):
             font_refs.append(f"{doc_font.name} {len(objs)} 0 R")
-            objs += _font_objects(doc_font, len(objs))
+            objs += font_objects(doc_font, len(objs))
         objs[catalog] = f"<< /Type /Catalog /Pages {pages_id} 0 R >>".encode()
         objs[pages_id] = (
             f"<< /Type /Pages /Count {len(kids)} /Kids [{' '.join(f'{k} 0 R' for k in kids)}] >>"
@@ -457,90 +197,11 @@ class PdfWriter:
         return _assemble(objs, catalog, info_id)
 
 
-def _stream(
-    data: bytes, level: int, extra: str = "", strategy: int = zlib.Z_DEFAULT_STRATEGY
-) -> bytes:
-    packer = zlib.compressobj(level, zlib.DEFLATED, 15, 9, strategy)
-    packed = packer.compress(data) + packer.flush()
-    head = f"<< {extra} /Length {len(packed)} /Filter /FlateDecode >>\nstream\n".encode()
-    return head + packed + b"\nendstream"
-
-
-def _font_objects(font: _DocFont, first: int) -> list[bytes]:
-    """The Type 0 font, its CID font, ToUnicode map, font file and descriptor, numbered
-    from ``first``."""
-    face = font.face
-    codes, cids = font.codes, font.cids
-    tag = hashlib.md5(face.name + repr(codes).encode()).digest()
-    base = "".join(chr(65 + b % 26) for b in tag[:6]) + "+"
-    base += (face.name + face.subfontNameX).decode("latin-1").replace(" ", "")
-    cache = _face_glyphs(face)
-    # The character each glyph was first used for (glyphs are numbered in that order):
-    # its width, and its text for copying.
-    first_use: dict[int, int] = {}
-    for cp, cid in zip(codes, cids, strict=True):
-        first_use.setdefault(cid, cp)
-    pairs = sorted((cid, cp) for cid, cp in first_use.items() if cid)  # glyphs 1, 2, …
-    widths = " ".join(cache.width_text(cp) for _, cp in pairs)
-    font_file = make_subset(face, codes)
-    uni = []
-    pairs = [(cid, cp) for cid, cp in pairs if cp]
-    for i in range(0, len(pairs), 100):
-        chunk = pairs[i : i + 100]
-        uni.append(f"{len(chunk)} beginbfchar")
-        uni += [f"<{cid:04X}> {_unicode_text(cp)}" for cid, cp in chunk]
-        uni.append("endbfchar")
-    cmap = "\n".join([
-        "/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap",
-        "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def",
-        "/CMapName /Adobe-Identity-UCS def", "/CMapType 2 def",
-        "1 begincodespacerange", "<0000> <FFFF>", "endcodespacerange", *uni,
-        "endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end",
-    ])  # fmt: skip
-    flags = (face.flags & ~(1 << 5)) | (1 << 2)  # symbolic
-    bbox = " ".join(f"{v:.4g}" for v in face.bbox)
-    type0 = (
-        f"<< /Type /Font /Subtype /Type0 /BaseFont /{base} /Encoding /Identity-H"
-        f" /DescendantFonts [{first + 1} 0 R] /ToUnicode {first + 2} 0 R >>"
-    )
-    cid_font = (
-        f"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /{base}"
-        " /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >>"
-        f" /FontDescriptor {first + 4} 0 R /DW {face.defaultWidth:.4g} /W [1 [{widths}]]"
-        " /CIDToGIDMap /Identity >>"
-    )
-    descriptor = (
-        f"<< /Type /FontDescriptor /FontName /{base} /Flags {flags} /FontBBox [{bbox}]"
-        f" /ItalicAngle {face.italicAngle:.4g} /Ascent {face.ascent:.4g}"
-        f" /Descent {face.descent:.4g} /CapHeight {face.capHeight:.4g} /StemV {face.stemV}"
-        f" /MissingWidth {face.defaultWidth:.4g} /FontFile2 {first + 3} 0 R >>"
-    )
-    return [
-        type0.encode(),
-        cid_font.encode(),
-        _stream(cmap.encode(), CONTENT_LEVEL),
-        _stream(font_file, 1, f"/Length1 {len(font_file)}", FONT_STRATEGY),
-        descriptor.encode(),
-    ]
-
-
-@functools.lru_cache(maxsize=65536)
-def _unicode_text(cp: int) -> str:
-    return f"<{_utf16_hex(cp)}>"
-
-
-def _utf16_hex(cp: int) -> str:
-    if cp < 0x10000:
-        return f"{cp:04X}"
-    cp -= 0x10000
-    return f"{0xD800 + (cp >> 10):04X}{0xDC00 + (cp & 0x3FF):04X}"
-
-
 def _pdf_string(text: str) -> str:
     """A PDF text string: literal when ASCII, else UTF-16BE with a byte-order mark."""
     if text.isascii():
         return "(" + "".join(_ESCAPES.get(ord(c), c) for c in text) + ")"
-    return "<FEFF" + "".join(_utf16_hex(ord(c)) for c in text) + ">"
+    return "<FEFF" + "".join(utf16_hex(ord(c)) for c in text) + ">"
 
 
 def _assemble(objs: list[bytes], root: int, info: int) -> bytes:

@@ -483,7 +483,7 @@ def test_font_subset_is_reportlabs(seed_decl) -> None:
     from reportlab.pdfbase.ttfonts import TTFontFace
 
     from perfdesk.fonts import BUNDLED_FONT
-    from perfdesk.pdf_writer import make_subset
+    from perfdesk.pdf_subset import make_subset
     from perfdesk.resources import resource_path
 
     face = TTFontFace(str(resource_path(*BUNDLED_FONT)))
