@@ -1,7 +1,7 @@
 """The printed forms as data: titles, row order, labels and column widths.
 
-:mod:`perfdesk.pdf_out` (through its pdf_* modules) draws whatever is described here; a bureau's variant of a form
-is a change of this file, not of the drawing code. Widths are in points on A4 portrait
+:mod:`perfdesk.pdf_out` (through its pdf_* modules) draws whatever is described here; a
+bureau's variant of a form is a change of this file, not of the drawing code. Widths are in points on A4 portrait
 (595.28 × 841.89 pt) with the margins below; every table of a form is as wide as the page
 body so their borders line up.
 """
