@@ -16,7 +16,7 @@ import functools
 import hashlib
 import zlib
 from collections.abc import Sequence
-from itertools import accumulate
+from itertools import accumulate, repeat
 from struct import pack, unpack_from
 
 from perfdesk.pdf_fontfile import FontFace
@@ -253,25 +253,27 @@ class DocFont:
         self.cids: list[int] = []  # the subset glyph of each of ``codes``
         # str.translate table: a character to its code as 4 hex digits.
         self.enc: dict[int, str] = {}
+        self._known: set[int] = set()
         # Code 0 comes first, as make_subset expects (U+0000 may have a glyph of its own).
         self.assign("\0")
         del self.enc[0]
 
     def assign(self, text: str) -> None:
-        """Number the characters of ``text`` not numbered yet."""
-        enc, glyphs = self.enc, self._glyphs
-        char_to_glyph = self.face.charToGlyph
-        for ch in dict.fromkeys(text):
-            cp = ord(ch)
-            if cp in enc:
-                continue
-            old = char_to_glyph.get(cp, 0)
-            cid = glyphs.get(old)
-            if cid is None:
-                cid = glyphs[old] = len(glyphs)
-            self.codes.append(cp)
-            self.cids.append(cid)
-            enc[cp] = f"{cid:04X}"
+        """Number the characters of ``text`` not numbered yet, in order of first use
+        (in bulk: a form's few hundred characters are new at once)."""
+        known = self._known
+        fresh = [cp for cp in map(ord, dict.fromkeys(text)) if cp not in known]
+        if not fresh:
+            return
+        known.update(fresh)
+        olds = list(map(self.face.charToGlyph.get, fresh, repeat(0, len(fresh))))
+        glyphs = self._glyphs
+        new = [g for g in dict.fromkeys(olds) if g not in glyphs]
+        glyphs.update(zip(new, range(len(glyphs), len(glyphs) + len(new)), strict=True))
+        cids = list(map(glyphs.__getitem__, olds))
+        self.codes += fresh
+        self.cids += cids
+        self.enc.update(zip(fresh, map("{:04X}".format, cids), strict=True))
 
     def show(self, text: str, size: str) -> str:
         """Operators setting ``text`` (all in this font, numbered) at ``size``."""

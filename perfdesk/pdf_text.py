@@ -143,14 +143,16 @@ class Para:
 
     def draw(self, page: Page, x: float, top: float) -> None:
         st = self.style
+        size = st.size
+        ops = page.ops
         # The baseline sits so that the glyphs' body is centred in each line's box.
-        y = top - 0.5 * (st.leading - st.size) - 0.86 * st.size
+        y = top - 0.5 * (st.leading - size) - 0.86 * size
+        align = st.align
         for line in self.lines:
             if line:
-                if st.align == "left":
-                    page.text(x, y, line, st.size)
-                else:
-                    w = self.fonts.width(line, st.size)
-                    dx = self.width - w if st.align == "right" else (self.width - w) / 2
-                    page.text(x + dx, y, line, st.size)
+                dx = 0.0
+                if align != "left":
+                    w = self.fonts.width(line, size)
+                    dx = self.width - w if align == "right" else (self.width - w) / 2
+                ops.append((f"BT {x + dx:.2f} {y:.2f} Td ", line, size, " ET"))  # Page.text
             y -= st.leading
