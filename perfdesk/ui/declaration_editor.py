@@ -187,13 +187,13 @@ class DeclarationEditor(QWidget):
         )  # fmt: skip
         column.addStretch(1)
 
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setWidget(body)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setWidget(body)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.banner)
-        outer.addWidget(self.scroll, 1)
+        outer.addWidget(self.scroll_area, 1)
 
         for key, widget in self.fields.items():
             if hasattr(widget, "changed"):
@@ -370,12 +370,12 @@ class DeclarationEditor(QWidget):
         m = _PATH.match(path)
         if m and m.group("table") in ("indicators", "budget_items"):
             table = self.indicators if m.group("table") == "indicators" else self.budget_items
-            self.scroll.ensureWidgetVisible(table)
+            self.scroll_area.ensureWidgetVisible(table)
             table.focus_cell(int(m.group("row")), m.group("col"))
             return True
         if path in ("indicators", "budget_items"):
             table = self.indicators if path == "indicators" else self.budget_items
-            self.scroll.ensureWidgetVisible(table)
+            self.scroll_area.ensureWidgetVisible(table)
             table.table.setFocus(Qt.FocusReason.OtherFocusReason)
             return True
         key = path if path in self.fields else path.split("[")[0].split(".")[0]
@@ -384,7 +384,7 @@ class DeclarationEditor(QWidget):
         widget = self.fields.get(key)
         if widget is None:
             return False
-        self.scroll.ensureWidgetVisible(widget)
+        self.scroll_area.ensureWidgetVisible(widget)
         target = widget.buttons[0] if isinstance(widget, ChoiceGroup) else widget
         target.setFocus(Qt.FocusReason.OtherFocusReason)
         return True

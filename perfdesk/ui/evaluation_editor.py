@@ -197,12 +197,12 @@ class EvaluationEditor(QWidget):
         column.addWidget(box)
         column.addStretch(1)
 
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setWidget(body)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setWidget(body)
         self.pages = QStackedWidget()
         self.pages.addWidget(empty)
-        self.pages.addWidget(self.scroll)
+        self.pages.addWidget(self.scroll_area)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.banner)
@@ -383,7 +383,7 @@ class EvaluationEditor(QWidget):
     def focus_field(self, path: str) -> bool:
         m = _PATH.match(path)
         if m:
-            self.scroll.ensureWidgetVisible(self.indicators)
+            self.scroll_area.ensureWidgetVisible(self.indicators)
             self.indicators.focus_cell(int(m.group("row")), m.group("col"))
             return True
         if path == TABLE_KEY:
@@ -391,13 +391,13 @@ class EvaluationEditor(QWidget):
             return True
         key = path.removeprefix("evaluation.")
         if key.startswith("funds"):
-            self.scroll.ensureWidgetVisible(self.funds_check)
+            self.scroll_area.ensureWidgetVisible(self.funds_check)
             self.funds_check.setFocus(Qt.FocusReason.OtherFocusReason)
             return True
         widget = self.fields.get(key)
         if widget is None:
             return False
-        self.scroll.ensureWidgetVisible(widget)
+        self.scroll_area.ensureWidgetVisible(widget)
         widget.setFocus(Qt.FocusReason.OtherFocusReason)
         return True
 

@@ -282,7 +282,7 @@ class MainWindow(QMainWindow):
     def update_actions(self) -> None:
         s = self.session
         has = s is not None
-        stored = has and not s.is_new
+        stored = s is not None and not s.is_new
         decl = s.decl if s is not None else None
         final = decl is not None and decl.status == STATUS_FINAL
         on_eval = self._on_evaluation_tab()
@@ -415,7 +415,9 @@ class MainWindow(QMainWindow):
         s = self.session
         return s is not None and bool(s.decl.unit) and bool(s.decl.name)
 
-    def save(self, quiet: bool = False, then: Callable[[Declaration], None] | None = None) -> None:
+    def save(
+        self, quiet: bool = False, then: Callable[[Declaration], object] | None = None
+    ) -> None:
         """Save the record through the worker; ``then(stored)`` runs after it is stored."""
         s = self.session
         if s is None:
@@ -506,6 +508,7 @@ class MainWindow(QMainWindow):
 
         def after_save(stored: Declaration) -> None:
             rid = stored.id
+            assert rid is not None, "save() hands back a stored record"
 
             def job(store: Store, _ctx: JobContext) -> Declaration:
                 return (
@@ -686,7 +689,7 @@ class MainWindow(QMainWindow):
         )
 
     def _render(
-        self, form: str, revision: int | None, then: Callable[[bytes, Declaration, str], None]
+        self, form: str, revision: int | None, then: Callable[[bytes, Declaration, str], object]
     ) -> None:
         """Render the record (or a stored revision) to PDF bytes on the worker."""
         s = self.session
@@ -706,7 +709,10 @@ class MainWindow(QMainWindow):
                 note = f"重印第 {revision} 版"
             return render_bytes(decl, form, revision_note=note), decl
 
-        self.worker.submit(job, lambda r: then(r[0], r[1], form), self.report_error)
+        def deliver(result: tuple[bytes, Declaration]) -> None:
+            then(result[0], result[1], form)
+
+        self.worker.submit(job, deliver, self.report_error)
 
     def preview(self, revision: int | None = None, form: str | None = None) -> None:
         from perfdesk.ui.preview import PreviewDialog

@@ -29,7 +29,8 @@ FORM_TITLES = {"declaration": "绩效目标申报表", "evaluation": "绩效自�
 
 def load_document(data: bytes, parent: QWidget | None = None) -> tuple[QPdfDocument, QBuffer]:
     """A QPdfDocument over in-memory PDF bytes (the buffer must outlive the document)."""
-    doc = QPdfDocument(parent)
+    # The stubs only offer a QObject parent or none at all, not an optional one.
+    doc = QPdfDocument(parent) if parent is not None else QPdfDocument()
     buffer = QBuffer(parent)
     buffer.setData(QByteArray(data))
     buffer.open(QIODevice.OpenModeFlag.ReadOnly)

@@ -301,7 +301,9 @@ class RowTable(QWidget):
         c = self.col_index(key) if key and any(col.key == key for col in self.columns) else 0
         if 0 <= r < self.table.rowCount():
             self.table.setCurrentCell(r, c)
-            self.table.scrollToItem(self.table.item(r, c))
+            item = self.table.item(r, c)
+            if item is not None:  # a cell without an item has nothing to scroll to
+                self.table.scrollToItem(item)
         self.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def set_read_only(self, ro: bool) -> None:

@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QEventLoop, QTimer
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QScrollArea, QWidget
 
 
 def _settle(ms: int = 300) -> None:
@@ -27,6 +27,14 @@ def _wait(window, ms: int = 20_000) -> None:
             break
         _settle(50)
     _settle(200)
+
+
+def _scroll_near_top(area: QScrollArea, target: QWidget) -> None:
+    """Scroll ``area`` so ``target`` sits just below its top edge."""
+    body = area.widget()
+    if body is None:  # nothing placed in the area: nothing to scroll
+        return
+    area.verticalScrollBar().setValue(target.mapTo(body, target.rect().topLeft()).y() - 40)
 
 
 def _save(widget: QWidget, path: Path) -> None:
@@ -88,19 +96,15 @@ def main(out: str = "docs") -> int:
 
     # The declaration editor scrolled to the indicators, with the check panel.
     editor = window.declaration_editor
-    editor.scroll.ensureWidgetVisible(editor.indicators, 0, 0)
-    editor.scroll.verticalScrollBar().setValue(
-        editor.indicators.mapTo(editor.scroll.widget(), editor.indicators.rect().topLeft()).y() - 40
-    )
+    editor.scroll_area.ensureWidgetVisible(editor.indicators, 0, 0)
+    _scroll_near_top(editor.scroll_area, editor.indicators)
     _settle()
     _save(window, folder / "window-declaration-indicators.png")
 
     window.tabs.setCurrentIndex(1)
     _settle()
     ev = window.evaluation_editor
-    ev.scroll.verticalScrollBar().setValue(
-        ev.indicators.mapTo(ev.scroll.widget(), ev.indicators.rect().topLeft()).y() - 40
-    )
+    _scroll_near_top(ev.scroll_area, ev.indicators)
     _settle()
     _save(window, folder / "window-evaluation.png")
 

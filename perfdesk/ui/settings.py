@@ -7,9 +7,10 @@ file in a temp folder) so they never touch the user's settings.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, SupportsIndex, SupportsInt
 
 from PySide6.QtCore import QByteArray, QSettings
 
@@ -55,11 +56,14 @@ class Settings:
         if setting.type is list:
             if isinstance(value, str):
                 return [value]
-            return list(value)
+            # QSettings hands back a bare object; anything not iterable is unreadable.
+            return list(value) if isinstance(value, Iterable) else setting.default
         if setting.type is int:
+            if not isinstance(value, (str, bytes, bytearray, SupportsInt, SupportsIndex)):
+                return setting.default
             try:
                 return int(value)
-            except (TypeError, ValueError):
+            except ValueError:
                 return setting.default
         if setting.type is str:
             return str(value)
