@@ -114,6 +114,7 @@ class FontSet:
         # Advance width of a character in thousandths of the font size, from the font of
         # the chain that draws it.
         self._widths: dict[str, float] = {"\n": 0.0}
+        self._text_units: dict[str, float] = {}  # short texts' widths, in the same unit
 
     def _add(self, font: _Loaded) -> None:
         # The same face reached twice (env var naming the bundled font) is kept once.
@@ -208,11 +209,18 @@ class FontSet:
 
     def width(self, text: str, size: float, field: str = "") -> float:
         """Advance width of ``text`` at ``size`` points; raises MissingGlyphError."""
-        try:
-            return sum(map(self._widths.__getitem__, text)) * size * 0.001
-        except KeyError:
-            self.learn(text, field)
-            return sum(map(self._widths.__getitem__, text)) * size * 0.001
+        units = self._text_units.get(text)
+        if units is None:
+            try:
+                units = sum(map(self._widths.__getitem__, text))
+            except KeyError:
+                self.learn(text, field)
+                units = sum(map(self._widths.__getitem__, text))
+            if len(text) <= 64:  # labels, amounts, dates recur from form to form
+                if len(self._text_units) >= 50_000:
+                    self._text_units.clear()
+                self._text_units[text] = units
+        return units * size * 0.001
 
     @property
     def width_table(self) -> dict[str, float]:

@@ -252,11 +252,12 @@ class QrCode:
                 bit = "1" if (number >> i) & 1 else "0"
                 cells[(i // 3) * n + i % 3 + n - 11] = bit
                 cells[(i % 3 + n - 11) * n + i // 3] = bit
-        symbol = "".join(cells)
+        # Rows apart by a light module, so that no run of dark ones spans two rows.
+        rows = "0".join("".join(cells[r * n : r * n + n]) for r in range(n))
+        width = n + 1
         runs = tuple(
-            (r, m.start() - r * n, m.end() - m.start())
-            for r in range(n)
-            for m in _ONES_RE.finditer(symbol, r * n, r * n + n)
+            (m.start() // width, m.start() % width, m.end() - m.start())
+            for m in _ONES_RE.finditer(rows)
         )
         return cls(runs, n, size, mask)
 

@@ -102,10 +102,10 @@ class PdfWriter:
         """Each page's operators, the text encoded: the characters of each font are
         numbered first, in order of use, so each line is then one ``str.translate``."""
         texts = [op[1] for page in self.pages for op in page.ops if isinstance(op, tuple)]
-        joined = "".join(texts)
-        if self.fonts.in_main(joined):  # all in the main font: one test
+        distinct = "".join(dict.fromkeys("".join(texts)))
+        if self.fonts.in_main(distinct):  # all in the main font: one test
             main = self._doc_font(0)
-            main.assign(joined)
+            main.assign(distinct)
             return [self._page_content(page, main) for page in self.pages]
         runs_of: list[list[tuple[int, str]]] = []
         per_font: dict[int, list[str]] = {}
