@@ -132,23 +132,29 @@ def _face_glyphs(face: FontFace) -> _FaceGlyphs:
     return found
 
 
-def make_subset(face: FontFace, codes: Sequence[int]) -> bytes:
+def make_subset(face: FontFace, codes: Sequence[int], numbered: DocFont | None = None) -> bytes:
     """A TrueType file with the glyphs of ``codes`` (Unicode values; index = character
     code in the PDF, code 0 .notdef) and a (1, 0) cmap from the codes to them — the file
     reportlab's ``TTFontFile.makeSubset`` makes, from cached glyph data. The glyf table's
-    checksum is the sum of its glyphs' (each starts on a 4-byte boundary)."""
+    checksum is the sum of its glyphs' (each starts on a 4-byte boundary). ``numbered``
+    is the document's font that numbered ``codes`` already, as this would."""
     cache = _face_glyphs(face)
-    char_to_glyph = face.charToGlyph
-    glyph_map = [0]  # new glyph index -> old
-    glyph_set = {0: 0}  # old -> new
-    cmap_ids = []
-    for code in codes:
-        old = char_to_glyph.get(code, 0)
-        new = glyph_set.get(old)
-        if new is None:
-            new = glyph_set[old] = len(glyph_map)
-            glyph_map.append(old)
-        cmap_ids.append(new)
+    if numbered is not None:
+        glyph_set = dict(numbered.glyphs)  # old -> new, in the order of the new
+        glyph_map = list(glyph_set)  # new glyph index -> old
+        cmap_ids = numbered.cids
+    else:
+        char_to_glyph = face.charToGlyph
+        glyph_map = [0]
+        glyph_set = {0: 0}
+        cmap_ids = []
+        for code in codes:
+            old = char_to_glyph.get(code, 0)
+            new = glyph_set.get(old)
+            if new is None:
+                new = glyph_set[old] = len(glyph_map)
+                glyph_map.append(old)
+            cmap_ids.append(new)
     # Parts of composite glyphs come along, in waves (the order reportlab numbers them).
     glyphs = cache.glyphs
     infos: list[_Glyph] = []
@@ -249,7 +255,7 @@ class DocFont:
         self.face = face
         self.name = f"/F{index}"
         self.codes: list[int] = []
-        self._glyphs = {0: 0}  # glyph in the font -> glyph in the subset
+        self.glyphs = {0: 0}  # glyph in the font -> glyph in the subset
         self.cids: list[int] = []  # the subset glyph of each of ``codes``
         # str.translate table: a character to its code as 4 hex digits.
         self.enc: dict[int, str] = {}
@@ -267,7 +273,7 @@ class DocFont:
             return
         known.update(fresh)
         olds = list(map(self.face.charToGlyph.get, fresh, repeat(0, len(fresh))))
-        glyphs = self._glyphs
+        glyphs = self.glyphs
         new = [g for g in dict.fromkeys(olds) if g not in glyphs]
         glyphs.update(zip(new, range(len(glyphs), len(glyphs) + len(new)), strict=True))
         cids = list(map(glyphs.__getitem__, olds))
@@ -291,12 +297,10 @@ def font_objects(font: DocFont, first: int) -> list[bytes]:
     cache = _face_glyphs(face)
     # The character each glyph was first used for (glyphs are numbered in that order):
     # its width, and its text for copying.
-    first_use: dict[int, int] = {}
-    for cp, cid in zip(codes, cids, strict=True):
-        first_use.setdefault(cid, cp)
+    first_use = dict(zip(reversed(cids), reversed(codes), strict=True))
     pairs = sorted((cid, cp) for cid, cp in first_use.items() if cid)  # glyphs 1, 2, …
-    widths = " ".join(cache.width_text(cp) for _, cp in pairs)
-    font_file = make_subset(face, codes)
+    widths = " ".join([cache.width_text(cp) for _, cp in pairs])
+    font_file = make_subset(face, codes, font)
     uni = []
     pairs = [(cid, cp) for cid, cp in pairs if cp]
     for i in range(0, len(pairs), 100):

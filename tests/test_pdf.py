@@ -493,6 +493,18 @@ def test_font_subset_is_reportlabs(seed_decl) -> None:
         assert make_subset(face, codes) == face.makeSubset(codes)  # from the cache too
 
 
+def test_subset_from_a_documents_numbering(seed_decl) -> None:
+    """The numbering a document made while encoding its text gives the same subset."""
+    from perfdesk.fonts import default_fonts
+    from perfdesk.pdf_subset import DocFont, make_subset
+
+    face = default_fonts().face(0)
+    font = DocFont(0, face)
+    font.assign(seed_decl.overview + " 。，ABC")
+    font.assign(seed_decl.measures)
+    assert make_subset(face, font.codes, font) == make_subset(face, font.codes)
+
+
 @pytest.mark.parametrize("font", ["bundled", "droid"])
 def test_font_file_reads_as_reportlab_does(font: str) -> None:
     """Our TrueType reader agrees with reportlab's on everything printing uses (it keeps
