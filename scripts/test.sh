@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install everything the tests need and run the whole suite (README Quick start; CI runs
 # exactly this through .ci/run). Debian packages come from apt when missing: poppler reads
-# our PDFs back, xvfb + xcb libraries show the real window, LibreOffice re-saves and opens
+# our PDFs back and qpdf checks their structure, xvfb + xcb libraries show the real window, LibreOffice re-saves and opens
 # spreadsheets, a CJK font for Qt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,6 +9,7 @@ need=()
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 command -v xvfb-run >/dev/null 2>&1 || need+=(xvfb xauth)
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-calc-nogui)
+command -v qpdf >/dev/null 2>&1 || need+=(qpdf)
 [ -e /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf ] || need+=(fonts-droid-fallback)
 if [ ! -e /usr/lib/x86_64-linux-gnu/libxcb-icccm.so.4 ] && [ ! -e /usr/lib/aarch64-linux-gnu/libxcb-icccm.so.4 ]; then
   need+=(libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxcb-image0 libxcb-render-util0
