@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from perfdesk.models.errors import InputError, NotFoundError
+from perfdesk.models.labels import FIELD_LABELS
 from perfdesk.models.records import Declaration
 from perfdesk.models.serialize import content_dict, fingerprint
 
@@ -28,47 +29,13 @@ STATUS_UNKNOWN = "unknown"
 
 FORM_NAMES = {"declaration": "绩效目标申报表", "evaluation": "绩效自评表"}
 
-# Labels of the top-level content keys, for "what changed since" in Chinese.
-FIELD_LABELS = {
-    "year": "年度",
-    "unit": "申报单位名称",
-    "name": "项目名称",
-    "framework": "指标体系",
-    "project_type": "项目类型",
-    "fund_use": "资金用途",
-    "start_date": "开始时间",
-    "end_date": "结束时间",
-    "overview": "项目概况",
-    "basis": "立项依据",
-    "necessity": "项目设立的必要性",
-    "measures": "保证项目实施的制度、措施",
-    "total_budget": "项目总预算",
-    "year_budget": "项目当年预算",
-    "prev_year_budget": "同名项目上年预算额",
-    "prev_year_spent": "同名项目上年预算执行数",
-    "budget_items": "项目当年投入资金构成",
-    "plan": "项目实施计划",
-    "overall_goal": "项目总目标",
-    "annual_goal": "年度绩效目标",
-    "indicators": "绩效指标",
-    "remarks": "备注",
-    "signoff": "签字栏",
-    "created_from": "来源",
-    # evaluation
-    "supervisor": "主管部门",
-    "budget_initial": "年初预算数",
-    "budget_adjusted": "全年预算数",
-    "spent": "全年执行数",
-    "execution_rate": "执行率",
-    "budget_weight": "预算执行率分值",
-    "budget_score": "预算执行率得分",
-    "goal_expected": "年度总体目标（预期目标）",
-    "goal_actual": "年度总体目标（实际完成情况）",
-    "total_score": "总分",
-    "grade": "自评等级",
-    "funds": "资金来源",
-    "layout": "表式",
-}
+# Keys a printout's content has that the form labels do not name.
+_EXTRA_LABELS = {"created_from": "来源", "layout": "表式"}
+
+
+def field_label(key: str) -> str:
+    """The form's label of a top-level content key (declaration or evaluation)."""
+    return FIELD_LABELS.get(key) or FIELD_LABELS.get(f"evaluation.{key}") or _EXTRA_LABELS.get(key, key)
 
 
 class RevisionLike(Protocol):
@@ -126,7 +93,7 @@ class VerifyResult:
 
     @property
     def changed_labels(self) -> tuple[str, ...]:
-        return tuple(FIELD_LABELS.get(k, k) for k in self.changed_fields)
+        return tuple(field_label(k) for k in self.changed_fields)
 
 
 def _pdf_string(raw: bytes) -> str:
@@ -270,7 +237,7 @@ def verify_pdf(store: StoreLike, pdf: bytes) -> VerifyResult:
     for info in older:
         if mark.fingerprint in _revision_fingerprint(store, rid, info, mark.form):
             changed = changed_fields(store.get(rid, info.revision), store.get(rid), mark.form)
-            labels = "、".join(FIELD_LABELS.get(k, k) for k in changed) or "无内容改动"
+            labels = "、".join(field_label(k) for k in changed) or "无内容改动"
             return VerifyResult(
                 STATUS_OLDER,
                 f"打印件是编号 {rid} 的{what}第 {info.revision} 版，不是当前版本"
