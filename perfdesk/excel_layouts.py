@@ -1,16 +1,18 @@
-"""The bureau's Excel forms as data: titles, row order, labels, column spans, widths, fonts.
+"""The bureau's Excel forms as data: column spans, widths, fonts, over the shared rows.
 
-:mod:`perfdesk.excel_out` draws whatever is described here. Next year's form (a new title,
-another label, a wider column) is a new layout value in this file, not new drawing code.
+:mod:`perfdesk.excel_out` draws whatever is described here. What the forms say (titles,
+row order, labels) comes from :mod:`perfdesk.form_rows`, shared with the PDF; this file adds
+how the sheet lays them out. Next year's form is a change of data, not new drawing code.
 Columns are 1-based; a span ``(first, last)`` is merged when it covers more than one column.
 Widths are Excel column widths (characters of the default font; a CJK character is ≈ 2).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
-from perfdesk.models.records import FUND_USES, LAYOUT_NATIONAL, LAYOUT_SHANGHAI, PROJECT_TYPES
+from perfdesk import form_rows as F
+from perfdesk.models.records import LAYOUT_NATIONAL
 
 Span = tuple[int, int]
 
@@ -37,22 +39,11 @@ class Page:
 
 
 @dataclass(frozen=True)
-class FieldRow:
-    """One row of the declaration.
+class FieldRow(F.FormRow):
+    """A declaration row (:class:`perfdesk.form_rows.FormRow`) as the sheet writes it: a
+    checkbox group's options on ``option_lines`` (one line of the cell each)."""
 
-    kinds: ``text`` / ``long`` (one value beside the label), ``choice`` (a checkbox group,
-    options on ``option_lines``), ``pair`` (label | value | label | value), ``budget_items``
-    (the 投入资金构成 block), ``indicators`` (the 分解目标 block), ``signoff``.
-    ``value_kind`` (text | date | money) says how the value cell(s) are written.
-    """
-
-    kind: str
-    label: str
-    key: str = ""
     option_lines: tuple[tuple[str, ...], ...] = ()
-    value_kind: str = "text"
-    label2: str = ""
-    key2: str = ""
 
 
 @dataclass(frozen=True)
@@ -89,79 +80,71 @@ class DeclarationLayout:
 CHECKED = "☑"
 UNCHECKED = "□"
 OPTION_GAP = "  "
+# How many options each line of a group holds, by row key; a group not named is one line.
+OPTION_LINE_SIZES: dict[str, tuple[int, ...]] = {"project_type": (3, 2)}
 
-_COMMON_ROWS: tuple[FieldRow, ...] = (
-    FieldRow("text", "项目名称", "name"),
-    FieldRow(
-        "choice", "项目类型", "project_type", option_lines=(PROJECT_TYPES[:3], PROJECT_TYPES[3:]),
-    ),
-    FieldRow("choice", "资金用途", "fund_use", option_lines=(FUND_USES,)),
-    FieldRow(
-        "pair", "开始时间", "start_date", value_kind="date", label2="结束时间", key2="end_date",
-    ),
-    FieldRow("long", "项目概况", "overview"),
-    FieldRow("long", "立项依据", "basis"),
-    FieldRow("long", "项目设立的必要性", "necessity"),
-    FieldRow("long", "保证项目实施的制度、措施", "measures"),
-    FieldRow(
-        "pair", "项目总预算（元）", "total_budget", value_kind="money",
-        label2="项目当年预算（元）", key2="year_budget",
-    ),
-    FieldRow(
-        "pair", "同名项目上年预算额（元）", "prev_year_budget", value_kind="money",
-        label2="同名项目上年预算执行数（元）", key2="prev_year_spent",
-    ),
-    FieldRow("budget_items", "项目当年投入资金构成", "budget_items"),
-    FieldRow("long", "项目实施计划", "plan"),
-    FieldRow("long", "项目总目标", "overall_goal"),
-    FieldRow("long", "年度绩效目标", "annual_goal"),
-    FieldRow("indicators", "分解目标", "indicators"),
-    FieldRow("long", "备注", "remarks"),
-    FieldRow("signoff", "", "signoff"),
-)  # fmt: skip
 
-_BUDGET_TABLE = Table(("子项目名称", "预算金额（元）"), ((2, 3), (4, 4)))
-_SIGNOFF_ROWS = (
-    (("单位负责人（签字）", "head"), ("填表人", "preparer")),
-    (("联系电话", "phone"), ("填报日期", "date")),
+def _option_lines(row: F.FormRow) -> tuple[tuple[str, ...], ...]:
+    sizes = OPTION_LINE_SIZES.get(row.key, (len(row.options),))
+    if sum(sizes) != len(row.options):
+        raise ValueError(f"option lines {sizes} do not cover the {len(row.options)} options")
+    starts = [sum(sizes[:n]) for n in range(len(sizes))]
+    return tuple(row.options[a : a + n] for a, n in zip(starts, sizes, strict=True))
+
+
+def _sheet_row(row: F.FormRow) -> FieldRow:
+    shared = {f.name: getattr(row, f.name) for f in fields(F.FormRow)}
+    lines = _option_lines(row) if row.kind == "choice" else ()
+    return FieldRow(**shared, option_lines=lines)
+
+
+_COMMON_ROWS: tuple[FieldRow, ...] = tuple(_sheet_row(r) for r in F.DECLARATION_ROWS)
+
+_BUDGET_TABLE = Table(F.BUDGET_ITEM_HEADERS, ((2, 3), (4, 4)))
+# Two label/value pairs a row, as the seed prints them.
+_SIGNOFF_ROWS: tuple[tuple[tuple[str, str], tuple[str, str]], ...] = tuple(
+    ((F.SIGNOFF_LABELS[left], left), (F.SIGNOFF_LABELS[right], right))
+    for left, right in (("head", "preparer"), ("phone", "date"))
 )
 _WIDTHS = (20.0, 34.0, 20.0, 34.0)
+# The sheet's 4 columns: label | value | label | value; the indicator table's columns over them.
+_INDICATOR_SPANS: dict[int, tuple[Span, ...]] = {
+    3: ((1, 1), (2, 3), (4, 4)),
+    4: ((1, 1), (2, 2), (3, 3), (4, 4)),
+}
+# The Excel form heads the national target column 指标值 where the PDF (and the sh2019 form)
+# say 指标目标值; kept as each medium had it.
+_LAST_INDICATOR_HEADER = {"national": "指标值"}
+
+
+def _indicator_table(framework: str) -> Table:
+    cols = F.DECLARATION_INDICATORS[framework]
+    headers = cols.headers
+    if framework in _LAST_INDICATOR_HEADER:
+        headers = (*headers[:-1], _LAST_INDICATOR_HEADER[framework])
+    return Table(headers, _INDICATOR_SPANS[len(headers)], cols.category_columns)
+
+
+def _declaration_layout(framework: str) -> DeclarationLayout:
+    return DeclarationLayout(
+        key=framework,
+        title=F.DECLARATION_TITLES[framework],
+        year_text="({year}年)",
+        unit_label=F.UNIT_LABEL,
+        widths=_WIDTHS,
+        label_span=(1, 1),
+        value_span=(2, 4),
+        pair_spans=((1, 1), (2, 2), (3, 3), (4, 4)),
+        rows=_COMMON_ROWS,
+        budget_table=_BUDGET_TABLE,
+        indicator_heading=next(r.label for r in _COMMON_ROWS if r.kind == "indicators"),
+        indicator_table=_indicator_table(framework),
+        signoff_rows=_SIGNOFF_ROWS,
+    )
+
 
 DECLARATION_LAYOUTS: dict[str, DeclarationLayout] = {
-    "sh2019": DeclarationLayout(
-        key="sh2019",
-        title="上海市财政支出项目绩效目标申报表",
-        year_text="({year}年)",
-        unit_label="申报单位名称",
-        widths=_WIDTHS,
-        label_span=(1, 1),
-        value_span=(2, 4),
-        pair_spans=((1, 1), (2, 2), (3, 3), (4, 4)),
-        rows=_COMMON_ROWS,
-        budget_table=_BUDGET_TABLE,
-        indicator_heading="分解目标",
-        indicator_table=Table(
-            ("分解目标内容", "绩效指标", "指标目标值"), ((1, 1), (2, 3), (4, 4)), 1
-        ),
-        signoff_rows=_SIGNOFF_ROWS,
-    ),
-    "national": DeclarationLayout(
-        key="national",
-        title="项目支出绩效目标申报表",
-        year_text="({year}年)",
-        unit_label="申报单位名称",
-        widths=_WIDTHS,
-        label_span=(1, 1),
-        value_span=(2, 4),
-        pair_spans=((1, 1), (2, 2), (3, 3), (4, 4)),
-        rows=_COMMON_ROWS,
-        budget_table=_BUDGET_TABLE,
-        indicator_heading="分解目标",
-        indicator_table=Table(
-            ("一级指标", "二级指标", "三级指标", "指标值"), ((1, 1), (2, 2), (3, 3), (4, 4)), 2
-        ),
-        signoff_rows=_SIGNOFF_ROWS,
-    ),
+    framework: _declaration_layout(framework) for framework in F.DECLARATION_TITLES
 }
 
 
@@ -204,50 +187,39 @@ class EvaluationLayout:
 
 
 _EVAL_WIDTHS = (7.0, 12.0, 12.0, 18.0, 13.0, 13.0, 7.0, 8.0, 11.0, 11.0)
-_EVAL_COMMON = dict(
-    year_text="（{year}年度）",
-    widths=_EVAL_WIDTHS,
-    name_spans=((1, 2), (3, 10)),
-    head_spans=((1, 2), (3, 5), (6, 7), (8, 10)),
-    money_spans=((1, 1), (2, 3), (4, 4), (5, 5), (6, 6), (7, 7), (8, 8), (9, 10)),
-    money_headers=("年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"),
-    fund_rows=(
-        ("total", "年度资金总额"),
-        ("appropriation", "其中：当年财政拨款"),
-        ("carried_over", "上年结转资金"),
-        ("other", "其他资金"),
-    ),
-    goal_label="年度总体目标",
-    goal_spans=((1, 1), (2, 6), (7, 10)),
-    goal_headers=("预期目标", "实际完成情况"),
-    indicator_label="绩效指标",
-    indicator_table=Table(
-        ("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分",
-         "偏差原因分析及改进措施"),
-        ((2, 2), (3, 3), (4, 4), (5, 5), (6, 6), (7, 7), (8, 8), (9, 10)),
-        2,
-    ),
-    total_label="总分",
-    total_spans=((1, 6), (7, 7), (8, 8), (9, 10)),
-    grade_label="自评等级",
-    grade_spans=((1, 6), (7, 10)),
-)  # fmt: skip
+
+
+def _evaluation_layout(key: str, form: F.EvaluationForm) -> EvaluationLayout:
+    return EvaluationLayout(
+        key=key,
+        title=form.title,
+        year_text="（{year}年度）",
+        money_unit=form.money_unit,
+        widths=_EVAL_WIDTHS,
+        name_spans=((1, 2), (3, 10)),
+        head_spans=((1, 2), (3, 5), (6, 7), (8, 10)),
+        money_label=form.money_label,
+        money_spans=((1, 1), (2, 3), (4, 4), (5, 5), (6, 6), (7, 7), (8, 8), (9, 10)),
+        money_headers=F.EVAL_MONEY_HEADERS,
+        fund_rows=F.EVAL_FUND_ROWS,
+        goal_label=F.EVAL_GOAL_LABEL,
+        goal_spans=((1, 1), (2, 6), (7, 10)),
+        goal_headers=F.EVAL_GOAL_HEADERS,
+        indicator_label=F.EVAL_INDICATOR_LABEL,
+        indicator_table=Table(
+            F.EVAL_INDICATOR_HEADERS,
+            ((2, 2), (3, 3), (4, 4), (5, 5), (6, 6), (7, 7), (8, 8), (9, 10)),
+            F.EVAL_INDICATOR_CATEGORY_COLUMNS,
+        ),
+        total_label=F.EVAL_TOTAL_LABEL,
+        total_spans=((1, 6), (7, 7), (8, 8), (9, 10)),
+        grade_label=F.EVAL_GRADE_LABEL,
+        grade_spans=((1, 6), (7, 10)),
+    )
+
 
 EVALUATION_LAYOUTS: dict[str, EvaluationLayout] = {
-    LAYOUT_NATIONAL: EvaluationLayout(
-        key=LAYOUT_NATIONAL,
-        title="项目支出绩效自评表",
-        money_unit="万元",
-        money_label="项目资金（万元）",
-        **_EVAL_COMMON,  # type: ignore[arg-type]
-    ),
-    LAYOUT_SHANGHAI: EvaluationLayout(
-        key=LAYOUT_SHANGHAI,
-        title="财政项目支出绩效自评表",
-        money_unit="元",
-        money_label="项目资金（元）",
-        **_EVAL_COMMON,  # type: ignore[arg-type]
-    ),
+    key: _evaluation_layout(key, form) for key, form in F.EVALUATION_FORMS.items()
 }
 
 
