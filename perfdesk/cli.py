@@ -114,24 +114,13 @@ def cmd_unlock(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    import json
-
     cols = ("id", "year", "unit", "name", "status", "revision", "has_evaluation")
     with _open_store(args) as store:
         if args.json:
-            rows = store.list(year=args.year, columns=cols)
-        else:
-            # A year may hold 100,000 projects: keep text as UTF-8 bytes from SQLite to stdout.
-            rows = store.list(year=args.year, columns=cols, text_as_bytes=True)
-    if args.json:
-        sys.stdout.write(
-            json.dumps(
-                [dict(zip(cols, (*r[:6], bool(r[6])), strict=True)) for r in rows],
-                ensure_ascii=False,
-            )
-            + "\n"
-        )
-        return 0
+            sys.stdout.write(store.list_json(year=args.year) + "\n")
+            return 0
+        # A year may hold 100,000 projects: keep text as UTF-8 bytes from SQLite to stdout.
+        rows = store.list(year=args.year, columns=cols, text_as_bytes=True)
     status = {b"draft": "草稿".encode(), b"final": "定稿".encode()}
     evaluated = {0: "—".encode(), 1: "有".encode()}
     head = f"{'编号':>6}  年度  状态  版本  自评  单位 / 项目名称\n".encode()

@@ -256,6 +256,21 @@ class Store:
         finally:
             self.conn.text_factory = str
 
+    def list_json(self, *, year: int | None = None) -> str:
+        """``list --json`` as one JSON text made by SQLite: [{id, year, unit, name, status,
+        revision, has_evaluation}] in list order. A year of 100,000 projects encodes in one
+        call instead of building 100,000 dicts in Python."""
+        where, params = self._where(year, None, None, None)
+        (text,) = self.conn.execute(
+            "SELECT json_group_array(json_object('id', id, 'year', year, 'unit', unit, "
+            "'name', name, 'status', status, 'revision', revision, 'has_evaluation', "
+            "json(CASE has_evaluation WHEN 0 THEN 'false' ELSE 'true' END))) FROM "
+            "(SELECT id, year, unit, name, status, revision, has_evaluation "
+            f"FROM records{where} ORDER BY year DESC, unit, name, id)",
+            params,
+        ).fetchone()
+        return str(text)
+
     def count(
         self,
         *,

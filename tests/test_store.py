@@ -188,3 +188,20 @@ def test_common_search_terms_give_the_same_rows_through_like(store, seed_decl, m
     assert store.list(search="服务热线", order_by=(("name", True),)) == by_fts
     assert [r[3] for r in by_fts] == [f"市民服务热线{i}" for i in range(4, -1, -1)]
     assert store.count(search="服务热线") == 5
+
+
+def test_list_json_matches_list(store, seed_decl):
+    import json as _json
+
+    for name in ("乙项目", "甲项目", "丙项目"):
+        seed_decl.id = None
+        seed_decl.name = name
+        store.save(seed_decl)
+    rows = store.list(year=2019, columns=("id", "year", "unit", "name", "status", "revision", "has_evaluation"))
+    expected = [
+        {"id": r[0], "year": r[1], "unit": r[2], "name": r[3], "status": r[4], "revision": r[5],
+         "has_evaluation": bool(r[6])}
+        for r in rows
+    ]
+    assert _json.loads(store.list_json(year=2019)) == expected
+    assert _json.loads(store.list_json(year=1999)) == []
