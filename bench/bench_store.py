@@ -36,9 +36,13 @@ def main(n: int = 100_000) -> None:
             store.save_many([seed_sized(i) for i in range(start, min(n, start + batch))])
         write_s = time.perf_counter() - t0
         store.conn.execute("ANALYZE")
-        t0 = time.perf_counter()
-        whole_year = store.list(year=2024)
-        in_process = time.perf_counter() - t0
+        cols = ("id", "year", "unit", "name", "status", "revision", "has_evaluation")
+        runs = []
+        for _ in range(3):
+            t0 = time.perf_counter()
+            whole_year = store.list(year=2024, columns=cols)
+            runs.append(time.perf_counter() - t0)
+        in_process = min(runs)
         t0 = time.perf_counter()
         store.list(year=2024, limit=200, order_by=(("name", False),))
         first_page = time.perf_counter() - t0
@@ -58,7 +62,7 @@ def main(n: int = 100_000) -> None:
             [
                 ("write rate (records/s, batches of 1,000, one transaction each)", f"{n / write_s:,.0f}"),
                 ("database file size", f"{size_mb:,.0f} MB ({size_mb * 1e6 / n / 1e3:.1f} kB per record)"),
-                ("`Store.list(year=2024)`: all rows of the year, in process", f"{in_process:.3f} s"),
+                ("`Store.list(year=2024)`: the year's 100,000 list rows, in process (best of 3)", f"{in_process:.3f} s"),
                 ("`Store.list(year=2024, limit=200)` sorted by name: the window's first page", f"{first_page * 1000:.1f} ms"),
                 ("`perfdesk list --year 2024` (whole process)", f"{cli:.3f} s"),
                 ("`perfdesk list --year 2024 --json` (whole process)", f"{cli_json:.3f} s"),
