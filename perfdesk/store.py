@@ -10,25 +10,20 @@ from __future__ import annotations
 import builtins
 import contextlib
 import datetime as dt
-import json
 import shutil
 import sqlite3
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from perfdesk.models.errors import ConflictError, NotFoundError, StoreError, ValidationError
-from perfdesk.models.money import to_fen
-from perfdesk.models.records import STATUS_DRAFT, STATUS_FINAL, Declaration
-from perfdesk.models.serialize import (
-    content_of,
-    declaration_from_dict,
-    declaration_to_dict,
-    fingerprint_of,
-    loads,
-)
+from perfdesk.models.status import STATUS_DRAFT, STATUS_FINAL
 from perfdesk.schema import MIGRATION_NAMES, MIGRATION_SET, SCHEMA_VERSION
+
+# The record classes and their JSON form are loaded by the methods that read or write a
+# whole record: the window's list (list/count/years/units) is painted without them.
+if TYPE_CHECKING:
+    from perfdesk.models.records import Declaration
 
 LIST_COLUMNS = (
     "id", "year", "unit", "name", "status", "revision", "has_evaluation", "framework",
@@ -46,8 +41,7 @@ def _fts_phrase(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
-@dataclass(frozen=True)
-class RevisionInfo:
+class RevisionInfo(NamedTuple):
     revision: int
     status: str
     saved_at: str
@@ -55,8 +49,7 @@ class RevisionInfo:
     fingerprint_evaluation: str | None
 
 
-@dataclass(frozen=True)
-class SaveResult:
+class SaveResult(NamedTuple):
     record: Declaration
     created: bool  # a new project
     new_revision: bool  # a revision was added (else updated in place or unchanged)
@@ -68,6 +61,8 @@ def _now() -> str:
 
 
 def _doc_text(doc: dict[str, Any]) -> str:
+    import json  # only writes need it; not loaded before the window's first paint
+
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -308,10 +303,14 @@ class Store:
         if row is None:
             what = f"编号 {record_id}" + (f" 的第 {revision} 版" if revision else "")
             raise NotFoundError(f"数据库中没有{what}的项目。")
+        from perfdesk.models.serialize import loads
+
         return loads(row[0]), row[1], row[2]
 
     def get(self, record_id: int, revision: int | None = None) -> Declaration:
         """The record at its current revision, or at ``revision``."""
+        from perfdesk.models.serialize import declaration_from_dict
+
         doc, rev, status = self._doc(record_id, revision)
         decl = declaration_from_dict(doc)
         decl.id = record_id
@@ -357,11 +356,11 @@ class Store:
     # ------------------------------------------------------------ writing
 
     def _row(self, doc: dict[str, Any], status: str, revision: int) -> dict[str, Any]:
+        from perfdesk.models.money import to_fen, to_money
+
         ev = doc.get("evaluation")
 
         def fen(v: Any) -> int | None:
-            from perfdesk.models.money import to_money
-
             return None if v is None else to_fen(to_money(v))
 
         return {
@@ -403,6 +402,8 @@ class Store:
     def _save(self, decl: Declaration, as_import: bool) -> tuple[int, bool, bool, bool]:
         if not decl.unit or not decl.name:
             raise ValidationError("“申报单位名称”和“项目名称”不能为空，无法保存。")
+        from perfdesk.models.serialize import declaration_to_dict
+
         doc = declaration_to_dict(decl, with_store_keys=False)
         rid = decl.id if decl.id is not None else self.find_id(decl.year, decl.unit, decl.name)
         if rid is not None:
@@ -428,6 +429,8 @@ class Store:
         return rid
 
     def _insert_revision(self, rid: int, revision: int, status: str, doc: dict[str, Any]) -> None:
+        from perfdesk.models.serialize import content_of, fingerprint_of
+
         fpe = fingerprint_of(content_of(doc, "evaluation")) if doc.get("evaluation") else None
         self.conn.execute(
             "INSERT INTO revisions (record_id, revision, status, doc, fingerprint_declaration, "
@@ -439,6 +442,13 @@ class Store:
         self, rid: int, doc: dict[str, Any], status: str, as_import: bool
     ) -> tuple[bool, bool]:
         """Returns (new revision added, anything changed)."""
+        from perfdesk.models.serialize import (
+            content_of,
+            declaration_from_dict,
+            declaration_to_dict,
+            fingerprint_of,
+        )
+
         old_doc, old_rev, old_status = self._doc(rid, None)
         old = declaration_to_dict(declaration_from_dict(old_doc), with_store_keys=False)
         decl_changed = content_of(old) != content_of(doc)
@@ -512,6 +522,8 @@ class Store:
 
     def new_revision(self, record_id: int) -> Declaration:
         """Open a final record for changes: a draft copy as the next revision."""
+        from perfdesk.models.serialize import declaration_from_dict, declaration_to_dict
+
         with self.transaction():
             doc, rev, status = self._doc(record_id, None)
             if status != STATUS_FINAL:

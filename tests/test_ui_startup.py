@@ -41,6 +41,11 @@ HEAVY = (
     "reportlab",
     "PySide6.QtPdf",
     "sqlite_utils",
+    # The list is read with Store.list/count/years/units alone: no record classes, no
+    # JSON form, no dataclasses until a record is opened.
+    "dataclasses",
+    "perfdesk.models.records",
+    "perfdesk.models.serialize",
 )
 
 CHILD = """
@@ -58,7 +63,7 @@ seen = {}
 def look(when):
     seen[when] = {
         "modules": sorted(m for m in sys.modules if m.startswith(("perfdesk", "openpyxl",
-                          "reportlab", "PySide6", "sqlite_utils"))),
+                          "reportlab", "PySide6", "sqlite_utils", "dataclasses"))),
         "editors": w.editors_built,
         "worker": w._worker is not None,
         "rows": w.browser.model.rowCount(),

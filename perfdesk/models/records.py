@@ -10,6 +10,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+# The statuses live in a module of their own (the window's first paint needs only them);
+# re-exported here.
+from perfdesk.models.status import STATUS_DRAFT as STATUS_DRAFT
+from perfdesk.models.status import STATUS_FINAL as STATUS_FINAL
+from perfdesk.models.status import STATUS_LABELS as STATUS_LABELS
+from perfdesk.models.status import STATUSES as STATUSES
+
 PROJECT_TYPES: tuple[str, ...] = (
     "市委市政府已确定的新增项目",
     "结转项目",
@@ -27,11 +34,6 @@ FUND_USES: tuple[str, ...] = (
 )
 # Several ticked boxes are kept joined by this mark so the check can name them.
 CHOICE_JOINER = "、"
-
-STATUS_DRAFT = "draft"
-STATUS_FINAL = "final"
-STATUSES = (STATUS_DRAFT, STATUS_FINAL)
-STATUS_LABELS = {STATUS_DRAFT: "草稿", STATUS_FINAL: "定稿"}
 
 TIERS: tuple[str, ...] = ("达成", "部分达成", "未达成")
 DIRECTIONS: tuple[str, ...] = ("≥", "≤", "=")

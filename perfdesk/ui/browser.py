@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from perfdesk.models.records import STATUS_LABELS
+from perfdesk.models.status import STATUS_LABELS
 from perfdesk.ui.browser_model import COLUMNS, HIDDEN_BY_DEFAULT, KEYS, BrowserModel
 
 ALL = "全部"

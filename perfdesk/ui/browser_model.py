@@ -7,15 +7,14 @@ ten. Filtering and sorting re-run the query for the first page only.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from perfdesk.models.money import format_money, from_fen
-from perfdesk.models.records import STATUS_FINAL, STATUS_LABELS
+from perfdesk.models.status import STATUS_FINAL, STATUS_LABELS
 
 PAGE_SIZE = 200
 
@@ -73,8 +72,8 @@ def order_for(key: str, desc: bool) -> list[tuple[str, bool]]:
     return [(key, desc)] + [(k, desc) for k in ("unit", "name") if k != key]
 
 
-@dataclass(frozen=True)
-class Filter:
+# A NamedTuple, not a dataclass: dataclasses is not loaded before the first paint.
+class Filter(NamedTuple):
     year: int | None = None
     unit: str | None = None
     status: str | None = None
@@ -175,7 +174,7 @@ class BrowserModel(QAbstractTableModel):
     # ------------------------------------------------------------ our API
 
     def set_filter(self, **changes: Any) -> None:
-        self.filter = replace(self.filter, **changes)
+        self.filter = self.filter._replace(**changes)
         self.refresh()
 
     def refresh(self) -> None:

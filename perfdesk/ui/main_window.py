@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from perfdesk.models.errors import PerfdeskError
-from perfdesk.models.records import STATUS_DRAFT, STATUS_FINAL, Declaration
+from perfdesk.models.status import STATUS_DRAFT, STATUS_FINAL
 from perfdesk.store import Store
 from perfdesk.ui import settings as S
 from perfdesk.ui.browser import Browser
@@ -46,6 +46,7 @@ from perfdesk.ui.gc_guard import GuiThreadCollector
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QTabWidget
 
+    from perfdesk.models.records import Declaration
     from perfdesk.ui.check_panel import CheckPanel
     from perfdesk.ui.declaration_editor import DeclarationEditor
     from perfdesk.ui.editor_pane import EditorPane
@@ -342,6 +343,8 @@ class MainWindow(QMainWindow):
     def new_record(self) -> None:
         if not self.maybe_leave():
             return
+        from perfdesk.models.records import Declaration
+
         f = self.browser.model.filter
         decl = Declaration(year=f.year or dt.date.today().year, unit=f.unit, name=None)
         self.load(decl)

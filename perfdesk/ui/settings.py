@@ -8,15 +8,14 @@ file in a temp folder) so they never touch the user's settings.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, SupportsIndex, SupportsInt
+from typing import Any, NamedTuple, SupportsIndex, SupportsInt
 
 from PySide6.QtCore import QByteArray, QSettings
 
 
-@dataclass(frozen=True)
-class Setting:
+# A NamedTuple, not a dataclass: dataclasses is not loaded before the first paint.
+class Setting(NamedTuple):
     key: str
     type: type
     default: Any
