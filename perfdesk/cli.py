@@ -8,13 +8,16 @@ Heavy modules (openpyxl, reportlab, Qt) are imported inside the command that nee
 from __future__ import annotations
 
 import argparse
+import errno
+import re
 import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from perfdesk import __version__
-from perfdesk.models.errors import PerfdeskError
+from perfdesk.models.errors import PerfdeskError, StoreError
 from perfdesk.paths import default_db_path
 
 
@@ -22,8 +25,58 @@ class UsageError(PerfdeskError):
     """Bad command-line usage (exit status 2)."""
 
 
+# argparse speaks English; a clerk reads these, so its usage errors and help headings are
+# put in Chinese (the patterns are those of argparse 3.11-3.13).
+_ARGPARSE_ERRORS = (
+    (re.compile(r"the following arguments are required: (.+)"), "缺少必需的参数：{0}"),
+    (re.compile(r"unrecognized arguments: (.+)"), "无法识别的参数：{0}"),
+    (re.compile(r"argument 命令: invalid choice: '?([^' ]+)'? \(choose from (.+)\)"),
+     "没有“{0}”这个命令，可用的命令：{1}"),
+    (re.compile(r"argument (\S+): invalid int value: '?([^']*)'?"), "参数 {0} 应为整数，给出的是“{1}”"),
+    (re.compile(r"argument (\S+): invalid choice: '?([^']*)'? \(choose from (.+)\)"),
+     "参数 {0} 只能是 {2}，给出的是“{1}”"),
+    (re.compile(r"argument (\S+): expected one argument"), "参数 {0} 后面缺少取值"),
+    (re.compile(r"argument (\S+): not allowed with argument (\S+)"), "参数 {0} 不能与 {1} 同时使用"),
+)
+_HELP_WORDS = (
+    ("usage:", "用法："),
+    ("positional arguments:", "位置参数："),
+    ("options:", "选项："),
+    ("show this help message and exit", "显示本帮助并退出"),
+    ("show program's version number and exit", "显示版本号并退出"),
+)
+
+
+def _chinese_usage_error(message: str) -> str:
+    for pattern, template in _ARGPARSE_ERRORS:
+        m = pattern.fullmatch(message)
+        if m:
+            groups = [g.replace("'", "") for g in m.groups()]
+            return template.format(*groups)
+    return message
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with Chinese messages; exit status 2 on bad usage as before."""
+
+    def _chinese(self, text: str) -> str:
+        for en, zh in _HELP_WORDS:
+            text = text.replace(en, zh)
+        return text
+
+    def format_usage(self) -> str:
+        return self._chinese(super().format_usage())
+
+    def format_help(self) -> str:
+        return self._chinese(super().format_help())
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}：{_chinese_usage_error(message)}。\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog="perfdesk",
         description="perfdesk：财政支出项目绩效目标申报表与绩效自评表。不带命令时打开桌面窗口。",
     )
@@ -89,6 +142,45 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("check", help="检查数据库完整性")
     sub.add_parser("unlock", help="解除数据库的锁（仅在确认没有其他人使用时）")
     return p
+
+
+def _output_file(output: str) -> Path:
+    """The file a command writes: not a folder; its missing folders are made, as ``backup``
+    and ``print --year`` already do, so ``-o 新目录/表.pdf`` just works."""
+    path = Path(output)
+    if path.is_dir():
+        raise UsageError(f"“{output}”是一个文件夹；请在 -o 后给出要写出的文件名（例如“{path / '表'}”加扩展名）。")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise PerfdeskError(
+            f"无法写出“{output}”：路径“{path.parent}”中有一段是文件而不是文件夹。"
+        ) from None
+    return path
+
+
+# What an OSError means, for a clerk: the English strerror says nothing to them.
+_OS_REASONS = {
+    errno.ENOENT: "文件或文件夹不存在",
+    errno.EACCES: "没有读写权限",
+    errno.EPERM: "没有读写权限",
+    errno.EISDIR: "这是一个文件夹，不是文件",
+    errno.ENOTDIR: "路径中有一段不是文件夹",
+    errno.ENOSPC: "磁盘空间不足",
+    errno.EROFS: "所在的磁盘只读",
+    errno.EEXIST: "同名文件已存在",
+    errno.ENAMETOOLONG: "文件名太长",
+}
+
+
+def _os_error_message(exc: OSError, args: argparse.Namespace) -> str:
+    name = str(exc.filename or "")
+    output = getattr(args, "output", None)
+    # Writers go through a temporary file beside the target; name the file the clerk gave.
+    if output and (not name or name.endswith((".tmp", ".part"))):
+        name = str(output)
+    reason = _OS_REASONS.get(exc.errno or -1) or f"系统错误（{exc.strerror or exc}）"
+    return f"无法读写“{name}”：{reason}。" if name else f"无法读写文件：{reason}。"
 
 
 def _open_store(args: argparse.Namespace):  # noqa: ANN202 - Store import kept lazy
@@ -195,7 +287,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     with _open_store(args) as store:
         decl = store.get(args.id)
-        export_file(decl, Path(args.output), form=args.form)
+        export_file(decl, _output_file(args.output), form=args.form)
     print(f"已导出：{args.output}")
     return 0
 
@@ -207,14 +299,20 @@ def cmd_print(args: argparse.Namespace) -> int:
         if args.year is not None:
             if args.id is not None:
                 raise UsageError("print 不能同时给出编号和 --year。")
+            if Path(args.output).is_file():
+                raise UsageError(f"“{args.output}”是一个文件；print --year 的 -o 应给出文件夹。")
             paths = print_year(store, args.year, Path(args.output), form=args.form,
                                progress_stream=sys.stderr)
+            if not paths:
+                what = "有自评表的项目" if args.form == "evaluation" else "项目"
+                print(f"{args.year} 年度没有{what}，未打印。")
+                return 0
             print(f"已打印 {len(paths)} 份到 {args.output}")
             return 0
         if args.id is None:
             raise UsageError("print 需要项目编号，或用 --year 打印整个年度。")
         decl = store.get(args.id, args.revision)
-        print_record_file(decl, Path(args.output), form=args.form, store=store)
+        print_record_file(decl, _output_file(args.output), form=args.form, store=store)
     print(f"已打印：{args.output}")
     return 0
 
@@ -223,7 +321,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
     from perfdesk.excel_out import write_summary_file
 
     with _open_store(args) as store:
-        n = write_summary_file(store, args.year, Path(args.output))
+        n = write_summary_file(store, args.year, _output_file(args.output))
     print(f"已写出 {args.year} 年度汇总（{n} 个项目）：{args.output}")
     return 0
 
@@ -260,7 +358,7 @@ def cmd_finalize(args: argparse.Namespace) -> int:
 
 def cmd_backup(args: argparse.Namespace) -> int:
     with _open_store(args) as store:
-        target = store.backup(Path(args.output))
+        target = store.backup(_output_file(args.output))
     print(f"已备份到：{target}")
     return 0
 
@@ -269,7 +367,15 @@ def cmd_restore(args: argparse.Namespace) -> int:
     from perfdesk.store import restore_backup
 
     target = default_db_path(args.db)
-    saved = restore_backup(Path(args.backup), target)
+    backup = Path(args.backup)
+    # Refuse a file that is not a database before the store copies it under a temporary name
+    # (its own message would name that copy, not the clerk's file).
+    if backup.is_file():
+        with backup.open("rb") as f:
+            if f.read(16) != b"SQLite format 3\x00":
+                raise StoreError(f"“{backup}”不是 perfdesk 的备份文件（不是数据库），未恢复。")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    saved = restore_backup(backup, target)
     print(f"已从“{args.backup}”恢复数据库“{target}”" + (f"；原文件另存为“{saved}”" if saved else ""))
     return 0
 
@@ -315,6 +421,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     command = COMMANDS.get(args.command or "", cmd_window)
     try:
+        db = default_db_path(args.db)
+        if args.command is not None and db.is_dir():
+            raise UsageError(
+                f"“{db}”是一个文件夹；--db 应给出数据库文件，例如“{db / 'perfdesk.db'}”。"
+            )
         if args.command in WRITING:
             from perfdesk.lock import DatabaseLock
 
@@ -345,6 +456,5 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         if args.debug:
             traceback.print_exc()
-        name = exc.filename or ""
-        print(f"无法读写文件“{name}”：{exc.strerror or exc}", file=sys.stderr)
+        print(_os_error_message(exc, args), file=sys.stderr)
         return 1

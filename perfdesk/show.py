@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from perfdesk.models.money import format_money
 from perfdesk.models.records import STATUS_LABELS, Declaration
+
+
+def _money(value: Decimal | None) -> str:
+    # A record made from a 自评表 has no budget yet: a dash, not a bare "元".
+    return "—" if value is None else f"{format_money(value)} 元"
 
 
 def record_text(decl: Declaration, previous: Declaration | None = None) -> str:
@@ -16,10 +23,10 @@ def record_text(decl: Declaration, previous: Declaration | None = None) -> str:
         f"项目名称：{decl.name}",
         f"项目类型：{decl.project_type or '—'}    资金用途：{decl.fund_use or '—'}",
         f"起止时间：{decl.start_date or '—'} 至 {decl.end_date or '—'}",
-        f"项目总预算：{format_money(decl.total_budget)} 元    当年预算：{format_money(decl.year_budget)} 元",
+        f"项目总预算：{_money(decl.total_budget)}    当年预算：{_money(decl.year_budget)}",
     ]
     for item in decl.budget_items:
-        lines.append(f"  · {item.name or '—'}：{format_money(item.amount)} 元")
+        lines.append(f"  · {item.name or '—'}：{_money(item.amount)}")
     lines.append(f"分解目标（{len(decl.indicators)} 项）：")
     for ind in decl.indicators:
         cat = " / ".join(x for x in (ind.category, ind.subcategory) if x)
