@@ -37,6 +37,7 @@ _ARGPARSE_ERRORS = (
      "参数 {0} 只能是 {2}，给出的是“{1}”"),
     (re.compile(r"argument (\S+): expected one argument"), "参数 {0} 后面缺少取值"),
     (re.compile(r"argument (\S+): not allowed with argument (\S+)"), "参数 {0} 不能与 {1} 同时使用"),
+    (re.compile(r"argument (\S+): ([^a-zA-Z]+)"), "参数 {0} {1}"),
 )
 _HELP_WORDS = (
     ("usage:", "用法："),
@@ -54,6 +55,17 @@ def _chinese_usage_error(message: str) -> str:
             groups = [g.replace("'", "") for g in m.groups()]
             return template.format(*groups)
     return message
+
+
+def _positive(text: str) -> int:
+    """An 编号, 版本 or 年度: a whole number above zero."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"应为正整数，给出的是“{text}”") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"应为正整数，给出的是“{text}”")
+    return value
 
 
 class _Parser(argparse.ArgumentParser):
@@ -101,22 +113,22 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true")
 
     s = sub.add_parser("show", help="显示一个项目（含自评表）")
-    s.add_argument("id", type=int)
+    s.add_argument("id", type=_positive)
     s.add_argument("--json", action="store_true")
-    s.add_argument("--revision", type=int, help="显示指定版本")
+    s.add_argument("--revision", type=_positive, help="显示指定版本")
     s.add_argument("--explain", action="store_true", help="列出每项得分的计算说明")
 
     s = sub.add_parser("export", help="导出为财政局格式的 Excel")
-    s.add_argument("id", type=int)
+    s.add_argument("id", type=_positive)
     s.add_argument("-o", "--output", required=True)
     s.add_argument("--form", choices=("declaration", "evaluation"), default="declaration")
 
     s = sub.add_parser("print", help="打印为 PDF")
-    s.add_argument("id", type=int, nargs="?")
+    s.add_argument("id", type=_positive, nargs="?")
     s.add_argument("-o", "--output", required=True)
     s.add_argument("--form", choices=("declaration", "evaluation"), default="declaration")
     s.add_argument("--year", type=int, help="打印该年度的全部表，每表一个 PDF")
-    s.add_argument("--revision", type=int, help="打印指定版本")
+    s.add_argument("--revision", type=_positive, help="打印指定版本")
 
     s = sub.add_parser("summary", help="年度汇总表")
     s.add_argument("--year", type=int, required=True)
@@ -126,11 +138,11 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("pdf")
 
     s = sub.add_parser("carry", help="由本年度项目生成下一年度申报草稿")
-    s.add_argument("id", type=int)
+    s.add_argument("id", type=_positive)
     s.add_argument("--to-year", type=int, required=True)
 
     s = sub.add_parser("finalize", help="定稿（申报表或自评表）")
-    s.add_argument("id", type=int)
+    s.add_argument("id", type=_positive)
     s.add_argument("--form", choices=("declaration", "evaluation"), default="declaration")
 
     s = sub.add_parser("backup", help="备份数据库（SQLite 在线备份）")
@@ -144,10 +156,23 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _output_file(output: str) -> Path:
-    """The file a command writes: not a folder; its missing folders are made, as ``backup``
-    and ``print --year`` already do, so ``-o 新目录/表.pdf`` just works."""
+# Suffixes that name some other kind of file: writing a workbook as “表.xls” or “表.pdf” makes
+# Excel or the PDF viewer refuse it later. Other suffixes (“申报表 v2.1”) are left alone.
+_OTHER_KINDS = frozenset(
+    {".xlsx", ".xls", ".xlsm", ".et", ".ods", ".pdf", ".csv", ".json", ".txt", ".doc", ".docx",
+     ".wps", ".db", ".sqlite"}
+)
+
+
+def _output_file(output: str, suffix: str | None = None) -> Path:
+    """The file a command writes: not a folder, not named as another kind of file; its
+    missing folders are made, as ``backup`` and ``print --year`` already do, so
+    ``-o 新目录/表.pdf`` just works."""
     path = Path(output)
+    actual = path.suffix.lower()
+    if suffix and actual != suffix and actual in _OTHER_KINDS:
+        kind = "Excel 工作簿" if suffix == ".xlsx" else "PDF"
+        raise UsageError(f"这里写出的是 {kind}，文件名应以 {suffix} 结尾，给出的是“{output}”。")
     if path.is_dir():
         raise UsageError(f"“{output}”是一个文件夹；请在 -o 后给出要写出的文件名（例如“{path / '表'}”加扩展名）。")
     try:
@@ -287,7 +312,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     with _open_store(args) as store:
         decl = store.get(args.id)
-        export_file(decl, _output_file(args.output), form=args.form)
+        export_file(decl, _output_file(args.output, ".xlsx"), form=args.form)
     print(f"已导出：{args.output}")
     return 0
 
@@ -312,7 +337,7 @@ def cmd_print(args: argparse.Namespace) -> int:
         if args.id is None:
             raise UsageError("print 需要项目编号，或用 --year 打印整个年度。")
         decl = store.get(args.id, args.revision)
-        print_record_file(decl, _output_file(args.output), form=args.form, store=store)
+        print_record_file(decl, _output_file(args.output, ".pdf"), form=args.form, store=store)
     print(f"已打印：{args.output}")
     return 0
 
@@ -321,7 +346,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
     from perfdesk.excel_out import write_summary_file
 
     with _open_store(args) as store:
-        n = write_summary_file(store, args.year, _output_file(args.output))
+        n = write_summary_file(store, args.year, _output_file(args.output, ".xlsx"))
     print(f"已写出 {args.year} 年度汇总（{n} 个项目）：{args.output}")
     return 0
 

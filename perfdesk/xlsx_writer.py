@@ -326,6 +326,12 @@ def write_xlsx(sheet: FormSheet, out: BinaryIO, properties: dict[str, str] | Non
             z.writestr(name, text.encode("utf-8"))
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)  # the only portable way to read it is to set it and put it back
+    os.umask(mask)
+    return mask
+
+
 def atomic_write(path: Path, write: Callable[[BinaryIO], Any]) -> Any:
     """Write through a temporary file beside ``path`` and move it into place, so a crash or
     a full disk never leaves a half-written workbook under the final name."""
@@ -336,6 +342,9 @@ def atomic_write(path: Path, write: Callable[[BinaryIO], Any]) -> Any:
             result = write(f)
             f.flush()
             os.fsync(f.fileno())
+        # mkstemp makes the file private (0600); an export is meant to be passed on (a shared
+        # folder, a colleague), so give it the permissions of any newly created file.
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):

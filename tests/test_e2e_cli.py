@@ -226,3 +226,31 @@ def test_carry_backup_restore_check_and_environment_db(tmp_path: Path) -> None:
     fails(run_cli("restore", str(not_db), db=other), 1, "不是库.xlsx")
     fails(run_cli("restore", str(tmp_path / "无.db"), db=other), 1, "不存在")
     assert len(json.loads(ok(run_cli("list", "--json", db=other)))) == 2
+
+
+def test_output_named_as_another_kind_of_file_is_refused(tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    imported_ids(db, SEED)
+    for args in (("export", "1", "-o", str(tmp_path / "表.xls")),
+                 ("export", "1", "-o", str(tmp_path / "表.pdf")),
+                 ("summary", "--year", "2019", "-o", str(tmp_path / "汇总.csv")),
+                 ("print", "1", "-o", str(tmp_path / "表.xlsx"))):
+        fails(run_cli(*args, db=db), 2, args[-1])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.db"]
+    ok(run_cli("export", "1", "-o", str(tmp_path / "申报表 v2.1"), db=db))  # not a file kind
+
+
+def test_exports_are_readable_by_others_like_any_new_file(tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    imported_ids(db, SEED)
+    ok(run_cli("export", "1", "-o", str(tmp_path / "e.xlsx"), db=db))
+    ok(run_cli("summary", "--year", "2019", "-o", str(tmp_path / "s.xlsx"), db=db))
+    ok(run_cli("print", "1", "-o", str(tmp_path / "p.pdf"), db=db))
+    modes = {p.name: p.stat().st_mode & 0o777 for p in tmp_path.iterdir()}
+    assert modes["e.xlsx"] == modes["s.xlsx"] == modes["p.pdf"], modes  # not private 0600
+
+
+@pytest.mark.parametrize("args", [("show", "0"), ("show", "--", "-1"), ("show", "1", "--revision", "0"),
+                                  ("print", "0", "-o", "x.pdf")])
+def test_ids_and_revisions_must_be_positive(tmp_path: Path, args: tuple[str, ...]) -> None:
+    fails(run_cli(*args, db=tmp_path / "a.db", cwd=tmp_path), 2, "正整数")
