@@ -324,6 +324,8 @@ def cmd_print(args: argparse.Namespace) -> int:
         if args.year is not None:
             if args.id is not None:
                 raise UsageError("print 不能同时给出编号和 --year。")
+            if args.revision is not None:
+                raise UsageError("--revision 只能用于打印一个项目，不能与 --year 同用。")
             if Path(args.output).is_file():
                 raise UsageError(f"“{args.output}”是一个文件；print --year 的 -o 应给出文件夹。")
             paths = print_year(store, args.year, Path(args.output), form=args.form,
@@ -471,7 +473,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except PerfdeskError as exc:
         if args.debug:
             traceback.print_exc()
-        print(exc.message, file=sys.stderr)
+        # Findings joined into one sentence end in “。” each: “未填写。；…” reads as a typo.
+        print(exc.message.replace("。；", "；"), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("已中断。", file=sys.stderr)

@@ -254,3 +254,12 @@ def test_exports_are_readable_by_others_like_any_new_file(tmp_path: Path) -> Non
                                   ("print", "0", "-o", "x.pdf")])
 def test_ids_and_revisions_must_be_positive(tmp_path: Path, args: tuple[str, ...]) -> None:
     fails(run_cli(*args, db=tmp_path / "a.db", cwd=tmp_path), 2, "正整数")
+
+
+def test_finalize_refusal_reads_as_one_sentence(tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    (rid,) = imported_ids(db, EVAL_SH)  # made from a 自评表: the declaration is still empty
+    err = fails(run_cli("finalize", str(rid), db=db), 1, "不能定稿", "“项目概况”未填写")
+    assert "。；" not in err
+    fails(run_cli("print", "--year", "2019", "--revision", "1", "-o", str(tmp_path / "y"), db=db),
+          2, "--revision")
