@@ -30,6 +30,7 @@ from perfdesk.excel_values import (
     cell_text,
     norm,
     parse_number,
+    percent_text,
     split_unit,
 )
 from perfdesk.models.records import (
@@ -48,14 +49,15 @@ from perfdesk.models.targets import parse_target
 
 
 def row_eval_indicator(reader: SheetReader, row: Row, table: Table) -> EvalIndicator:
-    actual = reader.text(row.cells.get("actual"), row.pos.get("actual"))
+    target = row_target(reader, row, table)
+    actual = reader.text(_as_percent(row.cells.get("actual"), target), row.pos.get("actual"))
     tier_text = reader.text(row.cells.get("tier"), row.pos.get("tier"))
     tier = L.TIER_WORDS.get(norm(tier_text or "")) or L.TIER_WORDS.get(norm(actual or ""))
     ind = EvalIndicator(
         category=reader.text(row.cells.get("category"), row.pos.get("category")),
         subcategory=reader.text(row.cells.get("subcategory"), row.pos.get("subcategory")),
         name=reader.text(row.cells.get("name"), row.pos.get("name")),
-        target=row_target(reader, row, table),
+        target=target,
         actual=actual,
         weight=reader.number(row.cells.get("weight"), row.pos.get("weight"), "分值"),
         # A stated score without a reason: apply_stated_scores keeps it only if it differs.
@@ -65,6 +67,21 @@ def row_eval_indicator(reader: SheetReader, row: Row, table: Table) -> EvalIndic
     )
     _qualitative_pick(ind)
     return ind
+
+
+_PERCENT_TARGET = re.compile(r"(\d+(?:\.\d+)?)\s*%")
+
+
+def _as_percent(actual: object, target: str | None) -> object:
+    """A bare fraction (0.97) as the actual of a percentage target (≥95%) is the cell's
+    percentage whose format the file did not carry (.xls) or a fraction typed as such; a
+    target under 10% (≤0.3%) is left alone, where 0.25 may well mean 0.25%."""
+    if isinstance(actual, bool) or not isinstance(actual, (int, float)) or target is None:
+        return actual
+    m = _PERCENT_TARGET.search(target)
+    if m and Decimal(m.group(1)) >= 10 and 0 < actual <= Decimal("1.5"):
+        return percent_text(actual)
+    return actual
 
 
 # ---------------------------------------------------------------- self-evaluation form

@@ -23,6 +23,7 @@ from decimal import Decimal
 
 import python_calamine
 
+from perfdesk.excel_values import percent_text
 from perfdesk.models.errors import InputError
 
 # Limits stated in the README ("Excel import").
@@ -334,7 +335,100 @@ def read_grids(data: bytes, filename: str) -> list[Grid]:
         grids.append(Grid(name=meta.name, index=n, rows=rows, merges=merges, hidden=hidden))
     if pending:
         _fill_formulas(data, grids)
+    if kind == "xlsx":
+        _show_percentages(data, grids)
     return grids
+
+
+# ---------------------------------------------------------------- number formats
+
+_NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_CELL_ATTRS = re.compile(rb"<c\s([^>]*)>")
+_ATTR = re.compile(rb'\b(r|s|t)="([^"]*)"')
+_PERCENT_BUILTIN = {"9", "10"}
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _show_percentages(data: bytes, grids: list[Grid]) -> None:
+    """Numbers formatted as percentages read as the form shows them (0.95 → '95%'):
+    calamine gives the bare number, and a target '≥0.95' would mean something else.
+    Only the styles and the cells' style indexes are read; nothing when no style is %."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            percent_styles = _percent_styles(zf)
+            if not percent_styles:
+                return
+            for grid, member in _sheet_members(zf):
+                if grid not in {g.name for g in grids}:
+                    continue
+                cells = _styled_cells(zf, member, percent_styles)
+                target = next(g for g in grids if g.name == grid)
+                for r, c in cells:
+                    v = target.raw(r, c)
+                    if isinstance(v, (int, float)) and not isinstance(v, bool):
+                        _set(target, r, c, percent_text(v))
+    except (KeyError, zipfile.BadZipFile, OSError, ValueError, SyntaxError):
+        return  # formats are a nicety: the values calamine gave stand
+
+
+def _percent_styles(zf: zipfile.ZipFile) -> set[bytes]:
+    from defusedxml import ElementTree as ET  # noqa: N817
+
+    try:
+        root = ET.fromstring(zf.read("xl/styles.xml"))
+    except KeyError:
+        return set()
+    percent_ids = set(_PERCENT_BUILTIN)
+    out: set[bytes] = set()
+    for el in root:
+        name = _local(el.tag)
+        if name == "numFmts":
+            for fmt in el:
+                code = re.sub(r'"[^"]*"|\\.', "", fmt.get("formatCode", ""))
+                if "%" in code:
+                    percent_ids.add(fmt.get("numFmtId", ""))
+        elif name == "cellXfs":
+            for n, xf in enumerate(el):
+                if xf.get("numFmtId", "0") in percent_ids:
+                    out.add(str(n).encode())
+    return out
+
+
+def _sheet_members(zf: zipfile.ZipFile) -> list[tuple[str, str]]:
+    """(sheet name, zip member) from the workbook and its relationships."""
+    from defusedxml import ElementTree as ET  # noqa: N817
+
+    rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    targets = {rel.get("Id"): rel.get("Target", "") for rel in rels}
+    wb = ET.fromstring(zf.read("xl/workbook.xml"))
+    out: list[tuple[str, str]] = []
+    for el in wb.iter():
+        if _local(el.tag) != "sheet":
+            continue
+        target = targets.get(el.get(_NS_REL), "")
+        member = target.lstrip("/") if target.startswith("/") else "xl/" + target
+        out.append((el.get("name", ""), member))
+    return out
+
+
+def _styled_cells(zf: zipfile.ZipFile, member: str, styles: set[bytes]) -> set[tuple[int, int]]:
+    """Numeric cells of one worksheet whose style index is in ``styles`` (streamed)."""
+    found: set[tuple[int, int]] = set()
+    tail = b""
+    with zf.open(member) as fh:
+        while chunk := fh.read(_CHUNK):
+            buf = tail + chunk
+            for m in _CELL_ATTRS.finditer(buf):
+                attrs = dict(_ATTR.findall(m.group(1)))
+                if attrs.get(b"s") in styles and attrs.get(b"t", b"n") == b"n" and b"r" in attrs:
+                    ref = re.fullmatch(rb"([A-Z]{1,3})([0-9]{1,7})", attrs[b"r"])
+                    if ref:
+                        found.add((int(ref.group(2)) - 1, _col_index(ref.group(1))))
+            tail = buf[-256:]
+    return found
 
 
 def _place(values: Sequence[Sequence[object]], start: tuple[int, int] | None) -> list[list[object]]:

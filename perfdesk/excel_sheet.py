@@ -19,11 +19,13 @@ from perfdesk import form_labels as L
 from perfdesk.excel_read import Grid, Unresolved, addr, is_blank
 from perfdesk.excel_values import (
     cell_text,
+    is_placeholder,
     norm,
     parse_amount,
     parse_date,
     parse_number,
     parse_year,
+    percent_text,
     split_unit,
     unit_factor,
     year_in_name,
@@ -524,10 +526,36 @@ def row_target(reader: SheetReader, row: Row, table: Table) -> str | None:
     if "nature" in table.cols or "munit" in table.cols:
         for role in ("nature", "target", "munit"):
             reader.check(row.cells.get(role), row.pos.get(role))
-        return join_split_target(
-            row.cells.get("nature"), row.cells.get("target"), row.cells.get("munit")
-        )
-    return reader.text(row.cells.get("target"), row.pos.get("target"))
+        nature, value, munit = (row.cells.get(k) for k in ("nature", "target", "munit"))
+        # 定性 | 明显改善 | — : the dash in 度量单位 says there is no unit (a number's unit
+        # is kept as written, whatever it is).
+        if is_placeholder(munit) and not _numeric(value):
+            munit = None
+        if is_blank(munit) and _looks_like_rate(reader, row, value):
+            value, munit = percent_text(value), None
+        return join_split_target(nature, value, munit)
+    value = row.cells.get("target")
+    if _looks_like_rate(reader, row, value):
+        value = percent_text(value)
+    return reader.text(value, row.pos.get("target"))
+
+
+def _numeric(value: object) -> bool:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return True
+    return isinstance(value, str) and re.fullmatch(r"\s*[-+]?\d+(?:\.\d+)?\s*", value) is not None
+
+
+_RATE_WORDS = ("率", "满意度", "占比", "比例", "覆盖面")
+
+
+def _looks_like_rate(reader: SheetReader, row: Row, value: object) -> bool:
+    """A fraction (0.95) under a rate's name with no 度量单位: a cell formatted as a
+    percentage whose format the file does not carry to us (.xls), or typed as a fraction."""
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 < value <= 1:
+        return False
+    name = reader.text(row.cells.get("name"), row.pos.get("name")) or ""
+    return any(w in name for w in _RATE_WORDS)
 
 
 def first_label_row(reader: SheetReader) -> int:

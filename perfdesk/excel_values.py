@@ -20,6 +20,21 @@ _UNIT_SUFFIX = re.compile(r"\((万元|元|亿元)\)$")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
+# What units write into a cell that has nothing to say: a dash, a slash, 无. In a money,
+# date or number cell (and a 度量单位 or 偏差原因 cell) it means empty; in free text 无 is
+# kept as written (备注：无), but a lone dash or slash is still nothing.
+_DASHES = frozenset({"-", "--", "—", "——", "–", "―", "─", "/", "//", "\\", "\\\\"})
+EMPTY_WORDS = _DASHES | {"无", "暂无", "空", "不适用", "N/A", "n/a", "NA"}
+
+
+def is_placeholder(value: object, *, words: bool = True) -> bool:
+    """A dash, slash (or, with ``words``, 无) standing for an empty cell."""
+    if not isinstance(value, str):
+        return False
+    s = _WS.sub("", unicodedata.normalize("NFKC", value))
+    return s in (EMPTY_WORDS if words else _DASHES)
+
+
 def norm(text: object) -> str:
     """A cell's text as a label: NFKC (full-width → ASCII), no whitespace, no trailing colon."""
     if not isinstance(text, str):
@@ -67,13 +82,22 @@ def cell_text(value: object) -> str | None:
     return str(value)
 
 
+def percent_text(value: object) -> object:
+    """A number shown with a % format as the form shows it: 0.95 → '95%', 1 → '100%'."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+        return value
+    exact = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    shown = (exact * 100).normalize()
+    return f"{shown:f}%"
+
+
 _AMOUNT = re.compile(r"^([+-]?\d+(?:\.\d+)?)(亿元|万元|亿|万|元)?$")
 
 
 def parse_amount(value: object, factor: Decimal = Decimal(1)) -> Decimal | None:
     """An amount in 元. ``factor`` is the label's unit (10,000 under （万元）); a suffix written
     in the cell itself (万元, 亿元, 元) wins over it."""
-    if value is None or (isinstance(value, str) and not value.strip()):
+    if value is None or (isinstance(value, str) and not value.strip()) or is_placeholder(value):
         return None
     if isinstance(value, bool) or isinstance(value, (dt.date, dt.timedelta)):
         raise ValueError
@@ -106,7 +130,7 @@ _NUMBER = re.compile(r"^([+-]?\d+(?:\.\d+)?)(%|分)?$")
 
 def parse_number(value: object) -> Decimal | None:
     """A weight or a score: 10, '10', '10分', full-width digits."""
-    if value is None or (isinstance(value, str) and not value.strip()):
+    if value is None or (isinstance(value, str) and not value.strip()) or is_placeholder(value):
         return None
     if isinstance(value, bool) or isinstance(value, dt.date):
         raise ValueError
@@ -129,7 +153,7 @@ _DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 
 def parse_date(value: object) -> dt.date | None:
     """Excel dates, serial numbers, 2019-1-1, 2019/01/01, 2019.1.1, 2019年1月1日, 20190101."""
-    if value is None or (isinstance(value, str) and not value.strip()):
+    if value is None or (isinstance(value, str) and not value.strip()) or is_placeholder(value):
         return None
     if isinstance(value, dt.datetime):
         return value.date()
