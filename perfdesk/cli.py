@@ -473,8 +473,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except PerfdeskError as exc:
         if args.debug:
             traceback.print_exc()
-        # Findings joined into one sentence end in “。” each: “未填写。；…” reads as a typo.
-        print(exc.message.replace("。；", "；"), file=sys.stderr)
+        print(exc.message, file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("已中断。", file=sys.stderr)

@@ -12,7 +12,7 @@ import contextlib
 import datetime as dt
 import shutil
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -58,6 +58,11 @@ class SaveResult(NamedTuple):
 
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def _join_sentences(messages: Iterable[str]) -> str:
+    """Findings are whole sentences; joined into one they lose their own full stops."""
+    return "；".join(m.rstrip("。") for m in messages)
 
 
 def _doc_text(doc: dict[str, Any]) -> str:
@@ -301,8 +306,10 @@ class Store:
                 [record_id, revision],
             ).fetchone()
         if row is None:
-            what = f"编号 {record_id}" + (f" 的第 {revision} 版" if revision else "")
-            raise NotFoundError(f"数据库中没有{what}的项目。")
+            exists = self.conn.execute("SELECT 1 FROM records WHERE id = ?", [record_id]).fetchone()
+            if revision is not None and exists:
+                raise NotFoundError(f"编号为 {record_id} 的项目没有第 {revision} 版。")
+            raise NotFoundError(f"数据库中没有编号为 {record_id} 的项目。")
         from perfdesk.models.serialize import loads
 
         return loads(row[0]), row[1], row[2]
@@ -340,7 +347,7 @@ class Store:
             [record_id],
         ).fetchall()
         if not rows:
-            raise NotFoundError(f"数据库中没有编号 {record_id} 的项目。")
+            raise NotFoundError(f"数据库中没有编号为 {record_id} 的项目。")
         return [RevisionInfo(*r) for r in rows]
 
     def find_fingerprint(self, fp: str) -> builtins.list[tuple[int, int, str]]:
@@ -500,7 +507,7 @@ class Store:
                 return decl
             errors = [f for f in check_declaration(decl, self.previous_year(decl)) if f.level == "error"]
             if errors:
-                lines = "；".join(f.message for f in errors[:5])
+                lines = _join_sentences(f.message for f in errors[:5])
                 more = f"（另有 {len(errors) - 5} 处）" if len(errors) > 5 else ""
                 raise ValidationError(f"“{decl.name}”有 {len(errors)} 处错误，不能定稿：{lines}{more}", errors)
             decl.status = STATUS_FINAL
@@ -515,7 +522,7 @@ class Store:
                 raise ValidationError(f"“{decl.name}”还没有自评表。")
             errors = [f for f in check_evaluation(decl) if f.level == "error"]
             if errors:
-                lines = "；".join(f.message for f in errors[:5])
+                lines = _join_sentences(f.message for f in errors[:5])
                 raise ValidationError(f"“{decl.name}”的自评表有 {len(errors)} 处错误，不能定稿：{lines}", errors)
             decl.evaluation.status = STATUS_FINAL
             return self.save(decl).record

@@ -64,7 +64,7 @@ def test_errors_are_one_chinese_sentence(tmp_path):
     db = tmp_path / "db.sqlite"
     r = run_cli("show", "42", db=db)
     assert r.returncode == 1
-    assert "编号 42" in r.stderr and "Traceback" not in r.stderr
+    assert "编号为 42 的项目" in r.stderr and "Traceback" not in r.stderr
     assert len(r.stderr.strip().splitlines()) == 1
     r = run_cli("--debug", "show", "42", db=db)
     assert r.returncode == 1 and "Traceback" in r.stderr
