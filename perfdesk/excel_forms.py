@@ -30,6 +30,7 @@ from perfdesk.excel_sheet import (
 from perfdesk.excel_values import (
     norm,
     parse_choices,
+    parse_date_range,
     parse_year,
 )
 from perfdesk.models.records import (
@@ -80,7 +81,8 @@ def read_declaration(reader: SheetReader, year_arg: int | None) -> ImportedForm:
         value, pos, hit = reader.field(variants)
         label = variants[0]
         if key in L.MONEY_FIELDS:
-            setattr(decl, key, reader.amount(value, pos, label, hit.unit if hit else None))
+            money_unit = (hit.unit if hit else None) or _unit_beside(reader, pos)
+            setattr(decl, key, reader.amount(value, pos, label, money_unit))
         elif key in L.DATE_FIELDS:
             setattr(decl, key, reader.date(value, pos, label))
         elif key in L.CHOICE_FIELDS:
@@ -91,6 +93,15 @@ def read_declaration(reader: SheetReader, year_arg: int | None) -> ImportedForm:
             )
         else:
             setattr(decl, key, reader.text(value, pos))
+    if decl.start_date is None and decl.end_date is None:
+        value, pos, hit = reader.field(L.DATE_RANGE_LABELS)
+        decl.start_date, decl.end_date = reader.read(
+            parse_date_range,
+            value,
+            pos,
+            L.DATE_RANGE_LABELS[0],
+            "起止日期（应为 2024年1月-2024年12月 的形式）",
+        )
     decl.budget_items = _budget_items(reader)
     table = find_table(reader)
     if table is not None:
@@ -115,6 +126,16 @@ def read_declaration(reader: SheetReader, year_arg: int | None) -> ImportedForm:
     return ImportedForm(
         declaration=decl, kind=KIND_DECLARATION, sheet=reader.grid.name, warnings=reader.warnings
     )
+
+
+def _unit_beside(reader: SheetReader, pos: tuple[int, int] | None) -> str | None:
+    """'项目当年预算 | 120 | 万元': the unit in a cell of its own right after the amount."""
+    if pos is None:
+        return None
+    g = reader.grid
+    _, _, _, c1 = g.span(*pos)
+    text = norm(g.value(pos[0], c1 + 1))
+    return text.strip("()") if text.strip("()") in ("元", "万元", "亿元") else None
 
 
 def _choice(

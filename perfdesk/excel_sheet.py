@@ -71,6 +71,7 @@ def _all_labels() -> frozenset[str]:
         L.YEAR_LABELS, L.BUDGET_BLOCK, L.BUDGET_ITEM_NAME, L.EVAL_SUPERVISOR, L.EVAL_UNIT,
         L.EVAL_MONEY_BLOCK, L.EVAL_INITIAL, L.EVAL_ADJUSTED, L.EVAL_SPENT, L.EVAL_GOAL_EXPECTED,
         L.EVAL_GOAL_ACTUAL, L.EVAL_TOTAL, L.EVAL_GRADE, L.TABLE_END, ("分解目标",),
+        L.DATE_RANGE_LABELS,
     ]  # fmt: skip
     return frozenset(x for g in groups for x in g)
 
@@ -79,7 +80,9 @@ ALL_LABELS = _all_labels()
 _INLINE = re.compile(
     "("
     + "|".join(re.escape(x) for x in sorted(ALL_LABELS, key=len, reverse=True))
-    + r")\s*(?:\((万元|元)\))?\s*:"
+    + r")\s*(?:\((万元|元)\))?\s*(?:\((?:"
+    + "|".join(L.LABEL_NOTES)
+    + r")\))?\s*:"
 )
 
 
@@ -378,7 +381,12 @@ ROLE_INDEX = _role_index()
 
 
 def _role_of(key: str) -> tuple[str, int] | None:
-    return ROLE_INDEX.get(split_unit(key)[0])
+    base = split_unit(key)[0]
+    found = ROLE_INDEX.get(base)
+    if found is None and base.endswith(")") and "(" in base:
+        # 指标值(包含数字及文字描述), 权重(分): a note after the header's name.
+        found = ROLE_INDEX.get(base[: base.rindex("(")])
+    return found
 
 
 def _header_roles(reader: SheetReader, r: int) -> dict[str, int]:

@@ -12,10 +12,11 @@ import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
-from perfdesk.form_labels import CHECKED_MARKS, UNCHECKED_MARKS
+from perfdesk.form_labels import CHECKED_MARKS, LABEL_NOTES, UNCHECKED_MARKS
 from perfdesk.models.money import WAN, YI, to_money
 
 _WS = re.compile(r"\s+")
+_LABEL_NOTE = re.compile(r"\((?:" + "|".join(LABEL_NOTES) + r")\)")
 _UNIT_SUFFIX = re.compile(r"\((万元|元|亿元)\)$")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 
@@ -42,6 +43,7 @@ def norm(text: object) -> str:
     s = unicodedata.normalize("NFKC", text)
     s = _WS.sub("", s)
     s = s.lstrip("*＊")
+    s = _LABEL_NOTE.sub("", s)
     return s.rstrip(":")
 
 
@@ -169,6 +171,44 @@ def parse_date(value: object) -> dt.date | None:
     if not m:
         raise ValueError
     return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+
+
+_RANGE_SPLIT = re.compile(r"至|到|~|～|—+|–|－|--|-(?=\d{4}(?:年|[./-]))|(?<=[月日])-")
+_RANGE_PART = re.compile(
+    r"^(?:(\d{4})\s*(?:年|[./-])?)?\s*(?:(\d{1,2})\s*(?:月|[./-])?\s*(?:(\d{1,2})\s*日?)?)?$"
+)
+
+
+def parse_date_range(value: object) -> tuple[dt.date | None, dt.date | None]:
+    """A 项目期限 cell: '2024年1月-2024年12月', '2024.1.1至2024.12.31', '2024年1月-12月',
+    '2024年' (a month means its first/last day, a year its first/last day)."""
+    if value is None or (isinstance(value, str) and not value.strip()) or is_placeholder(value):
+        return None, None
+    text = _WS.sub("", unicodedata.normalize("NFKC", str(value)))
+    parts = [p for p in _RANGE_SPLIT.split(text) if p]
+    if len(parts) == 1:
+        parts = parts * 2  # '2024年': the whole year
+    if len(parts) != 2:
+        raise ValueError
+    out: list[dt.date] = []
+    year: int | None = None
+    for n, part in enumerate(parts):
+        m = _RANGE_PART.match(part.removesuffix("止"))
+        if not m or not (m.group(1) or m.group(2)):
+            raise ValueError
+        year = int(m.group(1)) if m.group(1) else year
+        if year is None:
+            raise ValueError
+        month = int(m.group(2)) if m.group(2) else (1 if n == 0 else 12)
+        if m.group(3):
+            day = int(m.group(3))
+        elif n == 0:
+            day = 1
+        else:
+            nxt = dt.date(year + month // 12, month % 12 + 1, 1)
+            day = (nxt - dt.timedelta(days=1)).day
+        out.append(dt.date(year, month, day))
+    return out[0], out[1]
 
 
 # ---------------------------------------------------------------- year

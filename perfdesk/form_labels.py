@@ -35,7 +35,14 @@ DECLARATION_FIELDS: dict[str, tuple[str, ...]] = {
         "项目实施的制度、措施",
     ),
     "total_budget": ("项目总预算", "项目总预算金额", "总预算"),
-    "year_budget": ("项目当年预算", "当年预算", "项目当年预算金额", "本年预算", "年度资金总额", "资金总额"),
+    "year_budget": (
+        "项目当年预算",
+        "当年预算",
+        "项目当年预算金额",
+        "本年预算",
+        "年度资金总额",
+        "资金总额",
+    ),
     "prev_year_budget": ("同名项目上年预算额", "同名项目上年预算", "上年预算额", "上年预算数"),
     "prev_year_spent": (
         "同名项目上年预算执行数",
@@ -48,6 +55,20 @@ DECLARATION_FIELDS: dict[str, tuple[str, ...]] = {
     "annual_goal": ("年度绩效目标", "年度目标", "年度总体目标"),
     "remarks": ("备注",),
 }
+# One cell holding both dates (预算管理一体化 forms): 2024年1月-2024年12月, 2024.1.1至2024.12.31.
+DATE_RANGE_LABELS = (
+    "项目期限",
+    "实施期限",
+    "项目实施期限",
+    "起止时间",
+    "项目起止时间",
+    "项目起止日期",
+    "实施周期",
+    "项目周期",
+    "执行期限",
+)
+# A label's note that is not part of its name: 填报单位（盖章）, 单位负责人（签字）.
+LABEL_NOTES = ("盖章", "签字", "签章", "公章", "签名", "签字盖章", "签字并盖章")
 MONEY_FIELDS = ("total_budget", "year_budget", "prev_year_budget", "prev_year_spent")
 DATE_FIELDS = ("start_date", "end_date")
 CHOICE_FIELDS = ("project_type", "fund_use")

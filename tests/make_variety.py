@@ -95,7 +95,9 @@ def road_sheet(ws: Worksheet) -> None:
     ws["C8"].alignment = WRAP
     # Two header rows: 年度指标值 over 指标性质 / 指标值 / 度量单位; the rest merged down.
     for col, text in zip(
-        "ABCGHI", ("一级指标", "二级指标", "三级指标", "指标方向", "权重（分）", "备注"), strict=False
+        "ABCGHI",
+        ("一级指标", "二级指标", "三级指标", "指标方向", "权重（分）", "备注"),
+        strict=False,
     ):
         ws[f"{col}11"] = text
         ws.merge_cells(f"{col}11:{col}12")
@@ -278,7 +280,9 @@ def clinic_sheet(ws: Worksheet) -> None:
     ws["A5"] = "项目资金\n（万元）"
     ws.merge_cells("A5:B8")
     for col, text in zip(
-        "CDEFGHIJ", ("", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分", ""), strict=False
+        "CDEFGHIJ",
+        ("", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分", ""),
+        strict=False,
     ):
         if text:
             ws[f"{col}5"] = text
@@ -318,7 +322,8 @@ def clinic_sheet(ws: Worksheet) -> None:
             "分值",
             "得分",
             "偏差原因分析及改进措施",
-        ), strict=False,
+        ),
+        strict=False,
     ):
         ws[f"{col}11"] = text
     ws.merge_cells("I11:J11")
@@ -391,6 +396,71 @@ def flat_sheet(ws: Worksheet, *, repeat: bool) -> None:
     ws.append(["填表人：周丽", None, "联系电话：010-66001234"])
 
 
+# ---------------------------------------------------------------- 一体化 申报表
+
+AIR = {
+    "year": 2024,
+    "unit": "某市生态环境局",
+    "name": "大气污染防治监测",
+    "year_budget_wan": 120,
+    "total_budget_wan": 360,
+    "annual_goal": "完成全市32个空气质量自动监测站运维，数据有效率不低于95%。",
+    # (一级, 二级, 三级, 指标值 as the cell holds it, 权重)
+    "indicators": [
+        ("产出指标", "数量指标", "运维监测站数量", "32个", 20),
+        ("产出指标", "质量指标", "监测数据有效率", 0.95, 20),
+        ("产出指标", "时效指标", "故障修复时限", "≤48小时", 10),
+        ("效益指标", "生态效益指标", "空气质量优良天数比例", 0.8, 20),
+        ("效益指标", "社会效益指标", "环境信息公开", "及时公开", 10),
+        ("满意度指标", "服务对象满意度指标", "公众满意度", "≥85%", 10),
+    ],
+}
+AIR_TARGETS = ["32个", "95%", "≤48小时", "80%", "及时公开", "≥85%"]
+
+
+def air_sheet(ws: Worksheet) -> None:
+    """The 预算管理一体化 申报表: an 附件 line above the title, an extra 项目编码 field, the
+    dates in one 项目期限 cell, amounts with their unit in a cell of its own, the annual goal
+    below its label, 指标值（包含数字及文字描述） and 权重（%） headers, and the unit named
+    only by the 填报单位（盖章） line at the bottom, sign-off labels in cells of their own."""
+    a = AIR
+    ws["A1"] = "附件2"
+    ws["A2"] = f"{a['year']}年度项目支出绩效目标申报表"
+    ws.merge_cells("A2:F2")
+    ws["A3"], ws["B3"] = "项目名称", a["name"]
+    ws.merge_cells("B3:F3")
+    ws["A4"], ws["B4"] = "项目编码", "'430100241000000123"
+    ws["D4"], ws["E4"] = "项目期限", "2024年1月-2024年12月"
+    ws.merge_cells("E4:F4")
+    ws["A5"], ws["B5"], ws["C5"] = "项目总预算", a["total_budget_wan"], "万元"
+    ws["D5"], ws["E5"], ws["F5"] = "项目当年预算", a["year_budget_wan"], "万元"
+    ws["A6"] = "年度绩效目标"
+    ws.merge_cells("A6:F6")
+    ws["A7"] = a["annual_goal"]
+    ws.merge_cells("A7:F7")
+    header = ("一级指标", "二级指标", "三级指标", "指标值（包含数字及文字描述）", "权重（%）")
+    for col, text in zip("ABCDE", header, strict=True):
+        ws[f"{col}8"] = text
+    r = 9
+    for cat, sub, name, value, weight in a["indicators"]:
+        ws[f"A{r}"], ws[f"B{r}"], ws[f"C{r}"], ws[f"D{r}"], ws[f"E{r}"] = (
+            cat, sub, name, value, weight
+        )  # fmt: skip
+        if isinstance(value, float):
+            ws[f"D{r}"].number_format = "0%"
+        r += 1
+    _merge_runs(ws, "A", 9, [i[0] for i in a["indicators"]])
+    r += 1
+    ws[f"A{r}"] = "填报单位（盖章）：" + a["unit"]
+    ws.merge_cells(f"A{r}:F{r}")
+    r += 1
+    ws[f"A{r}"], ws[f"B{r}"] = "单位负责人（签字）", "赵强"
+    ws[f"C{r}"], ws[f"D{r}"] = "填表人", "孙丽"
+    ws[f"E{r}"], ws[f"F{r}"] = "联系电话", "0731-88881234"
+    r += 1
+    ws[f"A{r}"], ws[f"B{r}"] = "填报日期：", "2024年1月15日"
+
+
 # ---------------------------------------------------------------- main
 
 
@@ -422,15 +492,16 @@ def main() -> None:
     OUT.mkdir(parents=True)
     road = book(road_sheet, "绩效目标表", "2024年城市道路养护项目绩效目标表.xlsx")
     library = book(library_sheet, "Sheet1", "library_column_b.xlsx")
+    air = book(air_sheet, "申报表", "air_budget_system.xlsx")
     clinic = book(clinic_sheet, "自评表", "clinic_eval_merged.xlsx")
     book(lambda ws: flat_sheet(ws, repeat=True), "2025年绩效目标", "flat_repeat.xlsx")
     book(lambda ws: flat_sheet(ws, repeat=False), "2025年绩效目标", "flat_first_row.xlsx")
     # Re-saved by another program: LibreOffice writes its own styles and shared strings.
     lo = OUT / "lo"
     lo.mkdir()
-    for src in (road, library):
+    for src in (road, library, air):
         shutil.copy(src, lo / src.name)
-    soffice("xls", [lo / road.name, lo / library.name])
+    soffice("xls", [lo / road.name, lo / library.name, lo / air.name])
     re_saved = lo / "out"
     re_saved.mkdir()
     soffice("xlsx", [clinic], re_saved)
@@ -439,6 +510,7 @@ def main() -> None:
     (re_saved / clinic.name).rename(OUT / "clinic_eval_merged_lo.xlsx")
     shutil.rmtree(lo)
     (OUT / "library_column_b.xls").rename(OUT / "library_column_b_lo.xls")
+    (OUT / "air_budget_system.xls").rename(OUT / "air_budget_system_lo.xls")
 
 
 if __name__ == "__main__":

@@ -10,8 +10,23 @@ from typing import Any
 import pytest
 
 from perfdesk.excel_in import read_workbook
-from perfdesk.excel_values import is_placeholder, parse_amount, parse_date, percent_text
-from tests.make_variety import CLINIC, FLAT, FLAT_TARGETS, LIBRARY, ROAD, ROAD_TARGETS
+from perfdesk.excel_values import (
+    is_placeholder,
+    parse_amount,
+    parse_date,
+    parse_date_range,
+    percent_text,
+)
+from tests.make_variety import (
+    AIR,
+    AIR_TARGETS,
+    CLINIC,
+    FLAT,
+    FLAT_TARGETS,
+    LIBRARY,
+    ROAD,
+    ROAD_TARGETS,
+)
 
 VARIETY = Path(__file__).parent / "data" / "excel_in" / "variety"
 ROAD_FILE = "2024年城市道路养护项目绩效目标表"
@@ -159,3 +174,53 @@ def test_percent_text_shows_what_the_cell_shows() -> None:
     assert percent_text(1) == "100%"
     assert percent_text(0.9725) == "97.25%"
     assert percent_text("95%") == "95%"
+
+
+@pytest.mark.parametrize("name", ["air_budget_system.xlsx", "air_budget_system_lo.xls"])
+def test_budget_system_declaration(name: str) -> None:
+    """附件 line, 项目期限 in one cell, units in cells of their own, notes in headers
+    (指标值（包含数字及文字描述）, 权重（%）), the unit only on the 填报单位（盖章） line."""
+    result = read(name)
+    assert len(result.forms) == 1
+    form = result.forms[0]
+    d = form.declaration
+    a = AIR
+    assert (d.year, d.unit, d.name) == (a["year"], a["unit"], a["name"])
+    assert (d.start_date, d.end_date) == (dt.date(2024, 1, 1), dt.date(2024, 12, 31))
+    assert d.total_budget == Decimal(a["total_budget_wan"]) * 10000
+    assert d.year_budget == Decimal(a["year_budget_wan"]) * 10000
+    assert d.annual_goal == a["annual_goal"]
+    got = [(i.category, i.subcategory, i.name, i.target) for i in d.indicators]
+    assert got == [
+        (c, s, n, t) for (c, s, n, *_), t in zip(a["indicators"], AIR_TARGETS, strict=True)
+    ]
+    assert d.signoff is not None
+    assert (d.signoff.head, d.signoff.preparer, d.signoff.phone, d.signoff.date) == (
+        "赵强",
+        "孙丽",
+        "0731-88881234",
+        dt.date(2024, 1, 15),
+    )
+    assert form.warnings == []
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("2024年1月-2024年12月", (2024, 1, 1), (2024, 12, 31)),
+        ("2024.1.1至2024.12.31", (2024, 1, 1), (2024, 12, 31)),
+        ("2024年1月-12月", (2024, 1, 1), (2024, 12, 31)),
+        ("2024年3月1日—2025年2月28日", (2024, 3, 1), (2025, 2, 28)),
+        ("2024-01-01 至 2024-06-30", (2024, 1, 1), (2024, 6, 30)),
+        ("2024/2-2024/2", (2024, 2, 1), (2024, 2, 29)),
+        ("2024年", (2024, 1, 1), (2024, 12, 31)),
+    ],
+)
+def test_date_ranges(text: str, start: tuple[int, int, int], end: tuple[int, int, int]) -> None:
+    assert parse_date_range(text) == (dt.date(*start), dt.date(*end))
+
+
+@pytest.mark.parametrize("text", ["长期", "2024年13月-2024年12月", "1月-12月"])
+def test_unreadable_date_ranges_are_errors(text: str) -> None:
+    with pytest.raises(ValueError):
+        parse_date_range(text)
