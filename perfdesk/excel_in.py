@@ -56,11 +56,26 @@ def read_workbook(data: bytes, filename: str, *, year: int | None = None) -> Wor
     for grid in grids:
         if grid.hidden or all(is_blank(v) for row in grid.rows for v in row):
             continue
-        forms, kind = read_sheet(grid, filename, year)
+        try:
+            forms, kind = read_sheet(grid, filename, year)
+        except InputError:
+            # A 填表说明 sheet pairs the labels with how to fill them in (项目名称 | 按批复填写)
+            # and reads like a half-filled form; the form itself is on another sheet.
+            if not _is_instructions(grid.name):
+                raise
+            result.warnings.append(f"{grid.label()}是填表说明，已跳过。")
+            continue
         if kind is None:
             unrecognised.append(grid)
             continue
         result.forms += forms
+    # An instructions sheet that happens to read as a form (every label beside its
+    # explanation) is not one when the workbook holds a real form elsewhere.
+    real = [f for f in result.forms if not _is_instructions(f.sheet)]
+    if real and len(real) < len(result.forms):
+        for name in dict.fromkeys(f.sheet for f in result.forms if _is_instructions(f.sheet)):
+            result.warnings.append(f"工作表“{name}”是填表说明，已跳过。")
+        result.forms = real
     seen: dict[tuple[str, int, str | None, str | None], str] = {}
     for form in result.forms:
         d = form.declaration
@@ -85,6 +100,23 @@ def read_workbook(data: bytes, filename: str, *, year: int | None = None) -> Wor
     for grid in unrecognised:
         result.warnings.append(f"{grid.label()}没有可识别的表单，已跳过。")
     return result
+
+
+_INSTRUCTION_NAMES = (
+    "说明",
+    "填报要求",
+    "指标库",
+    "指标体系",
+    "示例",
+    "样表",
+    "参考",
+    "目录",
+    "封面",
+)
+
+
+def _is_instructions(sheet_name: str) -> bool:
+    return any(w in sheet_name for w in _INSTRUCTION_NAMES)
 
 
 def _kind_name(kind: str) -> str:

@@ -116,7 +116,15 @@ LIST_SUPERVISOR = ("主管部门",)
 EVAL_TITLE_MARKS = ("自评表",)
 SHANGHAI_TITLE_MARKS = ("财政项目支出绩效自评表", "上海")
 EVAL_SUPERVISOR = ("主管部门",)
-EVAL_UNIT = ("实施单位", "项目实施单位", "项目单位", "申报单位", "申报单位名称", "单位名称")
+EVAL_UNIT = (
+    "实施单位",
+    "项目实施单位",
+    "项目单位",
+    "申报单位",
+    "申报单位名称",
+    "单位名称",
+    "填报单位",
+)
 EVAL_MONEY_BLOCK = ("项目资金", "项目资金情况", "资金情况")
 EVAL_INITIAL = ("年初预算数", "年初预算")
 EVAL_ADJUSTED = ("全年预算数", "调整后预算数", "全年预算")

@@ -353,6 +353,30 @@ def clinic_sheet(ws: Worksheet) -> None:
     ws.merge_cells(f"A{r}:J{r}")
 
 
+def instructions_sheet(ws: Worksheet) -> None:
+    """填表说明: the labels with how to fill them in, as the bureau's template ships it."""
+    ws["A1"] = "填表说明（2023年度）"
+    for r, (label, how) in enumerate(
+        (
+            ("项目名称", "按预算批复的项目名称填写"),
+            ("主管部门", "填写一级预算单位"),
+            ("实施单位", "填写项目实施单位全称"),
+            ("年初预算数", "填写年初批复数"),
+            ("全年执行数", "填写截至12月31日的支出数"),
+            ("一级指标", "产出指标、效益指标、满意度指标"),
+        ),
+        2,
+    ):
+        ws[f"A{r}"], ws[f"B{r}"] = label, how
+
+
+def clinic_stamp_only_sheet(ws: Worksheet) -> None:
+    """The 自评表 with no 实施单位 field: the unit is on the 填报单位（盖章） line only."""
+    clinic_sheet(ws)
+    ws["F4"] = None
+    ws["G4"] = None
+
+
 # ---------------------------------------------------------------- flat lists
 
 FLAT = [
@@ -493,6 +517,10 @@ def main() -> None:
     road = book(road_sheet, "绩效目标表", "2024年城市道路养护项目绩效目标表.xlsx")
     library = book(library_sheet, "Sheet1", "library_column_b.xlsx")
     air = book(air_sheet, "申报表", "air_budget_system.xlsx")
+    path = book(instructions_sheet, "填表说明", "clinic_with_instructions.xlsx")
+    wb = openpyxl.load_workbook(path)
+    clinic_stamp_only_sheet(wb.create_sheet("自评表"))
+    wb.save(path)
     clinic = book(clinic_sheet, "自评表", "clinic_eval_merged.xlsx")
     book(lambda ws: flat_sheet(ws, repeat=True), "2025年绩效目标", "flat_repeat.xlsx")
     book(lambda ws: flat_sheet(ws, repeat=False), "2025年绩效目标", "flat_first_row.xlsx")

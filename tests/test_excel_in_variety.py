@@ -224,3 +224,50 @@ def test_date_ranges(text: str, start: tuple[int, int, int], end: tuple[int, int
 def test_unreadable_date_ranges_are_errors(text: str) -> None:
     with pytest.raises(ValueError):
         parse_date_range(text)
+
+
+def test_instructions_sheet_is_skipped_and_unit_comes_from_the_stamp_line() -> None:
+    """A 填表说明 sheet ('项目名称 | 按预算批复的项目名称填写') before the form does not
+    reject the file; the 自评表 names its unit only on the 填报单位（盖章） line."""
+    result = read("clinic_with_instructions.xlsx")
+    assert [f.sheet for f in result.forms] == ["自评表"]
+    assert result.warnings == ["第1张表“填表说明”是填表说明，已跳过。"]
+    d = result.forms[0].declaration
+    assert (d.year, d.unit, d.name) == (CLINIC["year"], CLINIC["unit"], CLINIC["name"])
+    assert d.evaluation is not None and len(d.evaluation.indicators) == 8
+
+
+def test_a_failing_sheet_that_is_not_instructions_still_rejects_the_file(tmp_path: Path) -> None:
+    import openpyxl
+
+    from perfdesk.models.errors import InputError
+
+    wb = openpyxl.load_workbook(VARIETY / "clinic_with_instructions.xlsx")
+    wb["填表说明"].title = "基本信息"
+    path = tmp_path / "x.xlsx"
+    wb.save(path)
+    with pytest.raises(InputError) as err:
+        read_workbook(path.read_bytes(), path.name)
+    assert err.value.sheet == "基本信息"
+
+
+def test_instructions_sheet_reading_as_a_form_is_dropped_beside_a_real_form(
+    tmp_path: Path,
+) -> None:
+    import openpyxl
+
+    wb = openpyxl.load_workbook(VARIETY / "air_budget_system.xlsx")
+    ws = wb.create_sheet("填报说明", 0)
+    ws["A1"] = "2024年度项目支出绩效目标申报表填报说明"
+    ws["A2"], ws["B2"] = "项目名称", "按预算批复的项目名称填写"
+    ws["A3"], ws["B3"] = "申报单位名称", "填写单位全称"
+    path = tmp_path / "x.xlsx"
+    wb.save(path)
+    result = read_workbook(path.read_bytes(), path.name)
+    assert [(f.sheet, f.declaration.name) for f in result.forms] == [("申报表", AIR["name"])]
+    assert result.warnings == ["工作表“填报说明”是填表说明，已跳过。"]
+    # Alone, such a sheet is what the file holds: it is read, not silently dropped.
+    del wb["申报表"]
+    wb.save(path)
+    alone = read_workbook(path.read_bytes(), path.name)
+    assert [f.sheet for f in alone.forms] == ["填报说明"]
