@@ -59,7 +59,7 @@ def row_eval_indicator(reader: SheetReader, row: Row, table: Table) -> EvalIndic
         name=reader.text(row.cells.get("name"), row.pos.get("name")),
         target=target,
         actual=actual,
-        weight=reader.number(row.cells.get("weight"), row.pos.get("weight"), "分值"),
+        weight=reader.number(_points(row.cells.get("weight")), row.pos.get("weight"), "分值"),
         # A stated score without a reason: apply_stated_scores keeps it only if it differs.
         score_override=reader.number(row.cells.get("score"), row.pos.get("score"), "得分"),
         deviation=reader.text(row.cells.get("deviation"), row.pos.get("deviation")),
@@ -67,6 +67,13 @@ def row_eval_indicator(reader: SheetReader, row: Row, table: Table) -> EvalIndic
     )
     _qualitative_pick(ind)
     return ind
+
+
+def _points(weight: object) -> object:
+    """A 权重 written as a share of the 100 points ('20%', or 0.2 shown as 20%) is 20."""
+    if isinstance(weight, str) and re.fullmatch(r"\s*\d+(?:\.\d+)?\s*[%％]\s*", weight):
+        return weight.strip().rstrip("%％").strip()
+    return weight
 
 
 _PERCENT_TARGET = re.compile(r"(\d+(?:\.\d+)?)\s*%")

@@ -271,3 +271,27 @@ def test_instructions_sheet_reading_as_a_form_is_dropped_beside_a_real_form(
     wb.save(path)
     alone = read_workbook(path.read_bytes(), path.name)
     assert [f.sheet for f in alone.forms] == ["填报说明"]
+
+
+def test_weights_written_as_percentages_are_points(tmp_path: Path) -> None:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "2024年自评"
+    ws.append(["实施单位", "项目名称", "一级指标", "二级指标", "三级指标", "年度指标值",
+               "实际完成值", "权重", "得分"])  # fmt: skip
+    ws.append(["某局", "甲项目", "产出指标", "数量指标", "培训人次", "≥100人次", "120人次", "50%"])
+    ws.append(["某局", "甲项目", "满意度指标", "服务对象满意度指标", "满意度", "≥90%", 0.95, 0.4])
+    ws["H3"].number_format = "0%"
+    ws["G3"].number_format = "0%"
+    path = tmp_path / "w.xlsx"
+    wb.save(path)
+    (form,) = read_workbook(path.read_bytes(), path.name).forms
+    ev = form.declaration.evaluation
+    assert ev is not None
+    assert [(i.actual, i.weight) for i in ev.indicators] == [
+        ("120人次", Decimal(50)),
+        ("95%", Decimal(40)),
+    ]
