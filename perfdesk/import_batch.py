@@ -171,12 +171,22 @@ def import_file(store: Any, path: Path, *, year: int | None = None) -> FileResul
     return FileResult(file=name, status=STATUS_IMPORTED, ids=ids, warnings=warnings)
 
 
+def _os_reason(exc: OSError) -> str:
+    if isinstance(exc, FileNotFoundError):
+        return "文件不存在。"
+    if isinstance(exc, PermissionError):
+        return "没有读取这个文件的权限。"
+    if isinstance(exc, IsADirectoryError):
+        return "这是一个文件夹，不是文件。"
+    return f"无法读取文件（{exc.strerror or exc}）。"
+
+
 def read_path(path: Path, *, year: int | None = None) -> list[ImportedForm]:
     """The records in a file, nothing written; InputError when it cannot be read whole."""
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise InputError(f"无法读取文件：{exc.strerror or exc}", file=str(path)) from None
+        raise InputError(_os_reason(exc), file=str(path)) from None
     if size > MAX_FILE_BYTES:
         raise InputError(
             f"文件太大（{size // (1024 * 1024)} MB），"
@@ -186,10 +196,14 @@ def read_path(path: Path, *, year: int | None = None) -> list[ImportedForm]:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise InputError(f"无法读取文件：{exc.strerror or exc}", file=str(path)) from None
+        raise InputError(_os_reason(exc), file=str(path)) from None
     if path.suffix.lower() == ".json":
         return _read_json(data, path.name)
-    forms = read_workbook(data, path.name, year=year).forms
+    result = read_workbook(data, path.name, year=year)
+    forms = result.forms
+    if forms and result.warnings:
+        # Workbook-level notes (a 填表说明 sheet skipped, …) are reported with the file.
+        forms[0].warnings = [*result.warnings, *forms[0].warnings]
     if len(forms) == 1:
         restore_stamped(forms[0], data)
     return forms

@@ -187,3 +187,15 @@ def test_file_result_json_shape() -> None:
         "warnings": [],
         "error": "坏了",
     }
+
+
+def test_missing_file_and_skipped_sheet_are_reported_in_chinese(tmp_path) -> None:
+    from perfdesk.store import Store as _Store
+
+    variety = Path(__file__).parent / "data" / "excel_in" / "variety"
+    with _Store(tmp_path / "db.sqlite") as store:
+        report = import_paths(store, [tmp_path / "无此文件.xlsx", *sorted(variety.glob("clinic_with_instructions*"))])
+    missing, *rest = report.files
+    assert missing.status == "rejected" and missing.error.endswith("文件不存在。")
+    assert rest and all(f.status == "imported" for f in rest)
+    assert any("填表说明" in w and "已跳过" in w for f in rest for w in f.warnings)
