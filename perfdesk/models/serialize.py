@@ -257,9 +257,7 @@ def _fund_row(value: Any, where: str) -> FundRow | None:
 
 
 def evaluation_from_dict(data: dict[str, Any], framework: str | None = None) -> Evaluation:
-    """Read an evaluation; a stated score without a reason is returned on the indicator as
-    ``stated_score`` attribute semantics via score_override only when it differs (see
-    :func:`apply_stated_scores`)."""
+    """Read an evaluation (the ``evaluation`` object of ``show --json``)."""
     d = _obj(data, "evaluation")
     indicators = []
     for n, raw in enumerate(_list(d.get("indicators"), "evaluation.indicators"), 1):
@@ -281,12 +279,10 @@ def evaluation_from_dict(data: dict[str, Any], framework: str | None = None) -> 
             direction=_choice(r.get("direction"), DIRECTIONS, f"{w}.direction"),
             tier_score=_number(r.get("tier_score"), f"{w}.tier_score"),
         )
-        if reason is not None:
-            ind.score_override = score
-            ind.override_reason = reason
-        else:
-            # Stated but unexplained: compared with the rules' score by apply_stated_scores.
-            ind.score_override = score
+        # A score with a reason is an override; without one it is a stated score, which
+        # apply_stated_scores keeps only where it differs from the rules' score.
+        ind.score_override = score
+        ind.override_reason = reason
         indicators.append(ind)
     funds = None
     if d.get("funds") is not None:
