@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import ROOT, emit, seed_sized
+from common import ROOT, compile_bytecode, emit, seed_sized
 
 from perfdesk.excel_out import write_declaration
 from perfdesk.store import Store
@@ -29,6 +29,7 @@ def main(n: int = 200) -> None:
         with Store(db) as store:
             store.save_many(decls)
         env = dict(os.environ, PYTHONPATH=str(ROOT))
+        compile_bytecode()  # as installed: perfdesk runs from .pyc files
         t0 = time.perf_counter()
         subprocess.run(
             [sys.executable, "-m", "perfdesk", "--db", str(db), "print", "--year", "2024",

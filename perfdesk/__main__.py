@@ -1,5 +1,12 @@
 import sys
 
-from perfdesk.cli import main
+if __name__ == "__main__":
+    if getattr(sys, "frozen", False):
+        # The frozen build's print workers (perfdesk.printing) are started by running this
+        # program again; freeze_support() turns such a run into the worker.
+        import multiprocessing
 
-sys.exit(main())
+        multiprocessing.freeze_support()
+    from perfdesk.cli import main
+
+    sys.exit(main())

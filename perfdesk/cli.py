@@ -129,6 +129,8 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--form", choices=("declaration", "evaluation"), default="declaration")
     s.add_argument("--year", type=int, help="打印该年度的全部表，每表一个 PDF")
     s.add_argument("--revision", type=_positive, help="打印指定版本")
+    s.add_argument("-j", "--jobs", type=_positive,
+                   help="--year 时同时打印的进程数（默认：每个处理器核一个）")
 
     s = sub.add_parser("summary", help="年度汇总表")
     s.add_argument("--year", type=int, required=True)
@@ -329,7 +331,7 @@ def cmd_print(args: argparse.Namespace) -> int:
             if Path(args.output).is_file():
                 raise UsageError(f"“{args.output}”是一个文件；print --year 的 -o 应给出文件夹。")
             paths = print_year(store, args.year, Path(args.output), form=args.form,
-                               progress_stream=sys.stderr)
+                               progress_stream=sys.stderr, jobs=args.jobs)
             if not paths:
                 what = "有自评表的项目" if args.form == "evaluation" else "项目"
                 print(f"{args.year} 年度没有{what}，未打印。")
@@ -338,6 +340,8 @@ def cmd_print(args: argparse.Namespace) -> int:
             return 0
         if args.id is None:
             raise UsageError("print 需要项目编号，或用 --year 打印整个年度。")
+        if args.jobs is not None:
+            raise UsageError("--jobs 只能与 --year 同用。")
         decl = store.get(args.id, args.revision)
         print_record_file(decl, _output_file(args.output, ".pdf"), form=args.form, store=store)
     print(f"已打印：{args.output}")
