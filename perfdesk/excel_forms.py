@@ -323,11 +323,32 @@ def read_list(reader: SheetReader, year_arg: int | None) -> list[ImportedForm]:
 # ---------------------------------------------------------------- sheet entry
 
 
+def _is_summary(grid: Grid) -> bool:
+    """A sheet of perfdesk's own year summary (``perfdesk summary``): its first row is
+    the summary's header. Its 项目名称 column would otherwise read as an empty form."""
+    if not grid.rows or grid.rows[0][:1] != ["编号"]:
+        return False  # the layouts (an import of the export side) only when it may be one
+    from perfdesk.excel_layouts import SUMMARY_INDICATOR_COLUMNS, SUMMARY_PROJECT_COLUMNS
+
+    first = [v.strip() if isinstance(v, str) else v for v in grid.rows[0]]
+    return any(
+        first[: len(columns)] == [c.header for c in columns]
+        for columns in (SUMMARY_PROJECT_COLUMNS, SUMMARY_INDICATOR_COLUMNS)
+    )
+
+
 def read_sheet(
     grid: Grid, filename: str, year_arg: int | None
 ) -> tuple[list[ImportedForm], str | None]:
     """The records on one sheet, or ([], kind None) when it holds no form."""
     reader = SheetReader(grid, filename)
+    if _is_summary(grid):
+        raise reader.error(
+            "这是 perfdesk 导出的年度汇总表，只供查看和上报，不能作为申报表或自评表导入；"
+            "请导入各项目的申报表或自评表。",
+            0,
+            0,
+        )
     kind = classify(reader)
     if kind == "list":
         return read_list(reader, year_arg), kind

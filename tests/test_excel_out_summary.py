@@ -97,3 +97,20 @@ def test_empty_year_and_cli(filled_store, tmp_path: Path, db_path: Path) -> None
     ws = openpyxl.load_workbook(out)["项目汇总"]
     assert ws["C2"].value == "大气污染防治专项监测"
     assert ws["F2"].value == pytest.approx(4862500.5)
+
+
+def test_reimporting_a_summary_is_refused_with_a_plain_reason(filled_store, tmp_path: Path) -> None:  # noqa: ANN001
+    """A clerk who picks the summary instead of a form is told what the file is (its
+    项目名称 column used to read as an empty declaration); nothing is stored."""
+    from perfdesk.import_batch import import_file
+    from perfdesk.store import Store
+
+    path = tmp_path / "2019汇总.xlsx"
+    write_summary_file(filled_store, 2019, path)
+    with Store(tmp_path / "other.sqlite") as other:
+        result = import_file(other, path)
+        assert other.count() == 0
+    assert result.status == "rejected" and result.error is not None
+    message = result.error
+    assert "年度汇总表" in message and "2019汇总.xlsx" in message
+    assert "项目汇总" in message and "A1" in message
