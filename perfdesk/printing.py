@@ -10,6 +10,7 @@ Same files, same bytes, whichever way: a PDF depends only on its record.
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from collections.abc import Generator, Sequence
 from pathlib import Path
@@ -153,8 +154,11 @@ _worker_store: Store | None = None
 
 
 def _worker_start(db_path: str) -> None:
-    """Each worker's own connection: a forked one must not use its parent's."""
+    """Each worker's own connection: a forked one must not use its parent's. Ctrl+C
+    reaches every process of the terminal: the parent alone answers it (stopping the
+    workers), so the workers ignore it rather than print their tracebacks."""
     global _worker_store
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _worker_store = Store(db_path, create=False)
 
 

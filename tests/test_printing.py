@@ -129,3 +129,43 @@ def test_spawned_workers_as_on_windows(year_db: Path, tmp_path: Path, monkeypatc
     there, seen = _print(year_db, tmp_path / "spawned", jobs=2)
     assert [p.read_bytes() for p in here] == [p.read_bytes() for p in there]
     assert len(seen) == N
+
+
+def test_ctrl_c_stops_the_workers_quietly(tmp_path: Path, seed_decl) -> None:  # type: ignore[no-untyped-def]
+    """Ctrl+C reaches the whole process group: one short sentence, exit 130, no worker
+    tracebacks, no half-written file, no worker left running."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from tests.cli_helpers import ROOT
+
+    db = tmp_path / "big.sqlite"
+    with Store(db) as store:
+        store.save_many([
+            dataclasses.replace(seed_decl, name=f"项目{i:03d}", year=2024) for i in range(80)
+        ])  # fmt: skip
+    out = tmp_path / "pdf"
+    env = dict(os.environ, PYTHONPATH=str(ROOT), PYTHONIOENCODING="utf-8")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "perfdesk", "--db", str(db), "print", "--year", "2024",
+         "-j", "2", "-o", str(out)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8", env=env,
+        start_new_session=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while len(list(out.glob("*.pdf"))) < 3 and proc.poll() is None:
+        assert time.monotonic() < deadline
+        time.sleep(0.002)
+    os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert err.strip() == "已中断。"
+    time.sleep(0.2)
+    left = list(out.iterdir())
+    assert 3 <= len(left) < 80
+    assert not [p for p in left if p.suffix == ".part"]
+    with pytest.raises(ProcessLookupError):
+        os.killpg(proc.pid, 0)  # nobody of the group is left
