@@ -122,32 +122,39 @@ def _print_in_workers(
     store: Store, ids: Sequence[int], folder: Path, form: str, jobs: int
 ) -> Generator[tuple[Path, str], None, None]:
     import multiprocessing
+    from concurrent.futures import Future, ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     from perfdesk.fonts import default_fonts
 
     default_fonts()  # a font problem is reported once, here; forked workers inherit them
-    ctx = multiprocessing.get_context(START_METHOD)
-    # Small chunks keep the workers evenly busy and the progress bar moving.
-    size = max(1, min(16, len(ids) // (jobs * 8)))
+    # Small chunks keep the workers evenly busy, the progress bar moving and a cancel
+    # quick: the chunks being printed are finished (no half file), the rest dropped.
+    size = max(1, min(8, len(ids) // (jobs * 8)))
     chunks = [list(ids[i : i + size]) for i in range(0, len(ids), size)]
-    pool = ctx.Pool(jobs, initializer=_worker_start, initargs=(str(store.path),))
-    finished = False
-    try:
-        for done in pool.imap(_WorkerChunk(str(folder), form), chunks):
-            for rid, path, name in done:
-                if path is None:  # failed there: again here, to raise its own error
-                    yield from _print_here(store, [rid], folder, form)
-                else:
-                    yield Path(path), name
-        finished = True
-    finally:
-        pool.terminate()  # also on cancel, error or Ctrl+C: nothing keeps printing
-        pool.join()
-        if not finished:
-            # A worker stopped mid-file leaves its temporary file (write_pdf renames a
-            # finished one into place): no half PDF stays behind.
-            for part in folder.glob("*.pdf.part"):
-                part.unlink(missing_ok=True)
+    work = _WorkerChunk(str(folder), form)
+    with ProcessPoolExecutor(
+        jobs,
+        mp_context=multiprocessing.get_context(START_METHOD),
+        initializer=_worker_start,
+        initargs=(str(store.path),),
+    ) as pool:
+        futures: list[Future[list[tuple[int, str | None, str]]]] = []
+        try:
+            futures = [pool.submit(work, chunk) for chunk in chunks]
+            for chunk, future in zip(chunks, futures, strict=True):
+                try:
+                    done = future.result()
+                except BrokenProcessPool:  # a worker was killed: the rest is printed here
+                    done = [(rid, None, "") for rid in chunk]
+                for rid, path, name in done:
+                    if path is None:  # failed there: again here, to raise its own error
+                        yield from _print_here(store, [rid], folder, form)
+                    else:
+                        yield Path(path), name
+        finally:
+            for future in futures:  # on cancel, error or Ctrl+C
+                future.cancel()
 
 
 _worker_store: Store | None = None
@@ -159,7 +166,10 @@ def _worker_start(db_path: str) -> None:
     workers), so the workers ignore it rather than print their tracebacks."""
     global _worker_store
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _worker_store = Store(db_path, create=False)
+    try:
+        _worker_store = Store(db_path, create=False)
+    except Exception:  # noqa: BLE001 - every form then fails here; the parent says why
+        _worker_store = None
 
 
 class _WorkerChunk:
@@ -172,10 +182,11 @@ class _WorkerChunk:
     def __call__(self, ids: list[int]) -> list[tuple[int, str | None, str]]:
         from perfdesk.pdf_out import pdf_file_name, write_pdf
 
-        assert _worker_store is not None
         out: list[tuple[int, str | None, str]] = []
         for rid in ids:
             try:
+                if _worker_store is None:
+                    raise LookupError("no database")
                 decl = _worker_store.get(rid)
                 path = write_pdf(
                     decl, Path(self.folder) / pdf_file_name(decl, self.form), self.form

@@ -169,3 +169,24 @@ def test_ctrl_c_stops_the_workers_quietly(tmp_path: Path, seed_decl) -> None:  #
     assert not [p for p in left if p.suffix == ".part"]
     with pytest.raises(ProcessLookupError):
         os.killpg(proc.pid, 0)  # nobody of the group is left
+
+
+def test_a_killed_worker_does_not_lose_forms(year_db: Path, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A worker that dies (killed, out of memory) breaks the pool: what it had not
+    delivered is printed in this process, nothing is missing and nothing hangs."""
+    import os
+
+    with Store(year_db) as store:
+        victim = store.list(year=2024, columns=("id",))[4][0]
+    real = printing._WorkerChunk.__call__
+
+    def dying(self, ids):  # type: ignore[no-untyped-def]
+        if victim in ids:
+            os._exit(9)
+        return real(self, ids)
+
+    monkeypatch.setattr(printing._WorkerChunk, "__call__", dying)
+    here, _ = _print(year_db, tmp_path / "here", jobs=1)
+    there, seen = _print(year_db, tmp_path / "there", jobs=2)
+    assert [p.read_bytes() for p in here] == [p.read_bytes() for p in there]
+    assert [n for n, _, _ in seen] == list(range(1, N + 1))
