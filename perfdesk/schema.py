@@ -12,5 +12,6 @@ MIGRATION_NAMES: tuple[str, ...] = (
     "0003_list_index",
     "0004_sort_indexes",
     "0005_year_name_index",
+    "0006_search_every_position_and_sorts",
 )
 SCHEMA_VERSION = len(MIGRATION_NAMES)

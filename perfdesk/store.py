@@ -33,12 +33,42 @@ LIST_COLUMNS = (
 SORTABLE = frozenset(LIST_COLUMNS)
 
 
-# A search term matching more rows than this is filtered with LIKE along the sort order.
+# A search term in more rows than this is filtered with LIKE along the sort order; one in
+# fewer is looked up in records_search (migration 0006) and its rows sorted.
 COMMON_MATCHES = 2000
+# Trigrams of a long term tried for a rare one before the term counts as common.
+TRIGRAM_TRIES = 8
+
+_BY_TRIGRAM = "SELECT rowid FROM records_search WHERE records_search MATCH ?"
+_BY_PREFIX = "SELECT doc FROM records_search_terms WHERE term >= ? AND term <= ?"
 
 
 def _fts_phrase(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
+
+
+def _like_pattern(term: str) -> str:
+    return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _folds_like_like(term: str) -> bool:
+    """The trigram tokenizer folds case by Unicode rules, LIKE only ASCII letters: they agree
+    on a term without other cased letters (Ä, Ω, ａ), which is nearly every term here."""
+    return not any(
+        ord(c) > 127 and (c.lower() != c or c.upper() != c or c.casefold() != c) for c in term
+    )
+
+
+def _trigram_tries(term: str) -> builtins.list[str]:
+    """Distinct trigrams of a 3+ character term, last first: the end of a name or unit (a
+    number, a branch) tells rows apart more often than its start."""
+    low = term.lower()
+    seen: builtins.list[str] = []
+    for i in range(len(low) - 3, -1, -1):
+        tri = low[i : i + 3]
+        if tri not in seen:
+            seen.append(tri)
+    return seen[:TRIGRAM_TRIES]
 
 
 class RevisionInfo(NamedTuple):
@@ -185,39 +215,83 @@ class Store:
         unit: str | None,
         status: str | None,
         search: str | None,
+        *,
+        sort: str | None = None,
     ) -> tuple[str, list[Any]]:
         clauses: list[str] = []
         params: list[Any] = []
+        # A year or a status holds a large share of the rows: walking the sort's own index
+        # and skipping the other rows (every sort index holds both columns) fills a page
+        # sooner than sorting all of them, which SQLite picks without statistics (sorting
+        # the drafts of a year by 当年预算: ~200 ms). "+" keeps it off their indexes unless
+        # the sort starts with one (records_list, records_by_year_name, records_by_status).
         if year is not None:
-            clauses.append("year = ?")
+            clauses.append("year = ?" if sort in (None, "year", "unit", "name") else "+year = ?")
             params.append(year)
         if unit:
             clauses.append("unit = ?")
             params.append(unit)
         if status:
-            clauses.append("status = ?")
+            clauses.append("status = ?" if sort in (None, "status") else "+status = ?")
             params.append(status)
         for term in (search or "").split():
-            if len(term) >= 3 and not self._common_term(term):
-                clauses.append("id IN (SELECT rowid FROM records_fts WHERE records_fts MATCH ?)")
-                params.append(_fts_phrase(term))
-            else:
-                # Trigram FTS finds nothing for 1–2 characters, and for a term in most rows
-                # collecting every match costs more than walking the sort index with LIKE
-                # until a page is full.
-                like = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-                clauses.append("(name LIKE ? ESCAPE '\\' OR unit LIKE ? ESCAPE '\\')")
-                params += [like, like]
+            clause, values = self._term_clause(term)
+            clauses.append(clause)
+            params += values
         return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
 
-    def _common_term(self, term: str) -> bool:
-        """More than COMMON_MATCHES rows match (counted with a cap, so it stays cheap)."""
+    def _term_clause(self, term: str) -> tuple[str, builtins.list[Any]]:
+        """Rows whose name or unit contains ``term``, as LIKE means it: any substring, ASCII
+        letters in either case (the same rows whichever way they are found).
+
+        A term with a rare trigram (in at most COMMON_MATCHES rows) takes those rows from
+        records_search and LIKE checks only them; a page is then a sort of a few rows. A
+        common term is filtered with LIKE along the sort index: a page fills after a few
+        hundred rows, which costs less than collecting every match.
+        """
+        like = _like_pattern(term)
+        like_clause = "(name LIKE ? ESCAPE '\\' OR unit LIKE ? ESCAPE '\\')"
+        found = self._rare_rows(term)
+        if found is None:
+            return like_clause, [like, like]
+        sql, params = found
+        return f"id IN ({sql}) AND {like_clause}", [*params, like, like]
+
+    def _rare_rows(self, term: str) -> tuple[str, builtins.list[Any]] | None:
+        """A query for the ids of at most COMMON_MATCHES rows among which are all rows
+        holding ``term``; None when the term is common.
+
+        Every position of the padded text starts a trigram: a 1–2 character term's rows are
+        those of the trigrams it begins (a range of fts5vocab terms, one row per occurrence);
+        a longer term's rows are among those of each of its trigrams. One rare trigram is
+        enough: matching the whole phrase costs a seek per trigram and row (~30 ms for a
+        pasted unit name whose trigrams are all common but one).
+        """
+        if not _folds_like_like(term):
+            # The tokenizer's own folding of the whole phrase: its rows include LIKE's.
+            phrase = [_fts_phrase(term)]
+            if len(term) >= 3 and self._at_most(_BY_TRIGRAM, phrase):
+                return _BY_TRIGRAM, phrase
+            return None
+        low = term.lower()
+        if len(low) < 3:
+            span = [low, low + "\U0010ffff" * (3 - len(low))]
+            return (_BY_PREFIX, span) if self._at_most(_BY_PREFIX, span) else None
+        for tri in _trigram_tries(low):
+            if self._at_most(_BY_TRIGRAM, [_fts_phrase(tri)]):
+                return _BY_TRIGRAM, [_fts_phrase(tri)]
+        return None
+
+    def _at_most(self, sql: str, params: builtins.list[Any]) -> bool:
+        """``sql`` gives at most COMMON_MATCHES rows (counted with a cap, so it stays cheap)."""
         (n,) = self.conn.execute(
-            "SELECT count(*) FROM (SELECT rowid FROM records_fts WHERE records_fts MATCH ? "
-            "LIMIT ?)",
-            [_fts_phrase(term), COMMON_MATCHES + 1],
+            f"SELECT count(*) FROM ({sql} LIMIT ?)", [*params, COMMON_MATCHES + 1]
         ).fetchone()
-        return bool(n > COMMON_MATCHES)
+        return bool(n <= COMMON_MATCHES)
+
+    def _common_term(self, term: str) -> bool:
+        """``term`` is filtered with LIKE along the sort order (see _term_clause)."""
+        return self._rare_rows(term) is None
 
     def list(
         self,
@@ -236,14 +310,13 @@ class Store:
         (column, descending) pairs. ``text_as_bytes`` leaves text as UTF-8 bytes, for
         callers that only write it out again (``list`` of a 100,000-record year)."""
         cols = [c for c in columns if c in SORTABLE]
-        where, params = self._where(year, unit, status, search)
-        order = ", ".join(
-            f"{c} {'DESC' if desc else 'ASC'}" for c, desc in order_by if c in SORTABLE
-        )
+        keys = [(c, desc) for c, desc in order_by if c in SORTABLE]
+        where, params = self._where(year, unit, status, search, sort=keys[0][0] if keys else None)
+        order = ", ".join(f"{c} {'DESC' if desc else 'ASC'}" for c, desc in keys)
         sql = f"SELECT {', '.join(cols)} FROM records{where}"
         if order:
             # The tie-breaker follows the sort's direction so an index serves it whole.
-            descending = all(desc for c, desc in order_by if c in SORTABLE)
+            descending = all(desc for _c, desc in keys)
             sql += f" ORDER BY {order}, id{' DESC' if descending else ''}"
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
@@ -283,7 +356,9 @@ class Store:
         return int(self.conn.execute(f"SELECT count(*) FROM records{where}", params).fetchone()[0])
 
     def years(self) -> builtins.list[int]:
-        return [r[0] for r in self.conn.execute("SELECT DISTINCT year FROM records ORDER BY year DESC")]
+        return [
+            r[0] for r in self.conn.execute("SELECT DISTINCT year FROM records ORDER BY year DESC")
+        ]
 
     def units(self, year: int | None = None) -> builtins.list[str]:
         sql = "SELECT DISTINCT unit FROM records"
@@ -353,7 +428,10 @@ class Store:
     def find_fingerprint(self, fp: str) -> builtins.list[tuple[int, int, str]]:
         """(record id, revision, form) of every revision whose content has this fingerprint."""
         out = []
-        for form, col in (("declaration", "fingerprint_declaration"), ("evaluation", "fingerprint_evaluation")):
+        for form, col in (
+            ("declaration", "fingerprint_declaration"),
+            ("evaluation", "fingerprint_evaluation"),
+        ):
             for rid, rev in self.conn.execute(
                 f"SELECT record_id, revision FROM revisions WHERE {col} = ?", [fp]
             ):
@@ -401,7 +479,9 @@ class Store:
             rid, created, new_revision, changed = self._save(decl, as_import)
             return SaveResult(self.get(rid), created, new_revision, changed)
 
-    def save_many(self, decls: Sequence[Declaration], *, as_import: bool = False) -> builtins.list[int]:
+    def save_many(
+        self, decls: Sequence[Declaration], *, as_import: bool = False
+    ) -> builtins.list[int]:
         """Save several records in ONE transaction (all or none); returns their ids."""
         with self.transaction():
             return [self._save(d, as_import)[0] for d in decls]
@@ -505,11 +585,15 @@ class Store:
             decl = self.get(record_id)
             if decl.status == STATUS_FINAL:
                 return decl
-            errors = [f for f in check_declaration(decl, self.previous_year(decl)) if f.level == "error"]
+            errors = [
+                f for f in check_declaration(decl, self.previous_year(decl)) if f.level == "error"
+            ]
             if errors:
                 lines = _join_sentences(f.message for f in errors[:5])
                 more = f"（另有 {len(errors) - 5} 处）" if len(errors) > 5 else ""
-                raise ValidationError(f"“{decl.name}”有 {len(errors)} 处错误，不能定稿：{lines}{more}", errors)
+                raise ValidationError(
+                    f"“{decl.name}”有 {len(errors)} 处错误，不能定稿：{lines}{more}", errors
+                )
             decl.status = STATUS_FINAL
             return self.save(decl).record
 
@@ -523,7 +607,9 @@ class Store:
             errors = [f for f in check_evaluation(decl) if f.level == "error"]
             if errors:
                 lines = _join_sentences(f.message for f in errors[:5])
-                raise ValidationError(f"“{decl.name}”的自评表有 {len(errors)} 处错误，不能定稿：{lines}", errors)
+                raise ValidationError(
+                    f"“{decl.name}”的自评表有 {len(errors)} 处错误，不能定稿：{lines}", errors
+                )
             decl.evaluation.status = STATUS_FINAL
             return self.save(decl).record
 
