@@ -38,6 +38,14 @@ SORTABLE = frozenset(LIST_COLUMNS)
 COMMON_MATCHES = 2000
 # Trigrams of a long term tried for a rare one before the term counts as common.
 TRIGRAM_TRIES = 8
+# A count reads the rows of a term's rarest trigram when they are at most one in ten of
+# the table (LIKE then checks only those): cheaper than LIKE over every row (~40–80 ms for
+# 100,000), the only way to count a term in most rows.
+COUNT_SHARE = 10
+COUNT_TRIES = 4
+# A term of at most this many distinct trigrams whose trigrams are all common is matched
+# as a phrase (see Store._rare_rows).
+PHRASE_TRIGRAMS = 6
 
 _BY_TRIGRAM = "SELECT rowid FROM records_search WHERE records_search MATCH ?"
 _BY_PREFIX = "SELECT doc FROM records_search_terms WHERE term >= ? AND term <= ?"
@@ -68,7 +76,7 @@ def _trigram_tries(term: str) -> builtins.list[str]:
         tri = low[i : i + 3]
         if tri not in seen:
             seen.append(tri)
-    return seen[:TRIGRAM_TRIES]
+    return seen
 
 
 class RevisionInfo(NamedTuple):
@@ -217,6 +225,8 @@ class Store:
         search: str | None,
         *,
         sort: str | None = None,
+        few: int | None = None,
+        tries: int = TRIGRAM_TRIES,
     ) -> tuple[str, list[Any]]:
         clauses: list[str] = []
         params: list[Any] = []
@@ -235,59 +245,86 @@ class Store:
             clauses.append("status = ?" if sort in (None, "status") else "+status = ?")
             params.append(status)
         for term in (search or "").split():
-            clause, values = self._term_clause(term)
+            clause, values = self._term_clause(term, few, tries)
             clauses.append(clause)
             params += values
         return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
 
-    def _term_clause(self, term: str) -> tuple[str, builtins.list[Any]]:
+    def _term_clause(
+        self, term: str, few: int | None = None, tries: int = TRIGRAM_TRIES
+    ) -> tuple[str, builtins.list[Any]]:
         """Rows whose name or unit contains ``term``, as LIKE means it: any substring, ASCII
         letters in either case (the same rows whichever way they are found).
 
-        A term with a rare trigram (in at most COMMON_MATCHES rows) takes those rows from
-        records_search and LIKE checks only them; a page is then a sort of a few rows. A
-        common term is filtered with LIKE along the sort index: a page fills after a few
-        hundred rows, which costs less than collecting every match.
+        A term found in few rows (at most COMMON_MATCHES, by records_search) gets those
+        rows' ids and LIKE checks only them; a page is then a sort of a few rows. A common
+        term is filtered with LIKE along the sort index: a page fills after a few hundred
+        rows, which costs less than collecting every match.
         """
         like = _like_pattern(term)
         like_clause = "(name LIKE ? ESCAPE '\\' OR unit LIKE ? ESCAPE '\\')"
-        found = self._rare_rows(term)
-        if found is None:
+        ids = self._rare_rows(term)
+        if ids is None and few is not None and few > COMMON_MATCHES:
+            ids = self._rare_rows(term, few, tries)  # a count: more rows are still cheaper
+        if ids is None:
             return like_clause, [like, like]
-        sql, params = found
-        return f"id IN ({sql}) AND {like_clause}", [*params, like, like]
+        # The ids as one JSON array: one statement whatever their number.
+        listed = "[" + ",".join(map(str, ids)) + "]"
+        return (
+            f"id IN (SELECT value FROM json_each(?)) AND {like_clause}",
+            [listed, like, like],
+        )
 
-    def _rare_rows(self, term: str) -> tuple[str, builtins.list[Any]] | None:
-        """A query for the ids of at most COMMON_MATCHES rows among which are all rows
-        holding ``term``; None when the term is common.
+    def _rare_rows(
+        self, term: str, few: int | None = None, tries: int = TRIGRAM_TRIES
+    ) -> builtins.list[int] | None:
+        """The ids of at most ``few`` (COMMON_MATCHES) rows among which are all rows
+        holding ``term``; None when no such short list is found. Up to ``tries`` trigrams
+        of a long term are tried.
 
         Every position of the padded text starts a trigram: a 1–2 character term's rows are
         those of the trigrams it begins (a range of fts5vocab terms, one row per occurrence);
-        a longer term's rows are among those of each of its trigrams. One rare trigram is
-        enough: matching the whole phrase costs a seek per trigram and row (~30 ms for a
-        pasted unit name whose trigrams are all common but one).
+        a longer term's rows are among those of each of its trigrams, and of the whole
+        phrase. One rare trigram is enough and cheapest: matching a phrase costs a seek per
+        trigram and row (~30 ms for a pasted unit name whose trigrams are all common but
+        one), so a phrase is matched only when it is short and every trigram is common (a
+        project number, “（00001”).
         """
         if not _folds_like_like(term):
             # The tokenizer's own folding of the whole phrase: its rows include LIKE's.
-            phrase = [_fts_phrase(term)]
-            if len(term) >= 3 and self._at_most(_BY_TRIGRAM, phrase):
-                return _BY_TRIGRAM, phrase
+            if len(term) >= 3:
+                return self._ids_at_most(_BY_TRIGRAM, [_fts_phrase(term)], few)
             return None
         low = term.lower()
         if len(low) < 3:
-            span = [low, low + "\U0010ffff" * (3 - len(low))]
-            return (_BY_PREFIX, span) if self._at_most(_BY_PREFIX, span) else None
-        for tri in _trigram_tries(low):
-            if self._at_most(_BY_TRIGRAM, [_fts_phrase(tri)]):
-                return _BY_TRIGRAM, [_fts_phrase(tri)]
+            return self._ids_at_most(_BY_PREFIX, [low, low + "\U0010ffff" * (3 - len(low))], few)
+        trigrams = _trigram_tries(low)
+        for tri in trigrams[:tries]:
+            ids = self._ids_at_most(_BY_TRIGRAM, [_fts_phrase(tri)], few)
+            if ids is not None:
+                return ids
+        if 1 < len(trigrams) <= PHRASE_TRIGRAMS:
+            return self._ids_at_most(_BY_TRIGRAM, [_fts_phrase(low)], few, read=True)
         return None
 
-    def _at_most(self, sql: str, params: builtins.list[Any]) -> bool:
-        """``sql`` gives at most COMMON_MATCHES rows (counted with a cap, so it stays cheap)."""
-        (n,) = self.conn.execute(
-            f"SELECT count(*) FROM ({sql} LIMIT ?)", [*params, COMMON_MATCHES + 1]
-        ).fetchone()
-        return bool(n <= COMMON_MATCHES)
+    def _ids_at_most(
+        self, sql: str, params: builtins.list[Any], few: int | None, *, read: bool = False
+    ) -> builtins.list[int] | None:
+        """The distinct ids ``sql`` gives if they come from at most ``few`` (COMMON_MATCHES)
+        of its rows (with a cap, so it stays cheap), else None. They are counted in SQL
+        first, as reading a common trigram's ids costs more, unless ``read``: a phrase
+        costs more to match twice."""
+        few = COMMON_MATCHES if few is None else few
+        if not read:
+            (n,) = self.conn.execute(
+                f"SELECT count(*) FROM ({sql} LIMIT ?)", [*params, few + 1]
+            ).fetchone()
+            if n > few:
+                return None
+        rows = self.conn.execute(f"{sql} LIMIT ?", [*params, few + 1]).fetchall()
+        if len(rows) > few:
+            return None
+        return sorted({r[0] for r in rows})
 
     def _common_term(self, term: str) -> bool:
         """``term`` is filtered with LIKE along the sort order (see _term_clause)."""
@@ -352,7 +389,11 @@ class Store:
         status: str | None = None,
         search: str | None = None,
     ) -> int:
-        where, params = self._where(year, unit, status, search)
+        few = None
+        if search and search.strip():
+            (top,) = self.conn.execute("SELECT max(id) FROM records").fetchone()  # ~ rows
+            few = max(COMMON_MATCHES, (top or 0) // COUNT_SHARE)
+        where, params = self._where(year, unit, status, search, few=few, tries=COUNT_TRIES)
         return int(self.conn.execute(f"SELECT count(*) FROM records{where}", params).fetchone()[0])
 
     def years(self) -> builtins.list[int]:

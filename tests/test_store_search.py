@@ -94,14 +94,47 @@ def test_every_term_finds_what_like_finds(filled, monkeypatch, common):
 
 
 def test_short_and_pasted_terms_use_the_index(filled):
-    store, _rows = filled
-    assert store._rare_rows("水") is not None  # one character, from records_search_terms
-    assert store._rare_rows("K") is not None
+    store, rows = filled
+    water = {r["id"] for r in rows if "水" in r["name"]}
+    assert set(store._rare_rows("水")) == water  # one character, from records_search_terms
     assert store._rare_rows("ä") is None  # LIKE and the tokenizer fold it differently
-    sql, params = store._rare_rows(NAMES[-1])
-    assert len(params) == 1 and len(params[0]) == 5  # one trigram of the pasted name: "xyz"
-    plan = " ".join(r[3] for r in store.conn.execute("EXPLAIN QUERY PLAN " + sql, params))
-    assert "records_search" in plan
+    # A pasted name is looked up by one of its trigrams (its last), not as a whole phrase.
+    statements: list[str] = []
+    store.conn.set_trace_callback(statements.append)
+    try:
+        ids = store._rare_rows(NAMES[-1])
+    finally:
+        store.conn.set_trace_callback(None)
+    assert ids is not None and {r["id"] for r in rows if NAMES[-1] in r["name"]} <= set(ids)
+    matched = [s for s in statements if "MATCH" in s]
+    assert matched and all("MATCH '\"-99\"'" in s for s in matched)
+    plan = " ".join(
+        r[3]
+        for r in store.conn.execute(
+            "EXPLAIN QUERY PLAN SELECT id FROM records WHERE " + store._term_clause("水")[0],
+            store._term_clause("水")[1],
+        )
+    )
+    assert "INTEGER PRIMARY KEY" in plan  # the listed rows are read by id
+
+
+def test_a_term_of_common_trigrams_is_matched_as_a_phrase(store, seed_decl, monkeypatch):
+    ids = {}
+    for name in ("甲乙丙X", "X乙丙丁", "甲乙丙丁"):
+        seed_decl.id = None
+        seed_decl.name = name
+        ids[name] = store.save(seed_decl).record.id
+    monkeypatch.setattr(store_module, "COMMON_MATCHES", 1)  # each trigram is in two rows
+    statements: list[str] = []
+    store.conn.set_trace_callback(statements.append)
+    try:
+        assert store._rare_rows("甲乙丙丁") == [ids["甲乙丙丁"]]
+    finally:
+        store.conn.set_trace_callback(None)
+    assert any("MATCH '\"甲乙丙丁\"'" in s for s in statements)
+    assert _ids(store, search="甲乙丙丁") == [ids["甲乙丙丁"]]
+    assert _ids(store, search="乙丙") == sorted(ids.values())  # common: LIKE
+    assert store.count(search="乙丙丁") == 2
 
 
 def test_search_follows_renames_and_deletes(store, seed_decl):
