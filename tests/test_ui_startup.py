@@ -51,6 +51,7 @@ HEAVY = (
 CHILD = """
 import json, sys
 from pathlib import Path
+import PySide6.QtCore as QtCore
 from PySide6.QtCore import QTimer
 from perfdesk.ui.app import ensure_app, skip_numpy
 skip_numpy()
@@ -61,13 +62,21 @@ w = MainWindow(Path(sys.argv[1]), Settings.in_file(Path(sys.argv[2])), demo=True
 seen = {}
 
 def look(when):
+    header = w.browser.view.horizontalHeader()
     seen[when] = {
         "modules": sorted(m for m in sys.modules if m.startswith(("perfdesk", "openpyxl",
                           "reportlab", "PySide6", "sqlite_utils", "dataclasses"))),
+        # PySide builds the Qt namespace's ~90 enums when QtCore.Qt is first touched.
+        "qt_namespace": "Qt" in vars(QtCore),
         "editors": w.editors_built,
         "worker": w._worker is not None,
         "rows": w.browser.model.rowCount(),
         "first_name": w.browser.model.data(w.browser.model.index(0, 3)),
+        "title": header.model().headerData(3, header.orientation()) if when == "ready" else None,
+        "indicator": [header.sortIndicatorSection(), header.isSortIndicatorShown()],
+        "sorting": w.browser.view.isSortingEnabled(),
+        "years": [w.browser.year.itemText(i) for i in range(w.browser.year.count())],
+        "save_keys": w.act_save.shortcut().toString(),
     }
 
 look("built")
@@ -112,12 +121,53 @@ def test_window_paints_the_list_before_building_the_editors(tmp_path) -> None:
         loaded = [m for m in HEAVY if m in seen[when]["modules"]]
         assert loaded == [], f"imported before the first paint ({when}): {loaded}"
         assert not seen[when]["editors"] and not seen[when]["worker"]
-        # The real list is there from the start, first page read.
+        # The real list is there from the start, first page read, sorted by year as the
+        # header's indicator shows.
         assert seen[when]["rows"] == 3
         assert seen[when]["first_name"].startswith("12345市民服务热线外包服务")
+        assert seen[when]["indicator"] == [1, True]
+        # Not yet: Qt's enum namespace, clicking to sort, the years read, the shortcuts.
+        assert not seen[when]["qt_namespace"], f"QtCore.Qt built before the first paint ({when})"
+        assert not seen[when]["sorting"]
+        assert seen[when]["years"] == ["全部"]
+        assert seen[when]["save_keys"] == ""
     ready = seen["ready"]
     assert ready["editors"] and ready["worker"]
     assert "perfdesk.ui.declaration_editor" in ready["modules"]
+    assert ready["sorting"] and ready["indicator"] == [1, True]
+    assert ready["years"] == ["全部", "2020年", "2019年"]
+    assert ready["save_keys"] == "Ctrl+S"
+    assert ready["title"] == "项目名称"
+
+
+def test_fractional_scaling_is_not_rounded(qapp) -> None:
+    """app.py leaves Qt 6's default (no rounding of 125 %/150 % scaling) instead of setting
+    it, which would build the Qt namespace enums before the first paint."""
+    from PySide6.QtGui import QGuiApplication
+
+    assert (
+        QGuiApplication.highDpiScaleFactorRoundingPolicy()
+        == Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+    )
+
+
+def test_sorting_switched_on_after_the_first_paint_reads_nothing_again(qapp, tmp_path) -> None:
+    """The list is read once at start: the sort the indicator shows is the model's own."""
+    from perfdesk.ui.browser import Browser
+
+    db = make_db(tmp_path / "db.sqlite", 3)
+    with Store(db) as store:
+        browser = Browser(store)
+        sqls: list[str] = []
+        store.conn.set_trace_callback(sqls.append)
+        browser.finish()
+        store.conn.set_trace_callback(None)
+        assert browser.view.isSortingEnabled()
+        assert browser.view.horizontalHeader().sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+        assert not any("LIMIT" in sql for sql in sqls), sqls  # no page read again
+        browser.view.sortByColumn(1, Qt.SortOrder.AscendingOrder)
+        assert browser.model.data(browser.model.index(0, 1)) == "2019"
+        browser.stop()
 
 
 def test_opening_a_record_before_the_deferred_build_builds_the_editors(qapp, tmp_path) -> None:

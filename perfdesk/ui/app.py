@@ -12,8 +12,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTranslator
-from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
+from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
 from perfdesk.resources import resource_path
@@ -34,10 +34,9 @@ def ensure_app(argv: list[str] | None = None) -> QApplication:
     app = QApplication.instance()
     if isinstance(app, QApplication):
         return app
-    # Fractional scaling (125 %, 150 % on office laptops) without blurry rounding.
-    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
-        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
-    )
+    # Fractional scaling (125 %, 150 % on office laptops) is not rounded: Qt 6's default
+    # rounding policy is PassThrough (tests/test_ui_startup.py), so nothing is set here; setting
+    # it would build PySide's Qt namespace enums before the first paint (~40 ms).
     app = QApplication(argv if argv is not None else sys.argv[:1])
     app.setApplicationName("perfdesk")
     app.setApplicationDisplayName("perfdesk 绩效目标与自评")

@@ -3,6 +3,12 @@
 The columns fit the list's width: the short ones are sized to their header and contents,
 the unit takes a share of the rest and the project name stretches, so the list needs no
 horizontal scrolling. Columns can be hidden or shown from the header's context menu.
+
+Nothing here touches ``QtCore.Qt`` before the list's first paint: PySide builds all the
+enums of Qt's namespace on first use (~40 ms). The header shows its titles from a plain
+``QStandardItemModel`` (a Python ``headerData`` would be handed a ``Qt.Orientation``), and
+sorting by header click is switched on just after the first paint (``finish``), because
+Qt hands the model's ``sort`` a ``Qt.SortOrder``.
 """
 
 from __future__ import annotations
@@ -10,8 +16,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QItemSelection, QModelIndex, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QPaintEvent, QResizeEvent
+from PySide6.QtCore import QItemSelection, QModelIndex, QPoint, QTimer, Signal
+from PySide6.QtGui import QPaintEvent, QResizeEvent, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -43,6 +49,7 @@ SAMPLES = {
 UNIT_SHARE = 0.4  # of the width left after the short columns
 UNIT_MIN, UNIT_MAX = 90, 260
 NAME_MIN = 120
+YEAR = KEYS.index("year")
 
 
 class LazyCombo(QComboBox):
@@ -93,9 +100,14 @@ class Browser(QWidget):
         super().__init__(parent)
         self.store = store
         self.model = BrowserModel(store, self)
+        self.finished = False  # see finish()
 
-        self.year = QComboBox()
+        # Years and units are read after the first paint (reading the distinct years of
+        # 100,000 records takes ~20 ms); until then each list holds 全部 and the choice.
+        self.year = LazyCombo(self._load_years)
         self.year.setAccessibleName("年度")
+        self.year.addItem("2024年")  # sized for a year now (reload_filters clears it)
+        self.year.setMinimumWidth(self.year.sizeHint().width())
         self.unit = LazyCombo(self._load_units)
         self.unit.setAccessibleName("申报单位")
         self.unit.setMinimumContentsLength(10)
@@ -112,20 +124,30 @@ class Browser(QWidget):
         self.count_label = QLabel()
 
         self.view = BrowserView()
+        header = self.view.horizontalHeader()
+        # The titles come from Qt's own model, so the header never calls Python for them.
+        # The view gives its headers its own model first: hidden, they do not measure it.
+        self.view.verticalHeader().setVisible(False)
+        header.setVisible(False)
         self.view.setModel(self.model)
+        self.header_model = QStandardItemModel(0, len(COLUMNS) - YEAR, self)
+        header.setModel(self.header_model)
+        # The sort indicator on 年度, newest first, without naming a Qt.SortOrder: the
+        # header's indicator starts on section 0, descending, and moves along when
+        # sections are inserted before it.
+        self.header_model.insertColumns(0, YEAR)
+        self.header_model.setHorizontalHeaderLabels([title for _key, title in COLUMNS])
+        header.setSortIndicatorShown(True)
+        header.setVisible(True)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setAlternatingRowColors(True)
         self.view.setWordWrap(False)
-        self.view.verticalHeader().setVisible(False)
         # A fixed row height lets the view skip measuring 100,000 rows.
         self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
-        header = self.view.horizontalHeader()
-        # Indicator first, then sorting on: the model's default order already matches it,
-        # so the 100,000-row list is queried once at start, not three times.
-        header.setSortIndicator(1, Qt.SortOrder.DescendingOrder)
-        self.view.setSortingEnabled(True)
+        # A selected row would otherwise draw every title bold.
+        header.setHighlightSections(False)
         header.setStretchLastSection(False)
         header.setMinimumSectionSize(24)
         self._fixed_widths = self._short_column_widths()
@@ -137,8 +159,6 @@ class Browser(QWidget):
         self.unit_sized_by_user = False
         self._fitting = False
         header.sectionResized.connect(self._section_resized)
-        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        header.customContextMenuRequested.connect(self._header_menu)
         self.set_hidden_columns(HIDDEN_BY_DEFAULT)
 
         filters = QHBoxLayout()
@@ -165,6 +185,7 @@ class Browser(QWidget):
         self._count_timer.setInterval(200)
         self._count_timer.timeout.connect(self._update_count)
 
+        self.model.refresh()  # the first page, in the order the sort indicator will show
         self.reload_filters()
         self._count_timer.start()  # the total is not needed before the window is shown
         self.year.currentIndexChanged.connect(self._year_changed)
@@ -176,6 +197,24 @@ class Browser(QWidget):
         self.current_id: int | None = None
         self._quiet = False
         self.view.selectionModel().selectionChanged.connect(self._selection_changed)
+        # Queued: runs after the paint pass that shows the first page.
+        self.view.first_painted.connect(lambda: QTimer.singleShot(0, self, self.finish))
+
+    def finish(self) -> None:
+        """The year list, sorting by header click and the header's column menu, set up just
+        after the first paint (or on first need; idempotent). The model already reads in the
+        order the indicator shows (year, newest first), so switching sorting on queries
+        nothing."""
+        if self.finished:
+            return
+        self.finished = True
+        self.year.ensure_loaded()
+        from PySide6.QtCore import Qt
+
+        header = self.view.horizontalHeader()
+        self.view.setSortingEnabled(True)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._header_menu)
 
     # ------------------------------------------------------------ columns
 
@@ -257,42 +296,29 @@ class Browser(QWidget):
     # ------------------------------------------------------------ filters
 
     def reload_filters(self) -> None:
-        """Refill the year and unit lists from the database, keeping the choices."""
+        """Read the year list again (from the first paint on) and the unit list when it
+        is next opened, keeping the choices."""
         year, unit = self.year.currentData(), self.unit.currentData()
-        for box in (self.year, self.unit):
-            box.blockSignals(True)
-        self.year.clear()
-        self.year.addItem(ALL, None)
-        for y in self.store.years():
-            self.year.addItem(f"{y}年", y)
-        self.year.setCurrentIndex(max(0, self.year.findData(year)))
-        self._mark_units_stale(unit)
-        for box in (self.year, self.unit):
-            box.blockSignals(False)
+        self._mark_stale(self.year, year, f"{year}年" if year else "")
+        self._mark_stale(self.unit, unit, unit or "")
+        if self.finished:
+            self.year.ensure_loaded()
 
-    def _mark_units_stale(self, keep: str | None) -> None:
-        """Show only the chosen unit until the list is opened (see LazyCombo)."""
-        self.unit.blockSignals(True)
-        self.unit.clear()
-        self.unit.addItem(ALL, None)
-        if keep:
-            self.unit.addItem(keep, keep)
-            self.unit.setCurrentIndex(1)
-        self.unit.stale = True
-        self.unit.blockSignals(False)
+    @staticmethod
+    def _mark_stale(box: LazyCombo, keep: Any, text: str) -> None:
+        """Show only 全部 and the choice until the list is read (see LazyCombo)."""
+        _fill(box, [(text, keep)] if keep else [], keep)
+        box.stale = True
+
+    def _load_years(self) -> None:
+        _fill(self.year, [(f"{y}年", y) for y in self.store.years()], self.year.currentData())
 
     def _load_units(self) -> None:
-        keep = self.unit.currentData()
-        self.unit.blockSignals(True)
-        self.unit.clear()
-        self.unit.addItem(ALL, None)
-        for u in self.store.units(self.year.currentData()):
-            self.unit.addItem(u, u)
-        self.unit.setCurrentIndex(max(0, self.unit.findData(keep)))
-        self.unit.blockSignals(False)
+        units = self.store.units(self.year.currentData())
+        _fill(self.unit, [(u, u) for u in units], self.unit.currentData())
 
     def _year_changed(self, _index: int) -> None:
-        self._mark_units_stale(self.unit.currentData())
+        self._mark_stale(self.unit, self.unit.currentData(), self.unit.currentText())
         self._apply(year=self.year.currentData(), unit=self.unit.currentData())
 
     def apply_search_now(self) -> None:
@@ -317,6 +343,7 @@ class Browser(QWidget):
 
     def stop(self) -> None:
         """No more reads (the store is closing)."""
+        self.finished = True  # a finish() still queued sets nothing up
         self._count_timer.stop()
         self._search_timer.stop()
 
@@ -364,3 +391,14 @@ class Browser(QWidget):
         rid = self.selected_id()
         if rid and rid != self.current_id:
             self.record_selected.emit(rid)
+
+
+def _fill(box: QComboBox, items: list[tuple[str, Any]], keep: Any) -> None:
+    """全部 then ``items`` (text, data), the item holding ``keep`` chosen; quietly."""
+    box.blockSignals(True)
+    box.clear()
+    box.addItem(ALL, None)
+    for text, data in items:
+        box.addItem(text, data)
+    box.setCurrentIndex(max(0, box.findData(keep)))
+    box.blockSignals(False)

@@ -8,13 +8,16 @@ ten. Filtering and sorting re-run the query for the first page only.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex
 from PySide6.QtGui import QBrush, QColor
 
 from perfdesk.models.money import format_money, from_fen
 from perfdesk.models.status import STATUS_FINAL, STATUS_LABELS
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import Qt
 
 PAGE_SIZE = 200
 
@@ -32,14 +35,18 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("year_budget_fen", "当年预算（元）"),
 )
 KEYS = tuple(c for c, _ in COLUMNS)
-ID_ROLE = Qt.ItemDataRole.UserRole + 1
-# data() runs for every cell and role on each paint: plain ints compare fastest.
-_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
-_ALIGN = int(Qt.ItemDataRole.TextAlignmentRole)
-_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
-_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
-_ID = int(ID_ROLE)
-_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+# Qt's role and alignment numbers as plain ints (values fixed by Qt's ABI): touching
+# ``QtCore.Qt`` makes PySide build all ~90 enums of the Qt namespace (~40 ms), which the
+# first paint does without (tests/test_ui_startup.py). data() runs for every cell and role
+# on each paint, and ints compare fastest anyway.
+_DISPLAY = 0  # Qt.ItemDataRole.DisplayRole
+_TOOLTIP = 3  # Qt.ItemDataRole.ToolTipRole
+_ALIGN = 7  # Qt.ItemDataRole.TextAlignmentRole
+_FOREGROUND = 9  # Qt.ItemDataRole.ForegroundRole
+ID_ROLE = 256 + 1  # Qt.ItemDataRole.UserRole + 1
+_ID = ID_ROLE
+_HORIZONTAL = 1  # Qt.Orientation.Horizontal
+_RIGHT = 0x0002 | 0x0080  # Qt.AlignmentFlag.AlignRight | AlignVCenter
 _RIGHT_ALIGNED = frozenset(
     i
     for i, k in enumerate(KEYS)
@@ -51,6 +58,11 @@ _GRADE_COL = KEYS.index("grade")
 _TOOLTIP_COLS = frozenset((KEYS.index("unit"), KEYS.index("name")))
 
 AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+def _number(value: Any) -> int:
+    """A Qt enum's number (PySide's enums do not compare equal to ints), or the int given."""
+    return int(getattr(value, "value", value))
 
 
 # Columns shown unless the user chose otherwise (header menu): the grade is shown with the
@@ -102,14 +114,15 @@ class BrowserModel(QAbstractTableModel):
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(COLUMNS)
 
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> Any:
+        """The column titles. The list's header shows them from its own model (see
+        ``header_model``): Qt hands this method a ``Qt.Orientation``, and converting it builds
+        the whole Qt namespace."""
+        if _number(orientation) == _HORIZONTAL and role == _DISPLAY:
             return COLUMNS[section][1]
         return None
 
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: AnyIndex, role: int = _DISPLAY) -> Any:
         r = index.row()
         if not index.isValid() or r >= len(self._rows):
             return None
@@ -167,9 +180,14 @@ class BrowserModel(QAbstractTableModel):
         self._shown.extend([None] * len(page))
         self.endInsertRows()
 
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        self.order = order_for(KEYS[column], order == Qt.SortOrder.DescendingOrder)
-        self.refresh()
+    def sort(self, column: int, order: Qt.SortOrder | int = 0) -> None:
+        """Qt's sort (``order``: Qt.SortOrder, 0 ascending, 1 descending). The same order
+        again is not queried again (the view asks for the current one when sorting is
+        switched on)."""
+        wanted = order_for(KEYS[column], _number(order) == 1)
+        if wanted != self.order:
+            self.order = wanted
+            self.refresh()
 
     # ------------------------------------------------------------ our API
 
