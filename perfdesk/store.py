@@ -38,11 +38,13 @@ SORTABLE = frozenset(LIST_COLUMNS)
 COMMON_MATCHES = 2000
 # Trigrams of a long term tried for a rare one before the term counts as common.
 TRIGRAM_TRIES = 8
-# A count reads the rows of a term's rarest trigram when they are at most one in ten of
-# the table (LIKE then checks only those): cheaper than LIKE over every row (~40–80 ms for
-# 100,000), the only way to count a term in most rows.
-COUNT_SHARE = 10
-COUNT_TRIES = 4
+# A term in more rows than COMMON_MATCHES but at most one in WIDE_SHARE of the table (up to
+# WIDE_TRIES trigrams tried) is still read through the index: sorting its rows (~15 ms for
+# 10,000) is bounded, while a LIKE walk to fill a page crosses the whole table (~50 ms for
+# 100,000) when its rows sit together at the end of the sort order (one unit's projects),
+# and a count always does.
+WIDE_SHARE = 10
+WIDE_TRIES = 4
 # A term of at most this many distinct trigrams whose trigrams are all common is matched
 # as a phrase (see Store._rare_rows).
 PHRASE_TRIGRAMS = 6
@@ -124,6 +126,9 @@ class Store:
             # power cut a committed transaction is on disk.
             conn.execute("PRAGMA journal_mode = DELETE")
             conn.execute("PRAGMA synchronous = FULL")
+            # Up to 64 MB of pages (default 2 MB): the list's indexes stay in memory between
+            # keystrokes instead of being read back from the OS for every search.
+            conn.execute("PRAGMA cache_size = -65536")
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"“{self.path}”不是 perfdesk 数据库或已损坏（{exc}）。") from exc
         self.conn = conn
@@ -225,8 +230,6 @@ class Store:
         search: str | None,
         *,
         sort: str | None = None,
-        few: int | None = None,
-        tries: int = TRIGRAM_TRIES,
     ) -> tuple[str, list[Any]]:
         clauses: list[str] = []
         params: list[Any] = []
@@ -244,28 +247,30 @@ class Store:
         if status:
             clauses.append("status = ?" if sort in (None, "status") else "+status = ?")
             params.append(status)
-        for term in (search or "").split():
-            clause, values = self._term_clause(term, few, tries)
+        terms = (search or "").split()
+        if terms:
+            (top,) = self.conn.execute("SELECT max(id) FROM records").fetchone()  # ~ rows
+            wide = max(COMMON_MATCHES, (top or 0) // WIDE_SHARE)
+        for term in terms:
+            clause, values = self._term_clause(term, wide)
             clauses.append(clause)
             params += values
         return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
 
-    def _term_clause(
-        self, term: str, few: int | None = None, tries: int = TRIGRAM_TRIES
-    ) -> tuple[str, builtins.list[Any]]:
+    def _term_clause(self, term: str, wide: int) -> tuple[str, builtins.list[Any]]:
         """Rows whose name or unit contains ``term``, as LIKE means it: any substring, ASCII
         letters in either case (the same rows whichever way they are found).
 
-        A term found in few rows (at most COMMON_MATCHES, by records_search) gets those
-        rows' ids and LIKE checks only them; a page is then a sort of a few rows. A common
-        term is filtered with LIKE along the sort index: a page fills after a few hundred
-        rows, which costs less than collecting every match.
+        A term found in few rows (at most COMMON_MATCHES by records_search, else at most
+        ``wide``) gets those rows' ids and LIKE checks only them; a page is then a sort of
+        those rows. A common term is filtered with LIKE along the sort index: a page fills
+        after a few hundred rows, which costs less than collecting every match.
         """
         like = _like_pattern(term)
         like_clause = "(name LIKE ? ESCAPE '\\' OR unit LIKE ? ESCAPE '\\')"
         ids = self._rare_rows(term)
-        if ids is None and few is not None and few > COMMON_MATCHES:
-            ids = self._rare_rows(term, few, tries)  # a count: more rows are still cheaper
+        if ids is None and wide > COMMON_MATCHES:
+            ids = self._rare_rows(term, wide, WIDE_TRIES)
         if ids is None:
             return like_clause, [like, like]
         # The ids as one JSON array: one statement whatever their number.
@@ -389,11 +394,7 @@ class Store:
         status: str | None = None,
         search: str | None = None,
     ) -> int:
-        few = None
-        if search and search.strip():
-            (top,) = self.conn.execute("SELECT max(id) FROM records").fetchone()  # ~ rows
-            few = max(COMMON_MATCHES, (top or 0) // COUNT_SHARE)
-        where, params = self._where(year, unit, status, search, few=few, tries=COUNT_TRIES)
+        where, params = self._where(year, unit, status, search)
         return int(self.conn.execute(f"SELECT count(*) FROM records{where}", params).fetchone()[0])
 
     def years(self) -> builtins.list[int]:

@@ -111,8 +111,8 @@ def test_short_and_pasted_terms_use_the_index(filled):
     plan = " ".join(
         r[3]
         for r in store.conn.execute(
-            "EXPLAIN QUERY PLAN SELECT id FROM records WHERE " + store._term_clause("水")[0],
-            store._term_clause("水")[1],
+            "EXPLAIN QUERY PLAN SELECT id FROM records WHERE " + store._term_clause("水", 2000)[0],
+            store._term_clause("水", 2000)[1],
         )
     )
     assert "INTEGER PRIMARY KEY" in plan  # the listed rows are read by id
