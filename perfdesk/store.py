@@ -231,31 +231,52 @@ class Store:
         *,
         sort: str | None = None,
     ) -> tuple[str, list[Any]]:
+        """WHERE (with the index to read, when one is named) and its parameters."""
         clauses: list[str] = []
         params: list[Any] = []
-        # A year or a status holds a large share of the rows: walking the sort's own index
-        # and skipping the other rows (every sort index holds both columns) fills a page
-        # sooner than sorting all of them, which SQLite picks without statistics (sorting
-        # the drafts of a year by 当年预算: ~200 ms). "+" keeps it off their indexes unless
-        # the sort starts with one (records_list, records_by_year_name, records_by_status).
-        if year is not None:
-            clauses.append("year = ?" if sort in (None, "year", "unit", "name") else "+year = ?")
+        (top,) = self.conn.execute("SELECT max(id) FROM records").fetchone()  # ~ rows
+        wide = max(COMMON_MATCHES, (top or 0) // WIDE_SHARE)
+        # A year or a status usually holds a large share of the rows: walking the sort's own
+        # index and skipping the other rows (every sort index holds both columns) fills a
+        # page sooner than sorting all of them, which SQLite picks without statistics
+        # (sorting the drafts of a year by 当年预算: ~200 ms); "+" keeps it off their
+        # indexes. A value in few rows (no 定稿 yet) is the other way round: its rows are
+        # read through its index and sorted, where the walk would cross the whole table.
+        # A sort starting with the column has an index starting with it anyway.
+        index = ""
+        if status and sort not in (None, "status"):
+            if self._in_few_rows("status", status, wide):
+                index = " INDEXED BY records_by_status"
+            clauses.append("status = ?" if index else "+status = ?")
+            params.append(status)
+        elif status:
+            clauses.append("status = ?")
+            params.append(status)
+        if year is not None and sort not in (None, "year", "unit", "name"):
+            if not index and self._in_few_rows("year", year, wide):
+                index = " INDEXED BY records_list"
+            clauses.append("year = ?" if index == " INDEXED BY records_list" else "+year = ?")
+            params.append(year)
+        elif year is not None:
+            clauses.append("year = ?")
             params.append(year)
         if unit:
             clauses.append("unit = ?")
             params.append(unit)
-        if status:
-            clauses.append("status = ?" if sort in (None, "status") else "+status = ?")
-            params.append(status)
         terms = (search or "").split()
-        if terms:
-            (top,) = self.conn.execute("SELECT max(id) FROM records").fetchone()  # ~ rows
-            wide = max(COMMON_MATCHES, (top or 0) // WIDE_SHARE)
         for term in terms:
             clause, values = self._term_clause(term, wide)
             clauses.append(clause)
             params += values
-        return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+        return index + (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+    def _in_few_rows(self, column: str, value: Any, few: int) -> bool:
+        """At most ``few`` rows have ``value`` in ``column`` (counted with a cap)."""
+        (n,) = self.conn.execute(
+            f"SELECT count(*) FROM (SELECT 1 FROM records WHERE {column} = ? LIMIT ?)",
+            [value, few + 1],
+        ).fetchone()
+        return bool(n <= few)
 
     def _term_clause(self, term: str, wide: int) -> tuple[str, builtins.list[Any]]:
         """Rows whose name or unit contains ``term``, as LIKE means it: any substring, ASCII

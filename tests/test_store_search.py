@@ -189,9 +189,18 @@ def _sorted(rows: list[dict], key: str, desc: bool) -> list[int]:
     return [r["id"] for r in sorted(rows, key=k, reverse=desc)]
 
 
+def _walk_everything(monkeypatch) -> None:
+    """As in a large table: no term and no filter value counts as in few rows."""
+    monkeypatch.setattr(store_module, "COMMON_MATCHES", 0)
+    monkeypatch.setattr(store_module, "WIDE_SHARE", 10**9)
+
+
+@pytest.mark.parametrize("few", [True, False], ids=["few-rows", "walk"])
 @pytest.mark.parametrize("key", SORT_KEYS)
-def test_every_sort_under_every_filter(filled, key):
+def test_every_sort_under_every_filter(filled, key, few, monkeypatch):
     store, rows = filled
+    if not few:
+        _walk_everything(monkeypatch)
     order = (
         [(key, False)]
         if key in ("id", "name")
@@ -218,22 +227,31 @@ def test_every_sort_under_every_filter(filled, key):
             assert [r[0] for r in page] == got[2:5]
 
 
-def test_a_filtered_sort_walks_its_index(filled):
-    """A year (or status) filter with a sort by another column walks the sort's index and
-    does not sort the year's rows (SQLite would, without statistics)."""
-    store, _rows = filled
-    captured = []
+def _last_statement(store: Store, **kw) -> str:
+    captured: list[str] = []
     store.conn.set_trace_callback(captured.append)
     try:
-        store.list(
-            year=2020,
-            status="draft",
-            order_by=[("year_budget_fen", True), ("unit", True), ("name", True)],
-            limit=5,
-        )
+        store.list(order_by=[("year_budget_fen", True), ("unit", True), ("name", True)], **kw)
     finally:
         store.conn.set_trace_callback(None)
-    sql = captured[-1]
+    return captured[-1]
+
+
+def test_a_filtered_sort_walks_its_index(filled, monkeypatch):
+    """A year or status filter in many rows with a sort by another column walks the sort's
+    index and does not sort the year's rows (SQLite would, without statistics)."""
+    store, _rows = filled
+    _walk_everything(monkeypatch)
+    sql = _last_statement(store, year=2020, status="draft", limit=5)
     assert "+year = 2020" in sql and "+status = 'draft'" in sql
     plan = " ".join(r[3] for r in store.conn.execute("EXPLAIN QUERY PLAN " + sql))
     assert "records_by_year_budget_fen" in plan and "TEMP B-TREE" not in plan
+
+
+def test_a_filter_value_in_few_rows_is_read_through_its_index(filled):
+    store, _rows = filled  # ~10 定稿 among 34 rows: few for a table this small
+    sql = _last_statement(store, status="final", year=2019, limit=5)
+    assert "INDEXED BY records_by_status" in sql and "status = 'final'" in sql
+    assert "+status" not in sql and "+year = 2019" in sql
+    plan = " ".join(r[3] for r in store.conn.execute("EXPLAIN QUERY PLAN " + sql))
+    assert "records_by_status (status=?)" in plan
