@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QApplication
 
 from perfdesk.resources import resource_path
@@ -88,6 +88,8 @@ def install_font(app: QApplication) -> str | None:
     if not families:
         return None
     family = families[0]
+    from PySide6.QtGui import QFont  # PySide builds the class on first use (~3 ms)
+
     font = app.font()
     if QFontDatabase.WritingSystem.SimplifiedChinese not in QFontDatabase.writingSystems(
         font.family()

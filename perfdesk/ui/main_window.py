@@ -16,21 +16,13 @@ paint are written as Qt properties with their numbers; the rest waits for the de
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QTimer, Signal
-from PySide6.QtGui import (
-    QAction,
-    QCloseEvent,
-    QDragEnterEvent,
-    QDropEvent,
-    QKeySequence,
-    QUndoGroup,
-)
+from PySide6.QtGui import QAction, QUndoGroup
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
@@ -48,6 +40,7 @@ from perfdesk.ui.browser import Browser
 from perfdesk.ui.gc_guard import GuiThreadCollector
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
     from PySide6.QtWidgets import QTabWidget
 
     from perfdesk.models.records import Declaration
@@ -219,9 +212,14 @@ class MainWindow(QMainWindow):
     # ================================================================ actions
 
     def _action(
-        self, text: str, slot: Callable[[], Any], shortcut: Any = None, tip: str = ""
+        self, text: str, slot: Callable[[], Any], shortcut: str | None = None, tip: str = ""
     ) -> QAction:
-        action = QAction(text, self)
+        """``shortcut``: a QKeySequence.StandardKey name ("Save") or keys ("Ctrl+E"),
+        set by ``_install_shortcuts``."""
+        # QAction(text, parent) would make PySide weigh the QAction(QIcon, ...) overload and
+        # build the QIcon class (~3 ms); the window shows no icons.
+        action = QAction(self)
+        action.setText(text)
         if shortcut is not None:
             self._shortcuts.append((action, shortcut))
         action.setStatusTip(tip or text)
@@ -229,32 +227,34 @@ class MainWindow(QMainWindow):
         return action
 
     def _install_shortcuts(self) -> None:
-        """The actions' keys, set just after the first paint: PySide's check of a shortcut
-        argument builds the Qt namespace enums (see the module docstring)."""
-        for action, shortcut in self._shortcuts:
-            if isinstance(shortcut, list):
-                action.setShortcuts(shortcut)
-            else:
-                action.setShortcut(shortcut)
+        """The actions' keys, set just after the first paint (idempotent): PySide's check of
+        a shortcut argument builds the Qt namespace enums (see the module docstring)."""
+        if not self._shortcuts:
+            return
+        from PySide6.QtGui import QKeySequence
+
+        K = QKeySequence.StandardKey
+        for action, spec in self._shortcuts:
+            standard = getattr(K, spec, None)
+            action.setShortcut(QKeySequence(standard if standard is not None else spec))
         self._shortcuts.clear()
+        self.act_undo.setShortcuts(K.Undo)
+        self.act_redo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
 
     def _build_actions(self) -> None:
-        K = QKeySequence.StandardKey
-        self._shortcuts: list[tuple[QAction, Any]] = []
+        self._shortcuts: list[tuple[QAction, str]] = []
         a = self._action
-        self.act_new = a("新建", self.new_record, K.New, "新建一份申报表")
+        self.act_new = a("新建", self.new_record, "New", "新建一份申报表")
         self.act_import = a(
-            "导入文件…", self.import_files, K.Open, "导入 Excel（.xlsx/.xls）或 JSON 文件"
+            "导入文件…", self.import_files, "Open", "导入 Excel（.xlsx/.xls）或 JSON 文件"
         )
         self.act_import_folder = a(
             "导入文件夹…", self.import_folder, None, "导入一个文件夹中的全部表"
         )
-        self.act_save = a("保存", self.save, K.Save)
-        self.act_export = a(
-            "导出Excel…", self.export_excel, QKeySequence("Ctrl+E"), "导出为财政局格式的 Excel"
-        )
-        self.act_preview = a("打印预览", self.preview, QKeySequence("Ctrl+Shift+P"))
-        self.act_print = a("打印…", self.print_current, K.Print)
+        self.act_save = a("保存", self.save, "Save")
+        self.act_export = a("导出Excel…", self.export_excel, "Ctrl+E", "导出为财政局格式的 Excel")
+        self.act_preview = a("打印预览", self.preview, "Ctrl+Shift+P")
+        self.act_print = a("打印…", self.print_current, "Print")
         self.act_pdf = a("导出PDF…", self.export_pdf, None)
         self.act_print_year = a(
             "打印全年…", self.print_year, None, "把一个年度的全部表打印为 PDF 文件"
@@ -268,14 +268,10 @@ class MainWindow(QMainWindow):
         self.act_backup = a("备份…", self.backup, None)
         self.act_restore = a("恢复…", self.restore, None)
         self.act_about = a("关于", self.about, None)
-        self.act_quit = a("退出", self.close, K.Quit)
-        self.act_find = a("查找", self.focus_search, K.Find)
+        self.act_quit = a("退出", self.close, "Quit")
+        self.act_find = a("查找", self.focus_search, "Find")
         self.act_undo = self.undo_group.createUndoAction(self, "撤销")
-        self._shortcuts.append((self.act_undo, K.Undo))
-        self.act_redo = self.undo_group.createRedoAction(self, "重做")
-        self._shortcuts.append(
-            (self.act_redo, [QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
-        )
+        self.act_redo = self.undo_group.createRedoAction(self, "重做")  # keys: _install_shortcuts
 
         bar = self.menuBar()
         m = bar.addMenu("文件(&F)")
@@ -459,7 +455,7 @@ class MainWindow(QMainWindow):
             return
         sent = s.snapshot()
         handle = s.handle
-        job_copy = copy.deepcopy(sent)
+        job_copy = _deepcopy(sent)
 
         def job(store: Store, _ctx: JobContext) -> Declaration:
             job_copy.id = handle.id
@@ -656,7 +652,7 @@ class MainWindow(QMainWindow):
 
             message_box(self, "无法完成", "这个项目还没有自评表。")
             return None
-        return copy.deepcopy(s.decl), form
+        return _deepcopy(s.decl), form
 
     def export_excel(self) -> None:
         from perfdesk.pdf_out import pdf_file_name
@@ -719,7 +715,7 @@ class MainWindow(QMainWindow):
         if s is None:
             return
         rid = s.handle.id
-        on_screen = copy.deepcopy(s.decl)
+        on_screen = _deepcopy(s.decl)
 
         def job(store: Store, _ctx: JobContext) -> tuple[bytes, Declaration]:
             from perfdesk.pdf_out import render_bytes
@@ -962,3 +958,10 @@ def report_ids(report: Any) -> list[int]:
 
 
 __all__ = ["MainWindow", "STATUS_DRAFT"]
+
+
+def _deepcopy(value: Any) -> Any:
+    """copy.deepcopy, imported when first needed (not before the first paint)."""
+    import copy
+
+    return copy.deepcopy(value)
