@@ -48,6 +48,9 @@ WIDE_TRIES = 4
 # A term of at most this many distinct trigrams whose trigrams are all common is matched
 # as a phrase (see Store._rare_rows).
 PHRASE_TRIGRAMS = 6
+# A count of a common term without cased letters is read from the index when its phrase
+# has at most this many trigrams (see Store._caseless_phrase).
+COUNT_TRIGRAMS = 3
 
 _BY_TRIGRAM = "SELECT rowid FROM records_search WHERE records_search MATCH ?"
 _BY_PREFIX = "SELECT doc FROM records_search_terms WHERE term >= ? AND term <= ?"
@@ -415,8 +418,34 @@ class Store:
         status: str | None = None,
         search: str | None = None,
     ) -> int:
+        terms = (search or "").split()
+        if year is None and not unit and not status and len(terms) == 1:
+            phrase = self._caseless_phrase(terms[0])
+            if phrase is not None:
+                (n,) = self.conn.execute(
+                    "SELECT count(*) FROM records_search WHERE records_search MATCH ?", [phrase]
+                ).fetchone()
+                return int(n)
         where, params = self._where(year, unit, status, search)
         return int(self.conn.execute(f"SELECT count(*) FROM records{where}", params).fetchone()[0])
+
+    def _caseless_phrase(self, term: str) -> str | None:
+        """The phrase that counts the rows holding a common ``term`` in the index, when that
+        is exact and cheaper than LIKE over every row (~30–80 ms for 100,000).
+
+        Exact for a term without cased letters (digits, Chinese, punctuation): LIKE's and
+        the tokenizer's case folding then both leave it and its matches as they are, and a
+        phrase of consecutive trigrams is a substring. Cheaper while the phrase has few
+        trigrams (the cost is one pass per trigram); a term in few rows is counted through
+        its rows anyway (_rare_rows).
+        """
+        if len(term) < 3 or any(
+            c.lower() != c or c.upper() != c or c.casefold() != c for c in term
+        ):
+            return None
+        if len(_trigram_tries(term)) > COUNT_TRIGRAMS or self._rare_rows(term) is not None:
+            return None
+        return _fts_phrase(term)
 
     def years(self) -> builtins.list[int]:
         return [

@@ -255,3 +255,20 @@ def test_a_filter_value_in_few_rows_is_read_through_its_index(filled):
     assert "+status" not in sql and "+year = 2019" in sql
     plan = " ".join(r[3] for r in store.conn.execute("EXPLAIN QUERY PLAN " + sql))
     assert "records_by_status (status=?)" in plan
+
+
+def test_a_common_term_without_letters_is_counted_in_the_index(filled, monkeypatch):
+    store, rows = filled
+    _walk_everything(monkeypatch)  # every term common
+    statements: list[str] = []
+    store.conn.set_trace_callback(statements.append)
+    try:
+        n = store.count(search="123")
+        m = store.count(search="b路径")  # a letter: LIKE over the rows
+    finally:
+        store.conn.set_trace_callback(None)
+    assert n == sum(1 for r in rows if _holds(r, "123")) > 0
+    assert m == sum(1 for r in rows if _holds(r, "b路径")) > 0
+    counted = [s for s in statements if s.startswith("SELECT count(*) FROM records")]
+    assert counted[0].startswith("SELECT count(*) FROM records_search WHERE")
+    assert "LIKE" in counted[-1]
