@@ -182,5 +182,13 @@ def m0006(db: Database) -> None:
     db.execute("INSERT INTO records_search (records_search) VALUES ('optimize')")
 
 
+@migrations(name="0007_count_index")
+def m0007(db: Database) -> None:
+    # Every other index of records holds unit and name (~13 MB for 100,000 records): the
+    # count under the list (共 N 个项目), all or by status, read all of one (~30 ms when not
+    # in memory). This one is ~1.5 MB, and SQLite counts with the smallest index.
+    db.execute("CREATE INDEX records_count ON records (status, year)")
+
+
 if tuple(m.name for m in migrations._migrations) != MIGRATION_NAMES:
     raise RuntimeError("perfdesk.schema.MIGRATION_NAMES is out of step with migrations.py")

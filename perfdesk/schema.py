@@ -13,5 +13,6 @@ MIGRATION_NAMES: tuple[str, ...] = (
     "0004_sort_indexes",
     "0005_year_name_index",
     "0006_search_every_position_and_sorts",
+    "0007_count_index",
 )
 SCHEMA_VERSION = len(MIGRATION_NAMES)

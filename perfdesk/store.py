@@ -38,11 +38,11 @@ SORTABLE = frozenset(LIST_COLUMNS)
 COMMON_MATCHES = 2000
 # Trigrams of a long term tried for a rare one before the term counts as common.
 TRIGRAM_TRIES = 8
-# A term in more rows than COMMON_MATCHES but at most one in WIDE_SHARE of the table (up to
-# WIDE_TRIES trigrams tried) is still read through the index: sorting its rows (~15 ms for
-# 10,000) is bounded, while a LIKE walk to fill a page crosses the whole table (~50 ms for
-# 100,000) when its rows sit together at the end of the sort order (one unit's projects),
-# and a count always does.
+# A count of a term in more rows than COMMON_MATCHES but at most one in WIDE_SHARE of the
+# table (up to WIDE_TRIES trigrams tried) still reads them through the index (~10 ms for
+# 10,000) rather than LIKE over every row (~30–80 ms for 100,000). A page does not: there
+# a LIKE walk along the sort order usually fills a page after a few thousand rows (1–3 ms
+# where reading 5,000 rows by id costs 10–25 ms).
 WIDE_SHARE = 10
 WIDE_TRIES = 4
 # A term of at most this many distinct trigrams whose trigrams are all common is matched
@@ -233,12 +233,12 @@ class Store:
         search: str | None,
         *,
         sort: str | None = None,
+        counting: bool = False,
     ) -> tuple[str, list[Any]]:
         """WHERE (with the index to read, when one is named) and its parameters."""
         clauses: list[str] = []
         params: list[Any] = []
-        (top,) = self.conn.execute("SELECT max(id) FROM records").fetchone()  # ~ rows
-        wide = max(COMMON_MATCHES, (top or 0) // WIDE_SHARE)
+        few = COMMON_MATCHES
         # A year or a status usually holds a large share of the rows: walking the sort's own
         # index and skipping the other rows (every sort index holds both columns) fills a
         # page sooner than sorting all of them, which SQLite picks without statistics
@@ -246,9 +246,10 @@ class Store:
         # indexes. A value in few rows (no 定稿 yet) is the other way round: its rows are
         # read through its index and sorted, where the walk would cross the whole table.
         # A sort starting with the column has an index starting with it anyway.
+        # (records_count would serve the status but sort all its rows.)
         index = ""
-        if status and sort not in (None, "status"):
-            if self._in_few_rows("status", status, wide):
+        if status and sort is not None:
+            if sort == "status" or self._in_few_rows("status", status, few):
                 index = " INDEXED BY records_by_status"
             clauses.append("status = ?" if index else "+status = ?")
             params.append(status)
@@ -256,7 +257,7 @@ class Store:
             clauses.append("status = ?")
             params.append(status)
         if year is not None and sort not in (None, "year", "unit", "name"):
-            if not index and self._in_few_rows("year", year, wide):
+            if not index and self._in_few_rows("year", year, few):
                 index = " INDEXED BY records_list"
             clauses.append("year = ?" if index == " INDEXED BY records_list" else "+year = ?")
             params.append(year)
@@ -267,8 +268,11 @@ class Store:
             clauses.append("unit = ?")
             params.append(unit)
         terms = (search or "").split()
+        if terms and counting:
+            (top,) = self.conn.execute("SELECT max(id) FROM records").fetchone()  # ~ rows
+            few = max(COMMON_MATCHES, (top or 0) // WIDE_SHARE)
         for term in terms:
-            clause, values = self._term_clause(term, wide)
+            clause, values = self._term_clause(term, few)
             clauses.append(clause)
             params += values
         return index + (" WHERE " + " AND ".join(clauses) if clauses else ""), params
@@ -285,9 +289,9 @@ class Store:
         """Rows whose name or unit contains ``term``, as LIKE means it: any substring, ASCII
         letters in either case (the same rows whichever way they are found).
 
-        A term found in few rows (at most COMMON_MATCHES by records_search, else at most
-        ``wide``) gets those rows' ids and LIKE checks only them; a page is then a sort of
-        those rows. A common term is filtered with LIKE along the sort index: a page fills
+        A term found in few rows (at most COMMON_MATCHES by records_search, else for a
+        count at most ``wide``) gets those rows' ids and LIKE checks only them; a page is
+        then a sort of those rows. A common term is filtered with LIKE along the sort index: a page fills
         after a few hundred rows, which costs less than collecting every match.
         """
         like = _like_pattern(term)
@@ -426,7 +430,7 @@ class Store:
                     "SELECT count(*) FROM records_search WHERE records_search MATCH ?", [phrase]
                 ).fetchone()
                 return int(n)
-        where, params = self._where(year, unit, status, search)
+        where, params = self._where(year, unit, status, search, counting=True)
         return int(self.conn.execute(f"SELECT count(*) FROM records{where}", params).fetchone()[0])
 
     def _caseless_phrase(self, term: str) -> str | None:

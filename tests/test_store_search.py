@@ -272,3 +272,22 @@ def test_a_common_term_without_letters_is_counted_in_the_index(filled, monkeypat
     counted = [s for s in statements if s.startswith("SELECT count(*) FROM records")]
     assert counted[0].startswith("SELECT count(*) FROM records_search WHERE")
     assert "LIKE" in counted[-1]
+
+
+def test_status_sort_and_counts_use_their_indexes(filled):
+    store, rows = filled
+    sql = ""
+    captured: list[str] = []
+    store.conn.set_trace_callback(captured.append)
+    try:
+        store.list(
+            status="draft", order_by=[("status", False), ("unit", False), ("name", False)], limit=5
+        )
+        sql = captured[-1]
+        assert store.count(status="draft") == sum(1 for r in rows if r["status"] == "draft")
+    finally:
+        store.conn.set_trace_callback(None)
+    plan = " ".join(r[3] for r in store.conn.execute("EXPLAIN QUERY PLAN " + sql))
+    assert "records_by_status" in plan and "TEMP B-TREE" not in plan
+    count_plan = " ".join(r[3] for r in store.conn.execute("EXPLAIN QUERY PLAN " + captured[-1]))
+    assert "records_count" in count_plan  # the thin index, not a 13 MB one
