@@ -76,8 +76,8 @@ w = QMainWindow(); w.resize(1400, 880)
 
 PERFDESK = """
 from pathlib import Path
-from perfdesk.ui.app import ensure_app, skip_numpy
-skip_numpy()  # as app.run() does
+from perfdesk.ui.app import ensure_app, prepare_start
+prepare_start()  # as app.run() does
 from perfdesk.ui.main_window import MainWindow
 from perfdesk.ui.settings import Settings
 app = ensure_app()

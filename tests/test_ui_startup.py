@@ -53,13 +53,13 @@ HEAVY = (
 )
 
 CHILD = """
-import json, sys
+import gc, json, sys
 from pathlib import Path
 import PySide6.QtCore as QtCore
 import PySide6.QtGui as QtGui
 from PySide6.QtCore import QTimer
-from perfdesk.ui.app import ensure_app, skip_numpy
-skip_numpy()
+from perfdesk.ui.app import ensure_app, prepare_start
+prepare_start()
 from perfdesk.ui.main_window import MainWindow
 from perfdesk.ui.settings import Settings
 app = ensure_app()
@@ -85,6 +85,8 @@ def look(when):
         "years": [w.browser.year.itemText(i) for i in range(w.browser.year.count())],
         # Read once painted: asking would build the QKeySequence class.
         "save_keys": w.act_save.shortcut().toString() if when == "ready" else None,
+        "translators": app.property("perfdesk_translators"),
+        "gc": gc.isenabled(),
     }
 
 look("built")
@@ -92,13 +94,14 @@ w.browser.view.first_painted.connect(lambda: look("painted"))
 
 def ready():
     look("ready")
-    print(json.dumps(seen, ensure_ascii=False))
     app.quit()
 
 w.editors_ready.connect(lambda: QTimer.singleShot(0, ready))
 w.show()
 app.exec()
 w.shutdown()
+seen["closed"] = {"gc": gc.isenabled()}
+print(json.dumps(seen, ensure_ascii=False))
 """
 
 
@@ -137,6 +140,8 @@ def test_window_paints_the_list_before_building_the_editors(tmp_path) -> None:
         # Not yet: Qt's enum namespace, clicking to sort, the years read, the shortcuts.
         assert not seen[when]["qt_namespace"], f"QtCore.Qt built before the first paint ({when})"
         assert seen[when]["qt_classes"] == []
+        assert seen[when]["translators"] is None
+        assert not seen[when]["gc"]  # automatic collection paused from the start
         assert not seen[when]["sorting"]
         assert seen[when]["years"] == ["全部"]
     ready = seen["ready"]
@@ -145,6 +150,8 @@ def test_window_paints_the_list_before_building_the_editors(tmp_path) -> None:
     assert ready["sorting"] and ready["indicator"] == [1, True]
     assert ready["years"] == ["全部", "2020年", "2019年"]
     assert ready["save_keys"] == "Ctrl+S"
+    assert ready["translators"] >= 1  # Qt's dialogs in Chinese (qtbase_zh_CN ships with PySide6)
+    assert seen["closed"]["gc"]  # the window's collector gave automatic collection back
     assert ready["title"] == "项目名称"
 
 

@@ -11,12 +11,16 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QLocale
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QApplication
 
 from perfdesk.resources import resource_path
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QTranslator
 
 DEMO_SEED = ("demo", "seed.json")
 UI_FONT = ("fonts", "wqy-microhei.ttc")
@@ -29,8 +33,20 @@ def skip_numpy() -> None:
     sys.modules.setdefault("numpy", None)  # type: ignore[arg-type]
 
 
+def prepare_start() -> None:
+    """The first step of the window process, before the window's modules are imported: no
+    numpy (``skip_numpy``), and no automatic garbage collection until the window's own
+    collector takes over (``gc_guard``)."""
+    from perfdesk.ui.gc_guard import pause_automatic_collection
+
+    skip_numpy()
+    pause_automatic_collection()
+
+
 def ensure_app(argv: list[str] | None = None) -> QApplication:
-    """The QApplication, created once with perfdesk's names, translations and font."""
+    """The QApplication, created once with perfdesk's names, Chinese locale and font. Qt's
+    translations are installed by the window just after its first paint
+    (``ensure_translations``), or by whoever shows a Qt dialog without the window."""
     app = QApplication.instance()
     if isinstance(app, QApplication):
         return app
@@ -41,13 +57,23 @@ def ensure_app(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName("perfdesk")
     app.setApplicationDisplayName("perfdesk 绩效目标与自评")
     app.setOrganizationName("perfdesk")
-    install_translations(app)
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
     ensure_chinese_font(app)
     return app
 
 
+def ensure_translations(app: QApplication) -> None:
+    """``install_translations`` once per application."""
+    if app.property("perfdesk_translators") is None:
+        install_translations(app)
+
+
 def install_translations(app: QApplication) -> list[QTranslator]:
-    """Qt's own dialogs (buttons, file dialog, print dialog) in Chinese."""
+    """Qt's own dialogs (buttons, file dialog, print dialog) in Chinese. Nothing on the
+    window's first paint is Qt's own text, so the window installs them just after it
+    (reading the two catalogues and building their classes costs ~3 ms)."""
+    from PySide6.QtCore import QLibraryInfo, QTranslator
+
     QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
     folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     loaded = []
@@ -116,11 +142,11 @@ def demo_database() -> Path:
 
 def run(db_path: Path | None, demo: bool = False) -> int:
     """Open the window on ``db_path`` (or a demo database) and run until it closes."""
+    prepare_start()
     from perfdesk.lock import DatabaseLock
     from perfdesk.ui.main_window import MainWindow
     from perfdesk.ui.settings import Settings
 
-    skip_numpy()
     app = ensure_app()
     lock = None
     try:
@@ -141,6 +167,7 @@ def run(db_path: Path | None, demo: bool = False) -> int:
 
         if lock is not None and lock.held:
             lock.release()
+        ensure_translations(app)
         box = show_error(None, exc)
         if box is not None:
             box.exec()

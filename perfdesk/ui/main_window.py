@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QByteArray, QTimer, Signal
 from PySide6.QtGui import QAction, QUndoGroup
 from PySide6.QtWidgets import (
+    QApplication,
     QLabel,
     QMainWindow,
     QSplitter,
@@ -145,6 +146,11 @@ class MainWindow(QMainWindow):
             return
         self._deferred_done = True
         self.first_painted.emit()
+        from perfdesk.ui.app import ensure_translations
+
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            ensure_translations(app)
         self._install_shortcuts()
         self.browser.finish()
         self.ensure_editors()
