@@ -49,8 +49,10 @@ WIDE_TRIES = 4
 # as a phrase (see Store._rare_rows).
 PHRASE_TRIGRAMS = 6
 # A count of a common term without cased letters is read from the index when its phrase
-# has at most this many trigrams (see Store._caseless_phrase).
+# has at most this many trigrams (see Store._count_match).
 COUNT_TRIGRAMS = 3
+# ... and a 1–2 character one when at most this many distinct trigrams start with it.
+COUNT_OR_TRIGRAMS = 16
 
 _BY_TRIGRAM = "SELECT rowid FROM records_search WHERE records_search MATCH ?"
 _BY_PREFIX = "SELECT doc FROM records_search_terms WHERE term >= ? AND term <= ?"
@@ -136,6 +138,7 @@ class Store:
             raise StoreError(f"“{self.path}”不是 perfdesk 数据库或已损坏（{exc}）。") from exc
         self.conn = conn
         self._savepoint = 0
+        self._vocab_rows = False  # temp.records_search_rows made (see _count_match)
         self._migrate(backups)
 
     # ------------------------------------------------------------ schema
@@ -424,32 +427,48 @@ class Store:
     ) -> int:
         terms = (search or "").split()
         if year is None and not unit and not status and len(terms) == 1:
-            phrase = self._caseless_phrase(terms[0])
-            if phrase is not None:
+            match = self._count_match(terms[0])
+            if match is not None:
                 (n,) = self.conn.execute(
-                    "SELECT count(*) FROM records_search WHERE records_search MATCH ?", [phrase]
+                    "SELECT count(*) FROM records_search WHERE records_search MATCH ?", [match]
                 ).fetchone()
                 return int(n)
         where, params = self._where(year, unit, status, search, counting=True)
         return int(self.conn.execute(f"SELECT count(*) FROM records{where}", params).fetchone()[0])
 
-    def _caseless_phrase(self, term: str) -> str | None:
-        """The phrase that counts the rows holding a common ``term`` in the index, when that
-        is exact and cheaper than LIKE over every row (~30–80 ms for 100,000).
+    def _count_match(self, term: str) -> str | None:
+        """A MATCH of records_search that counts the rows holding a common ``term``, when
+        that is exact and cheaper than LIKE over every row (~30–80 ms for 100,000).
 
         Exact for a term without cased letters (digits, Chinese, punctuation): LIKE's and
-        the tokenizer's case folding then both leave it and its matches as they are, and a
-        phrase of consecutive trigrams is a substring. Cheaper while the phrase has few
-        trigrams (the cost is one pass per trigram); a term in few rows is counted through
-        its rows anyway (_rare_rows).
+        the tokenizer's case folding then both leave it and its matches as they are. A
+        longer term is its phrase (consecutive trigrams: a substring), cheaper while it has
+        few trigrams (one pass each); a 1–2 character term is any of the trigrams it begins
+        (the padding gives every position one), cheaper while they are few (热: 1, 第1: 11).
+        A term in few rows is counted through its rows anyway (_rare_rows).
         """
-        if len(term) < 3 or any(
-            c.lower() != c or c.upper() != c or c.casefold() != c for c in term
-        ):
+        if any(c.lower() != c or c.upper() != c or c.casefold() != c for c in term):
             return None
-        if len(_trigram_tries(term)) > COUNT_TRIGRAMS or self._rare_rows(term) is not None:
+        if len(term) >= 3 and len(_trigram_tries(term)) > COUNT_TRIGRAMS:
             return None
-        return _fts_phrase(term)
+        if self._rare_rows(term) is not None:
+            return None
+        if len(term) >= 3:
+            return _fts_phrase(term)
+        if not self._vocab_rows:
+            # Per connection, so the schema does not change: one row per distinct trigram.
+            self.conn.execute(
+                "CREATE VIRTUAL TABLE IF NOT EXISTS temp.records_search_rows "
+                "USING fts5vocab(main, records_search, 'row')"
+            )
+            self._vocab_rows = True
+        trigrams = self.conn.execute(
+            "SELECT term FROM temp.records_search_rows WHERE term >= ? AND term <= ? LIMIT ?",
+            [term, term + "\U0010ffff" * (3 - len(term)), COUNT_OR_TRIGRAMS + 1],
+        ).fetchall()
+        if not trigrams or len(trigrams) > COUNT_OR_TRIGRAMS:
+            return None
+        return " OR ".join(_fts_phrase(t) for (t,) in trigrams)
 
     def years(self) -> builtins.list[int]:
         return [

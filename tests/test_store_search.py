@@ -291,3 +291,18 @@ def test_status_sort_and_counts_use_their_indexes(filled):
     assert "records_by_status" in plan and "TEMP B-TREE" not in plan
     count_plan = " ".join(r[3] for r in store.conn.execute("EXPLAIN QUERY PLAN " + captured[-1]))
     assert "records_count" in count_plan  # the thin index, not a 13 MB one
+
+
+def test_a_common_short_term_is_counted_as_any_trigram_it_begins(filled, monkeypatch):
+    store, rows = filled
+    _walk_everything(monkeypatch)
+    statements: list[str] = []
+    store.conn.set_trace_callback(statements.append)
+    try:
+        for term in ("水", "务监", "1", "（", "\\"):
+            assert store.count(search=term) == sum(1 for r in rows if _holds(r, term)), term
+    finally:
+        store.conn.set_trace_callback(None)
+    matched = [s for s in statements if s.startswith("SELECT count(*) FROM records_search")]
+    assert any(" OR " in s for s in matched)  # 水: 水务…, 水\x1f…
+    assert not any("LIKE" in s for s in statements if "'%水%'" in s)
