@@ -270,7 +270,9 @@ class Store:
         if unit:
             clauses.append("unit = ?")
             params.append(unit)
-        terms = (search or "").split()
+        # Longest first: a row is dropped by the first term it lacks, and a long term is
+        # lacked more often (热 第19 along a table of 热线 projects: 52 ms instead of 61).
+        terms = sorted((search or "").split(), key=len, reverse=True)
         if terms and counting:
             (top,) = self.conn.execute("SELECT max(id) FROM records").fetchone()  # ~ rows
             few = max(COMMON_MATCHES, (top or 0) // WIDE_SHARE)
