@@ -780,9 +780,12 @@ class MainWindow(QMainWindow):
         form = self.current_form()
 
         def job(store: Store, ctx: JobContext) -> list[Path]:
-            from perfdesk.ui.year_print import print_year_files
+            from perfdesk.printing import print_year
 
-            return print_year_files(store, year, folder, form, ctx)
+            # One process: this is a worker thread of the window, which must not fork.
+            return print_year(
+                store, year, folder, form, progress=ctx.progress, cancel=ctx.cancelled, jobs=1
+            )
 
         def done(paths: list[Path]) -> None:
             from perfdesk.ui.dialogs import ReportDialog
