@@ -3,7 +3,7 @@
     python bench/bench_window.py [N]        (default 100000; QT_QPA_PLATFORM=offscreen)
 
 1. Process start to window shown, perfdesk's window on a database of N records against a bare
-   PySide6 QMainWindow, in the same run (median of 7 each, alternating). "Shown" is the end of
+   PySide6 QMainWindow, in the same run (median of 15 each, alternating: single runs on a shared machine vary by ±15%). "Shown" is the end of
    the window's first paint pass (the window's first Paint event posts a zero timer, which
    runs once every widget of that pass has painted), read by the child as a wall-clock
    time and compared with the parent's time just before it started the process; the
@@ -159,7 +159,7 @@ Timing = tuple[float, float]  # (wall, cpu) seconds
 
 
 def time_start(
-    db: Path, settings: Path, pyc_dir: Path | None, repeat: int = 7
+    db: Path, settings: Path, pyc_dir: Path | None, repeat: int = 15
 ) -> tuple[Timing, Timing, Timing]:
     """Medians of (wall, cpu): bare window shown, perfdesk shown, perfdesk editors ready.
     Runs alternate, so a busy moment of the shared machine hits both. One run of each
