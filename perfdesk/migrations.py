@@ -190,5 +190,16 @@ def m0007(db: Database) -> None:
     db.execute("CREATE INDEX records_count ON records (status, year)")
 
 
+@migrations(name="0008_score_sorts_as_number")
+def m0008(db: Database) -> None:
+    # total_score is TEXT, so 得分 sorted as text: "100" before "96.5", "9.5" after "85".
+    # Written as 6 characters with 2 decimals from now on ("096.50", "100.00"; the window
+    # shows it as a number), text order is number order and records_by_total_score serves it.
+    db.execute(
+        "UPDATE records SET total_score = printf('%06.2f', CAST(total_score AS REAL)) "
+        "WHERE total_score IS NOT NULL"
+    )
+
+
 if tuple(m.name for m in migrations._migrations) != MIGRATION_NAMES:
     raise RuntimeError("perfdesk.schema.MIGRATION_NAMES is out of step with migrations.py")

@@ -14,5 +14,6 @@ MIGRATION_NAMES: tuple[str, ...] = (
     "0005_year_name_index",
     "0006_search_every_position_and_sorts",
     "0007_count_index",
+    "0008_score_sorts_as_number",
 )
 SCHEMA_VERSION = len(MIGRATION_NAMES)

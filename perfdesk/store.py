@@ -101,6 +101,14 @@ class SaveResult(NamedTuple):
     changed: bool
 
 
+def score_text(score: Any) -> str:
+    """A score as the records table keeps it: 2 decimals, 6 characters ("096.50")."""
+    from decimal import ROUND_HALF_UP, Decimal  # writes only: kept off the window's first paint
+
+    value = Decimal(str(score)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return f"{value:06.2f}"
+
+
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
@@ -585,7 +593,10 @@ class Store:
             "indicator_count": len(doc["indicators"]),
             "has_evaluation": 1 if ev else 0,
             "evaluation_status": ev["status"] if ev else None,
-            "total_score": None if not ev or ev["total_score"] is None else str(ev["total_score"]),
+            # Fixed width, so that text order is number order (migration 0008).
+            "total_score": None
+            if not ev or ev["total_score"] is None
+            else score_text(ev["total_score"]),
             "grade": ev["grade"] if ev else None,
             "created_from": doc.get("created_from"),
             "updated_at": _now(),

@@ -205,3 +205,40 @@ def test_list_json_matches_list(store, seed_decl):
     ]
     assert _json.loads(store.list_json(year=2019)) == expected
     assert _json.loads(store.list_json(year=1999)) == []
+
+
+def test_scores_sort_as_numbers_and_old_files_are_rewritten(store, seed_decl) -> None:  # noqa: ANN001
+    """得分 is kept as fixed-width text ("096.50"), so sorting the column (through its index)
+    is number order; migration 0008 rewrites files that kept "100" or "9.5"."""
+    from sqlite_utils import Database
+
+    from perfdesk.migrations import m0008
+    from perfdesk.models.serialize import declaration_from_dict, loads
+    from perfdesk.store import score_text
+
+    shanghai = declaration_from_dict(
+        loads((DATA / "excel_out" / "sh2019_shanghai_eval.json").read_text(encoding="utf-8"))
+    )
+    rid = store.save(shanghai).record.id
+    (stored,) = store.conn.execute("SELECT total_score FROM records WHERE id = ?", [rid]).fetchone()
+    total = store.get_dict(rid)["evaluation"]["total_score"]
+    assert stored == score_text(total) and len(stored) == 6
+    assert Decimal(stored) == Decimal(str(total))
+
+    ids = []
+    for name in ("甲", "乙", "丙", "丁"):
+        seed_decl.id = None
+        seed_decl.name = name
+        ids.append(store.save(seed_decl).record.id)
+    old_texts = ["100", "9.5", "96.5", "85"]  # as str(Decimal) wrote them before
+    for i, text in zip(ids, old_texts, strict=True):
+        store.conn.execute("UPDATE records SET total_score = ? WHERE id = ?", [text, i])
+
+    def by_score() -> list[str]:
+        rows = store.list(columns=("total_score",), order_by=(("total_score", False),))
+        return [r[0] for r in rows if r[0] is not None and r[0] != stored]
+
+    assert by_score() == ["100", "85", "9.5", "96.5"]  # text order: the old bug
+    m0008(Database(store.conn))
+    assert by_score() == ["009.50", "085.00", "096.50", "100.00"]
+    assert by_score() == [score_text(v) for v in (9.5, 85, 96.5, 100)]
