@@ -172,7 +172,8 @@ def test_every_schema_version_fixture_opens_without_loss(version, tmp_path, seed
 
 
 def test_common_search_terms_give_the_same_rows_through_like(store, seed_decl, monkeypatch):
-    import perfdesk.store as store_module
+    import perfdesk.store_search as search_module
+    from perfdesk.store_search import SearchPlanner
 
     for i in range(5):
         seed_decl.id = None
@@ -182,9 +183,10 @@ def test_common_search_terms_give_the_same_rows_through_like(store, seed_decl, m
     seed_decl.name = "水务监测"
     store.save(seed_decl)
     by_fts = store.list(search="服务热线", order_by=(("name", True),))
-    assert not store._common_term("服务热线")
-    monkeypatch.setattr(store_module, "COMMON_MATCHES", 2)
-    assert store._common_term("服务热线")
+    planner = SearchPlanner(store.conn)
+    assert not planner.common_term("服务热线")
+    monkeypatch.setattr(search_module, "COMMON_MATCHES", 2)
+    assert planner.common_term("服务热线")
     assert store.list(search="服务热线", order_by=(("name", True),)) == by_fts
     assert [r[3] for r in by_fts] == [f"市民服务热线{i}" for i in range(4, -1, -1)]
     assert store.count(search="服务热线") == 5
@@ -197,10 +199,19 @@ def test_list_json_matches_list(store, seed_decl):
         seed_decl.id = None
         seed_decl.name = name
         store.save(seed_decl)
-    rows = store.list(year=2019, columns=("id", "year", "unit", "name", "status", "revision", "has_evaluation"))
+    rows = store.list(
+        year=2019, columns=("id", "year", "unit", "name", "status", "revision", "has_evaluation")
+    )
     expected = [
-        {"id": r[0], "year": r[1], "unit": r[2], "name": r[3], "status": r[4], "revision": r[5],
-         "has_evaluation": bool(r[6])}
+        {
+            "id": r[0],
+            "year": r[1],
+            "unit": r[2],
+            "name": r[3],
+            "status": r[4],
+            "revision": r[5],
+            "has_evaluation": bool(r[6]),
+        }
         for r in rows
     ]
     assert _json.loads(store.list_json(year=2019)) == expected

@@ -8,8 +8,9 @@ from decimal import Decimal
 
 import pytest
 
-import perfdesk.store as store_module
+import perfdesk.store_search as search_module
 from perfdesk.store import Store
+from perfdesk.store_search import SearchPlanner
 
 NAMES = (
     "水", "水务", "A", "ab", "热线", "12345市民服务热线外包服务", "Water水务Plant", "100%完成_率",
@@ -81,7 +82,7 @@ def _ids(store: Store, **kw) -> list[int]:
 @pytest.mark.parametrize("common", [2000, 0], ids=["records_search", "like"])
 def test_every_term_finds_what_like_finds(filled, monkeypatch, common):
     store, rows = filled
-    monkeypatch.setattr(store_module, "COMMON_MATCHES", common)
+    monkeypatch.setattr(search_module, "COMMON_MATCHES", common)
     for term in _terms(rows):
         expected = [r["id"] for r in rows if all(_holds(r, t) for t in term.split())]
         expected.sort()
@@ -96,13 +97,14 @@ def test_every_term_finds_what_like_finds(filled, monkeypatch, common):
 def test_short_and_pasted_terms_use_the_index(filled):
     store, rows = filled
     water = {r["id"] for r in rows if "水" in r["name"]}
-    assert set(store._rare_rows("水")) == water  # one character, from records_search_terms
-    assert store._rare_rows("ä") is None  # LIKE and the tokenizer fold it differently
+    planner = SearchPlanner(store.conn)
+    assert set(planner.rare_rows("水")) == water  # one character, from records_search_terms
+    assert planner.rare_rows("ä") is None  # LIKE and the tokenizer fold it differently
     # A pasted name is looked up by one of its trigrams (its last), not as a whole phrase.
     statements: list[str] = []
     store.conn.set_trace_callback(statements.append)
     try:
-        ids = store._rare_rows(NAMES[-1])
+        ids = planner.rare_rows(NAMES[-1])
     finally:
         store.conn.set_trace_callback(None)
     assert ids is not None and {r["id"] for r in rows if NAMES[-1] in r["name"]} <= set(ids)
@@ -111,8 +113,8 @@ def test_short_and_pasted_terms_use_the_index(filled):
     plan = " ".join(
         r[3]
         for r in store.conn.execute(
-            "EXPLAIN QUERY PLAN SELECT id FROM records WHERE " + store._term_clause("水", 2000)[0],
-            store._term_clause("水", 2000)[1],
+            "EXPLAIN QUERY PLAN SELECT id FROM records WHERE " + planner.term_clause("水", 2000)[0],
+            planner.term_clause("水", 2000)[1],
         )
     )
     assert "INTEGER PRIMARY KEY" in plan  # the listed rows are read by id
@@ -124,11 +126,11 @@ def test_a_term_of_common_trigrams_is_matched_as_a_phrase(store, seed_decl, monk
         seed_decl.id = None
         seed_decl.name = name
         ids[name] = store.save(seed_decl).record.id
-    monkeypatch.setattr(store_module, "COMMON_MATCHES", 1)  # each trigram is in two rows
+    monkeypatch.setattr(search_module, "COMMON_MATCHES", 1)  # each trigram is in two rows
     statements: list[str] = []
     store.conn.set_trace_callback(statements.append)
     try:
-        assert store._rare_rows("甲乙丙丁") == [ids["甲乙丙丁"]]
+        assert SearchPlanner(store.conn).rare_rows("甲乙丙丁") == [ids["甲乙丙丁"]]
     finally:
         store.conn.set_trace_callback(None)
     assert any("MATCH '\"甲乙丙丁\"'" in s for s in statements)
@@ -191,8 +193,8 @@ def _sorted(rows: list[dict], key: str, desc: bool) -> list[int]:
 
 def _walk_everything(monkeypatch) -> None:
     """As in a large table: no term and no filter value counts as in few rows."""
-    monkeypatch.setattr(store_module, "COMMON_MATCHES", 0)
-    monkeypatch.setattr(store_module, "WIDE_SHARE", 10**9)
+    monkeypatch.setattr(search_module, "COMMON_MATCHES", 0)
+    monkeypatch.setattr(search_module, "WIDE_SHARE", 10**9)
 
 
 @pytest.mark.parametrize("few", [True, False], ids=["few-rows", "walk"])
