@@ -115,8 +115,9 @@ def m0005(db: Database) -> None:
 
 
 # Two U+001F after each text: every character of the text then starts a trigram, so a term of
-# one or two characters is a range of trigrams in the index (store_search.SearchPlanner.rare_rows). str.split()
-# treats U+001F as a space, so no search term contains it and no match can involve it.
+# one or two characters is a range of trigrams in the index (SearchPlanner.rare_rows in
+# store_search.py). str.split() treats U+001F as a space, so no search term contains it and
+# no match can involve it.
 SEARCH_PAD = "char(31, 31)"
 # Columns the window sorts on, each then by unit and name like order_for() in the browser.
 SORT_COLUMNS = (
