@@ -232,8 +232,15 @@ class Store:
         return self._planner.count(year=year, unit=unit, status=status, search=search)
 
     def years(self) -> builtins.list[int]:
+        """The years that have records, latest first. One index seek per year (a skip
+        scan): DISTINCT read the whole index, ~20 ms for 100,000 records, after every save."""
         return [
-            r[0] for r in self.conn.execute("SELECT DISTINCT year FROM records ORDER BY year DESC")
+            r[0]
+            for r in self.conn.execute(
+                "WITH RECURSIVE y(v) AS (SELECT max(year) FROM records UNION ALL "
+                "SELECT (SELECT max(year) FROM records WHERE year < y.v) FROM y "
+                "WHERE y.v IS NOT NULL) SELECT v FROM y WHERE v IS NOT NULL"
+            )
         ]
 
     def units(self, year: int | None = None) -> builtins.list[str]:

@@ -253,3 +253,14 @@ def test_scores_sort_as_numbers_and_old_files_are_rewritten(store, seed_decl) ->
     m0008(Database(store.conn))
     assert by_score() == ["009.50", "085.00", "096.50", "100.00"]
     assert by_score() == [score_text(v) for v in (9.5, 85, 96.5, 100)]
+
+
+def test_years_are_the_distinct_years_latest_first(store, seed_decl) -> None:  # noqa: ANN001
+    assert store.years() == []
+    for year, name in ((2019, "甲"), (2021, "乙"), (2019, "丙"), (2024, "丁"), (2021, "戊")):
+        seed_decl.id = None
+        seed_decl.year, seed_decl.name = year, name
+        store.save(seed_decl)
+    assert store.years() == [2024, 2021, 2019]
+    expected = [r[0] for r in store.conn.execute("SELECT DISTINCT year FROM records")]
+    assert sorted(expected, reverse=True) == store.years()
