@@ -324,17 +324,15 @@ def read_list(reader: SheetReader, year_arg: int | None) -> list[ImportedForm]:
 
 
 def _is_summary(grid: Grid) -> bool:
-    """A sheet of perfdesk's own year summary (``perfdesk summary``): its first row is
-    the summary's header. Its 项目名称 column would otherwise read as an empty form."""
-    if not grid.rows or grid.rows[0][:1] != ["编号"]:
+    """The 项目汇总 sheet of perfdesk's own year summary (``perfdesk summary``): its first row
+    is that sheet's header. Its 项目名称 column would otherwise read as an empty form. (Its
+    绩效指标 sheet, on its own, is an indicator list and imports as one.)"""
+    first = [v.strip() if isinstance(v, str) else v for v in grid.rows[0]] if grid.rows else []
+    if first[:1] != ["编号"]:
         return False  # the layouts (an import of the export side) only when it may be one
-    from perfdesk.excel_layouts import SUMMARY_INDICATOR_COLUMNS, SUMMARY_PROJECT_COLUMNS
+    from perfdesk.excel_layouts import SUMMARY_PROJECT_COLUMNS
 
-    first = [v.strip() if isinstance(v, str) else v for v in grid.rows[0]]
-    return any(
-        first[: len(columns)] == [c.header for c in columns]
-        for columns in (SUMMARY_PROJECT_COLUMNS, SUMMARY_INDICATOR_COLUMNS)
-    )
+    return first[: len(SUMMARY_PROJECT_COLUMNS)] == [c.header for c in SUMMARY_PROJECT_COLUMNS]
 
 
 def read_sheet(

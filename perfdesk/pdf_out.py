@@ -149,6 +149,10 @@ def write_pdf(
     path = Path(path)
     data = render_bytes(decl, form, revision_note=revision_note)
     tmp = path.with_name(path.name + ".part")
-    tmp.write_bytes(data)
-    tmp.replace(path)
+    try:
+        tmp.write_bytes(data)
+        tmp.replace(path)  # fails on Windows while a viewer holds the old PDF open
+    except OSError:
+        tmp.unlink(missing_ok=True)
+        raise
     return path

@@ -25,6 +25,7 @@ from perfdesk.store import Store
 # to fork, ~0.3 s to spawn where fork is not available (Windows).
 MIN_FORMS_PER_WORKER = 16
 MAX_JOBS = 8
+MAX_POOL = 61  # ProcessPoolExecutor's limit on Windows, whatever -j asks
 # Fork where there is fork (Linux): workers start at once with everything loaded and the
 # fonts read. Elsewhere each worker imports the printing modules itself; a frozen Windows
 # build starts them through multiprocessing.freeze_support() (perfdesk/__main__.py).
@@ -132,6 +133,8 @@ def _print_in_workers(
     # quick: the chunks being printed are finished (no half file), the rest dropped.
     size = max(1, min(8, len(ids) // (jobs * 8)))
     chunks = [list(ids[i : i + size]) for i in range(0, len(ids), size)]
+    # No more workers than chunks, nor than Windows allows a pool (61).
+    jobs = min(jobs, len(chunks), MAX_POOL)
     work = _WorkerChunk(str(folder), form)
     with ProcessPoolExecutor(
         jobs,
@@ -158,14 +161,16 @@ def _print_in_workers(
 
 
 _worker_store: Store | None = None
+_worker_db = ""
 
 
 def _worker_start(db_path: str) -> None:
     """Each worker's own connection: a forked one must not use its parent's. Ctrl+C
     reaches every process of the terminal: the parent alone answers it (stopping the
     workers), so the workers ignore it rather than print their tracebacks."""
-    global _worker_store
+    global _worker_store, _worker_db
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _worker_db = db_path
     try:
         _worker_store = Store(db_path, create=False)
     except Exception:  # noqa: BLE001 - every form then fails here; the parent says why
@@ -182,11 +187,12 @@ class _WorkerChunk:
     def __call__(self, ids: list[int]) -> list[tuple[int, str | None, str]]:
         from perfdesk.pdf_out import pdf_file_name, write_pdf
 
+        global _worker_store
         out: list[tuple[int, str | None, str]] = []
         for rid in ids:
             try:
-                if _worker_store is None:
-                    raise LookupError("no database")
+                if _worker_store is None:  # could not open at start (locked): again now
+                    _worker_store = Store(_worker_db, create=False)
                 decl = _worker_store.get(rid)
                 path = write_pdf(
                     decl, Path(self.folder) / pdf_file_name(decl, self.form), self.form

@@ -114,3 +114,21 @@ def test_reimporting_a_summary_is_refused_with_a_plain_reason(filled_store, tmp_
     message = result.error
     assert "年度汇总表" in message and "2019汇总.xlsx" in message
     assert "项目汇总" in message and "A1" in message
+
+
+def test_the_indicator_sheet_of_a_summary_alone_imports_as_a_list(filled_store, tmp_path: Path) -> None:  # noqa: ANN001
+    """Only the 项目汇总 sheet marks a summary: its 绩效指标 sheet, kept alone, is a list of
+    indicators like any other."""
+    from perfdesk.import_batch import import_file
+    from perfdesk.store import Store
+
+    path = tmp_path / "汇总.xlsx"
+    write_summary_file(filled_store, 2019, path)
+    wb = openpyxl.load_workbook(path)
+    del wb["项目汇总"]
+    alone = tmp_path / "指标.xlsx"
+    wb.save(alone)
+    with Store(tmp_path / "other.sqlite") as other:
+        result = import_file(other, alone, year=2019)
+        assert result.status == "imported", result.error
+        assert other.count() == 2

@@ -190,3 +190,62 @@ def test_a_killed_worker_does_not_lose_forms(year_db: Path, tmp_path: Path, monk
     there, seen = _print(year_db, tmp_path / "there", jobs=2)
     assert [p.read_bytes() for p in here] == [p.read_bytes() for p in there]
     assert [n for n, _, _ in seen] == list(range(1, N + 1))
+
+
+def test_no_more_workers_than_chunks_whatever_j_asks(year_db: Path, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import concurrent.futures
+
+    asked: list[int] = []
+    real = concurrent.futures.ProcessPoolExecutor
+
+    class Counting(real):  # type: ignore[misc, valid-type]
+        def __init__(self, max_workers=None, *args, **kwargs):  # type: ignore[no-untyped-def]
+            asked.append(max_workers)
+            super().__init__(max_workers, *args, **kwargs)
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Counting)
+    there, _ = _print(year_db, tmp_path / "many", jobs=100)
+    assert len(there) == N
+    assert asked == [N]  # one form a chunk here: one worker a form, not 100
+
+
+def test_a_failed_write_leaves_no_temporary_file(seed_decl, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from perfdesk.pdf_out import write_pdf
+
+    target = tmp_path / "表.pdf"
+    target.mkdir()  # a folder where the PDF should go: the rename fails
+    with pytest.raises(OSError):
+        write_pdf(seed_decl, target)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["表.pdf"]
+
+
+def test_a_worker_that_could_not_open_the_database_tries_again(year_db: Path, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Opening can fail for a moment (a colleague's write holds the lock on a network
+    share): the worker opens it again for its next forms instead of failing them all."""
+    from perfdesk.models.errors import StoreError
+
+    real = printing.Store
+    calls = []
+
+    def flaky(path, **kw):  # type: ignore[no-untyped-def]
+        calls.append(path)
+        if len(calls) == 1:
+            raise StoreError("数据库被锁定")
+        return real(path, **kw)
+
+    import signal
+
+    monkeypatch.setattr(printing, "Store", flaky)
+    monkeypatch.setattr(printing, "_worker_store", None)
+    previous = signal.getsignal(signal.SIGINT)
+    try:
+        printing._worker_start(str(year_db))  # fails: no store yet
+    finally:
+        signal.signal(signal.SIGINT, previous)  # a worker ignores Ctrl+C; this process not
+    assert printing._worker_store is None
+    with real(year_db) as store:
+        ids = [r[0] for r in store.list(year=2024, columns=("id",))][:3]
+    done = printing._WorkerChunk(str(tmp_path), "declaration")(ids)
+    assert [path is not None for _, path, _ in done] == [True, True, True]
+    assert len(calls) == 2
+    printing._worker_store.close()

@@ -308,3 +308,13 @@ def test_a_common_short_term_is_counted_as_any_trigram_it_begins(filled, monkeyp
     matched = [s for s in statements if s.startswith("SELECT count(*) FROM records_search")]
     assert any(" OR " in s for s in matched)  # 水: 水务…, 水\x1f…
     assert not any("LIKE" in s for s in statements if "'%水%'" in s)
+
+
+def test_control_characters_in_a_search_are_spaces(filled):
+    """A NUL or tab pasted into the search box: LIKE would stop at the NUL and MATCH would
+    fail on it; the words around it are searched instead."""
+    store, rows = filled
+    for pasted, words in (("热\x00线", "热 线"), ("12345市民\t服务", "12345市民 服务"),
+                          ("水\x00务监测", "水 务监测"), ("\x00", "")):  # fmt: skip
+        assert _ids(store, search=pasted) == _ids(store, search=words), pasted
+        assert store.count(search=pasted) == store.count(search=words), pasted
