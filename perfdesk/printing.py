@@ -173,7 +173,7 @@ def _worker_start(db_path: str) -> None:
     _worker_db = db_path
     try:
         _worker_store = Store(db_path, create=False)
-    except Exception:  # noqa: BLE001 - every form then fails here; the parent says why
+    except Exception:  # noqa: BLE001 - opened again for the next chunk (_WorkerChunk)
         _worker_store = None
 
 
