@@ -109,14 +109,19 @@ def print_year(
     return written
 
 
+def _print_one(store: Store, rid: int, folder: Path, form: str) -> tuple[Path, str]:
+    """Record ``rid`` printed into ``folder``: its file and its project name."""
+    from perfdesk.pdf_out import pdf_file_name, write_pdf
+
+    decl = store.get(rid)
+    return write_pdf(decl, folder / pdf_file_name(decl, form), form), decl.name or ""
+
+
 def _print_here(
     store: Store, ids: Sequence[int], folder: Path, form: str
 ) -> Generator[tuple[Path, str], None, None]:
-    from perfdesk.pdf_out import pdf_file_name, write_pdf
-
     for rid in ids:
-        decl = store.get(rid)
-        yield write_pdf(decl, folder / pdf_file_name(decl, form), form), decl.name or ""
+        yield _print_one(store, rid, folder, form)
 
 
 def _print_in_workers(
@@ -185,20 +190,15 @@ class _WorkerChunk:
         self.form = form
 
     def __call__(self, ids: list[int]) -> list[tuple[int, str | None, str]]:
-        from perfdesk.pdf_out import pdf_file_name, write_pdf
-
         global _worker_store
         out: list[tuple[int, str | None, str]] = []
         for rid in ids:
             try:
                 if _worker_store is None:  # could not open at start (locked): again now
                     _worker_store = Store(_worker_db, create=False)
-                decl = _worker_store.get(rid)
-                path = write_pdf(
-                    decl, Path(self.folder) / pdf_file_name(decl, self.form), self.form
-                )
+                path, name = _print_one(_worker_store, rid, Path(self.folder), self.form)
             except Exception:  # noqa: BLE001 - the parent prints it again and raises
                 out.append((rid, None, ""))
                 continue
-            out.append((rid, str(path), decl.name or ""))
+            out.append((rid, str(path), name))
         return out

@@ -51,14 +51,22 @@ def is_record_undo(event: QEvent) -> bool:
     return event.key() == Qt.Key.Key_Y and event.modifiers() == Qt.KeyboardModifier.ControlModifier
 
 
-class TextLine(QLineEdit):
-    changed = Signal()
+class _TextField:
+    """What the text fields share: Ctrl+Z/Ctrl+Y pass through them to the window's
+    撤销/重做 (see ``is_record_undo``), and read-only is Qt's own."""
 
     def event(self, event: QEvent) -> bool:
         if is_record_undo(event):
             event.ignore()  # let the window's 撤销/重做 shortcut fire
             return False
-        return super().event(event)
+        return super().event(event)  # type: ignore[misc]
+
+    def set_read_only(self, ro: bool) -> None:
+        self.setReadOnly(ro)  # type: ignore[attr-defined]
+
+
+class TextLine(_TextField, QLineEdit):
+    changed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -72,18 +80,9 @@ class TextLine(QLineEdit):
         if (value or "") != self.text():
             self.setText(value or "")
 
-    def set_read_only(self, ro: bool) -> None:
-        self.setReadOnly(ro)
 
-
-class LongText(QPlainTextEdit):
+class LongText(_TextField, QPlainTextEdit):
     changed = Signal()
-
-    def event(self, event: QEvent) -> bool:
-        if is_record_undo(event):
-            event.ignore()
-            return False
-        return super().event(event)
 
     def __init__(self, lines: int = 4, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -101,20 +100,11 @@ class LongText(QPlainTextEdit):
         if (value or "") != self.toPlainText():
             self.setPlainText(value or "")
 
-    def set_read_only(self, ro: bool) -> None:
-        self.setReadOnly(ro)
 
-
-class MoneyEdit(QLineEdit):
+class MoneyEdit(_TextField, QLineEdit):
     """An amount in 元: digits with 千分位 and up to two decimals, exact Decimal."""
 
     changed = Signal()
-
-    def event(self, event: QEvent) -> bool:
-        if is_record_undo(event):
-            event.ignore()
-            return False
-        return super().event(event)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -141,9 +131,6 @@ class MoneyEdit(QLineEdit):
             self.blockSignals(True)  # same value, new look: not an edit
             self.setText(text)
             self.blockSignals(False)
-
-    def set_read_only(self, ro: bool) -> None:
-        self.setReadOnly(ro)
 
 
 class DateField(QDateEdit):
