@@ -19,7 +19,7 @@ from typing import Any
 from common import ROOT, emit, seed_sized
 from openpyxl import Workbook, load_workbook
 
-from perfdesk.excel_out import write_declaration
+from perfdesk.excel.writer import write_declaration
 
 Cells = list[tuple[int, int, Any]]
 

@@ -239,7 +239,7 @@ def time_to_window(
                     proc.kill()
                     proc.wait()
                 if db is not None:
-                    from perfdesk.lock import break_stale
+                    from perfdesk.store.lock import break_stale
 
                     break_stale(db)
         finally:
@@ -257,7 +257,7 @@ if str(REPO) not in sys.path:
 def seed_database(folder: Path) -> Path:
     """A database holding the seed declaration, as an office user's would."""
     from perfdesk.models.serialize import declaration_from_dict, loads
-    from perfdesk.store import Store
+    from perfdesk.store.database import Store
 
     db = folder / "perfdesk.sqlite"
     with Store(db) as store:

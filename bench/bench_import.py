@@ -18,7 +18,7 @@ from pathlib import Path
 
 from common import ROOT, emit, seed_sized
 
-from perfdesk.excel_out import write_declaration
+from perfdesk.excel.writer import write_declaration
 
 BARE = """
 import sys, pathlib, openpyxl

@@ -20,9 +20,9 @@ from pathlib import Path
 
 from common import ROOT, compile_bytecode, emit, seed_sized
 
-from perfdesk.excel_out import write_declaration
-from perfdesk.printing import default_jobs
-from perfdesk.store import Store
+from perfdesk.excel.writer import write_declaration
+from perfdesk.pdf.year import default_jobs
+from perfdesk.store.database import Store
 
 RUNS = 5
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from common import ROOT, compile_bytecode, emit, seed_sized, time_command
 
-from perfdesk.store import Store
+from perfdesk.store.database import Store
 
 BARE = """
 import sqlite3, sys

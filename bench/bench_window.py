@@ -31,7 +31,7 @@ from pathlib import Path
 
 from common import ROOT, emit, seed_sized
 
-from perfdesk.store import Store
+from perfdesk.store.database import Store
 
 SHOWN = """
 import sys, time

@@ -2,7 +2,7 @@ import sys
 
 if __name__ == "__main__":
     if getattr(sys, "frozen", False):
-        # The frozen build's print workers (perfdesk.printing) are started by running this
+        # The frozen build's print workers (perfdesk.pdf.year) are started by running this
         # program again; freeze_support() turns such a run into the worker.
         import multiprocessing
 

@@ -26,7 +26,7 @@ from dataclasses import replace
 
 from perfdesk.models.errors import ConflictError, InputError
 from perfdesk.models.records import STATUS_DRAFT, Declaration, Indicator, Signoff
-from perfdesk.store import Store
+from perfdesk.store.database import Store
 
 
 def shift_years(day: dt.date, years: int) -> dt.date:

@@ -211,7 +211,7 @@ def _os_error_message(exc: OSError, args: argparse.Namespace) -> str:
 
 
 def _open_store(args: argparse.Namespace):  # noqa: ANN202 - Store import kept lazy
-    from perfdesk.store import Store
+    from perfdesk.store.database import Store
 
     return Store(default_db_path(args.db))
 
@@ -222,7 +222,7 @@ WRITING = frozenset({"import", "carry", "finalize", "restore"})
 
 
 def cmd_unlock(args: argparse.Namespace) -> int:
-    from perfdesk.lock import break_lock
+    from perfdesk.store.lock import break_lock
 
     info = break_lock(default_db_path(args.db))
     if info is None:
@@ -282,7 +282,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     import json
 
-    from perfdesk.import_batch import TerminalProgress, import_paths
+    from perfdesk.excel.batch import TerminalProgress, import_paths
 
     bar = TerminalProgress(sys.stderr)
     with _open_store(args) as store:
@@ -310,7 +310,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from perfdesk.excel_out import export_file
+    from perfdesk.excel.writer import export_file
 
     with _open_store(args) as store:
         decl = store.get(args.id)
@@ -320,7 +320,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_print(args: argparse.Namespace) -> int:
-    from perfdesk.printing import print_record_file, print_year
+    from perfdesk.pdf.year import print_record_file, print_year
 
     with _open_store(args) as store:
         if args.year is not None:
@@ -349,7 +349,7 @@ def cmd_print(args: argparse.Namespace) -> int:
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
-    from perfdesk.excel_out import write_summary_file
+    from perfdesk.excel.writer import write_summary_file
 
     with _open_store(args) as store:
         n = write_summary_file(store, args.year, _output_file(args.output, ".xlsx"))
@@ -358,7 +358,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from perfdesk.verify import verify_pdf
+    from perfdesk.pdf.verify import verify_pdf
 
     data = Path(args.pdf).read_bytes()
     with _open_store(args) as store:
@@ -395,7 +395,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from perfdesk.store import restore_backup
+    from perfdesk.store.database import restore_backup
 
     target = default_db_path(args.db)
     backup = Path(args.backup)
@@ -458,7 +458,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"“{db}”是一个文件夹；--db 应给出数据库文件，例如“{db / 'perfdesk.db'}”。"
             )
         if args.command in WRITING:
-            from perfdesk.lock import DatabaseLock
+            from perfdesk.store.lock import DatabaseLock
 
             lock = DatabaseLock(default_db_path(args.db))
             lock.acquire(force=args.break_lock)
@@ -467,7 +467,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             finally:
                 lock.release()
         if args.break_lock and args.command is not None:
-            from perfdesk.lock import break_lock
+            from perfdesk.store.lock import break_lock
 
             break_lock(default_db_path(args.db))
         return command(args)

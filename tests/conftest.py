@@ -19,7 +19,7 @@ def db_path(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def store(db_path: Path):
-    from perfdesk.store import Store
+    from perfdesk.store.database import Store
 
     s = Store(db_path)
     yield s

@@ -12,10 +12,10 @@ from sqlite_utils import Database
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE.parent))
 
-from perfdesk.migrations import migrations  # noqa: E402
 from perfdesk.models.serialize import declaration_from_dict, declaration_to_dict, loads  # noqa: E402
-from perfdesk.schema import SCHEMA_VERSION  # noqa: E402
-from perfdesk.store import Store  # noqa: E402
+from perfdesk.store.database import Store  # noqa: E402
+from perfdesk.store.migrations import migrations  # noqa: E402
+from perfdesk.store.schema import SCHEMA_VERSION  # noqa: E402
 
 
 def main(version: int = SCHEMA_VERSION) -> None:

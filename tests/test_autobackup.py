@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from perfdesk.autobackup import (
+from perfdesk.cli import main as cli_main
+from perfdesk.models.errors import StoreError
+from perfdesk.store.backups import (
     auto_backup,
     auto_backups,
     backup_folder,
@@ -17,9 +19,7 @@ from perfdesk.autobackup import (
     list_backups,
     prune,
 )
-from perfdesk.cli import main as cli_main
-from perfdesk.models.errors import StoreError
-from perfdesk.store import Store, restore_backup
+from perfdesk.store.database import Store, restore_backup
 
 DATA = Path(__file__).parent / "data"
 DAY1 = dt.datetime(2024, 3, 1, 8, 30, 0)

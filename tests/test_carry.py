@@ -13,7 +13,7 @@ import pytest
 from perfdesk.carry import carry_forward, next_year_declaration, shift_years
 from perfdesk.models.errors import ConflictError, InputError, NotFoundError
 from perfdesk.models.records import Declaration, Evaluation, Signoff
-from perfdesk.store import Store
+from perfdesk.store.database import Store
 
 
 def _saved(store: Store, decl: Declaration) -> Declaration:

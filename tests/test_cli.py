@@ -135,7 +135,7 @@ def test_finalize_then_edit_makes_revision(tmp_path, seed_dict):
 
 
 def test_writing_commands_are_refused_while_locked(tmp_path):
-    from perfdesk.lock import DatabaseLock
+    from perfdesk.store.lock import DatabaseLock
 
     db = tmp_path / "db.sqlite"
     lock = DatabaseLock(db)

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 from perfdesk.models.serialize import declaration_from_dict, declaration_to_dict, loads
-from perfdesk.store import Store
+from perfdesk.store.database import Store
 from tests.cli_helpers import popen_cli, run_cli
 
 N_FILES = 150

@@ -10,7 +10,7 @@ from typing import Any
 import openpyxl
 import pytest
 
-from perfdesk.excel_in import read_workbook
+from perfdesk.excel.reader import read_workbook
 from perfdesk.models.errors import InputError
 from perfdesk.models.serialize import STATED_SCORE_REASON, declaration_to_dict
 from tests.make_corpus import (
@@ -261,7 +261,7 @@ def test_a_far_away_cell_is_refused_before_the_sheet_is_loaded() -> None:
 
 
 def test_cell_count_limit(monkeypatch: pytest.MonkeyPatch) -> None:
-    import perfdesk.excel_read as er
+    import perfdesk.excel.cells as er
 
     monkeypatch.setattr(er, "MAX_CELLS", 50)
 
@@ -307,7 +307,7 @@ def test_stated_budget_score_that_differs_is_a_warning() -> None:
     ],
 )
 def test_exported_forms_read_back_the_same(name: str, form: str) -> None:
-    from perfdesk.excel_out import write_declaration, write_evaluation
+    from perfdesk.excel.writer import write_declaration, write_evaluation
 
     for imported in read(name).forms:
         decl = imported.declaration

@@ -12,14 +12,14 @@ from typing import Any
 import openpyxl
 import pytest
 
-from perfdesk.excel_in import read_workbook
-from perfdesk.import_batch import (
+from perfdesk.excel.batch import (
     FileResult,
     TerminalProgress,
     expand_paths,
     import_paths,
     store_forms,
 )
+from perfdesk.excel.reader import read_workbook
 from perfdesk.models.errors import ValidationError
 from perfdesk.models.serialize import declaration_to_dict, dumps
 from tests.make_corpus import seed_sheet
@@ -190,7 +190,7 @@ def test_file_result_json_shape() -> None:
 
 
 def test_missing_file_and_skipped_sheet_are_reported_in_chinese(tmp_path) -> None:
-    from perfdesk.store import Store as _Store
+    from perfdesk.store.database import Store as _Store
 
     variety = Path(__file__).parent / "data" / "excel_in" / "variety"
     with _Store(tmp_path / "db.sqlite") as store:

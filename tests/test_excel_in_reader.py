@@ -14,8 +14,8 @@ from typing import Any
 import openpyxl
 import pytest
 
-from perfdesk.excel_in import read_workbook
-from perfdesk.excel_out import write_form
+from perfdesk.excel.reader import read_workbook
+from perfdesk.excel.writer import write_form
 from perfdesk.models.records import Declaration
 from perfdesk.models.serialize import declaration_from_dict, loads
 

@@ -171,8 +171,8 @@ def test_an_edited_actual_value_wins_over_the_stamp(tmp_path: Path) -> None:
 
 def test_a_stamp_is_not_applied_to_a_sheet_it_does_not_describe(tmp_path: Path) -> None:
     """The stamp of a 申报表 says nothing about a 自评表 carried in the same file name."""
-    from perfdesk.excel_in import read_workbook
-    from perfdesk.import_batch import read_path, restore_stamped
+    from perfdesk.excel.batch import read_path, restore_stamped
+    from perfdesk.excel.reader import read_workbook
 
     db = tmp_path / "a.sqlite"
     (line,) = import_lines(DATA / "excel_out" / "national_full.json", db=db)

@@ -10,8 +10,8 @@ from typing import Any
 import openpyxl
 import pytest
 
-from perfdesk.excel_in import read_workbook
-from perfdesk.excel_values import (
+from perfdesk.excel.reader import read_workbook
+from perfdesk.excel.values import (
     norm,
     parse_amount,
     parse_choices,

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from perfdesk.excel_in import read_workbook
-from perfdesk.excel_values import (
+from perfdesk.excel.reader import read_workbook
+from perfdesk.excel.values import (
     is_placeholder,
     parse_amount,
     parse_date,

@@ -13,7 +13,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from perfdesk.excel_out import (
+from perfdesk.excel.writer import (
     DATE_FORMAT,
     MONEY_FORMAT,
     RATE_FORMAT,
@@ -299,7 +299,7 @@ def test_export_file_is_atomic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     assert target.read_bytes().startswith(b"PK")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["申报表.xlsx"]
 
-    import perfdesk.excel_out as xo
+    import perfdesk.excel.writer as xo
 
     def broken(decl, out, form="declaration"):  # noqa: ANN001, ANN202
         out.write(b"PK half a workbook")
@@ -315,7 +315,7 @@ def test_export_file_is_atomic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
 
 def test_cli_export_both_forms(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from perfdesk.cli import main
-    from perfdesk.store import Store
+    from perfdesk.store.database import Store
 
     db = tmp_path / "db.sqlite"
     with Store(db) as store:
@@ -445,7 +445,7 @@ def test_the_same_record_gives_the_same_sheet() -> None:
 
 
 def test_a_long_record_is_exported_with_its_whole_stamp() -> None:
-    from perfdesk.excel_out import read_stamp
+    from perfdesk.excel.writer import read_stamp
 
     decl = record("seed")
     decl.overview = "概" * 30000

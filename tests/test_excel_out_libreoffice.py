@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from perfdesk.excel_in import read_workbook
-from perfdesk.excel_out import export_file, shown_content
+from perfdesk.excel.reader import read_workbook
+from perfdesk.excel.writer import export_file, shown_content
 from perfdesk.models.serialize import declaration_from_dict, loads
 
 DATA = Path(__file__).parent / "data"

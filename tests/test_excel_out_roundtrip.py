@@ -1,4 +1,4 @@
-"""Export → import gives back the same record (perfdesk.excel_out ↔ perfdesk.excel_in).
+"""Export → import gives back the same record (perfdesk.excel.writer ↔ perfdesk.excel.reader).
 
 Two levels are checked:
 * the sheet alone: what the form shows (``shown_content``) is read back exactly, and a
@@ -19,8 +19,8 @@ import openpyxl
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from perfdesk.excel_in import read_workbook
-from perfdesk.excel_out import (
+from perfdesk.excel.reader import read_workbook
+from perfdesk.excel.writer import (
     read_stamp,
     restore_from_stamp,
     restore_workbook,

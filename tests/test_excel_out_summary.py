@@ -10,7 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from perfdesk.excel_out import write_summary, write_summary_file
+from perfdesk.excel.writer import write_summary, write_summary_file
 from perfdesk.models.records import Declaration
 from perfdesk.models.serialize import declaration_from_dict, loads
 
@@ -102,8 +102,8 @@ def test_empty_year_and_cli(filled_store, tmp_path: Path, db_path: Path) -> None
 def test_reimporting_a_summary_is_refused_with_a_plain_reason(filled_store, tmp_path: Path) -> None:  # noqa: ANN001
     """A clerk who picks the summary instead of a form is told what the file is (its
     项目名称 column used to read as an empty declaration); nothing is stored."""
-    from perfdesk.import_batch import import_file
-    from perfdesk.store import Store
+    from perfdesk.excel.batch import import_file
+    from perfdesk.store.database import Store
 
     path = tmp_path / "2019汇总.xlsx"
     write_summary_file(filled_store, 2019, path)
@@ -119,8 +119,8 @@ def test_reimporting_a_summary_is_refused_with_a_plain_reason(filled_store, tmp_
 def test_the_indicator_sheet_of_a_summary_alone_imports_as_a_list(filled_store, tmp_path: Path) -> None:  # noqa: ANN001
     """Only the 项目汇总 sheet marks a summary: its 绩效指标 sheet, kept alone, is a list of
     indicators like any other."""
-    from perfdesk.import_batch import import_file
-    from perfdesk.store import Store
+    from perfdesk.excel.batch import import_file
+    from perfdesk.store.database import Store
 
     path = tmp_path / "汇总.xlsx"
     write_summary_file(filled_store, 2019, path)

@@ -173,7 +173,7 @@ def test_print_a_year_with_worker_processes(
 def test_second_writer_is_refused_with_the_holders_name(
     frozen_app: Path, office_env: dict[str, str], tmp_path: Path
 ) -> None:
-    from perfdesk.lock import DatabaseLock
+    from perfdesk.store.lock import DatabaseLock
 
     db = tmp_path / "共享" / "perfdesk.sqlite"
     with DatabaseLock(db) as lock:  # a colleague's perfdesk holds the database

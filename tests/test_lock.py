@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from perfdesk import __version__
-from perfdesk.lock import (
+from perfdesk.models.errors import StoreError
+from perfdesk.store.lock import (
     DatabaseLock,
     DatabaseLockedError,
     LockInfo,
@@ -24,7 +25,6 @@ from perfdesk.lock import (
     pid_alive,
     read_lock,
 )
-from perfdesk.models.errors import StoreError
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -32,7 +32,7 @@ REPO = Path(__file__).resolve().parent.parent
 HOLDER = textwrap.dedent(
     """
     import sys
-    from perfdesk.lock import DatabaseLock
+    from perfdesk.store.lock import DatabaseLock
     lock = DatabaseLock(sys.argv[1])
     lock.acquire()
     print("locked", flush=True)
@@ -46,7 +46,7 @@ HOLDER = textwrap.dedent(
 TRY = textwrap.dedent(
     """
     import sys
-    from perfdesk.lock import DatabaseLock, DatabaseLockedError
+    from perfdesk.store.lock import DatabaseLock, DatabaseLockedError
     try:
         DatabaseLock(sys.argv[1]).acquire()
     except DatabaseLockedError as exc:

@@ -11,17 +11,17 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from perfdesk import pdf_layouts as L
-from perfdesk import pdf_out
-from perfdesk.fonts import MissingGlyphError
 from perfdesk.models.errors import InputError, NotFoundError
 from perfdesk.models.money import format_money
 from perfdesk.models.records import FUND_USES, PROJECT_TYPES, Signoff
 from perfdesk.models.serialize import fingerprint
-from perfdesk.pdf_flow import CheckboxGroup
-from perfdesk.pdf_out import render_bytes, render_declaration
-from perfdesk.pdf_qr import QrCode
-from perfdesk.pdf_text import break_lines
+from perfdesk.pdf import layouts as L
+from perfdesk.pdf import printout as pdf_out
+from perfdesk.pdf.flow import CheckboxGroup
+from perfdesk.pdf.fonts import MissingGlyphError
+from perfdesk.pdf.printout import render_bytes, render_declaration
+from perfdesk.pdf.qr import QrCode
+from perfdesk.pdf.text import break_lines
 from tests import pdf_helpers as H
 from tests.strategies import declarations
 
@@ -159,7 +159,7 @@ def test_qr_code_encodes_the_marker(seed_decl, tmp_path: Path) -> None:
 
 
 def test_checkbox_groups_tick_the_choice(seed_decl) -> None:
-    from perfdesk.fonts import default_fonts
+    from perfdesk.pdf.fonts import default_fonts
 
     group = CheckboxGroup(PROJECT_TYPES, seed_decl.project_type, default_fonts(), "项目类型")
     assert group.ticked == ("经常性专项业务费",)
@@ -282,7 +282,7 @@ def test_missing_glyph_in_an_indicator_is_located(seed_decl) -> None:
 def test_fallback_font_serves_characters_the_main_font_lacks(seed_decl, tmp_path: Path) -> None:
     """Droid Sans Fallback has no Latin letters or digits: with it as the main font, those
     come from the bundled font, and the PDF embeds both."""
-    from perfdesk.fonts import BUNDLED_FONT, SYSTEM_FALLBACKS, FontSpec, load_fonts
+    from perfdesk.pdf.fonts import BUNDLED_FONT, SYSTEM_FALLBACKS, FontSpec, load_fonts
     from perfdesk.resources import resource_path
 
     if not SYSTEM_FALLBACKS[0].exists():
@@ -404,7 +404,7 @@ def test_resource_path_in_checkout_and_frozen_build(tmp_path: Path, monkeypatch)
 
 def test_unusable_fonts_are_skipped(tmp_path: Path, monkeypatch) -> None:
     """A CFF .otf (reportlab cannot embed it) or a broken file is passed over."""
-    from perfdesk.fonts import BUNDLED_FONT, FONT_ENV, FontSpec, candidate_fonts, load_fonts
+    from perfdesk.pdf.fonts import BUNDLED_FONT, FONT_ENV, FontSpec, candidate_fonts, load_fonts
     from perfdesk.resources import resource_path
 
     bad = tmp_path / "NotoSansCJK-Regular.otf"
@@ -431,7 +431,7 @@ def test_very_long_category_label(seed_decl, tmp_path: Path, form: str) -> None:
     )
     # In drawing order the label's rows interleave with the other cells of those rows:
     # check it line by line (the lines cover the whole label).
-    from perfdesk.fonts import default_fonts
+    from perfdesk.pdf.fonts import default_fonts
 
     widths = (
         L.INDICATOR_TABLES["sh2019"].widths if form == "declaration" else L.EVAL_INDICATOR_COLUMNS
@@ -466,7 +466,7 @@ def test_qr_penalty_is_reportlabs() -> None:
     """The mask score is reportlab's getLostPoint for every mask of a few codes."""
     from reportlab.graphics.barcode import qrencoder
 
-    from perfdesk.pdf_qr import _penalty, _version
+    from perfdesk.pdf.qr import _penalty, _version
 
     for value in ("perfdesk:1:1:declaration:8a2d21f7218d", "x" * 120, "perfdesk:-:7:evaluation:0"):
         qr = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
@@ -482,8 +482,8 @@ def test_font_subset_is_reportlabs(seed_decl) -> None:
     """The cached-glyph subsetter writes the very file reportlab's makeSubset writes."""
     from reportlab.pdfbase.ttfonts import TTFontFace
 
-    from perfdesk.fonts import BUNDLED_FONT
-    from perfdesk.pdf_subset import make_subset
+    from perfdesk.pdf.fonts import BUNDLED_FONT
+    from perfdesk.pdf.subset import make_subset
     from perfdesk.resources import resource_path
 
     face = TTFontFace(str(resource_path(*BUNDLED_FONT)))
@@ -495,8 +495,8 @@ def test_font_subset_is_reportlabs(seed_decl) -> None:
 
 def test_subset_from_a_documents_numbering(seed_decl) -> None:
     """The numbering a document made while encoding its text gives the same subset."""
-    from perfdesk.fonts import default_fonts
-    from perfdesk.pdf_subset import DocFont, make_subset
+    from perfdesk.pdf.fonts import default_fonts
+    from perfdesk.pdf.subset import DocFont, make_subset
 
     face = default_fonts().face(0)
     font = DocFont(0, face)
@@ -511,8 +511,8 @@ def test_font_file_reads_as_reportlab_does(font: str) -> None:
     a font's own no-break space glyph and leaves out characters mapped to no glyph)."""
     from reportlab.pdfbase.ttfonts import TTFontFace
 
-    from perfdesk.fonts import BUNDLED_FONT, SYSTEM_FALLBACKS
-    from perfdesk.pdf_fontfile import FontFace
+    from perfdesk.pdf.fontfile import FontFace
+    from perfdesk.pdf.fonts import BUNDLED_FONT, SYSTEM_FALLBACKS
     from perfdesk.resources import resource_path
 
     path = resource_path(*BUNDLED_FONT) if font == "bundled" else SYSTEM_FALLBACKS[0]

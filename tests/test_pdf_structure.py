@@ -8,7 +8,7 @@ import subprocess
 import pytest
 
 from perfdesk.models.records import EvalIndicator, Evaluation, Indicator
-from perfdesk.pdf_out import render_bytes
+from perfdesk.pdf.printout import render_bytes
 
 
 @pytest.mark.parametrize("long", [False, True])

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from perfdesk import printing
-from perfdesk.fonts import MissingGlyphError
 from perfdesk.models.errors import Cancelled
 from perfdesk.models.records import Evaluation
-from perfdesk.printing import default_jobs, print_year
-from perfdesk.store import Store
+from perfdesk.pdf import year as printing
+from perfdesk.pdf.fonts import MissingGlyphError
+from perfdesk.pdf.year import default_jobs, print_year
+from perfdesk.store.database import Store
 from tests.cli_helpers import run_cli
 
 N = 12
@@ -210,7 +210,7 @@ def test_no_more_workers_than_chunks_whatever_j_asks(year_db: Path, tmp_path: Pa
 
 
 def test_a_failed_write_leaves_no_temporary_file(seed_decl, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    from perfdesk.pdf_out import write_pdf
+    from perfdesk.pdf.printout import write_pdf
 
     target = tmp_path / "表.pdf"
     target.mkdir()  # a folder where the PDF should go: the rename fails

@@ -7,7 +7,7 @@ import json
 from hypothesis import HealthCheck, given, settings
 
 from perfdesk.models.serialize import declaration_from_dict, declaration_to_dict, dumps, loads
-from perfdesk.store import Store
+from perfdesk.store.database import Store
 from tests.strategies import declarations
 
 KEYS = ("id", "status", "revision")

@@ -12,8 +12,8 @@ import pytest
 
 from perfdesk.models.errors import ConflictError, StoreError
 from perfdesk.models.serialize import declaration_to_dict, fingerprint
-from perfdesk.schema import SCHEMA_VERSION
-from perfdesk.store import Store, restore_backup
+from perfdesk.store.database import Store, restore_backup
+from perfdesk.store.schema import SCHEMA_VERSION
 
 DATA = Path(__file__).parent / "data"
 STORE_KEYS = ("id", "status", "revision")
@@ -172,8 +172,8 @@ def test_every_schema_version_fixture_opens_without_loss(version, tmp_path, seed
 
 
 def test_common_search_terms_give_the_same_rows_through_like(store, seed_decl, monkeypatch):
-    import perfdesk.store_search as search_module
-    from perfdesk.store_search import SearchPlanner
+    import perfdesk.store.search as search_module
+    from perfdesk.store.search import SearchPlanner
 
     for i in range(5):
         seed_decl.id = None
@@ -223,9 +223,9 @@ def test_scores_sort_as_numbers_and_old_files_are_rewritten(store, seed_decl) ->
     is number order; migration 0008 rewrites files that kept "100" or "9.5"."""
     from sqlite_utils import Database
 
-    from perfdesk.migrations import m0008
     from perfdesk.models.serialize import declaration_from_dict, loads
-    from perfdesk.store import score_text
+    from perfdesk.store.database import score_text
+    from perfdesk.store.migrations import m0008
 
     shanghai = declaration_from_dict(
         loads((DATA / "excel_out" / "sh2019_shanghai_eval.json").read_text(encoding="utf-8"))

@@ -8,9 +8,9 @@ from decimal import Decimal
 
 import pytest
 
-import perfdesk.store_search as search_module
-from perfdesk.store import Store
-from perfdesk.store_search import SearchPlanner
+import perfdesk.store.search as search_module
+from perfdesk.store.database import Store
+from perfdesk.store.search import SearchPlanner
 
 NAMES = (
     "水", "水务", "A", "ab", "热线", "12345市民服务热线外包服务", "Water水务Plant", "100%完成_率",

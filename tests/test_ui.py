@@ -21,7 +21,7 @@ from PySide6.QtGui import QDropEvent, QKeyEvent  # noqa: E402
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget  # noqa: E402
 
 from perfdesk.models.serialize import declaration_from_dict, loads  # noqa: E402
-from perfdesk.store import Store  # noqa: E402
+from perfdesk.store.database import Store  # noqa: E402
 
 DATA = Path(__file__).parent / "data"
 # Noise of the offscreen platform plugin, not of perfdesk.
@@ -475,8 +475,8 @@ def test_sorting_by_clicking_a_header(qtbot, make_window) -> None:
 
 
 def test_export_excel_then_import_it_back(qtbot, make_window, prompts, tmp_path) -> None:
-    pytest.importorskip("perfdesk.excel_out")
-    pytest.importorskip("perfdesk.import_batch")
+    pytest.importorskip("perfdesk.excel.writer")
+    pytest.importorskip("perfdesk.excel.batch")
     w = make_window([seed_decl()])
     select_first(qtbot, w)
     out = tmp_path / "out" / "申报表.xlsx"
@@ -506,7 +506,7 @@ def test_export_excel_then_import_it_back(qtbot, make_window, prompts, tmp_path)
 
 
 def test_import_rejection_is_reported_and_writes_nothing(qtbot, make_window, tmp_path) -> None:
-    pytest.importorskip("perfdesk.import_batch")
+    pytest.importorskip("perfdesk.excel.batch")
     bad = tmp_path / "不是表格.xlsx"
     bad.write_bytes(b"this is not a spreadsheet")
     w = make_window()
@@ -519,7 +519,7 @@ def test_import_rejection_is_reported_and_writes_nothing(qtbot, make_window, tmp
 
 
 def test_drop_files_on_the_window_imports_them(qtbot, make_window, tmp_path) -> None:
-    pytest.importorskip("perfdesk.import_batch")
+    pytest.importorskip("perfdesk.excel.batch")
     from perfdesk.models.serialize import declaration_to_dict, dumps
 
     src = tmp_path / "drop.json"

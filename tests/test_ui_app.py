@@ -92,7 +92,7 @@ def test_run_demo_opens_window_on_seed(qapp, keep_excepthook) -> None:
 
 
 def test_run_refuses_a_database_locked_by_someone_else(qapp, keep_excepthook, tmp_path) -> None:
-    from perfdesk.lock import DatabaseLock
+    from perfdesk.store.lock import DatabaseLock
     from perfdesk.ui.app import run
 
     db = tmp_path / "shared.sqlite"

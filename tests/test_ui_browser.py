@@ -11,7 +11,7 @@ pytest.importorskip("PySide6")
 from PySide6.QtCore import Qt  # noqa: E402
 
 from perfdesk.models.serialize import declaration_from_dict, loads  # noqa: E402
-from perfdesk.store import Store  # noqa: E402
+from perfdesk.store.database import Store  # noqa: E402
 from perfdesk.ui.browser_model import KEYS, PAGE_SIZE, BrowserModel  # noqa: E402
 
 DATA = Path(__file__).parent / "data"

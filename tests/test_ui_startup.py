@@ -23,7 +23,7 @@ from PySide6.QtGui import QTextLayout  # noqa: E402
 from PySide6.QtWidgets import QComboBox, QStyleOptionViewItem, QWidget  # noqa: E402
 
 from perfdesk.models.serialize import declaration_from_dict, loads  # noqa: E402
-from perfdesk.store import Store  # noqa: E402
+from perfdesk.store.database import Store  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).parent / "data"

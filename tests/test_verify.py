@@ -9,8 +9,8 @@ import pytest
 from reportlab.pdfgen.canvas import Canvas
 
 from perfdesk.models.errors import InputError
-from perfdesk.pdf_out import render_bytes
-from perfdesk.verify import (
+from perfdesk.pdf.printout import render_bytes
+from perfdesk.pdf.verify import (
     STATUS_CURRENT,
     STATUS_OLDER,
     STATUS_UNKNOWN,

@@ -129,7 +129,7 @@ def install_font(app: QApplication) -> str | None:
 def demo_database() -> Path:
     """A throw-away database in a temp folder holding the demo records."""
     from perfdesk.models.serialize import declaration_from_dict, loads
-    from perfdesk.store import Store
+    from perfdesk.store.database import Store
 
     folder = Path(tempfile.mkdtemp(prefix="perfdesk-demo-"))
     path = folder / "demo.sqlite"
@@ -143,7 +143,7 @@ def demo_database() -> Path:
 def run(db_path: Path | None, demo: bool = False) -> int:
     """Open the window on ``db_path`` (or a demo database) and run until it closes."""
     prepare_start()
-    from perfdesk.lock import DatabaseLock
+    from perfdesk.store.lock import DatabaseLock
     from perfdesk.ui.main_window import MainWindow
     from perfdesk.ui.settings import Settings
 

@@ -20,7 +20,7 @@ from perfdesk.ui import settings as S
 
 if TYPE_CHECKING:
     from perfdesk.models.records import Declaration
-    from perfdesk.store import Store
+    from perfdesk.store.database import Store
     from perfdesk.ui.main_window import MainWindow
     from perfdesk.ui.operations import JobContext
 
@@ -53,7 +53,7 @@ def import_paths(window: MainWindow, paths: list[Path]) -> None:
     window.maybe_leave()
 
     def job(store: Store, ctx: JobContext) -> Any:
-        from perfdesk.import_batch import import_paths
+        from perfdesk.excel.batch import import_paths
 
         return import_paths(store, paths, progress=ctx.progress, cancel=ctx.cancelled)
 
@@ -125,7 +125,7 @@ def _exported(window: MainWindow) -> Callable[[Path], None]:
 
 
 def export_excel(window: MainWindow) -> None:
-    from perfdesk.pdf_out import pdf_file_name
+    from perfdesk.pdf.printout import pdf_file_name
 
     got = form_record(window)
     if got is None:
@@ -137,7 +137,7 @@ def export_excel(window: MainWindow) -> None:
         return
 
     def job(_store: Store, _ctx: JobContext) -> Path:
-        from perfdesk.excel_out import export_file
+        from perfdesk.excel.writer import export_file
 
         export_file(decl, path, form=form)
         return path
@@ -148,7 +148,7 @@ def export_excel(window: MainWindow) -> None:
 def export_pdf(window: MainWindow, revision: int | None = None, form: str | None = None) -> None:
     """The record on screen as a PDF file (``revision`` is accepted as by :func:`preview`;
     what is exported is the record on screen)."""
-    from perfdesk.pdf_out import pdf_file_name
+    from perfdesk.pdf.printout import pdf_file_name
 
     got = form_record(window)
     if got is None:
@@ -162,7 +162,7 @@ def export_pdf(window: MainWindow, revision: int | None = None, form: str | None
         return
 
     def job(_store: Store, _ctx: JobContext) -> Path:
-        from perfdesk.pdf_out import write_pdf
+        from perfdesk.pdf.printout import write_pdf
 
         return write_pdf(decl, path, form)
 
@@ -185,7 +185,7 @@ def render(
     on_screen = copy.deepcopy(s.decl)
 
     def job(store: Store, _ctx: JobContext) -> tuple[bytes, Declaration]:
-        from perfdesk.pdf_out import render_bytes
+        from perfdesk.pdf.printout import render_bytes
 
         decl = store.get(rid, revision) if revision is not None and rid is not None else on_screen
         note = None
@@ -243,7 +243,7 @@ def print_year(window: MainWindow) -> None:
     form = window.current_form()
 
     def job(store: Store, ctx: JobContext) -> list[Path]:
-        from perfdesk.printing import print_year
+        from perfdesk.pdf.year import print_year
 
         # One process: this is a worker thread of the window, which must not fork.
         return print_year(
@@ -275,7 +275,7 @@ def start_auto_backup(window: MainWindow) -> None:
         return
 
     def job(store: Store, _ctx: JobContext) -> Path | None:
-        from perfdesk.autobackup import auto_backup
+        from perfdesk.store.backups import auto_backup
 
         return auto_backup(store)
 
@@ -320,7 +320,7 @@ def restore(window: MainWindow) -> None:
     if not window.maybe_leave():
         return
     window.wait_idle()
-    from perfdesk.store import Store, restore_backup
+    from perfdesk.store.database import Store, restore_backup
 
     # Both connections are closed while the file is replaced, then opened again.
     window.stop_worker()  # a new one (own connection) on next use

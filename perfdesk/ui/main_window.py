@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
 )
 
 from perfdesk.models.status import STATUS_DRAFT
-from perfdesk.store import Store
+from perfdesk.store.database import Store
 from perfdesk.ui import actions, commands_files, commands_records, record_view, saving, window_state
 from perfdesk.ui import settings as S
 from perfdesk.ui.browser import Browser

@@ -1,6 +1,6 @@
 """Background work: every database write from the window runs on ONE worker thread.
 
-The worker owns its own :class:`~perfdesk.store.Store` (a Store is not thread-safe), runs
+The worker owns its own :class:`~perfdesk.store.database.Store` (a Store is not thread-safe), runs
 jobs one after another in submission order and reports results back to the GUI thread as
 queued signals. A job is a plain function ``fn(store, ctx)``; ``ctx`` carries the core's
 progress callback ``(done, total, message)`` and cancel flag, so core operations such as
@@ -80,7 +80,7 @@ class _Runner(QObject):
     def run(self, job_id: int, fn: JobFn, ctx: JobContext) -> None:
         try:
             if self.store is None:
-                from perfdesk.store import Store
+                from perfdesk.store.database import Store
 
                 self.store = Store(self.db_path)
             result = fn(self.store, ctx)

@@ -131,7 +131,7 @@ class PreviewDialog(QDialog):
         return self.document.pageCount()
 
     def save_pdf(self) -> None:
-        from perfdesk.pdf_out import pdf_file_name
+        from perfdesk.pdf.printout import pdf_file_name
 
         path, _ = QFileDialog.getSaveFileName(
             self, "导出PDF", pdf_file_name(self.decl, self.form), "PDF 文件 (*.pdf)"

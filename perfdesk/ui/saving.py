@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from perfdesk.models.records import Declaration
-    from perfdesk.store import Store
+    from perfdesk.store.database import Store
     from perfdesk.ui.main_window import MainWindow
     from perfdesk.ui.operations import JobContext
 

@@ -45,7 +45,7 @@ def _save(widget: QWidget, path: Path) -> None:
 def main(out: str = "docs") -> int:
     from perfdesk.models.serialize import declaration_from_dict, loads
     from perfdesk.resources import resource_path
-    from perfdesk.store import Store
+    from perfdesk.store.database import Store
     from perfdesk.ui.app import ensure_app
     from perfdesk.ui.main_window import MainWindow, default_size, default_split
     from perfdesk.ui.preview import PreviewDialog

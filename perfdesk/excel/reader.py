@@ -1,0 +1,123 @@
+"""Excel in: the bureau's forms read from whatever Excel, WPS and the finance system made.
+
+``read_workbook(data, filename)`` is pure (bytes in, records out, nothing written): the
+bytes are checked (:mod:`perfdesk.excel.cells`), each sheet is read into a grid, and the
+forms on it are found by their labels (:mod:`perfdesk.excel.forms`). A file that cannot be
+read whole raises :class:`~perfdesk.models.errors.InputError` naming file, sheet and cell.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from perfdesk.excel.cells import (
+    MAX_AREA,
+    MAX_CELLS,
+    MAX_FILE_BYTES,
+    MAX_UNCOMPRESSED_BYTES,
+    MAX_XLS_BYTES,
+    Grid,
+    is_blank,
+    read_grids,
+)
+from perfdesk.excel.forms import KIND_DECLARATION, KIND_EVALUATION, ImportedForm, read_sheet
+from perfdesk.models.errors import InputError
+
+__all__ = [
+    "KIND_DECLARATION",
+    "KIND_EVALUATION",
+    "MAX_AREA",
+    "MAX_CELLS",
+    "MAX_FILE_BYTES",
+    "MAX_UNCOMPRESSED_BYTES",
+    "MAX_XLS_BYTES",
+    "EXCEL_SUFFIXES",
+    "ImportedForm",
+    "WorkbookResult",
+    "read_workbook",
+]
+
+EXCEL_SUFFIXES = (".xlsx", ".xls", ".xlsm")
+
+
+@dataclass
+class WorkbookResult:
+    filename: str
+    forms: list[ImportedForm] = field(default_factory=list)
+    # Sheets skipped (blank, or holding no form) and other notes about the whole file.
+    warnings: list[str] = field(default_factory=list)
+
+
+def read_workbook(data: bytes, filename: str, *, year: int | None = None) -> WorkbookResult:
+    """Every form in a workbook. ``year`` is used only where the file states none."""
+    grids = read_grids(data, filename)
+    result = WorkbookResult(filename=filename)
+    unrecognised: list[Grid] = []
+    for grid in grids:
+        if grid.hidden or all(is_blank(v) for row in grid.rows for v in row):
+            continue
+        try:
+            forms, kind = read_sheet(grid, filename, year)
+        except InputError:
+            # A 填表说明 sheet pairs the labels with how to fill them in (项目名称 | 按批复填写)
+            # and reads like a half-filled form; the form itself is on another sheet.
+            if not _is_instructions(grid.name):
+                raise
+            result.warnings.append(f"{grid.label()}是填表说明，已跳过。")
+            continue
+        if kind is None:
+            unrecognised.append(grid)
+            continue
+        result.forms += forms
+    # An instructions sheet that happens to read as a form (every label beside its
+    # explanation) is not one when the workbook holds a real form elsewhere.
+    real = [f for f in result.forms if not _is_instructions(f.sheet)]
+    if real and len(real) < len(result.forms):
+        for name in dict.fromkeys(f.sheet for f in result.forms if _is_instructions(f.sheet)):
+            result.warnings.append(f"工作表“{name}”是填表说明，已跳过。")
+        result.forms = real
+    seen: dict[tuple[str, int, str | None, str | None], str] = {}
+    for form in result.forms:
+        d = form.declaration
+        key = (form.kind, d.year, d.unit, d.name)
+        if key in seen:
+            raise InputError(
+                f"同一项目（{d.year}年 {d.unit} {d.name}）的{_kind_name(form.kind)}"
+                "在本文件中出现两次"
+                f"（工作表“{seen[key]}”和“{form.sheet}”），请删去其一后再导入。",
+                file=filename,
+                sheet=form.sheet,
+            )
+        seen[key] = form.sheet
+    if not result.forms:
+        first = unrecognised[0].name if unrecognised else None
+        raise InputError(
+            "没有找到可识别的申报表或自评表（应有“项目名称”“申报单位名称”等栏目，"
+            "或“项目名称/一级指标/三级指标/指标值”等列）。",
+            file=filename,
+            sheet=first,
+        )
+    for grid in unrecognised:
+        result.warnings.append(f"{grid.label()}没有可识别的表单，已跳过。")
+    return result
+
+
+_INSTRUCTION_NAMES = (
+    "说明",
+    "填报要求",
+    "指标库",
+    "指标体系",
+    "示例",
+    "样表",
+    "参考",
+    "目录",
+    "封面",
+)
+
+
+def _is_instructions(sheet_name: str) -> bool:
+    return any(w in sheet_name for w in _INSTRUCTION_NAMES)
+
+
+def _kind_name(kind: str) -> str:
+    return "自评表" if kind == KIND_EVALUATION else "申报表"

@@ -1,0 +1,592 @@
+"""One sheet as labels and tables: the lookups every form reader shares.
+
+A :class:`SheetReader` indexes a grid's cells by their normalised text, finds a label's
+value to its right (beyond merges) or below, reads typed values with errors naming the cell,
+and finds indicator tables by their header words (both frameworks, split targets).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Protocol, TypeVar
+
+from perfdesk.excel import labels as L
+from perfdesk.excel.cells import Grid, Unresolved, addr, is_blank
+from perfdesk.excel.values import (
+    cell_text,
+    is_placeholder,
+    norm,
+    parse_amount,
+    parse_date,
+    parse_number,
+    parse_year,
+    percent_text,
+    split_unit,
+    unit_factor,
+    year_in_name,
+    year_in_title,
+)
+from perfdesk.models.errors import InputError
+from perfdesk.models.frameworks import FRAMEWORKS, NATIONAL, SH2019, guess_framework
+from perfdesk.models.records import (
+    Declaration,
+)
+from perfdesk.models.targets import join_split_target
+
+T = TypeVar("T")
+
+
+class _HasCategory(Protocol):
+    category: str | None
+    subcategory: str | None
+
+
+KIND_DECLARATION = "declaration"
+KIND_EVALUATION = "evaluation"
+
+
+@dataclass
+class ImportedForm:
+    """One record found in a workbook (a form sheet, or one project of a list sheet)."""
+
+    declaration: Declaration
+    kind: str  # "declaration" | "evaluation"
+    sheet: str
+    warnings: list[str] = field(default_factory=list)
+    # The warnings that compare scores, rates or grades the sheet states with the rules'
+    # (also in ``warnings``): moot when a perfdesk export's stamp restores the record,
+    # since they come from what paper does not show (overrides, not-applicable marks).
+    score_warnings: list[str] = field(default_factory=list)
+
+
+def _all_labels() -> frozenset[str]:
+    groups: list[Iterable[str]] = [v for v in L.DECLARATION_FIELDS.values()]
+    groups += [v for v in L.SIGNOFF_FIELDS.values()]
+    groups += [
+        L.YEAR_LABELS, L.BUDGET_BLOCK, L.BUDGET_ITEM_NAME, L.EVAL_SUPERVISOR, L.EVAL_UNIT,
+        L.EVAL_MONEY_BLOCK, L.EVAL_INITIAL, L.EVAL_ADJUSTED, L.EVAL_SPENT, L.EVAL_GOAL_EXPECTED,
+        L.EVAL_GOAL_ACTUAL, L.EVAL_TOTAL, L.EVAL_GRADE, L.TABLE_END, ("分解目标",),
+        L.DATE_RANGE_LABELS,
+    ]  # fmt: skip
+    return frozenset(x for g in groups for x in g)
+
+
+ALL_LABELS = _all_labels()
+_INLINE = re.compile(
+    "("
+    + "|".join(re.escape(x) for x in sorted(ALL_LABELS, key=len, reverse=True))
+    + r")\s*(?:\((万元|元)\))?\s*(?:\((?:"
+    + "|".join(L.LABEL_NOTES)
+    + r")\))?\s*:"
+)
+
+
+@dataclass
+class Hit:
+    """A label found on the sheet: where, with the unit it names and any inline value."""
+
+    r: int
+    c: int
+    text: str  # normalised label without unit
+    unit: str | None
+    inline: object = None  # '申报单位名称：XX' holds its value in the same cell
+
+
+@dataclass
+class Table:
+    """An indicator table: header columns by role and the first data row."""
+
+    header_row: int
+    first_row: int
+    cols: dict[str, int]
+    national: bool
+
+
+class SheetReader:
+    """Label lookups and typed reads on one grid, with errors naming the cell."""
+
+    def __init__(self, grid: Grid, filename: str) -> None:
+        self.grid = grid
+        self.filename = filename
+        self.warnings: list[str] = []
+        self.score_warnings: list[str] = []
+        self.labels: dict[str, list[Hit]] = {}
+        self.unit_note: str | None = None
+        # Normalised text of every filled owner cell: labels are looked up many times.
+        self.keys: dict[tuple[int, int], str] = {}
+        self._table: Table | None | bool = False
+        self.inline_cells: set[tuple[int, int]] = set()
+        for r, row in enumerate(grid.rows):
+            for c, v in enumerate(row):
+                if not isinstance(v, str) or is_blank(v) or not grid.is_owner(r, c):
+                    continue
+                key = norm(v)
+                self.keys[(r, c)] = key
+                # norm() drops a trailing colon: '申报单位名称：：' holds the value '：'.
+                if ":" in key or v.rstrip()[-1:] in (":", "："):
+                    self._inline(r, c, v)
+                if len(key) > 40:
+                    continue  # long text is a value, never a label
+                base, unit = split_unit(key)
+                base = base.removeprefix("其中:")
+                self.labels.setdefault(base, []).append(Hit(r, c, base, unit))
+                m = re.fullmatch(r"(?:金额)?单位:(万元|元)", key)
+                if m:
+                    self.unit_note = m.group(1)
+
+    def _inline(self, r: int, c: int, raw: str) -> None:
+        """'申报单位名称：XX' or '单位负责人：张三  填表人：李四' — labels with their values in
+        one cell; only when the cell starts with a known label."""
+        raw = raw.strip()
+        # Labels are matched on the NFKC text; values are cut from the text as written
+        # (申报单位名称：某局（本级） keeps its full-width brackets), so each normalised
+        # character remembers where it came from.
+        parts = [unicodedata.normalize("NFKC", ch) for ch in raw]
+        text = "".join(parts)
+        origin = [i for i, part in enumerate(parts) for _ in part] + [len(raw)]
+        found = list(_INLINE.finditer(text))
+        if not found or found[0].start() != 0:
+            return
+        self.inline_cells.add((r, c))
+        for n, m in enumerate(found):
+            end = found[n + 1].start() if n + 1 < len(found) else len(text)
+            value = raw[origin[m.end()] : origin[end]].strip()
+            if value:
+                hit = Hit(r, c, m.group(1), m.group(2), inline=value)
+                self.labels.setdefault(m.group(1), []).append(hit)
+
+    # ------------------------------------------------------------ errors
+
+    def error(self, reason: str, r: int | None = None, c: int | None = None) -> InputError:
+        cell = addr(r, c) if r is not None and c is not None else None
+        return InputError(reason, file=self.filename, sheet=self.grid.name, cell=cell)
+
+    def warn(
+        self, text: str, r: int | None = None, c: int | None = None, *, score: bool = False
+    ) -> None:
+        where = self.grid.label() + (f" {addr(r, c)}" if r is not None and c is not None else "")
+        self.warnings.append(f"{where}：{text}")
+        if score:
+            self.score_warnings.append(self.warnings[-1])
+
+    def warn_scores(self, texts: list[str]) -> None:
+        """Warnings of ``serialize.apply_stated_scores`` (they name their indicator)."""
+        self.warnings += texts
+        self.score_warnings += texts
+
+    # ------------------------------------------------------------ lookups
+
+    def hits(self, variants: Iterable[str]) -> list[Hit]:
+        out: list[Hit] = []
+        for v in variants:
+            out += self.labels.get(v, [])
+        return out
+
+    def key(self, r: int, c: int) -> str:
+        """The normalised text shown at (r, c) ('' for numbers and blanks)."""
+        r0, c0, _, _ = self.grid.span(r, c)
+        return self.keys.get((r0, c0), "")
+
+    def is_label(self, r: int, c: int, *, inline: bool = False) -> bool:
+        """A label cell; with ``inline``, also a cell starting 'label：value' (not used to the
+        right of a label, where a long text may well start that way)."""
+        if inline and self.grid.span(r, c)[:2] in self.inline_cells:
+            return True
+        base, _ = split_unit(self.key(r, c))
+        base = base.removeprefix("其中:")
+        return base in ALL_LABELS or base in ROLE_INDEX
+
+    def right_of(self, hit: Hit) -> tuple[object, tuple[int, int]]:
+        """The value to the right of a label (beyond its merge), or None when the next
+        filled cell is another label."""
+        if hit.inline is not None:
+            return hit.inline, (hit.r, hit.c)
+        g = self.grid
+        r0, _, _, c1 = g.span(hit.r, hit.c)
+        col = c1 + 1
+        width = g.width
+        while col < width:
+            rr, cc, _, ce = g.span(r0, col)
+            v = g.value(r0, col)
+            if not is_blank(v):
+                # A label is never followed by itself: 主管部门 | 主管部门 is a value.
+                same = col == c1 + 1 and self.key(rr, cc) == self.key(hit.r, hit.c)
+                if self.is_label(rr, cc) and not same:
+                    return None, (r0, c1 + 1)
+                return v, (rr, cc)
+            col = ce + 1
+        return None, (r0, c1 + 1)
+
+    def _vertical(self, hit: Hit) -> bool:
+        """A label alone on its row: nothing right of it, and left of it nothing but block
+        labels merged over more rows. Only then may its value stand below it; a label in
+        a row of label/value pairs whose value is blank is blank (forms.md: a blank 结束时间
+        must not take the text of the rows below)."""
+        g = self.grid
+        r0, c0, r1, c1 = g.span(hit.r, hit.c)
+        row = g.rows[r0] if r0 < g.height else []
+        if any(not is_blank(g.value(r0, c)) for c in range(c1 + 1, len(row))):
+            return False
+        for c in range(min(c0, len(row))):
+            if is_blank(g.value(r0, c)):
+                continue
+            sr0, _, sr1, _ = g.span(r0, c)
+            if sr0 >= r0 and sr1 <= r1:
+                return False
+        return True
+
+    def below(self, r: int, c: int) -> tuple[object, tuple[int, int]]:
+        """The value directly below a label: the next row only, in a cell starting within
+        the label's columns (never skipping blank rows into another field's content)."""
+        g = self.grid
+        _, c0, r1, c1 = g.span(r, c)
+        row = r1 + 1
+        if row >= g.height:
+            return None, (row, c0)
+        rr, cc, _, _ = g.span(row, c0)
+        if not c0 <= cc <= c1:
+            return None, (row, c0)
+        v = g.value(row, c0)
+        if is_blank(v) or self.is_label(rr, cc, inline=True):
+            return None, (rr, cc)
+        return v, (rr, cc)
+
+    def field(self, variants: Iterable[str]) -> tuple[object, tuple[int, int] | None, Hit | None]:
+        """First label (in variant order, then top to bottom) with a value; else the first
+        label found with None."""
+        found = self.hits(variants)
+        for hit in found:
+            v, pos = self.right_of(hit)
+            if not is_blank(v):
+                return v, pos, hit
+        for hit in found:
+            # A label alone on its row may have its value below it.
+            if hit.inline is None and self._vertical(hit):
+                v, pos = self.below(hit.r, hit.c)
+                if not is_blank(v):
+                    return v, pos, hit
+        if found:
+            return None, None, found[0]
+        return None, None, None
+
+    # ------------------------------------------------------------ typed reads
+
+    def check(self, value: object, pos: tuple[int, int] | None) -> object:
+        if isinstance(value, Unresolved):
+            r, c = pos if pos else (None, None)
+            raise self.error(
+                f"公式“{value.formula}”没有保存计算结果，且不是简单求和，无法读取；"
+                "请在 Excel/WPS 中打开并保存后再导入。",
+                r,
+                c,
+            )
+        return value
+
+    def text(self, value: object, pos: tuple[int, int] | None = None) -> str | None:
+        return cell_text(self.check(value, pos))
+
+    def read(
+        self,
+        fn: Callable[[object], T],
+        value: object,
+        pos: tuple[int, int] | None,
+        what: str,
+        kind: str,
+    ) -> T:
+        value = self.check(value, pos)
+        try:
+            return fn(value)
+        except (ValueError, ArithmeticError):
+            r, c = pos if pos else (None, None)
+            raise self.error(f"“{what}”不是{kind}：“{cell_text(value)}”", r, c) from None
+
+    def amount(
+        self, value: object, pos: tuple[int, int] | None, what: str, unit: str | None
+    ) -> Decimal | None:
+        factor = unit_factor(unit or self.unit_note)
+        return self.read(lambda v: parse_amount(v, factor), value, pos, what, "金额")
+
+    def date(self, value: object, pos: tuple[int, int] | None, what: str) -> dt.date | None:
+        return self.read(
+            parse_date, value, pos, what, "日期（应为 2019-1-1 或 2019年1月1日 的形式）"
+        )
+
+    def number(self, value: object, pos: tuple[int, int] | None, what: str) -> Decimal | None:
+        return self.read(parse_number, value, pos, what, "数字")
+
+    # ------------------------------------------------------------ year
+
+    def title_rows(self, until: int) -> Iterable[tuple[int, int, str]]:
+        for r in range(min(until, self.grid.height)):
+            for c, v in enumerate(self.grid.rows[r]):
+                if isinstance(v, str) and v.strip() and self.grid.is_owner(r, c):
+                    yield r, c, v
+
+    def year(self, first_label_row: int, year_arg: int | None) -> int:
+        for _, _, text in self.title_rows(first_label_row):
+            y = year_in_title(text)
+            if y:
+                return y
+        value, pos, _ = self.field(L.YEAR_LABELS)
+        if not is_blank(value):
+            return self.read(parse_year, value, pos, "年度", "年份")  # type: ignore[return-value]
+        for source in (self.grid.name, self.filename):
+            y = year_in_name(source)
+            if y:
+                return y
+        if year_arg is not None:
+            return year_arg
+        raise self.error(
+            "表中没有写明年度（标题中的“（2019年）”、“年度”栏或表名/文件名中的年份），"
+            "请用 --year 指定年度后再导入。"
+        )
+
+    def title(self, until: int) -> str:
+        return " ".join(t for _, _, t in self.title_rows(until))
+
+
+# ---------------------------------------------------------------- indicator tables
+
+
+def _role_index() -> dict[str, tuple[str, int]]:
+    index: dict[str, tuple[str, int]] = {}
+    for role, variants in (
+        ("category", L.IND_CATEGORY),
+        ("subcategory", L.IND_SUBCATEGORY),
+        ("name", L.IND_NAME),
+        ("target", L.IND_TARGET),
+        ("nature", L.IND_NATURE),
+        ("munit", L.IND_UNIT),
+        ("actual", L.IND_ACTUAL),
+        ("weight", L.IND_WEIGHT),
+        ("score", L.IND_SCORE),
+        ("deviation", L.IND_DEVIATION),
+        ("tier", L.IND_TIER),
+        ("list_name", L.LIST_NAME),
+        ("list_unit", L.LIST_UNIT),
+        ("list_year", L.LIST_YEAR),
+        ("supervisor", L.LIST_SUPERVISOR),
+    ):
+        for rank, variant in enumerate(variants):
+            index.setdefault(variant, (role, rank))
+    return index
+
+
+ROLE_INDEX = _role_index()
+
+
+def _role_of(key: str) -> tuple[str, int] | None:
+    base = split_unit(key)[0]
+    found = ROLE_INDEX.get(base)
+    if found is None and base.endswith(")") and "(" in base:
+        # 指标值(包含数字及文字描述), 权重(分): a note after the header's name.
+        found = ROLE_INDEX.get(base[: base.rindex("(")])
+    return found
+
+
+def _header_roles(reader: SheetReader, r: int) -> dict[str, int]:
+    """Columns of a header row by role; where two cells claim a role the more specific
+    variant wins (三级指标 over a 绩效指标 block label beside the table)."""
+    g = reader.grid
+    best: dict[str, tuple[int, int]] = {}
+    if r >= g.height:
+        return {}
+    for c in range(len(g.rows[r])):
+        if not g.is_owner(r, c):
+            continue
+        found = _role_of(reader.keys.get((r, c), ""))
+        if found is None:
+            continue
+        role, rank = found
+        if role not in best or rank < best[role][0]:
+            best[role] = (rank, c)
+    return {role: c for role, (_, c) in best.items()}
+
+
+def find_table(reader: SheetReader) -> Table | None:
+    """The first row that heads an indicator table (name and target columns at least)."""
+    if reader._table is False:
+        reader._table = _find_table(reader)
+    assert reader._table is not True and reader._table is not False
+    return reader._table
+
+
+def _find_table(reader: SheetReader) -> Table | None:
+    g = reader.grid
+    for r in range(g.height):
+        roles = _header_roles(reader, r)
+        if "name" not in roles or not ({"target", "category"} & roles.keys()):
+            continue
+        first = _span_bottom(g, r, roles) + 1
+        # A second header row (年度指标值 over 指标性质 / 指标值 / 度量单位) may sit beside
+        # header cells merged down over both rows.
+        for sr in range(r + 1, first + 1):
+            sub = _header_roles(reader, sr)
+            if sub and ({"nature", "munit", "target"} & sub.keys()) and "name" not in sub:
+                roles.update(sub)
+                first = max(first, _span_bottom(g, sr, sub) + 1)
+                break
+        if "nature" in roles and "list_unit" in roles and "munit" not in roles:
+            # A bare 单位 right after a split target is its 度量单位, not the project's unit.
+            if roles["list_unit"] > roles.get("target", 10**6):
+                roles["munit"] = roles.pop("list_unit")
+        category = roles.get("category")
+        national = (
+            category is not None
+            and reader.keys.get((r, category)) == "一级指标"
+            or "subcategory" in roles
+        )
+        return Table(header_row=r, first_row=first, cols=roles, national=national)
+    return None
+
+
+def table_framework(table: Table, indicators: Iterable[_HasCategory]) -> str:
+    """The framework an indicator table follows: by the categories it holds (a Shanghai
+    自评表 prints sh2019's 投入和管理目标 … under national 一级指标 headers), and by its
+    headers only when no category names one."""
+    inds = list(indicators)
+    known = any(
+        fw.match_category(i.category) or fw.match_subcategory(i.subcategory)
+        for i in inds
+        for fw in FRAMEWORKS.values()
+    )
+    if known:
+        return guess_framework(inds)
+    return NATIONAL if table.national else SH2019
+
+
+def _span_bottom(g: Grid, r: int, roles: dict[str, int]) -> int:
+    return max(g.span(r, c)[2] for c in roles.values())
+
+
+_STOP = frozenset(L.TABLE_END)
+
+
+def _row_stops(reader: SheetReader, r: int, table: Table) -> bool:
+    g = reader.grid
+    for c in range(len(g.rows[r]) if r < g.height else 0):
+        if g.is_owner(r, c) and not is_blank(g.raw(r, c)):
+            base, _ = split_unit(reader.keys.get((r, c), ""))
+            if base in _STOP:
+                return True
+            if c < min(table.cols.values()) and base in ALL_LABELS and base not in ("绩效指标",):
+                return True
+    return False
+
+
+@dataclass
+class Row:
+    r: int
+    cells: dict[str, object]
+    pos: dict[str, tuple[int, int]]
+
+
+def table_rows(reader: SheetReader, table: Table) -> Iterable[Row]:
+    """Data rows of a table, merged/blank category and subcategory cells carried down."""
+    g = reader.grid
+    carried: dict[str, object] = {}
+    for r in range(table.first_row, g.height):
+        if _row_stops(reader, r, table):
+            break
+        if all(is_blank(g.value(r, c)) for c in table.cols.values()):
+            continue
+        cells: dict[str, object] = {}
+        pos: dict[str, tuple[int, int]] = {}
+        for role, c in table.cols.items():
+            span = g.span(r, c)
+            cells[role] = g.value(r, c)
+            pos[role] = (span[0], span[1])
+        # A section row: the category cell merged across the name column.
+        if "category" in table.cols and "name" in table.cols:
+            if g.span(r, table.cols["category"]) == g.span(r, table.cols["name"]):
+                carried["category"] = cells["category"]
+                carried.pop("subcategory", None)
+                continue
+        for role in (
+            "category",
+            "subcategory",
+            "list_name",
+            "list_unit",
+            "list_year",
+            "supervisor",
+        ):
+            if role not in cells:
+                continue
+            if is_blank(cells[role]):
+                cells[role] = carried.get(role)
+            else:
+                if role == "category" and cells[role] != carried.get("category"):
+                    carried.pop("subcategory", None)
+                carried[role] = cells[role]
+        named = not is_blank(cells.get("name"))
+        valued = any(not is_blank(cells.get(k)) for k in ("target", "nature", "actual"))
+        if not named and not valued:
+            continue
+        yield Row(r, cells, pos)
+
+
+def row_target(reader: SheetReader, row: Row, table: Table) -> str | None:
+    if "nature" in table.cols or "munit" in table.cols:
+        for role in ("nature", "target", "munit"):
+            reader.check(row.cells.get(role), row.pos.get(role))
+        nature, value, munit = (row.cells.get(k) for k in ("nature", "target", "munit"))
+        # 定性 | 明显改善 | — : the dash in 度量单位 says there is no unit (a number's unit
+        # is kept as written, whatever it is).
+        if is_placeholder(munit) and not _numeric(value):
+            munit = None
+        if is_blank(munit) and _looks_like_rate(reader, row, value):
+            value, munit = percent_text(value), None
+        return join_split_target(nature, value, munit)
+    value = row.cells.get("target")
+    if _looks_like_rate(reader, row, value):
+        value = percent_text(value)
+    return reader.text(value, row.pos.get("target"))
+
+
+def _numeric(value: object) -> bool:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return True
+    return isinstance(value, str) and re.fullmatch(r"\s*[-+]?\d+(?:\.\d+)?\s*", value) is not None
+
+
+_RATE_WORDS = ("率", "满意度", "占比", "比例", "覆盖面")
+
+
+def _looks_like_rate(reader: SheetReader, row: Row, value: object) -> bool:
+    """A fraction (0.95) under a rate's name with no 度量单位: a cell formatted as a
+    percentage whose format the file does not carry to us (.xls), or typed as a fraction."""
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 < value <= 1:
+        return False
+    name = reader.text(row.cells.get("name"), row.pos.get("name")) or ""
+    return any(w in name for w in _RATE_WORDS)
+
+
+def first_label_row(reader: SheetReader) -> int:
+    rows = [h.r for h in reader.hits(L.DECLARATION_FIELDS["name"])]
+    rows += [h.r for h in reader.hits(L.DECLARATION_FIELDS["unit"])]
+    return min(rows) if rows else reader.grid.height
+
+
+def required_name(reader: SheetReader) -> str:
+    value, pos, hit = reader.field(L.DECLARATION_FIELDS["name"])
+    name = reader.text(value, pos)
+    if name is None:
+        r, c = (hit.r, hit.c) if hit else (None, None)
+        raise reader.error("“项目名称”没有填写，无法导入（项目以年度、单位和项目名称识别）。", r, c)
+    return name
+
+
+def required_unit(reader: SheetReader, variants: Iterable[str]) -> str:
+    value, pos, hit = reader.field(variants)
+    unit = reader.text(value, pos)
+    if unit is None:
+        r, c = (hit.r, hit.c) if hit else (None, None)
+        raise reader.error(
+            "没有找到申报/实施单位名称，无法导入（项目以年度、单位和项目名称识别）。", r, c
+        )
+    return unit

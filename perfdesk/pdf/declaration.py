@@ -1,0 +1,158 @@
+"""The declaration (绩效目标申报表) as a story of blocks and tables for :mod:`pdf_flow`.
+
+Rows, labels and widths come from :mod:`perfdesk.pdf.layouts`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from perfdesk.models.money import format_money
+from perfdesk.models.records import Declaration
+from perfdesk.pdf import layouts as L
+from perfdesk.pdf.flow import Block, CheckboxGroup, Spacer, Table, TextBlock, Title
+from perfdesk.pdf.fonts import FontSet
+from perfdesk.pdf.grid import Cell, Grid, category_cells, merge_categories
+from perfdesk.pdf.text import Para, TextStyle, styles
+from perfdesk.pdf.writer import Page
+
+
+def date_text(value: dt.date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def signoff_date(value: dt.date | None) -> str:
+    gap = "\u00a0" * 6  # room to write the date by hand
+    return f"{value.year}年{value.month}月{value.day}日" if value else f"{gap * 2}年{gap}月{gap}日"
+
+
+def declaration_story(decl: Declaration, fonts: FontSet) -> list[Block | Table]:
+    st = styles()
+    title = L.DECLARATION_TITLES.get(decl.framework, L.DECLARATION_TITLES["national"])
+    body = L.BODY_WIDTH
+    story: list[Block | Table] = [
+        Title(title, fonts),
+        TextBlock(Para.of(f"（{decl.year}年）", st["subtitle"], body, fonts, "年度")),
+        Spacer(6),
+        TextBlock(Para.of(f"{L.UNIT_LABEL}：{decl.unit or ''}", st["plain"], body, fonts,
+                          L.UNIT_LABEL)),
+        Spacer(4),
+    ]  # fmt: skip
+    grid = Grid(L.DECLARATION_COLUMNS, fonts, st)
+    for row in L.DECLARATION_ROWS:
+        label = Cell(row.label, "label", field=row.label)
+        if row.kind in ("text", "long"):
+            grid.add([label, Cell(getattr(decl, row.key), span=3, field=row.label)])
+        elif row.kind == "choice":
+            group = CheckboxGroup(row.options, getattr(decl, row.key), fonts, row.label)
+            grid.add([label, Cell(flow=group, span=3)])
+        elif row.kind == "pair":
+            grid.add([
+                label, _value_cell(getattr(decl, row.key), row.value_kind, row.label),
+                Cell(row.label2, "label", field=row.label2),
+                _value_cell(getattr(decl, row.key2), row.value_kind, row.label2),
+            ])  # fmt: skip
+        elif row.kind == "budget_items":
+            _budget_rows(grid, decl, row.label)
+        elif row.kind == "indicators":
+            # Its own columns, and its header repeats on each page: a table of its own,
+            # set flush under the rows before it.
+            if grid.cells:
+                story.append(Table(grid))
+            story.append(_indicator_table(decl, row.label, fonts, st))
+            grid = Grid(L.DECLARATION_COLUMNS, fonts, st)
+        else:
+            raise ValueError(f"unknown row kind {row.kind!r}")
+    if grid.cells:
+        story.append(Table(grid))
+    story.append(Signoff(decl, fonts, st))
+    return story
+
+
+def _value_cell(value: Any, kind: str, field: str) -> Cell:
+    if kind == "money":
+        return Cell(format_money(value), "money", field=field)
+    if kind == "date":
+        return Cell(date_text(value), "center", field=field)
+    return Cell(value, field=field)
+
+
+def _budget_rows(grid: Grid, decl: Declaration, label: str) -> None:
+    name_h, amount_h = L.BUDGET_ITEM_HEADERS
+    first, _ = grid.add([Cell(None), Cell(name_h, "label", span=2), Cell(amount_h, "label")])
+    spans = [(first, first)]
+    items = decl.budget_items or []
+    for n, item in enumerate(items, 1):
+        where = f"{label}第{n}项"
+        spans.append(grid.add([
+            Cell(None), Cell(item.name, span=2, field=where),
+            Cell(format_money(item.amount), "money", field=where),
+        ]))  # fmt: skip
+    if not items:
+        spans.append(grid.add([Cell(None), Cell(None, span=2), Cell(None)]))
+    merge_categories(grid, spans, [(label,)] * len(spans), [0], label)
+
+
+def _indicator_table(
+    decl: Declaration, label: str, fonts: FontSet, st: dict[str, TextStyle]
+) -> Table:
+    layout = L.INDICATOR_TABLES.get(decl.framework, L.INDICATOR_TABLES["national"])
+    grid = Grid(layout.widths, fonts, st)
+    ncols = len(layout.widths)
+    grid.add([Cell(label, "label", span=ncols)])
+    grid.add([Cell(h, "label") for h in layout.headers])
+    cats = layout.category_columns
+    paths = [(ind.category, ind.subcategory)[:cats] for ind in decl.indicators]
+    cat_cells, keys = category_cells(grid, paths, label)
+    spans = []
+    for n, (ind, first) in enumerate(zip(decl.indicators, cat_cells, strict=True), 1):
+        where = f"{label}第{n}行"
+        spans.append(grid.add([*first, Cell(ind.name, field=where), Cell(ind.target, field=where)]))
+    if not decl.indicators:
+        grid.add([Cell(None) for _ in range(ncols)])
+    merge_categories(grid, spans, keys, list(range(cats)), label)
+    return Table(grid, repeat_rows=2)
+
+
+class Signoff(Block):
+    """Signatures on lines, then 单位（盖章） over room for the round seal, then the date."""
+
+    TOP_GAP = 4.0 + 14.0  # space above the block, then above the signature line's text
+    PAD = 3.0
+    RIGHT_PAD = 2.0
+
+    def __init__(self, decl: Declaration, fonts: FontSet, st: dict[str, TextStyle]) -> None:
+        s = decl.signoff
+        lab = L.SIGNOFF_LABELS
+        self.x = [sum(L.SIGNOFF_COLUMNS[:c]) for c in range(len(L.SIGNOFF_COLUMNS) + 1)]
+
+        def para(text: str | None, style: str, col: int, span: int, field: str) -> Para:
+            width = self.x[col + span] - self.x[col] - self.RIGHT_PAD
+            return Para.of(text, st[style], width, fonts, field)
+
+        values = (s.head, s.preparer, s.phone) if s else (None, None, None)
+        self.line: list[tuple[int, Para]] = []
+        for n, (key, value) in enumerate(zip(("head", "preparer", "phone"), values, strict=True)):
+            self.line.append((2 * n, para(f"{lab[key]}：", "plain", 2 * n, 1, lab[key])))
+            self.line.append((2 * n + 1, para(value, "center", 2 * n + 1, 1, lab[key])))
+        self.seal = para(lab["seal"], "plain", 4, 2, lab["seal"])
+        date = f"{lab['date']}：{signoff_date(s.date if s else None)}"
+        self.date = para(date, "plain", 4, 2, lab["date"])
+        self.line_h = max(p.height for _, p in self.line) + self.PAD
+        self.seal_h = L.SEAL_SIZE + 6
+        self.date_h = self.date.height + 2 * self.PAD
+        self.height = self.TOP_GAP + self.line_h + self.seal_h + self.date_h
+
+    def draw(self, page: Page, x: float, top: float) -> None:
+        base = top - self.TOP_GAP - self.line_h  # bottom of the signature row
+        for col, para in self.line:  # set on the row's bottom
+            para.draw(page, x + self.x[col], base + self.PAD + para.height)
+        rules = " ".join(
+            f"{x + self.x[c]:.2f} {base:.2f} m {x + self.x[c + 1]:.2f} {base:.2f} l"
+            for c in (1, 3, 5)
+        )
+        page.add(f"q 0.5 w 0 G {rules} S Q")
+        self.seal.draw(page, x + self.x[4], base - self.PAD)
+        bottom = base - self.seal_h - self.date_h
+        self.date.draw(page, x + self.x[4], bottom + self.PAD + self.date.height)

@@ -1,0 +1,302 @@
+"""The fonts a printed form uses, and the check that every character has a glyph.
+
+A PDF embeds TrueType fonts as subsets, so it shows the same glyphs in every reader
+and on every printer. The font chain, first loadable wins as the main font and the rest
+serve characters it lacks:
+
+1. ``PERFDESK_PDF_FONT`` (``path`` or ``path#index`` for a .ttc), when set;
+2. on Windows 宋体 (``%WINDIR%\\Fonts\\simsun.ttc``, first face) and 仿宋 (``simfang.ttf``);
+3. the bundled 文泉驿微米黑 (``resources/fonts/wqy-microhei.ttc``, Apache-2.0), so a fresh
+   machine with only pip packages prints Chinese;
+4. Droid Sans Fallback where the system has it (Debian's fonts-droid-fallback).
+
+CFF-outline OpenType (.otf) fonts cannot be embedded as TrueType; they fail to load and are
+skipped (see :mod:`perfdesk.pdf.fontfile`).
+A character no font of the chain has is refused with :class:`MissingGlyphError` before
+anything is drawn, because a PDF would otherwise show an empty box.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from perfdesk.models.errors import InputError, PerfdeskError
+from perfdesk.pdf.fontfile import FontFace, FontFileError
+from perfdesk.resources import resource_path
+
+FONT_ENV = "PERFDESK_PDF_FONT"
+BUNDLED_FONT = ("fonts", "wqy-microhei.ttc")
+SYSTEM_FALLBACKS = (Path("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf"),)
+
+# Layout characters handled by the drawing code, not looked up in the font.
+_LAYOUT_CHARS = frozenset("\n\r\t")
+
+
+@dataclass(frozen=True)
+class FontSpec:
+    """One font file (and face inside a .ttc) to try."""
+
+    path: Path
+    subfont: int = 0
+
+
+class MissingGlyphError(InputError):
+    """A character of a field has no glyph in any font the form can use."""
+
+    def __init__(self, char: str, field: str, fonts: Sequence[str]) -> None:
+        self.char = char
+        self.field = field
+        self.fonts = tuple(fonts)
+        code = f"U+{ord(char):04X}"
+        super().__init__(
+            f"“{field}”中的字符“{char}”（{code}）在打印字体（{'、'.join(fonts)}）中没有字形，"
+            "无法打印。请改用常用字或安装含此字的字体（设置环境变量 PERFDESK_PDF_FONT）。"
+        )
+
+
+class NoFontError(PerfdeskError):
+    """No usable font at all: the bundled font is missing and none was found."""
+
+
+def _parse_env(value: str) -> FontSpec:
+    path, _, index = value.partition("#")
+    return FontSpec(Path(path), int(index) if index.strip().isdigit() else 0)
+
+
+def candidate_fonts() -> list[FontSpec]:
+    """The font chain for this machine, in order of preference (see module doc)."""
+    specs: list[FontSpec] = []
+    env = os.environ.get(FONT_ENV)
+    if env:
+        specs.append(_parse_env(env))
+    if sys.platform == "win32":
+        fonts_dir = Path(os.environ.get("WINDIR", r"C:\Windows")) / "Fonts"
+        specs += [FontSpec(fonts_dir / "simsun.ttc", 0), FontSpec(fonts_dir / "simfang.ttf")]
+    specs.append(FontSpec(resource_path(*BUNDLED_FONT), 0))
+    specs += [FontSpec(p) for p in SYSTEM_FALLBACKS]
+    return specs
+
+
+# A font of the chain: its name in the chain, the face, its character map, its face name.
+_Loaded = tuple[str, FontFace, frozenset[int], str]
+
+
+class FontSet:
+    """The fonts of a chain, main font first, with their character maps.
+
+    Everything a form needs per character is a set or dict lookup: which font has it
+    (``font_for``), its advance width (``width``), whether any font has it (``check``).
+    The tables grow as characters are met and live as long as the process, so the forms
+    of a ``print --year`` run share them. The fallback fonts are read only when a text
+    needs a character the main font lacks (reading Droid Sans Fallback costs 0.3 s).
+    """
+
+    def __init__(self, loaded: Sequence[_Loaded], pending: Sequence[FontSpec] = ()) -> None:
+        if not loaded:
+            raise NoFontError("找不到可用于打印的中文字体（resources/fonts 中的字体文件缺失）。")
+        self._fonts: list[_Loaded] = []
+        self._pending = list(pending)
+        self._index: dict[str, int] = {}
+        self._char_widths: list[dict[int, float]] = []
+        for font in loaded:
+            self._add(font)
+        self._cache: dict[str, str | None] = {}
+        # Characters the main font has (plus the line break, handled by the layout): the
+        # fast path of ``runs`` and ``check`` is one C-level superset test.
+        self._main_chars: frozenset[str] = frozenset(map(chr, self._fonts[0][2])) | {"\n"}
+        self._all_chars: frozenset[str] | None = None
+        # Advance width of a character in thousandths of the font size, from the font of
+        # the chain that draws it.
+        self._widths: dict[str, float] = {"\n": 0.0}
+        self._text_units: dict[str, float] = {}  # short texts' widths, in the same unit
+
+    def _add(self, font: _Loaded) -> None:
+        # The same face reached twice (env var naming the bundled font) is kept once.
+        if any(font[3] == f[3] for f in self._fonts):
+            return
+        self._index[font[0]] = len(self._fonts)
+        self._fonts.append(font)
+        self._char_widths.append(font[1].charWidths)
+
+    def _load_fallbacks(self) -> None:
+        if not self._pending:
+            return
+        with _lock:
+            for spec in self._pending:
+                font = _load(spec)
+                if font is not None:
+                    self._add(font)
+            self._pending = []
+            self._all_chars = None
+
+    @property
+    def main(self) -> str:
+        return self._fonts[0][0]
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Names of the whole chain (reads the fallback fonts)."""
+        self._load_fallbacks()
+        return tuple(f[0] for f in self._fonts)
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """Face names of the whole chain, for messages (reads the fallback fonts)."""
+        self._load_fallbacks()
+        return tuple(f[3] for f in self._fonts)
+
+    def name(self, index: int) -> str:
+        """The name of the font ``index`` of ``runs``."""
+        return self._fonts[index][0]
+
+    def face(self, index: int) -> FontFace:
+        """The font ``index`` of ``runs``."""
+        return self._fonts[index][1]
+
+    def font_for(self, char: str) -> str | None:
+        """The first font of the chain that has ``char``, or None."""
+        found = self._cache.get(char, "")
+        if found != "":
+            return found
+        code = ord(char)
+        if code not in self._fonts[0][2]:
+            self._load_fallbacks()
+        result = next((name for name, _, cmap, _ in self._fonts if code in cmap), None)
+        self._cache[char] = result
+        return result
+
+    def check(self, text: str | None, field: str) -> None:
+        """Raise MissingGlyphError (naming ``field`` and the first such character) when a
+        character of ``text`` is in no font of the chain."""
+        if not text or self._main_chars.issuperset(text):
+            return
+        self._load_fallbacks()
+        if self._all_chars is None:
+            codes = frozenset().union(*(f[2] for f in self._fonts))
+            self._all_chars = frozenset(map(chr, codes)) | {"\n"}
+        if self._all_chars.issuperset(text):
+            return
+        for ch in text:
+            if ch not in _LAYOUT_CHARS and self.font_for(ch) is None:
+                raise MissingGlyphError(ch, field, self.labels)
+
+    def in_main(self, text: str) -> bool:
+        """Whether the main font has every character of ``text``."""
+        return self._main_chars.issuperset(text)
+
+    def runs(self, text: str, field: str = "") -> list[tuple[int, str]]:
+        """``text`` cut into (font index, piece) runs; raises MissingGlyphError."""
+        # Fast path: nearly every text is all in the main font.
+        if self._main_chars.issuperset(text):
+            return [(0, text)] if text else []
+        out: list[tuple[int, str]] = []
+        for ch in text:
+            font = self.main if ch in _LAYOUT_CHARS else self.font_for(ch)
+            if font is None:
+                raise MissingGlyphError(ch, field, self.labels)
+            index = self._index[font]
+            if out and out[-1][0] == index:
+                out[-1] = (index, out[-1][1] + ch)
+            else:
+                out.append((index, ch))
+        return out
+
+    def width(self, text: str, size: float, field: str = "") -> float:
+        """Advance width of ``text`` at ``size`` points; raises MissingGlyphError."""
+        units = self._text_units.get(text)
+        if units is None:
+            try:
+                units = sum(map(self._widths.__getitem__, text))
+            except KeyError:
+                self.learn(text, field)
+                units = sum(map(self._widths.__getitem__, text))
+            if len(text) <= 64:  # labels, amounts, dates recur from form to form
+                if len(self._text_units) >= 50_000:
+                    self._text_units.clear()
+                self._text_units[text] = units
+        return units * size * 0.001
+
+    @property
+    def width_table(self) -> dict[str, float]:
+        """Advance widths (thousandths of the size) of the characters met so far; a
+        character missing from it is taught with ``learn``."""
+        return self._widths
+
+    def learn(self, text: str, field: str) -> None:
+        """Put the characters of ``text`` into the width table; raises MissingGlyphError
+        (naming ``field``) at the first character no font has."""
+        widths = self._widths
+        for ch in dict.fromkeys(text):
+            if ch in widths:
+                continue
+            font = self.font_for(ch)
+            if font is None:
+                raise MissingGlyphError(ch, field, self.labels)
+            table = self._char_widths[self._index[font]]
+            widths[ch] = float(table.get(ord(ch), 1000.0))
+
+    def string_width(self, text: str, size: float, field: str = "") -> float:
+        return self.width(text, size, field)
+
+
+# Control characters other than the line break: they have no glyph and mean a gap.
+_CONTROL_RE = re.compile("[\x00-\x09\x0b-\x1f\x7f]")
+
+
+def clean_text(text: str) -> str:
+    """Line breaks as ``\\n``, tabs and other control characters (Excel leaves _x000B_
+    and the like) as spaces: they have no glyph and mean a gap."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL_RE.sub(" ", text)
+
+
+_lock = threading.Lock()
+_loaded: dict[FontSpec, _Loaded | None] = {}
+_sets: dict[tuple[FontSpec, ...], FontSet] = {}
+
+
+def _load(spec: FontSpec) -> _Loaded | None:
+    """Read one font once per process; None when it cannot be used."""
+    if spec in _loaded:
+        return _loaded[spec]
+    result = None
+    if spec.path.is_file():
+        try:
+            face = FontFace(spec.path, spec.subfont)
+        except (FontFileError, OSError):
+            # CFF .otf, a corrupt file or a bad .ttc index: try the next font.
+            face = None
+        if face is not None:
+            name = f"perfdesk-font{len(_loaded)}"
+            result = (name, face, frozenset(face.charToGlyph), face.name.decode("latin-1"))
+    _loaded[spec] = result
+    return result
+
+
+def load_fonts(specs: Sequence[FontSpec]) -> FontSet:
+    """A FontSet of ``specs``: the first loadable one is the main font, the rest are
+    read when first needed (cached per chain)."""
+    key = tuple(specs)
+    with _lock:
+        if key not in _sets:
+            loaded: list[_Loaded] = []
+            pending: list[FontSpec] = []
+            for n, spec in enumerate(specs):
+                main = _load(spec)
+                if main is not None:
+                    loaded, pending = [main], list(specs[n + 1 :])
+                    break
+            _sets[key] = FontSet(loaded, pending)
+        return _sets[key]
+
+
+def default_fonts() -> FontSet:
+    """The font chain of this machine (see module doc)."""
+    return load_fonts(candidate_fonts())

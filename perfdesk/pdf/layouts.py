@@ -1,0 +1,107 @@
+"""The printed forms as data: column widths and sizes, over the shared rows and labels.
+
+:mod:`perfdesk.pdf.printout` (through its pdf_* modules) draws whatever is described here. What
+the forms say (titles, row order, labels) comes from :mod:`perfdesk.models.form_rows`, shared with
+the Excel forms; a bureau's variant of a form is a change of data, not of the drawing code.
+Widths are in points on A4 portrait
+(595.28 × 841.89 pt) with the margins below; every table of a form is as wide as the page
+body so their borders line up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from perfdesk.models import form_rows as F
+
+MM = 72 / 25.4
+PAGE_MARGIN_X = 18 * MM
+PAGE_MARGIN_TOP = 15 * MM
+# Room under the body for the footer: record marker text, page numbers and the QR code.
+PAGE_MARGIN_BOTTOM = 26 * MM
+BODY_WIDTH = 595.2755905511812 - 2 * PAGE_MARGIN_X  # ≈ 493 pt
+
+TITLE_SIZE = 18
+BODY_SIZE = 10
+SMALL_SIZE = 8.5
+EVAL_SIZE = 9  # the 自评表 has more, narrower columns
+LEADING = 1.35  # line height as a multiple of the font size
+
+# A single table row is never taller than this: longer text continues in further rows
+# (no line between them) so that reportlab can break the table between them.
+MAX_ROW_HEIGHT = 120.0
+# A cell spanning rows (a category over its indicators) is cut into pieces this tall at
+# most, the label repeated, so a long category never needs more than one page.
+MAX_SPAN_HEIGHT = 200.0
+SEAL_SIZE = 40 * MM  # room for the 4 cm round seal
+
+
+DECLARATION_TITLES = F.DECLARATION_TITLES
+UNIT_LABEL = F.UNIT_LABEL
+
+# Label | value | label | value: a pair row uses all four, other rows span columns 1–3.
+DECLARATION_COLUMNS = (100.0, 146.5, 100.0, 146.5)
+
+# The signatures are drawn as a block of their own after the last table (Signoff), not as
+# a row of the grid.
+DECLARATION_ROWS: tuple[F.FormRow, ...] = tuple(
+    row for row in F.DECLARATION_ROWS if row.kind != "signoff"
+)
+
+BUDGET_ITEM_HEADERS = F.BUDGET_ITEM_HEADERS
+
+
+@dataclass(frozen=True)
+class IndicatorTable:
+    """The 分解目标 table of a framework: column headers, widths and how many leading
+    columns are categories whose cells span their indicators."""
+
+    headers: tuple[str, ...]
+    widths: tuple[float, ...]
+    category_columns: int
+
+
+_INDICATOR_WIDTHS = {"sh2019": (100.0, 196.5, 196.5), "national": (70.0, 84.0, 169.5, 169.5)}
+INDICATOR_TABLES = {
+    framework: IndicatorTable(cols.headers, _INDICATOR_WIDTHS[framework], cols.category_columns)
+    for framework, cols in F.DECLARATION_INDICATORS.items()
+}
+
+# 单位负责人（签字）： ____ 填表人： ____ 联系电话： ____ ; the seal and date under the last two.
+SIGNOFF_COLUMNS = (108.0, 92.0, 44.0, 92.0, 54.0, 103.0)
+SIGNOFF_LABELS = {
+    "head": F.SIGNOFF_LABELS["head"],
+    "preparer": F.SIGNOFF_LABELS["preparer"],
+    "phone": F.SIGNOFF_LABELS["phone"],
+    "seal": "单位（盖章）",
+    # Under the seal a short 日期 reads as the seal's date (the form's field is 填报日期).
+    "date": "日期",
+}
+
+# ---------------------------------------------------------------- self-evaluation
+
+
+# Per Evaluation.layout: title, money unit, the head's labels.
+EVALUATION_LAYOUTS = F.EVALUATION_FORMS
+
+# Header: 项目名称 over the row, then 主管部门 | … | 实施单位 | ….
+EVAL_HEAD_COLUMNS = (80.0, 166.5, 80.0, 166.5)
+
+# Money block: side label | row name | 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分
+EVAL_MONEY_COLUMNS = (50.0, 93.0, 72.0, 72.0, 72.0, 40.0, 52.0, 42.0)
+EVAL_MONEY_HEADERS = F.EVAL_MONEY_HEADERS
+EVAL_FUND_ROWS = F.EVAL_FUND_ROWS
+
+# Goals: side label | 预期目标 | 实际完成情况
+EVAL_GOAL_COLUMNS = (50.0, 221.5, 221.5)
+EVAL_GOAL_LABEL = F.EVAL_GOAL_LABEL
+EVAL_GOAL_HEADERS = F.EVAL_GOAL_HEADERS
+
+# Indicators, under a row 绩效指标 across the table (repeated with the header on each
+# page, which a side label spanning every row could not be):
+# 一级 | 二级 | 三级 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因分析及改进措施
+EVAL_INDICATOR_COLUMNS = (50.0, 54.0, 84.0, 70.0, 70.0, 36.0, 38.0, 91.0)
+EVAL_INDICATOR_LABEL = F.EVAL_INDICATOR_LABEL
+EVAL_INDICATOR_HEADERS = F.EVAL_INDICATOR_HEADERS
+EVAL_TOTAL_LABEL = F.EVAL_TOTAL_LABEL
+EVAL_GRADE_LABEL = F.EVAL_GRADE_LABEL

@@ -1,0 +1,158 @@
+"""Printing a record's forms to A4 PDF (interfaces.md "PDF out").
+
+The pieces, each small:
+
+- :mod:`perfdesk.pdf.layouts` — the forms as data (titles, rows, labels, widths);
+- :mod:`perfdesk.pdf.declaration`, :mod:`perfdesk.pdf.evaluation` — a record as a story
+  of blocks and tables;
+- :mod:`perfdesk.pdf.grid` — bordered tables: spans, rules, long text in rows of lines;
+- :mod:`perfdesk.pdf.text` — line breaking and paragraphs;
+- :mod:`perfdesk.pdf.flow` — pages: tables broken between rows with repeated headers,
+  watermark, footer (第 N 页 共 M 页, identity, QR code from :mod:`perfdesk.pdf.qr`);
+- :mod:`perfdesk.pdf.writer` — the PDF file; :mod:`perfdesk.pdf.subset` — the fonts in
+  it, as subsets; :mod:`perfdesk.pdf.fontfile` — reading TrueType files;
+- :mod:`perfdesk.pdf.fonts` — the font chain and the glyph check.
+
+Every character of every field is checked against the fonts while the story is built,
+so a missing glyph is refused before a page is drawn, and nothing is written to ``out``
+until the whole document is made. A process printing many forms (``print --year``)
+reads the fonts once and keeps per-character tables, glyph data, short texts' lines and
+QR patterns.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from perfdesk.models.errors import NotFoundError
+from perfdesk.models.records import STATUS_DRAFT, Declaration
+from perfdesk.models.serialize import fingerprint
+from perfdesk.pdf.flow import Block, PageInfo, Table, lay_out
+from perfdesk.pdf.fonts import FontSet, default_fonts
+from perfdesk.pdf.writer import DocInfo, PdfWriter
+
+FORMS = ("declaration", "evaluation")
+MARKER_PREFIX = "perfdesk"
+
+
+def marker(decl: Declaration, form: str) -> str:
+    """The machine-readable identity printed on every page and put in the PDF keywords:
+    ``perfdesk:{id}:{revision}:{form}:{fingerprint}`` (id ``-`` when not stored)."""
+    rid = "-" if decl.id is None else str(decl.id)
+    return f"{MARKER_PREFIX}:{rid}:{decl.revision}:{form}:{fingerprint(decl, form)}"
+
+
+def _page_info(
+    decl: Declaration, form: str, draft: bool, note: str | None, fonts: FontSet
+) -> PageInfo:
+    mark = marker(decl, form)
+    fp = mark.rsplit(":", 1)[1]
+    rid = "未保存" if decl.id is None else str(decl.id)
+    identity = f"记录号 {rid}　第 {decl.revision} 版　指纹 {fp}"
+    fonts.check(note, "版本说明")
+    return PageInfo(mark, identity, note, draft)
+
+
+def _build(
+    out: BinaryIO, story: list[Block | Table], info: PageInfo, title: str, fonts: FontSet
+) -> None:
+    writer = PdfWriter(fonts)
+    lay_out(writer, story, info)
+    data = writer.save(DocInfo(
+        title=title, author="perfdesk", creator="perfdesk", subject=info.marker,
+        keywords=info.marker,
+    ))  # fmt: skip
+    out.write(data)
+
+
+def render_declaration(
+    decl: Declaration,
+    out: BinaryIO,
+    *,
+    revision_note: str | None = None,
+    fonts: FontSet | None = None,
+) -> None:
+    """Write the declaration (申报表) as an A4 PDF to ``out``.
+
+    ``revision_note`` is printed in the footer of every page, e.g. to say that an older
+    revision is being reprinted. Raises MissingGlyphError (an InputError) naming the field
+    and character when the fonts lack a character; nothing is written then.
+    """
+    from perfdesk.pdf.declaration import declaration_story
+
+    fonts = fonts or default_fonts()
+    info = _page_info(decl, "declaration", decl.status == STATUS_DRAFT, revision_note, fonts)
+    story = declaration_story(decl, fonts)
+    title = f"{decl.year}年 {decl.name or ''} 绩效目标申报表"
+    _build(out, story, info, title, fonts)
+
+
+def render_evaluation(
+    decl: Declaration,
+    out: BinaryIO,
+    *,
+    revision_note: str | None = None,
+    fonts: FontSet | None = None,
+) -> None:
+    """Write the record's self-evaluation (自评表, national or Shanghai layout per
+    ``evaluation.layout``) as an A4 PDF to ``out``."""
+    from perfdesk.pdf.evaluation import evaluation_story
+
+    ev = decl.evaluation
+    if ev is None:
+        raise NotFoundError(f"“{decl.name}”还没有自评表，无法打印。")
+    fonts = fonts or default_fonts()
+    info = _page_info(decl, "evaluation", ev.status == STATUS_DRAFT, revision_note, fonts)
+    story = evaluation_story(decl, ev, fonts)
+    title = f"{decl.year}年 {decl.name or ''} 绩效自评表"
+    _build(out, story, info, title, fonts)
+
+
+def render(
+    decl: Declaration,
+    out: BinaryIO,
+    form: str = "declaration",
+    *,
+    revision_note: str | None = None,
+    fonts: FontSet | None = None,
+) -> None:
+    """``render_declaration`` or ``render_evaluation`` by ``form``."""
+    if form not in FORMS:
+        raise ValueError(f"unknown form {form!r}")
+    fn: Callable[..., None] = render_declaration if form == "declaration" else render_evaluation
+    fn(decl, out, revision_note=revision_note, fonts=fonts)
+
+
+def render_bytes(decl: Declaration, form: str = "declaration", **kwargs: Any) -> bytes:
+    buf = io.BytesIO()
+    render(decl, buf, form, **kwargs)
+    return buf.getvalue()
+
+
+def pdf_file_name(decl: Declaration, form: str = "declaration") -> str:
+    """A file name for ``print --year``: year, unit, project, form, safe on Windows."""
+    what = "绩效目标申报表" if form == "declaration" else "绩效自评表"
+    raw = f"{decl.year}_{decl.unit or ''}_{decl.name or ''}_{what}"
+    safe = "".join("_" if ch in '<>:"/\\|?*' or ord(ch) < 32 else ch for ch in raw).strip(" .")
+    prefix = f"{decl.id}_" if decl.id is not None else ""
+    return f"{prefix}{safe[:150]}.pdf"
+
+
+def write_pdf(
+    decl: Declaration, path: str | Path, form: str = "declaration", *,
+    revision_note: str | None = None,
+) -> Path:  # fmt: skip
+    """Render to ``path`` through a temporary file, so a failed print leaves no half PDF."""
+    path = Path(path)
+    data = render_bytes(decl, form, revision_note=revision_note)
+    tmp = path.with_name(path.name + ".part")
+    try:
+        tmp.write_bytes(data)
+        tmp.replace(path)  # fails on Windows while a viewer holds the old PDF open
+    except OSError:
+        tmp.unlink(missing_ok=True)
+        raise
+    return path

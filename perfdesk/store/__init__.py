@@ -1,0 +1,1 @@
+"""The SQLite store: one file, every revision, migrations, the lock and backups."""

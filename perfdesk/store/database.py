@@ -1,0 +1,589 @@
+"""The SQLite store: one file, every revision kept, every write one transaction.
+
+Rows of ``records`` mirror the current revision of each project for fast lists;
+``revisions`` keeps each revision whole as canonical JSON (forms.md keys). A final record
+is locked: a change to it makes a new draft revision and the old one stays printable.
+How the list's filters, searches and sorts become SQL is in ``store_search``.
+"""
+
+from __future__ import annotations
+
+import builtins
+import contextlib
+import datetime as dt
+import shutil
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from perfdesk.models.errors import ConflictError, NotFoundError, StoreError, ValidationError
+from perfdesk.models.status import STATUS_DRAFT, STATUS_FINAL
+from perfdesk.store.schema import MIGRATION_NAMES, MIGRATION_SET, SCHEMA_VERSION
+from perfdesk.store.search import LIST_COLUMNS as LIST_COLUMNS
+from perfdesk.store.search import SORTABLE as SORTABLE
+from perfdesk.store.search import SearchPlanner
+
+# The record classes and their JSON form are loaded by the methods that read or write a
+# whole record: the window's list (list/count/years/units) is painted without them.
+if TYPE_CHECKING:
+    from perfdesk.models.records import Declaration
+
+
+class RevisionInfo(NamedTuple):
+    revision: int
+    status: str
+    saved_at: str
+    fingerprint_declaration: str
+    fingerprint_evaluation: str | None
+
+
+class SaveResult(NamedTuple):
+    record: Declaration
+    created: bool  # a new project
+    new_revision: bool  # a revision was added (else updated in place or unchanged)
+    changed: bool
+
+
+def score_text(score: Any) -> str:
+    """A score as the records table keeps it: 2 decimals, 6 characters ("096.50")."""
+    from decimal import ROUND_HALF_UP, Decimal  # writes only: kept off the window's first paint
+
+    value = Decimal(str(score)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return f"{value:06.2f}"
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def _join_sentences(messages: Iterable[str]) -> str:
+    """Findings are whole sentences; joined into one they lose their own full stops."""
+    return "；".join(m.rstrip("。") for m in messages)
+
+
+def _doc_text(doc: dict[str, Any]) -> str:
+    import json  # only writes need it; not loaded before the window's first paint
+
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
+
+
+class Store:
+    """A perfdesk database file. Not thread-safe: use one Store per thread."""
+
+    def __init__(self, path: str | Path, *, create: bool = True, backups: int = 0) -> None:
+        self.path = Path(path)
+        if not create and not self.path.exists():
+            raise StoreError(f"数据库文件“{self.path}”不存在。")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            conn = sqlite3.connect(str(self.path), timeout=10, isolation_level=None)
+            conn.execute("PRAGMA foreign_keys = ON")
+            # DELETE journal + FULL sync: safe on network folders (WAL is not) and after a
+            # power cut a committed transaction is on disk.
+            conn.execute("PRAGMA journal_mode = DELETE")
+            conn.execute("PRAGMA synchronous = FULL")
+            # Up to 64 MB of pages (default 2 MB): the list's indexes stay in memory between
+            # keystrokes instead of being read back from the OS for every search.
+            conn.execute("PRAGMA cache_size = -65536")
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"“{self.path}”不是 perfdesk 数据库或已损坏（{exc}）。") from exc
+        self.conn = conn
+        self._savepoint = 0
+        self._planner = SearchPlanner(conn)
+        self._migrate(backups)
+
+    # ------------------------------------------------------------ schema
+
+    def _applied(self) -> list[str]:
+        try:
+            exists = self.conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sqlite_migrations'"
+            ).fetchone()
+            if not exists:
+                return []
+            return [
+                r[0]
+                for r in self.conn.execute(
+                    "SELECT name FROM _sqlite_migrations WHERE migration_set = ? ORDER BY rowid",
+                    [MIGRATION_SET],
+                )
+            ]
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"“{self.path}”不是 perfdesk 数据库或已损坏（{exc}）。") from exc
+
+    def _migrate(self, backups: int) -> None:
+        applied = self._applied()
+        unknown = [n for n in applied if n not in MIGRATION_NAMES]
+        if unknown:
+            raise StoreError(
+                f"数据库“{self.path}”由更新版本的 perfdesk 创建（架构 {len(applied)}，"
+                f"本程序只认识到 {SCHEMA_VERSION}），请升级 perfdesk 后再打开。"
+            )
+        tables = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master")}
+        if not applied and tables and "records" not in tables:
+            raise StoreError(f"“{self.path}”不是 perfdesk 数据库。")
+        if len(applied) < SCHEMA_VERSION:
+            # sqlite-utils (and what it imports) is only loaded when there is work to do.
+            from sqlite_utils import Database
+
+            from perfdesk.store.migrations import migrations
+
+            if applied and backups >= 0:
+                self._backup_before_migration(len(applied))
+            migrations.apply(Database(self.conn))
+            self.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    def _backup_before_migration(self, version: int) -> None:
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        target = self.path.with_name(f"{self.path.stem}.v{version}-{stamp}.bak.sqlite")
+        self.backup(target)
+
+    def schema_version(self) -> int:
+        return len(self._applied())
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Store]:
+        """One transaction; nested calls become savepoints. Rolled back on any exception."""
+        if self.conn.in_transaction:
+            self._savepoint += 1
+            name = f"sp{self._savepoint}"
+            self.conn.execute(f"SAVEPOINT {name}")
+            try:
+                yield self
+            except BaseException:
+                if self.conn.in_transaction:
+                    self.conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+                    self.conn.execute(f"RELEASE SAVEPOINT {name}")
+                raise
+            else:
+                self.conn.execute(f"RELEASE SAVEPOINT {name}")
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
+
+    # ------------------------------------------------------------ reading
+
+    def list(
+        self,
+        *,
+        year: int | None = None,
+        unit: str | None = None,
+        status: str | None = None,
+        search: str | None = None,
+        order_by: Sequence[tuple[str, bool]] = (("year", True), ("unit", False), ("name", False)),
+        limit: int | None = None,
+        offset: int = 0,
+        columns: Sequence[str] = LIST_COLUMNS,
+        text_as_bytes: bool = False,
+    ) -> builtins.list[tuple[Any, ...]]:
+        """Rows (tuples in ``columns`` order) of the current revisions; order_by holds
+        (column, descending) pairs. ``text_as_bytes`` leaves text as UTF-8 bytes, for
+        callers that only write it out again (``list`` of a 100,000-record year)."""
+        sql, params = self._planner.select(
+            year=year,
+            unit=unit,
+            status=status,
+            search=search,
+            order_by=order_by,
+            limit=limit,
+            offset=offset,
+            columns=columns,
+        )
+        if not text_as_bytes:
+            return self.conn.execute(sql, params).fetchall()
+        self.conn.text_factory = bytes
+        try:
+            return self.conn.execute(sql, params).fetchall()
+        finally:
+            self.conn.text_factory = str
+
+    def list_json(self, *, year: int | None = None) -> str:
+        """``list --json`` as one JSON text made by SQLite: [{id, year, unit, name, status,
+        revision, has_evaluation}] in list order. A year of 100,000 projects encodes in one
+        call instead of building 100,000 dicts in Python."""
+        (text,) = self.conn.execute(*self._planner.select_json(year)).fetchone()
+        return str(text)
+
+    def count(
+        self,
+        *,
+        year: int | None = None,
+        unit: str | None = None,
+        status: str | None = None,
+        search: str | None = None,
+    ) -> int:
+        return self._planner.count(year=year, unit=unit, status=status, search=search)
+
+    def years(self) -> builtins.list[int]:
+        """The years that have records, latest first. One index seek per year (a skip
+        scan): DISTINCT read the whole index, ~20 ms for 100,000 records, after every save."""
+        return [
+            r[0]
+            for r in self.conn.execute(
+                "WITH RECURSIVE y(v) AS (SELECT max(year) FROM records UNION ALL "
+                "SELECT (SELECT max(year) FROM records WHERE year < y.v) FROM y "
+                "WHERE y.v IS NOT NULL) SELECT v FROM y WHERE v IS NOT NULL"
+            )
+        ]
+
+    def units(self, year: int | None = None) -> builtins.list[str]:
+        sql = "SELECT DISTINCT unit FROM records"
+        params: builtins.list[Any] = []
+        if year is not None:
+            sql += " WHERE year = ?"
+            params.append(year)
+        return [r[0] for r in self.conn.execute(sql + " ORDER BY unit", params)]
+
+    def _doc(self, record_id: int, revision: int | None) -> tuple[dict[str, Any], int, str]:
+        if revision is None:
+            row = self.conn.execute(
+                "SELECT v.doc, v.revision, v.status FROM records r JOIN revisions v "
+                "ON v.record_id = r.id AND v.revision = r.revision WHERE r.id = ?",
+                [record_id],
+            ).fetchone()
+        else:
+            row = self.conn.execute(
+                "SELECT doc, revision, status FROM revisions WHERE record_id = ? AND revision = ?",
+                [record_id, revision],
+            ).fetchone()
+        if row is None:
+            exists = self.conn.execute("SELECT 1 FROM records WHERE id = ?", [record_id]).fetchone()
+            if revision is not None and exists:
+                raise NotFoundError(f"编号为 {record_id} 的项目没有第 {revision} 版。")
+            raise NotFoundError(f"数据库中没有编号为 {record_id} 的项目。")
+        from perfdesk.models.serialize import loads
+
+        return loads(row[0]), row[1], row[2]
+
+    def get(self, record_id: int, revision: int | None = None) -> Declaration:
+        """The record at its current revision, or at ``revision``."""
+        from perfdesk.models.serialize import declaration_from_dict
+
+        doc, rev, status = self._doc(record_id, revision)
+        decl = declaration_from_dict(doc)
+        decl.id = record_id
+        decl.revision = rev
+        decl.status = status
+        return decl
+
+    def get_dict(self, record_id: int, revision: int | None = None) -> dict[str, Any]:
+        """The stored JSON of a revision with id, status and revision in front."""
+        doc, rev, status = self._doc(record_id, revision)
+        return {"id": record_id, "status": status, "revision": rev, **doc}
+
+    def find_id(self, year: int, unit: str, name: str) -> int | None:
+        row = self.conn.execute(
+            "SELECT id FROM records WHERE year = ? AND unit = ? AND name = ?", [year, unit, name]
+        ).fetchone()
+        return None if row is None else int(row[0])
+
+    def find(self, year: int, unit: str, name: str) -> Declaration | None:
+        rid = self.find_id(year, unit, name)
+        return None if rid is None else self.get(rid)
+
+    def revisions(self, record_id: int) -> builtins.list[RevisionInfo]:
+        rows = self.conn.execute(
+            "SELECT revision, status, saved_at, fingerprint_declaration, fingerprint_evaluation "
+            "FROM revisions WHERE record_id = ? ORDER BY revision",
+            [record_id],
+        ).fetchall()
+        if not rows:
+            raise NotFoundError(f"数据库中没有编号为 {record_id} 的项目。")
+        return [RevisionInfo(*r) for r in rows]
+
+    def find_fingerprint(self, fp: str) -> builtins.list[tuple[int, int, str]]:
+        """(record id, revision, form) of every revision whose content has this fingerprint."""
+        out = []
+        for form, col in (
+            ("declaration", "fingerprint_declaration"),
+            ("evaluation", "fingerprint_evaluation"),
+        ):
+            for rid, rev in self.conn.execute(
+                f"SELECT record_id, revision FROM revisions WHERE {col} = ?", [fp]
+            ):
+                out.append((int(rid), int(rev), form))
+        return out
+
+    # ------------------------------------------------------------ writing
+
+    def _row(self, doc: dict[str, Any], status: str, revision: int) -> dict[str, Any]:
+        from perfdesk.models.money import to_fen, to_money
+
+        ev = doc.get("evaluation")
+
+        def fen(v: Any) -> int | None:
+            return None if v is None else to_fen(to_money(v))
+
+        return {
+            "year": doc["year"],
+            "unit": doc["unit"],
+            "name": doc["name"],
+            "status": status,
+            "revision": revision,
+            "framework": doc["framework"],
+            "project_type": doc["project_type"],
+            "fund_use": doc["fund_use"],
+            "total_budget_fen": fen(doc["total_budget"]),
+            "year_budget_fen": fen(doc["year_budget"]),
+            "indicator_count": len(doc["indicators"]),
+            "has_evaluation": 1 if ev else 0,
+            "evaluation_status": ev["status"] if ev else None,
+            # Fixed width, so that text order is number order (migration 0008).
+            "total_score": None
+            if not ev or ev["total_score"] is None
+            else score_text(ev["total_score"]),
+            "grade": ev["grade"] if ev else None,
+            "created_from": doc.get("created_from"),
+            "updated_at": _now(),
+        }
+
+    def save(self, decl: Declaration, *, as_import: bool = False) -> SaveResult:
+        """Create or update a project in one transaction.
+
+        Known by ``decl.id``, else by (year, unit, name). A draft is updated in place; a
+        change to a final declaration (or final evaluation) adds a new draft revision.
+        ``as_import``: an imported form always becomes a new revision when it differs.
+        """
+        with self.transaction():
+            rid, created, new_revision, changed = self._save(decl, as_import)
+            return SaveResult(self.get(rid), created, new_revision, changed)
+
+    def save_many(
+        self, decls: Sequence[Declaration], *, as_import: bool = False
+    ) -> builtins.list[int]:
+        """Save several records in ONE transaction (all or none); returns their ids."""
+        with self.transaction():
+            return [self._save(d, as_import)[0] for d in decls]
+
+    def _save(self, decl: Declaration, as_import: bool) -> tuple[int, bool, bool, bool]:
+        if not decl.unit or not decl.name:
+            raise ValidationError("“申报单位名称”和“项目名称”不能为空，无法保存。")
+        from perfdesk.models.serialize import declaration_to_dict
+
+        doc = declaration_to_dict(decl, with_store_keys=False)
+        rid = decl.id if decl.id is not None else self.find_id(decl.year, decl.unit, decl.name)
+        if rid is not None:
+            other = self.find_id(decl.year, decl.unit, decl.name)
+            if other is not None and other != rid:
+                raise ConflictError(
+                    f"{decl.year}年“{decl.unit}”已有名为“{decl.name}”的项目（编号 {other}）。"
+                )
+        if rid is None:
+            status = decl.status if decl.status in (STATUS_DRAFT, STATUS_FINAL) else STATUS_DRAFT
+            return self._insert(doc, status), True, True, True
+        new_revision, changed = self._update(rid, doc, decl.status, as_import)
+        return rid, False, new_revision, changed
+
+    def _insert(self, doc: dict[str, Any], status: str) -> int:
+        row = self._row(doc, status, 1)
+        cur = self.conn.execute(
+            f"INSERT INTO records ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+            list(row.values()),
+        )
+        rid = int(cur.lastrowid or 0)
+        self._insert_revision(rid, 1, status, doc)
+        return rid
+
+    def _insert_revision(self, rid: int, revision: int, status: str, doc: dict[str, Any]) -> None:
+        from perfdesk.models.serialize import content_of, fingerprint_of
+
+        fpe = fingerprint_of(content_of(doc, "evaluation")) if doc.get("evaluation") else None
+        self.conn.execute(
+            "INSERT INTO revisions (record_id, revision, status, doc, fingerprint_declaration, "
+            "fingerprint_evaluation, saved_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [rid, revision, status, _doc_text(doc), fingerprint_of(content_of(doc)), fpe, _now()],
+        )
+
+    def _update(
+        self, rid: int, doc: dict[str, Any], status: str, as_import: bool
+    ) -> tuple[bool, bool]:
+        """Returns (new revision added, anything changed)."""
+        from perfdesk.models.serialize import (
+            content_of,
+            declaration_from_dict,
+            declaration_to_dict,
+            fingerprint_of,
+        )
+
+        old_doc, old_rev, old_status = self._doc(rid, None)
+        old = declaration_to_dict(declaration_from_dict(old_doc), with_store_keys=False)
+        decl_changed = content_of(old) != content_of(doc)
+        old_ev, new_ev = old.get("evaluation"), doc.get("evaluation")
+        ev_changed = (bool(old_ev) != bool(new_ev)) or (
+            bool(new_ev) and content_of(old, "evaluation") != content_of(doc, "evaluation")
+        )
+        if not decl_changed and not ev_changed:
+            same_status = status == old_status and (
+                not new_ev or not old_ev or new_ev["status"] == old_ev["status"]
+            )
+            if same_status or as_import:
+                return False, False
+        ev_locked = old_ev is not None and old_ev["status"] == STATUS_FINAL
+        needs_revision = (
+            (decl_changed and old_status == STATUS_FINAL)
+            or (ev_changed and ev_locked)
+            or (as_import and (decl_changed or ev_changed))
+        )
+        if decl_changed and old_status == STATUS_FINAL and not as_import:
+            status = STATUS_DRAFT  # a changed final record is a new draft
+        if new_ev and ev_changed and ev_locked and not as_import:
+            new_ev["status"] = STATUS_DRAFT
+        if needs_revision:
+            rev = old_rev + 1
+            self._insert_revision(rid, rev, status, doc)
+        else:
+            rev = old_rev
+            fpe = fingerprint_of(content_of(doc, "evaluation")) if new_ev else None
+            self.conn.execute(
+                "UPDATE revisions SET doc = ?, status = ?, fingerprint_declaration = ?, "
+                "fingerprint_evaluation = ?, saved_at = ? WHERE record_id = ? AND revision = ?",
+                [_doc_text(doc), status, fingerprint_of(content_of(doc)), fpe, _now(), rid, rev],
+            )
+        row = self._row(doc, status, rev)
+        self.conn.execute(
+            f"UPDATE records SET {', '.join(f'{k} = ?' for k in row)} WHERE id = ?",
+            [*row.values(), rid],
+        )
+        return needs_revision, True
+
+    def finalize(self, record_id: int) -> Declaration:
+        """draft → final; blocked by the errors of forms.md §3."""
+        from perfdesk.models.checks import check_declaration
+
+        with self.transaction():
+            decl = self.get(record_id)
+            if decl.status == STATUS_FINAL:
+                return decl
+            errors = [
+                f for f in check_declaration(decl, self.previous_year(decl)) if f.level == "error"
+            ]
+            if errors:
+                lines = _join_sentences(f.message for f in errors[:5])
+                more = f"（另有 {len(errors) - 5} 处）" if len(errors) > 5 else ""
+                raise ValidationError(
+                    f"“{decl.name}”有 {len(errors)} 处错误，不能定稿：{lines}{more}", errors
+                )
+            decl.status = STATUS_FINAL
+            return self.save(decl).record
+
+    def finalize_evaluation(self, record_id: int) -> Declaration:
+        from perfdesk.models.checks import check_evaluation
+
+        with self.transaction():
+            decl = self.get(record_id)
+            if decl.evaluation is None:
+                raise ValidationError(f"“{decl.name}”还没有自评表。")
+            errors = [f for f in check_evaluation(decl) if f.level == "error"]
+            if errors:
+                lines = _join_sentences(f.message for f in errors[:5])
+                raise ValidationError(
+                    f"“{decl.name}”的自评表有 {len(errors)} 处错误，不能定稿：{lines}", errors
+                )
+            decl.evaluation.status = STATUS_FINAL
+            return self.save(decl).record
+
+    def new_revision(self, record_id: int) -> Declaration:
+        """Open a final record for changes: a draft copy as the next revision."""
+        from perfdesk.models.serialize import declaration_from_dict, declaration_to_dict
+
+        with self.transaction():
+            doc, rev, status = self._doc(record_id, None)
+            if status != STATUS_FINAL:
+                return self.get(record_id)
+            decl = declaration_from_dict(doc)
+            full = declaration_to_dict(decl, with_store_keys=False)
+            self._insert_revision(record_id, rev + 1, STATUS_DRAFT, full)
+            row = self._row(full, STATUS_DRAFT, rev + 1)
+            self.conn.execute(
+                f"UPDATE records SET {', '.join(f'{k} = ?' for k in row)} WHERE id = ?",
+                [*row.values(), record_id],
+            )
+            return self.get(record_id)
+
+    def delete(self, record_id: int) -> None:
+        with self.transaction():
+            self.conn.execute("DELETE FROM records WHERE id = ?", [record_id])
+
+    def previous_year(self, decl: Declaration) -> Declaration | None:
+        """Last year's record of the same project, for the prev-year checks."""
+        if not decl.unit or not decl.name:
+            return None
+        return self.find(decl.year - 1, decl.unit, decl.name)
+
+    # ------------------------------------------------------------ maintenance
+
+    def backup(self, target: str | Path) -> Path:
+        """A consistent copy through SQLite's online backup API (safe while in use)."""
+        target = Path(target)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(target.name + ".part")
+        tmp.unlink(missing_ok=True)
+        dest = sqlite3.connect(str(tmp))
+        try:
+            self.conn.backup(dest)
+        finally:
+            dest.close()
+        tmp.replace(target)
+        return target
+
+    def check(self) -> builtins.list[str]:
+        """Problems found by integrity_check, foreign_key_check and the schema version."""
+        problems = []
+        rows = [r[0] for r in self.conn.execute("PRAGMA integrity_check")]
+        if rows != ["ok"]:
+            problems += [f"完整性检查：{r}" for r in rows]
+        for r in self.conn.execute("PRAGMA foreign_key_check"):
+            problems.append(f"外键检查：表 {r[0]} 第 {r[1]} 行引用的 {r[2]} 不存在")
+        version = self.schema_version()
+        if version != SCHEMA_VERSION:
+            problems.append(f"架构版本为 {version}，本程序为 {SCHEMA_VERSION}")
+        orphans = self.conn.execute(
+            "SELECT count(*) FROM records r WHERE NOT EXISTS (SELECT 1 FROM revisions v "
+            "WHERE v.record_id = r.id AND v.revision = r.revision)"
+        ).fetchone()[0]
+        if orphans:
+            problems.append(f"{orphans} 个项目缺少当前版本")
+        return problems
+
+
+def restore_backup(backup: str | Path, target: str | Path) -> Path | None:
+    """Replace ``target`` with a checked copy of ``backup``; the replaced file is kept
+    beside it (returned) so a wrong restore can itself be undone."""
+    backup, target = Path(backup), Path(target)
+    if not backup.exists():
+        raise StoreError(f"备份文件“{backup}”不存在。")
+    tmp = target.with_name(target.name + ".restore")
+    shutil.copyfile(backup, tmp)
+    try:
+        with Store(tmp, create=False, backups=-1) as probe:  # migrates the copy, not the backup
+            problems = probe.check()
+        if problems:
+            raise StoreError(f"备份“{backup}”有问题，未恢复：{problems[0]}")
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    saved = None
+    if target.exists():
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        saved = target.with_name(f"{target.stem}.before-restore-{stamp}.sqlite")
+        with Store(target, create=False, backups=-1) as current:
+            current.backup(saved)
+    tmp.replace(target)
+    return saved
