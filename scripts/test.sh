@@ -25,6 +25,8 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 python -m pip install -q -e ".[test]"
 export QT_QPA_PLATFORM=offscreen
+# Property tests draw the same examples on every run (tests/conftest.py: the "ci" profile).
+export CI="${CI:-true}"
 set +e
 python -m pytest -q "$@"
 rc=$?

@@ -6,8 +6,24 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+# Property tests: in CI (CI=true, which scripts/test.sh sets) every run draws the same examples
+# and keeps no example database, so a green commit stays green; a local run explores and
+# remembers what it found. Every counterexample ever found is kept as an @example beside its
+# test, so exploring locally and replaying in CI meet.
+settings.register_profile(
+    "ci",
+    derandomize=True,
+    database=None,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile("dev", deadline=None)
+settings.load_profile("ci" if os.environ.get("CI", "").lower() in ("1", "true", "yes") else "dev")
 
 DATA = Path(__file__).parent / "data"
 

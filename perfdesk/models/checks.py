@@ -10,9 +10,17 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
 from decimal import Decimal
 
+from perfdesk.models.evaluation_checks import evaluation_findings
+from perfdesk.models.findings import (
+    ERROR,
+    WARNING,
+    Finding,
+    blocking,
+    placeholders_in,
+    vague_words_in,
+)
 from perfdesk.models.frameworks import get_framework
 from perfdesk.models.labels import FIELD_LABELS, field_label
 from perfdesk.models.money import WAN, format_money
@@ -24,9 +32,6 @@ from perfdesk.models.records import (
     Indicator,
 )
 from perfdesk.models.targets import ParsedTarget, format_quantity, parse_target
-
-ERROR = "error"
-WARNING = "warning"
 
 __all__ = [
     "ERROR",
@@ -41,19 +46,6 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class Finding:
-    level: str  # "error" | "warning"
-    field: str  # JSON key path: "year_budget", "indicators[3].target", …
-    message: str  # one Chinese sentence naming the field by its form label
-    code: str = ""  # stable short name of the check, for tests and filters
-
-
-def blocking(findings: Iterable[Finding]) -> list[Finding]:
-    """The findings that stop a record from being finalised."""
-    return [f for f in findings if f.level == ERROR]
-
-
 # ---------------------------------------------------------------------------- text helpers
 REQUIRED_TEXT = (
     "unit", "name", "overview", "basis", "necessity", "measures", "plan", "overall_goal",
@@ -61,19 +53,6 @@ REQUIRED_TEXT = (
 )  # fmt: skip
 LONG_TEXT = ("overview", "basis", "necessity", "measures", "plan", "overall_goal", "annual_goal")
 
-# Template text left in a field. 「XX」 stands alone (XX项目, 20XX年), not inside a word (XXL).
-_PLACEHOLDERS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"(?<![A-Za-z])[XxＸｘ×]{2,}(?![A-Za-z])"), "XX"),
-    (re.compile(r"[*＊]{2,}"), "**"),
-    (re.compile(r"[（(]\s*(?:限|不超过)?\s*\d+\s*字(?:以内|以下|左右)?\s*[）)]"), "（…字以内）"),
-    (re.compile(r"请(?:填写|输入|选择|在此|根据|按照|简要|简述|详细)"), "请填写…"),
-    (re.compile(r"此处(?:填写|输入)|填写说明|示例[:：]"), "填写说明"),
-)
-VAGUE_WORDS: tuple[str, ...] = (
-    "合理", "有效", "良好", "明显", "较好", "及时", "规范", "显著", "有所", "进一步", "逐步",
-    "不断", "稳步", "基本", "较高", "提升", "提高", "改善", "加强", "完善", "高效", "满意",
-    "积极", "大幅", "一定", "达标", "按时", "到位", "安全", "优质", "佳",
-)  # fmt: skip
 # Input measures that belong under 投入/管理, not under 产出 (forms.md §3).
 INPUT_MEASURES: tuple[str, ...] = (
     "资金到位率", "预算执行率", "资金拨付率", "资金使用率", "资金执行率", "支出进度",
@@ -83,19 +62,6 @@ INPUT_MEASURES: tuple[str, ...] = (
 
 def _empty(text: str | None) -> bool:
     return text is None or not str(text).strip()
-
-
-def placeholders_in(text: str | None) -> list[str]:
-    """Which kinds of template placeholder a text still holds (XX, **, （100字以内）, 请填写…)."""
-    if not text:
-        return []
-    return [name for pat, name in _PLACEHOLDERS if pat.search(text)]
-
-
-def vague_words_in(text: str | None) -> list[str]:
-    if not text:
-        return []
-    return sorted((w for w in VAGUE_WORDS if w in text), key=text.index)
 
 
 def _same_text(a: str | None, b: str | None) -> bool:
@@ -504,9 +470,6 @@ def _ten_thousand_apart(a: Decimal | None, b: Decimal | None) -> bool:
 # ---------------------------------------------------------------------------- evaluation
 def check_evaluation(decl: Declaration) -> list[Finding]:
     """Every evaluation check of forms.md §3 for the declaration's 自评表."""
-    # Imported here: that module builds on this one (Finding) and on the scoring engine.
-    from perfdesk.models.evaluation_checks import evaluation_findings
-
     if decl.evaluation is None:
         return []
     return evaluation_findings(decl)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from perfdesk.models.checks import ERROR, WARNING, Finding, vague_words_in
+from perfdesk.models.findings import ERROR, WARNING, Finding, vague_words_in
 from perfdesk.models.labels import FIELD_LABELS, field_label
 from perfdesk.models.money import format_money
 from perfdesk.models.records import Declaration, EvalIndicator, Evaluation

@@ -1,0 +1,51 @@
+"""A finding of the checks (forms.md §3): its level, field and Chinese message, and the text
+tests both the declaration's and the evaluation's checks share."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Finding:
+    level: str  # "error" | "warning"
+    field: str  # JSON key path: "year_budget", "indicators[3].target", …
+    message: str  # one Chinese sentence naming the field by its form label
+    code: str = ""  # stable short name of the check, for tests and filters
+
+
+def blocking(findings: Iterable[Finding]) -> list[Finding]:
+    """The findings that stop a record from being finalised."""
+    return [f for f in findings if f.level == ERROR]
+
+
+# Template text left in a field. 「XX」 stands alone (XX项目, 20XX年), not inside a word (XXL).
+_PLACEHOLDERS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"(?<![A-Za-z])[XxＸｘ×]{2,}(?![A-Za-z])"), "XX"),
+    (re.compile(r"[*＊]{2,}"), "**"),
+    (re.compile(r"[（(]\s*(?:限|不超过)?\s*\d+\s*字(?:以内|以下|左右)?\s*[）)]"), "（…字以内）"),
+    (re.compile(r"请(?:填写|输入|选择|在此|根据|按照|简要|简述|详细)"), "请填写…"),
+    (re.compile(r"此处(?:填写|输入)|填写说明|示例[:：]"), "填写说明"),
+)
+VAGUE_WORDS: tuple[str, ...] = (
+    "合理", "有效", "良好", "明显", "较好", "及时", "规范", "显著", "有所", "进一步", "逐步",
+    "不断", "稳步", "基本", "较高", "提升", "提高", "改善", "加强", "完善", "高效", "满意",
+    "积极", "大幅", "一定", "达标", "按时", "到位", "安全", "优质", "佳",
+)  # fmt: skip
+
+def placeholders_in(text: str | None) -> list[str]:
+    """Which kinds of template placeholder a text still holds (XX, **, （100字以内）, 请填写…)."""
+    if not text:
+        return []
+    return [name for pat, name in _PLACEHOLDERS if pat.search(text)]
+
+
+def vague_words_in(text: str | None) -> list[str]:
+    if not text:
+        return []
+    return sorted((w for w in VAGUE_WORDS if w in text), key=text.index)
