@@ -387,6 +387,18 @@ def test_weights_not_100() -> None:
     assert "weights_total" in codes(check_evaluation(d), "error")
 
 
+def test_total_above_100_is_an_error() -> None:
+    """Issue 15: an imported total of 110 was listed as “110.00 优” without a word."""
+    d = evaluated()
+    for n, ind in enumerate(d.evaluation.indicators):
+        ind.score_override = ind.weight + (5 if n < 2 else 0)
+        ind.override_reason = "导入表中得分"
+    findings = check_evaluation(d)
+    assert "total_over" in codes(findings, "error")
+    message = next(f.message for f in findings if f.code == "total_over")
+    assert message.startswith("总分 109.75 超过 100 分")
+
+
 def test_sh2019_weights_must_be_set() -> None:
     d = evaluated()
     d.evaluation.indicators[6].weight = None

@@ -273,7 +273,8 @@ def test_national_defaults_split_what_is_left_of_a_category() -> None:
 
 
 def test_national_explicit_weights_beyond_the_category_pool() -> None:
-    ev = _ev(_ind("产出指标", weight="60", actual="96%"), _ind("产出指标", weight=None))
+    # Only 产出 present: its pool is all 90 indicator points; 95 set by hand is beyond it.
+    ev = _ev(_ind("产出指标", weight="95", actual="96%"), _ind("产出指标", weight=None))
     sheet = score_evaluation(ev, "national")
     assert sheet.indicators[1].weight == 0
     assert any("超过该类默认分值" in p for p in sheet.problems)
@@ -487,3 +488,26 @@ def test_tier_for_score(score: str, tier: str | None) -> None:
     from perfdesk.models.scoring import tier_for_score
 
     assert tier_for_score(D(score), D(20)) == tier
+
+
+def test_national_proposal_without_a_category_adds_up_to_100() -> None:
+    """Issue 15: 按规则建议分值 on a form with no 效益指标 proposed weights totalling 70."""
+    from perfdesk.models.scoring import propose_weights
+
+    ev = _ev(
+        _ind("产出指标", weight="20", actual="96%"),
+        _ind("效益指标", weight="20", actual="96%"),
+        _ind("满意度指标", weight="20", actual="96%"),
+    )
+    assert sum(propose_weights(ev, "national")) + ev.budget_weight == 100
+    only_output = _ev(_ind("产出指标", weight=None, actual="96%"), _ind("满意度指标", weight=None))
+    weights = propose_weights(only_output, "national")
+    assert weights == [D(75), D(15)]
+    assert sum(weights) + only_output.budget_weight == 100
+
+
+def test_a_total_above_100_has_no_grade() -> None:
+    from perfdesk.models.scoring import grade_of
+
+    assert grade_of(D(100)) == "优"
+    assert grade_of(D("100.01")) is None

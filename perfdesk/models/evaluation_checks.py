@@ -44,6 +44,7 @@ def evaluation_findings(decl: Declaration) -> list[Finding]:
     sheet = score_evaluation(ev, decl.framework)
     out: list[Finding] = []
     _weights(ev, sheet, out)
+    _total(sheet, out)
     _budget(ev, sheet, out)
     _funds(ev, out)
     for n, (ind, sc) in enumerate(zip(ev.indicators, sheet.indicators, strict=True)):
@@ -79,6 +80,19 @@ def _weights(ev: Evaluation, sheet: ScoreSheet, out: list[Finding]) -> None:
                 f"各指标{_label('evaluation.indicators.weight')}与预算执行率分值合计为 "
                 f"{_fmt(sheet.weights_total)}，应为 100。",
                 "weights_total",
+            )
+        )
+
+
+def _total(sheet: ScoreSheet, out: list[Finding]) -> None:
+    total = sheet.total if sheet.total is not None else sheet.subtotal
+    if total > HUNDRED:
+        out.append(
+            Finding(
+                ERROR,
+                "evaluation.indicators",
+                f"总分 {_fmt(total)} 超过 100 分，请核对各指标的{_label('evaluation.indicators.score')}。",
+                "total_over",
             )
         )
 

@@ -7,8 +7,10 @@ weights to 0.01, the execution rate to 0.0001 = 0.01%). The total is the sum of 
 
 Decisions the spec leaves open (the README "Scoring rules" says the same):
 
-* Default weights. ``national``: 产出指标 50, 效益指标 30, 满意度指标 10; inside a category
-  the points the user did not give out are split equally over the rows without a weight.
+* Default weights. ``national``: 产出指标 50, 效益指标 30, 满意度指标 10; a form without one of
+  these categories shares the indicator points (90) among those it has, in proportion to
+  their defaults (no 效益指标: 产出 75, 满意度 15); inside a category the points the user did
+  not give out are split equally over the rows without a weight.
   ``sh2019``: the indicator points (100 − 预算执行率分值, i.e. 90) are split equally over the
   categories *present*, then equally inside each; this is a proposal — finalising asks the
   user to set (confirm) the weights. Splits are made in whole 0.01, the left-over
@@ -142,7 +144,9 @@ def fmt2(value: Decimal) -> str:
 
 
 def grade_of(total: Decimal | None) -> str | None:
-    if total is None:
+    """优/良/中/差 of a total; none for a total above 100, which no form can reach (the
+    evaluation's checks name it as an error)."""
+    if total is None or total > HUNDRED:
         return None
     for floor, name in GRADES:
         if total >= floor:
@@ -224,7 +228,7 @@ def _fill_weights(
                     )
                 continue
             groups.setdefault(cat, []).append(n)
-        pools = dict(NATIONAL_CATEGORY_WEIGHTS)
+        pools = _national_pools(set(groups), HUNDRED - budget_weight)
     else:
         sh = FRAMEWORKS[SH2019]
         for n, ind in enumerate(indicators):
@@ -250,6 +254,19 @@ def _fill_weights(
         for n, share in zip(missing, split_evenly(left, len(missing)), strict=True):
             weights[n] = share
     return weights, problems
+
+
+def _national_pools(present: set[str], points: Decimal) -> dict[str, Decimal]:
+    """The national categories' points. With all three present they are the defaults
+    (产出 50, 效益 30, 满意度 10). A form without one of them (no 效益指标, say) would otherwise
+    total 70 and fail its own 合计 100 check: the indicator points (100 − the budget's) are then
+    shared among the categories present in proportion to their defaults."""
+    defaults = dict(NATIONAL_CATEGORY_WEIGHTS)
+    if not present or present >= set(defaults):
+        return defaults
+    cats = [c for c in defaults if c in present]
+    shares = split_proportionally(points, [defaults[c] for c in cats])
+    return dict(zip(cats, shares, strict=True))
 
 
 # ---------------------------------------------------------------- one indicator
