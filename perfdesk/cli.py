@@ -155,7 +155,31 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("check", help="检查数据库完整性")
     sub.add_parser("unlock", help="解除数据库的锁（仅在确认没有其他人使用时）")
+    _exchange_parsers(sub)
     return p
+
+
+def _exchange_parsers(sub: argparse._SubParsersAction) -> None:
+    """上报, 接收, 退回, 汇总 (forms.md §6)."""
+    s = sub.add_parser("pack", help="上报：把一个年度的定稿表打成数据包")
+    s.add_argument("--year", type=int, required=True)
+    s.add_argument("--unit", help="只打包该单位的项目")
+    s.add_argument("--drafts", action="store_true", help="连同草稿一起打包")
+    s.add_argument("-o", "--output", required=True, help="数据包文件（.pdpack）")
+
+    s = sub.add_parser("receive", help="接收：合并收到的数据包")
+    s.add_argument("packages", nargs="+", metavar="FILE.pdpack")
+    s.add_argument("--json", action="store_true", help="每个数据包输出一行 JSON")
+
+    s = sub.add_parser("return", help="退回：把项目连同退回意见打成数据包")
+    s.add_argument("ids", type=_positive, nargs="+", metavar="ID")
+    s.add_argument("--comment", required=True, help="退回意见")
+    s.add_argument("--field", help="意见所针对的字段（JSON 键，如 year_budget）")
+    s.add_argument("-o", "--output", required=True, help="数据包文件（.pdpack）")
+
+    s = sub.add_parser("status", help="汇总：各单位的上报、退回和未报情况")
+    s.add_argument("--year", type=int, required=True)
+    s.add_argument("--json", action="store_true")
 
 
 # Suffixes that name some other kind of file: writing a workbook as “表.xls” or “表.pdf” makes
@@ -218,7 +242,7 @@ def _open_store(args: argparse.Namespace):  # noqa: ANN202 - Store import kept l
 
 # Commands that write: they hold the database's lock file for their whole run, so a clerk's
 # open window (or a colleague on the network folder) and a batch never write at once.
-WRITING = frozenset({"import", "carry", "finalize", "restore"})
+WRITING = frozenset({"import", "carry", "finalize", "restore", "pack", "receive", "return"})
 
 
 def cmd_unlock(args: argparse.Namespace) -> int:
@@ -261,18 +285,32 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
+    from perfdesk.models.labels import field_label
     from perfdesk.models.serialize import dumps
     from perfdesk.show import explain_text, record_text
+    from perfdesk.store.packages import comments, provenance
 
     with _open_store(args) as store:
+        decl = store.get(args.id, args.revision)
+        notes = comments(store, args.id, decl.revision)
+        came = [p for p in provenance(store, args.id) if p["revision"] == decl.revision]
         if args.json:
-            decl = store.get(args.id, args.revision)
             from perfdesk.models.serialize import declaration_to_dict
 
-            sys.stdout.write(dumps(declaration_to_dict(decl)) + "\n")
+            doc = declaration_to_dict(decl)
+            # Only where there are some: a record that never travelled reads as before.
+            if notes:
+                doc["review_comments"] = [c.to_json() for c in notes]
+            if came:
+                doc["received_from"] = came[-1]
+            sys.stdout.write(dumps(doc) + "\n")
             return 0
-        decl = store.get(args.id, args.revision)
         text = record_text(decl, store.previous_year(decl))
+        for c in notes:
+            about = f"（{field_label(c.field)}）" if c.field else ""
+            text += f"\n退回意见{about}：{c.text}"
+        for p in came[-1:]:
+            text += f"\n本版来自数据包 {p['package']}（{p['sender_unit']}，{p['received_at']} 接收）"
         if args.explain:
             text += "\n" + explain_text(decl)
     sys.stdout.write(text + "\n")
@@ -424,6 +462,88 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _package_output(output: str) -> Path:
+    path = _output_file(output)
+    if path.suffix.lower() != ".pdpack":
+        raise UsageError(f"数据包的文件名应以 .pdpack 结尾，给出的是“{output}”。")
+    return path
+
+
+def cmd_pack(args: argparse.Namespace) -> int:
+    from perfdesk.exchange.hand_in import pack
+
+    out = _package_output(args.output)
+    with _open_store(args) as store:
+        result = pack(store, out, year=args.year, unit=args.unit, drafts=args.drafts)
+    print(f"已上报 {result.count} 个项目（定稿 {result.final_count} 个）到“{result.path}”。")
+    print(f"数据包编号 {result.id}，校验码 {result.check_code}（接收方核对用）。")
+    if result.drafts_left_out:
+        print(f"另有 {result.drafts_left_out} 个草稿未打包（加上 --drafts 可一并上报）。")
+    return 0
+
+
+def cmd_receive(args: argparse.Namespace) -> int:
+    import json
+
+    from perfdesk.exchange.hand_in import OUTCOME_LABELS, receive
+    from perfdesk.progress import TerminalProgress
+
+    bar = TerminalProgress(sys.stderr)
+    with _open_store(args) as store:
+        reports = receive(store, args.packages, progress=None if args.json else bar)
+    bar.finish()
+    for r in reports:
+        if args.json:
+            print(json.dumps(r.to_json(), ensure_ascii=False))
+        if r.status == "rejected":
+            print(f"未接收 {r.file}：{r.error}", file=sys.stderr)
+            continue
+        if args.json:
+            continue
+        print(f"{r.file}（{r.sender}，编号 {r.id}，校验码 {r.check_code}）：{r.summary()}")
+        for rec in r.records:
+            if rec.outcome in ("conflict", "not_applied") or (rec.note and rec.outcome == "reopened"):
+                key = rec.key
+                print(f"    {OUTCOME_LABELS[rec.outcome]}：{key['year']}年“{key['unit']}”“{key['name']}”"
+                      f"{('——' + rec.note) if rec.note else ''}")
+    return 1 if any(r.status == "rejected" for r in reports) else 0
+
+
+def cmd_return(args: argparse.Namespace) -> int:
+    from perfdesk.exchange.hand_in import make_return
+
+    out = _package_output(args.output)
+    with _open_store(args) as store:
+        result = make_return(store, args.ids, args.comment, out, field_key=args.field)
+    print(f"已把 {result.count} 个项目的退回意见写入“{result.path}”。")
+    print(f"数据包编号 {result.id}，校验码 {result.check_code}。")
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    import json
+
+    from perfdesk.exchange.hand_in import UnitStatus, year_status
+
+    with _open_store(args) as store:
+        rows = year_status(store, args.year)
+    if args.json:
+        print(json.dumps([r.to_json() for r in rows], ensure_ascii=False))
+        return 0
+    if not rows:
+        print(f"{args.year}年还没有收到或退回任何数据包。")
+        return 0
+    for r in rows:
+        label = UnitStatus.STATE_LABELS[r.state]
+        line = f"{label}\t{r.unit}\t收到 {r.received_forms} 个（定稿 {r.final_forms} 个）"
+        if r.returned_forms:
+            line += f"，退回待改 {r.returned_forms} 个"
+        if r.last_package_at:
+            line += f"，最近上报 {r.last_package_at}"
+        print(line)
+    return 0
+
+
 def cmd_window(args: argparse.Namespace) -> int:
     from perfdesk.ui.app import run
 
@@ -444,6 +564,10 @@ COMMANDS = {
     "restore": cmd_restore,
     "check": cmd_check,
     "unlock": cmd_unlock,
+    "pack": cmd_pack,
+    "receive": cmd_receive,
+    "return": cmd_return,
+    "status": cmd_status,
 }
 
 

@@ -50,7 +50,8 @@ def main(version: int = SCHEMA_VERSION) -> None:
     decl2.name = "水务监测"
     decl2.year = 2020
     store.save(decl2)
-    docs = [declaration_to_dict(store.get(r[0])) for r in store.list(order_by=(("id", False),))]
+    ids = [r[0] for r in conn.execute("SELECT id FROM records ORDER BY id")]
+    docs = [declaration_to_dict(store.get(i)) for i in ids]
     conn.close()
     (out / f"v{version}.json").write_text(
         json.dumps(docs, ensure_ascii=False, indent=1), encoding="utf-8"

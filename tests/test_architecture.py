@@ -104,7 +104,7 @@ FLOORS = {
     "models": 0,
     "progress": 1, "resources": 1, "paths": 1,
     "store": 2,
-    "excel": 3, "pdf": 3,
+    "excel": 3, "pdf": 3, "exchange": 3,
     "carry": 4,
     "show": 5, "ui": 5, "cli": 6, "__main__": 7,
 }  # fmt: skip

@@ -202,5 +202,62 @@ def m0008(db: Database) -> None:
     )
 
 
+@migrations(name="0009_hand_in_packages")
+def m0009(db: Database) -> None:
+    # Hand-in packages (forms.md §6): each package sent or received, once; what each did to
+    # which revision (the provenance of every received revision); the 主管部门's comments of a
+    # return, kept on the revision they reopened.
+    db.execute(
+        """
+        CREATE TABLE packages (
+            id TEXT NOT NULL,
+            direction TEXT NOT NULL CHECK (direction IN ('sent', 'received')),
+            kind TEXT NOT NULL CHECK (kind IN ('submit', 'return')),
+            year INTEGER,
+            sender_unit TEXT NOT NULL,
+            sender_computer TEXT,
+            sender_user TEXT,
+            created TEXT,
+            handled_at TEXT NOT NULL,
+            file TEXT,
+            check_code TEXT,
+            record_count INTEGER NOT NULL,
+            final_count INTEGER NOT NULL,
+            PRIMARY KEY (id, direction)
+        )
+        """
+    )
+    db.execute("CREATE INDEX packages_by_year ON packages (year, sender_unit)")
+    db.execute(
+        """
+        CREATE TABLE package_records (
+            package_id TEXT NOT NULL,
+            direction TEXT NOT NULL,
+            record_id INTEGER NOT NULL,
+            revision INTEGER NOT NULL,
+            outcome TEXT NOT NULL,
+            fingerprint TEXT,
+            note TEXT
+        )
+        """
+    )
+    db.execute("CREATE INDEX package_records_by_record ON package_records (record_id, revision)")
+    db.execute("CREATE INDEX package_records_by_package ON package_records (package_id)")
+    db.execute(
+        """
+        CREATE TABLE review_comments (
+            id INTEGER PRIMARY KEY,
+            record_id INTEGER NOT NULL REFERENCES records (id) ON DELETE CASCADE,
+            revision INTEGER NOT NULL,
+            package_id TEXT,
+            field TEXT,
+            text TEXT NOT NULL,
+            created TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX review_comments_by_record ON review_comments (record_id, revision)")
+
+
 if tuple(m.name for m in migrations._migrations) != MIGRATION_NAMES:
     raise RuntimeError("perfdesk.store.schema.MIGRATION_NAMES is out of step with migrations.py")
