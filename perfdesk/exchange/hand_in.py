@@ -484,3 +484,15 @@ def year_status(store: Store, year: int) -> list[UnitStatus]:
             st.state = "missing"
     order = {"missing": 0, "returned": 1, "received": 2}
     return sorted(units.values(), key=lambda s: (order[s.state], s.unit))
+
+
+def status_table(rows: Sequence[UnitStatus]) -> list[list[Any]]:
+    """The 汇总 rows as the window shows them and the workbook holds them."""
+    return [
+        [
+            UnitStatus.STATE_LABELS[r.state], r.unit, r.received_forms, r.final_forms,
+            r.returned_forms, (r.last_package_at or "").replace("T", " ")[:16],
+            "、".join(r.packages),
+        ]
+        for r in rows
+    ]  # fmt: skip
