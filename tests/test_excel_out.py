@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import io
 import json
+import os
 import re
 import zipfile
 from decimal import Decimal
@@ -24,7 +26,7 @@ from perfdesk.excel.writer import (
     write_declaration,
     write_evaluation,
 )
-from perfdesk.models.errors import InputError, ValidationError
+from perfdesk.models.errors import InputError, PerfdeskError, ValidationError
 from perfdesk.models.records import Declaration
 from perfdesk.models.serialize import declaration_from_dict, loads
 
@@ -296,21 +298,60 @@ def test_export_file_is_atomic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     target = tmp_path / "申报表.xlsx"
     target.write_bytes(b"old")
     export_file(record("seed"), target)
-    assert target.read_bytes().startswith(b"PK")
+    assert openpyxl.load_workbook(target).active["A1"].value == "上海市财政支出项目绩效目标申报表"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["申报表.xlsx"]
 
     import perfdesk.excel.writer as xo
 
-    def broken(decl, out, form="declaration"):  # noqa: ANN001, ANN202
+    def disk_full(decl, out, form="declaration"):  # noqa: ANN001, ANN202
         out.write(b"PK half a workbook")
-        raise OSError(28, "No space left on device")
+        raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(xo, "write_form", broken)
+    monkeypatch.setattr(xo, "write_form", disk_full)
     before = target.read_bytes()
-    with pytest.raises(OSError):
+    with pytest.raises(PerfdeskError) as caught:
         export_file(record("seed"), target)
+    assert caught.value.message == f"无法写出“{target}”：磁盘空间不足。"
     assert target.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["申报表.xlsx"]
+
+
+def test_a_failure_that_is_not_the_disk_is_raised_as_it_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import perfdesk.excel.writer as xo
+
+    def broken(decl, out, form="declaration"):  # noqa: ANN001, ANN202
+        out.write(b"PK")
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(xo, "write_form", broken)
+    with pytest.raises(RuntimeError, match="a bug"):
+        export_file(record("seed"), tmp_path / "x.xlsx")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_read_only_folder_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "只读"
+    folder.mkdir()
+    folder.chmod(0o555)
+    try:
+        if os.access(folder, os.W_OK):  # root writes anywhere: refuse as the system would
+            import tempfile
+
+            def refused(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+                raise PermissionError(errno.EACCES, "Permission denied", str(folder))
+
+            monkeypatch.setattr(tempfile, "mkstemp", refused)
+        with pytest.raises(PerfdeskError) as caught:
+            export_file(record("seed"), folder / "申报表.xlsx")
+    finally:
+        folder.chmod(0o755)
+    message = caught.value.message
+    assert message.startswith(f"无法写出“{folder / '申报表.xlsx'}”")
+    assert f"文件夹“{folder}”只读或没有写入权限" in message
+    assert message.count("。") == 1 and message.endswith("。")
+    assert list(folder.iterdir()) == []
 
 
 def test_cli_export_both_forms(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -21,7 +21,7 @@ from perfdesk.excel.layouts import (
     Fonts,
     SummaryColumn,
 )
-from perfdesk.excel.workbook import FORMULA_STARTS, MONEY_FORMAT, atomic_write, clean_text
+from perfdesk.excel.workbook import MONEY_FORMAT, atomic_write, clean_text, set_text
 from perfdesk.models.records import STATUS_LABELS
 from perfdesk.models.scoring import score_evaluation
 
@@ -40,16 +40,6 @@ class _SummaryStyles:
         self.body = Font(name=fonts.body, size=fonts.body_size)
         self.bold = Font(name=fonts.body, size=fonts.body_size, bold=True)
         self.label = Alignment(horizontal="center", vertical="center", wrap_text=True)
-
-
-def set_text(cell: Any, text: str) -> None:
-    """Assign text that stays text: openpyxl takes a leading ``=`` for a formula, and a
-    spreadsheet re-evaluates ``+``/``-``/``@`` on edit, so such text is stored as a string
-    cell with Excel's quote prefix (the apostrophe is not part of the value)."""
-    cell.value = text
-    if text.startswith(FORMULA_STARTS):
-        cell.data_type = "s"
-        cell.quotePrefix = True
 
 
 def _summary_sheet(
