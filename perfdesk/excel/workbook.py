@@ -88,17 +88,15 @@ def set_text(cell: Any, text: str) -> None:
 # ---------------------------------------------------------------- workbook and page
 
 
-def new_workbook(sheet_name: str) -> tuple[Workbook, Worksheet]:
-    """An empty workbook whose one sheet is named ``sheet_name``.
-
-    openpyxl's normal mode, not write-only: without lxml (not a dependency) write-only mode
-    streams through the same pure-Python XML writer plus a temporary file, and measured no
-    faster here (bench/bench_export.py); the normal mode lets a form write a category cell
-    before the rows it spans.
-    """
-    wb = Workbook()
-    ws = wb.active
-    ws.title = sheet_name
+def new_workbook(sheet_name: str, write_only: bool = False) -> tuple[Workbook, Any]:
+    """An empty workbook whose one sheet is named ``sheet_name`` (``write_only``: openpyxl's
+    write-only mode, rows appended in order)."""
+    wb = Workbook(write_only=write_only)
+    if write_only:
+        ws = wb.create_sheet(sheet_name)
+    else:
+        ws = wb.active
+        ws.title = sheet_name
     wb.properties.creator = CREATOR
     return wb, ws
 
