@@ -1,4 +1,5 @@
-"""Exported files open in LibreOffice: converted headless to PDF and back to xlsx.
+"""Exported files open in LibreOffice: converted headless to PDF and back to xlsx, which
+keeps the form's merges, page setup and stamp and imports as the same record.
 
 Skipped on a machine without ``soffice`` — except in CI (``CI`` set), where LibreOffice is
 installed and a missing ``soffice`` must fail rather than pass silently.
@@ -11,11 +12,13 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import openpyxl
 import pytest
 
+from perfdesk.excel.batch import read_path
 from perfdesk.excel.reader import read_workbook
 from perfdesk.excel.writer import export_file, shown_content
-from perfdesk.models.serialize import declaration_from_dict, loads
+from perfdesk.models.serialize import declaration_from_dict, declaration_to_dict, loads
 
 DATA = Path(__file__).parent / "data"
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
@@ -68,3 +71,39 @@ def test_libreoffice_opens_prints_and_resaves(
     resaved = convert(src, "xlsx:Calc MS Excel 2007 XML", tmp_path)
     read = read_workbook(resaved.read_bytes(), resaved.name).forms[0].declaration
     assert shown_content(read, form) == shown_content(decl, form)
+
+    # LibreOffice kept the form as written: merges, page setup, print titles, widths, the
+    # wrapped rows' heights and the number formats.
+    ours, theirs = openpyxl.load_workbook(src).active, openpyxl.load_workbook(resaved).active
+    assert {str(m) for m in theirs.merged_cells.ranges} == {
+        str(m) for m in ours.merged_cells.ranges
+    }
+    assert theirs.title == ours.title
+    assert int(theirs.page_setup.paperSize) == 9 and theirs.page_setup.orientation == "portrait"
+    assert theirs.sheet_properties.pageSetUpPr.fitToPage
+    assert theirs.print_title_rows == ours.print_title_rows
+    for col, dim in ours.column_dimensions.items():
+        # LibreOffice converts widths to its own units and back (11 comes back as 13).
+        assert theirs.column_dimensions[col].width == pytest.approx(dim.width, abs=2.0), col
+    for r, dim in ours.row_dimensions.items():
+        if dim.height is not None:
+            assert theirs.row_dimensions[r].height == pytest.approx(dim.height, abs=1.0), r
+    formats = {
+        (c.row, c.column): c.number_format
+        for row in ours.iter_rows()
+        for c in row
+        if isinstance(c.value, (int, float)) and c.number_format != "General"
+    }
+    assert formats
+    for (r, c), fmt in formats.items():
+        assert theirs.cell(r, c).number_format == fmt, (r, c)
+
+    # And its stamp: the re-saved file imports as the whole record, hidden keys included.
+    (form_read,) = read_path(resaved)
+    got = form_read.declaration
+    if form == "evaluation":
+        assert got.evaluation == decl.evaluation
+    else:
+        keep = ("id", "status", "revision", "evaluation")
+        want = {k: v for k, v in declaration_to_dict(decl).items() if k not in keep}
+        assert {k: v for k, v in declaration_to_dict(got).items() if k not in keep} == want
