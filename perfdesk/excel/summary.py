@@ -1,4 +1,9 @@
-"""The year's summary workbook (项目汇总 + 绩效指标): two plain tables, written with openpyxl."""
+"""The year's summary workbook (项目汇总 + 绩效指标): two plain tables, written with openpyxl.
+
+openpyxl's normal mode: a table without merges gains nothing from write-only mode (10,000
+bordered indicator rows took 5.5–7.8 s in normal mode and 7.3–9.9 s write-only, alternating
+runs on this machine), and the normal mode keeps the autofilter and the totals row simple.
+"""
 
 from __future__ import annotations
 
