@@ -107,3 +107,26 @@ def test_libreoffice_opens_prints_and_resaves(
         keep = ("id", "status", "revision", "evaluation")
         want = {k: v for k, v in declaration_to_dict(decl).items() if k not in keep}
         assert {k: v for k, v in declaration_to_dict(got).items() if k not in keep} == want
+
+
+def test_libreoffice_resaves_the_year_summary(store, tmp_path: Path) -> None:  # noqa: ANN001
+    from perfdesk.excel.writer import write_summary_file
+
+    for name in ("seed.json", "excel_out/sh2019_shanghai_eval.json"):
+        decl = declaration_from_dict(loads((DATA / name).read_text(encoding="utf-8")))
+        decl.name += name  # (year, unit, name) is unique in the store
+        store.save(decl)
+    src = tmp_path / "summary.xlsx"
+    assert write_summary_file(store, 2019, src) == 2
+    resaved = convert(src, "xlsx:Calc MS Excel 2007 XML", tmp_path)
+    ours, theirs = openpyxl.load_workbook(src), openpyxl.load_workbook(resaved)
+    assert theirs.sheetnames == ours.sheetnames == ["项目汇总", "绩效指标"]
+    for name in ours.sheetnames:
+        want = [[c.value for c in row] for row in ours[name].iter_rows()]
+        got = [[c.value for c in row] for row in theirs[name].iter_rows()]
+        assert len(got) == len(want), name
+        for g, w in zip(got, want, strict=True):
+            assert g == pytest.approx(w), name
+        assert theirs[name].page_setup.orientation == "landscape"
+    assert theirs["项目汇总"]["A4"].value == "合计"
+    assert theirs["项目汇总"]["F2"].number_format == "#,##0.00"

@@ -12,7 +12,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -26,7 +25,7 @@ from perfdesk.excel.layouts import (
     Fonts,
     SummaryColumn,
 )
-from perfdesk.excel.workbook import MONEY_FORMAT, atomic_write, clean_text, set_text
+from perfdesk.excel.workbook import MONEY_FORMAT, atomic_write, clean_text, new_workbook, set_text
 from perfdesk.models.records import STATUS_LABELS
 from perfdesk.models.scoring import score_evaluation
 
@@ -127,9 +126,7 @@ def write_summary(store: Store, year: int, out: BinaryIO) -> int:
     """
     projects, indicators = summary_rows(store, year)
     st = _SummaryStyles(Fonts())
-    wb = Workbook()
-    ws = wb.active
-    ws.title = SUMMARY_PROJECTS_SHEET
+    wb, ws = new_workbook(SUMMARY_PROJECTS_SHEET)
     n = _summary_sheet(ws, SUMMARY_PROJECT_COLUMNS, projects, st)
     total_row = n + 2
     money_cols = [i for i, c in enumerate(SUMMARY_PROJECT_COLUMNS) if c.kind == "money"]
