@@ -58,14 +58,19 @@ def sheet_of(decl: Any) -> Sheet:
     write_declaration(decl, buf)
     buf.seek(0)
     ws = load_workbook(buf).active
-    looks: dict[Look, Look] = {}  # one object per distinct look, as a script would build
+    # One object per distinct font, alignment, border and look, as a script would build them.
+    objects: dict[Any, Any] = {}
+    looks: dict[Look, Look] = {}
+
+    def one(x: Any) -> Any:
+        return objects.setdefault(x, x)
 
     def look(c: Any) -> Look:
         bordered = c.border.left.style is not None
         key = (
-            copy(c.font),
-            copy(c.alignment),
-            copy(c.border) if bordered else None,
+            one(copy(c.font)),
+            one(copy(c.alignment)),
+            one(copy(c.border)) if bordered else None,
             c.number_format if c.number_format != "General" else None,
             bool(c.quotePrefix),
         )
@@ -81,9 +86,8 @@ def sheet_of(decl: Any) -> Sheet:
     for rng in ws.merged_cells.ranges:
         border = ws.cell(rng.min_row, rng.min_col).border
         if border.left.style is not None:
-            only = looks.setdefault(
-                (None, None, copy(border), None, False), (None, None, copy(border), None, False)
-            )
+            key = (None, None, one(copy(border)), None, False)
+            only = looks.setdefault(key, key)
             for r, c in rng.cells:
                 if (r, c) != (rng.min_row, rng.min_col):
                     covered.append((r, c, only))
