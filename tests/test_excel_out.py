@@ -7,7 +7,6 @@ import errno
 import io
 import json
 import os
-import re
 import zipfile
 from decimal import Decimal
 from pathlib import Path
@@ -515,12 +514,3 @@ def test_a_long_record_is_exported_with_its_whole_stamp() -> None:
     stamp = read_stamp(buf.getvalue())
     assert stamp is not None
     assert stamp["record"]["overview"] == decl.overview and stamp["record"]["basis"] == decl.basis
-
-
-def test_libreoffice_sizes_rows_as_excel_does() -> None:
-    # LibreOffice keeps Excel's row heights only for a generator it takes for Excel; with any
-    # other name it grows rows and a form can spill onto another page.
-    buf = io.BytesIO()
-    write_declaration(record("seed"), buf)
-    app = parts_of(buf.getvalue())["docProps/app.xml"].decode()
-    assert re.search(r"<Application>Microsoft[^<]*</Application>", app)

@@ -8,6 +8,7 @@ installed and a missing ``soffice`` must fail rather than pass silently.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -67,6 +68,8 @@ def test_libreoffice_opens_prints_and_resaves(
         assert title in text.replace(" ", "")
         info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
         assert "595.2" in info or "595.3" in info  # A4 portrait: 595 × 842 pt
+        # One page, as the bureau's form: one page wide, rows no taller than written.
+        assert re.search(r"^Pages:\s+1$", info, re.M), info
 
     resaved = convert(src, "xlsx:Calc MS Excel 2007 XML", tmp_path)
     read = read_workbook(resaved.read_bytes(), resaved.name).forms[0].declaration
