@@ -10,6 +10,9 @@ only while the sheet still shows what was exported: an edited file wins over its
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +23,7 @@ from hypothesis import strategies as st
 
 from perfdesk.models.records import Declaration
 from perfdesk.models.serialize import declaration_from_dict, declaration_to_dict, dumps, loads
-from tests.cli_helpers import run_cli
+from tests.cli_helpers import ROOT, run_cli
 from tests.strategies import declarations
 
 DATA = Path(__file__).parent / "data"
@@ -214,3 +217,77 @@ def test_a_restored_override_keeps_its_reason_without_a_warning(tmp_path: Path) 
     assert any("运维站点数" in w and "表中得分 8" in w for w in lines[1]["warnings"])
     got = shown(rid, edited)["evaluation"]["indicators"][0]
     assert (got["score"], got["override_reason"]) == (8, "导入表中得分")
+
+
+# ---------------------------------------------------------------- reading the stamp
+
+
+def test_the_stamp_is_found_among_other_custom_properties(tmp_path: Path) -> None:
+    """Whoever saved the file last (openpyxl here, as Excel or WPS would) may have added
+    custom properties of their own, of other types, before or after the stamp."""
+    import datetime as dt
+
+    from openpyxl.packaging.custom import (
+        BoolProperty,
+        DateTimeProperty,
+        IntProperty,
+        StringProperty,
+    )
+
+    from perfdesk.excel.stamp import read_stamp
+
+    db = tmp_path / "a.sqlite"
+    (line,) = import_lines(DATA / "excel_out" / "national_full.json", db=db)
+    path = export(line["ids"][0], "declaration", tmp_path / "d.xlsx", db)
+    wb = openpyxl.load_workbook(path)
+    props = list(wb.custom_doc_props)
+    wb.custom_doc_props.props = [
+        IntProperty(name="Revision", value=3),
+        StringProperty(name="Owner", value="财务科"),
+        *props,
+        BoolProperty(name="Checked", value=True),
+        DateTimeProperty(name="Sent", value=dt.datetime(2024, 5, 1, 9, 30)),
+    ]
+    wb.save(path)
+    stamp = read_stamp(path.read_bytes())
+    assert stamp is not None and stamp["form"] == "declaration"
+    assert stamp["record"]["indicators"][3]["direction"] == "≤"
+
+
+def test_a_file_without_a_perfdesk_stamp_has_none(tmp_path: Path) -> None:
+    from openpyxl.packaging.custom import StringProperty
+
+    from perfdesk.excel.stamp import read_stamp
+
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "项目名称"
+    path = tmp_path / "other.xlsx"
+    wb.save(path)
+    assert read_stamp(path.read_bytes()) is None
+    wb.custom_doc_props.append(StringProperty(name="perfdesk", value="not json"))
+    wb.save(path)
+    assert read_stamp(path.read_bytes()) is None
+    assert read_stamp(b"PK\x03\x04 not a zip") is None
+
+
+def test_importing_an_export_reads_its_stamp_without_loading_openpyxl(tmp_path: Path) -> None:
+    db = tmp_path / "a.sqlite"
+    (line,) = import_lines(DATA / "excel_out" / "national_full.json", db=db)
+    path = export(line["ids"][0], "declaration", tmp_path / "d.xlsx", db)
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from perfdesk.excel.batch import read_path\n"
+        f"(form,) = read_path(Path({str(path)!r}))\n"
+        "print(form.declaration.indicators[3].direction)\n"
+        "print('openpyxl' in sys.modules)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    ).stdout.split()
+    assert out == ["≤", "False"]  # the stamp was read (paper has no direction), cheaply

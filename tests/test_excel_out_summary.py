@@ -81,6 +81,23 @@ def test_summary_rows_totals_filter_and_frozen_header(filled_store, tmp_path: Pa
     assert all(r[8] is not None for r in evaluated if r[9] != "不适用")
     assert sum(r[8] or 0 for r in evaluated) == pytest.approx(90)  # indicators' share of 100
     assert ind.freeze_panes == "A2" and ind.auto_filter.ref == "A1:J15"
+    for sheet in (ws, ind):
+        assert int(sheet.page_setup.paperSize) == 9 and sheet.page_setup.orientation == "landscape"
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.page_setup.fitToWidth == 1
+        assert sheet.print_title_rows == "$1:$1"
+    assert wb.properties.creator == "perfdesk"
+
+    # A reader that calculates nothing (calamine) sees the same tables, totals included.
+    from python_calamine import CalamineWorkbook
+
+    book = CalamineWorkbook.from_path(str(path))
+    assert book.sheet_names == ["项目汇总", "绩效指标"]
+    for name in book.sheet_names:
+        got = book.get_sheet_by_name(name).to_python()
+        want = [[c.value for c in r] for r in wb[name].iter_rows()]
+        assert len(got) == len(want)
+        for g, w in zip(got, want, strict=True):
+            assert [None if v == "" else v for v in g] == pytest.approx(w), name
 
 
 def test_empty_year_and_cli(filled_store, tmp_path: Path, db_path: Path) -> None:  # noqa: ANN001

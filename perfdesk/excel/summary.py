@@ -1,4 +1,9 @@
-"""The year's summary workbook (项目汇总 + 绩效指标): two plain tables, written with openpyxl."""
+"""The year's summary workbook (项目汇总 + 绩效指标): two plain tables, written with openpyxl.
+
+openpyxl's normal mode: a table without merges gains nothing from write-only mode (10,000
+bordered indicator rows took 5.5–7.8 s in normal mode and 7.3–9.9 s write-only, alternating
+runs on this machine), and the normal mode keeps the autofilter and the totals row simple.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -21,7 +25,7 @@ from perfdesk.excel.layouts import (
     Fonts,
     SummaryColumn,
 )
-from perfdesk.excel.workbook import FORMULA_STARTS, MONEY_FORMAT, atomic_write, clean_text
+from perfdesk.excel.workbook import MONEY_FORMAT, atomic_write, clean_text, new_workbook, set_text
 from perfdesk.models.records import STATUS_LABELS
 from perfdesk.models.scoring import score_evaluation
 
@@ -40,16 +44,6 @@ class _SummaryStyles:
         self.body = Font(name=fonts.body, size=fonts.body_size)
         self.bold = Font(name=fonts.body, size=fonts.body_size, bold=True)
         self.label = Alignment(horizontal="center", vertical="center", wrap_text=True)
-
-
-def set_text(cell: Any, text: str) -> None:
-    """Assign text that stays text: openpyxl takes a leading ``=`` for a formula, and a
-    spreadsheet re-evaluates ``+``/``-``/``@`` on edit, so such text is stored as a string
-    cell with Excel's quote prefix (the apostrophe is not part of the value)."""
-    cell.value = text
-    if text.startswith(FORMULA_STARTS):
-        cell.data_type = "s"
-        cell.quotePrefix = True
 
 
 def _summary_sheet(
@@ -132,9 +126,7 @@ def write_summary(store: Store, year: int, out: BinaryIO) -> int:
     """
     projects, indicators = summary_rows(store, year)
     st = _SummaryStyles(Fonts())
-    wb = Workbook()
-    ws = wb.active
-    ws.title = SUMMARY_PROJECTS_SHEET
+    wb, ws = new_workbook(SUMMARY_PROJECTS_SHEET)
     n = _summary_sheet(ws, SUMMARY_PROJECT_COLUMNS, projects, st)
     total_row = n + 2
     money_cols = [i for i, c in enumerate(SUMMARY_PROJECT_COLUMNS) if c.kind == "money"]
