@@ -132,8 +132,9 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("-j", "--jobs", type=_positive,
                    help="--year 时同时打印的进程数（默认：每个处理器核一个）")
 
-    s = sub.add_parser("summary", help="年度汇总表")
+    s = sub.add_parser("summary", help="年度汇总表（全部门或一个单位）")
     s.add_argument("--year", type=int, required=True)
+    s.add_argument("--unit", help="只汇总该单位的项目（默认：全部门）")
     s.add_argument("-o", "--output", required=True)
 
     s = sub.add_parser("verify", help="核对打印件是否与库中版本一致")
@@ -390,8 +391,11 @@ def cmd_summary(args: argparse.Namespace) -> int:
     from perfdesk.excel.writer import write_summary_file
 
     with _open_store(args) as store:
-        n = write_summary_file(store, args.year, _output_file(args.output, ".xlsx"))
-    print(f"已写出 {args.year} 年度汇总（{n} 个项目）：{args.output}")
+        if args.unit and args.unit not in store.units(args.year):
+            raise PerfdeskError(f"{args.year}年没有“{args.unit}”的项目，无法生成该单位的汇总表。")
+        n = write_summary_file(store, args.year, _output_file(args.output, ".xlsx"), args.unit)
+    whose = f"“{args.unit}”" if args.unit else ""
+    print(f"已写出 {args.year} 年度{whose}汇总（{n} 个项目）：{args.output}")
     return 0
 
 

@@ -378,3 +378,28 @@ def test_command_line_round_trip(department, tmp_path: Path) -> None:
     assert r.returncode == 1
     assert r.stderr.strip().startswith("未接收 坏包.pdpack：数据包“坏包.pdpack”")
     assert "Traceback" not in r.stderr
+
+
+def test_summary_per_unit_or_for_the_department(department, tmp_path: Path) -> None:
+    """Issue 17: the year's summary workbook for one unit, or for the whole department."""
+    from python_calamine import CalamineWorkbook
+
+    units, dept = department
+    H.receive(dept, [H.pack(s, tmp_path / f"{n}.pdpack", year=2019, drafts=True).path
+                     for n, s in enumerate(units.values())])
+    dept_db = dept.path
+    dept.close()
+    whole, one = tmp_path / "部门.xlsx", tmp_path / "一中.xlsx"
+    assert run_cli("summary", "--year", "2019", "-o", str(whole), db=dept_db).returncode == 0
+    r = run_cli("summary", "--year", "2019", "--unit", UNITS[0], "-o", str(one), db=dept_db)
+    assert r.returncode == 0, r.stderr
+    assert f"“{UNITS[0]}”汇总（2 个项目）" in r.stdout
+
+    def units_in(path: Path) -> set[str]:
+        rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+        return {row[1] for row in rows[1:] if row[1] in UNITS}
+
+    assert units_in(whole) == set(UNITS)
+    assert units_in(one) == {UNITS[0]}
+    r = run_cli("summary", "--year", "2019", "--unit", "不存在的单位", "-o", str(one), db=dept_db)
+    assert r.returncode == 1 and "不存在的单位" in r.stderr

@@ -85,9 +85,12 @@ def _summary_sheet(
     return n
 
 
-def summary_rows(store: Store, year: int) -> tuple[list[list[Any]], list[list[Any]]]:
-    """(project rows, indicator rows) of the year, in the store's list order."""
-    ids = [r[0] for r in store.list(year=year, columns=("id",))]
+def summary_rows(
+    store: Store, year: int, unit: str | None = None
+) -> tuple[list[list[Any]], list[list[Any]]]:
+    """(project rows, indicator rows) of the year — of one unit, or of the whole department
+    when ``unit`` is None — in the store's list order."""
+    ids = [r[0] for r in store.list(year=year, unit=unit, columns=("id",))]
     projects: list[list[Any]] = []
     indicators: list[list[Any]] = []
     for rid in ids:
@@ -117,14 +120,14 @@ def summary_rows(store: Store, year: int) -> tuple[list[list[Any]], list[list[An
     return projects, indicators
 
 
-def write_summary(store: Store, year: int, out: BinaryIO) -> int:
+def write_summary(store: Store, year: int, out: BinaryIO, unit: str | None = None) -> int:
     """The year's summary workbook (项目汇总 + 绩效指标); returns the number of projects.
 
     The totals row holds computed numbers, not SUM formulas: openpyxl cannot store a
     formula's cached value, and readers that do not calculate (previews, the bureau's
     import tools) would show an empty total.
     """
-    projects, indicators = summary_rows(store, year)
+    projects, indicators = summary_rows(store, year, unit)
     st = _SummaryStyles(Fonts())
     wb, ws = new_workbook(SUMMARY_PROJECTS_SHEET)
     n = _summary_sheet(ws, SUMMARY_PROJECT_COLUMNS, projects, st)
@@ -147,6 +150,6 @@ def write_summary(store: Store, year: int, out: BinaryIO) -> int:
     return n
 
 
-def write_summary_file(store: Store, year: int, path: Path) -> int:
-    result: int = atomic_write(Path(path), lambda f: write_summary(store, year, f))
+def write_summary_file(store: Store, year: int, path: Path, unit: str | None = None) -> int:
+    result: int = atomic_write(Path(path), lambda f: write_summary(store, year, f, unit))
     return result
