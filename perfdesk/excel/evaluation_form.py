@@ -200,7 +200,7 @@ def _money_block(reader: SheetReader, ev: Evaluation) -> str | None:
         for c in range(0, left):
             if not g.is_owner(r, c):
                 continue
-            base = reader.keys.get((r, c), "").removeprefix("其中:")
+            base = reader.label_key(r, c).removeprefix("其中:")
             base, _ = split_unit(base)
             for key, row_labels in _ROWS:
                 if base in row_labels and key not in rows:

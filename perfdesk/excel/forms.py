@@ -16,6 +16,7 @@ from perfdesk.excel.evaluation_form import (
     read_evaluation,
     row_eval_indicator,
 )
+from perfdesk.excel.own_layout import own_label_cells
 from perfdesk.excel.sheet import (
     KIND_DECLARATION,
     KIND_EVALUATION,
@@ -343,7 +344,7 @@ def read_sheet(
     grid: Grid, filename: str, year_arg: int | None
 ) -> tuple[list[ImportedForm], str | None]:
     """The records on one sheet, or ([], kind None) when it holds no form."""
-    reader = SheetReader(grid, filename)
+    reader = SheetReader(grid, filename, own_label_cells(grid))
     if _is_summary(grid):
         raise reader.error(
             "这是 perfdesk 导出的年度汇总表，只供查看和上报，不能作为申报表或自评表导入；"

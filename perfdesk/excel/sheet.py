@@ -110,9 +110,14 @@ class Table:
 class SheetReader:
     """Label lookups and typed reads on one grid, with errors naming the cell."""
 
-    def __init__(self, grid: Grid, filename: str) -> None:
+    def __init__(
+        self, grid: Grid, filename: str, label_cells: frozenset[tuple[int, int]] | None = None
+    ) -> None:
         self.grid = grid
         self.filename = filename
+        # perfdesk's own layout (:mod:`perfdesk.excel.own_layout`): only these cells are
+        # labels, and every value position holds a value whatever it says.
+        self.label_cells = label_cells
         self.warnings: list[str] = []
         self.score_warnings: list[str] = []
         self.labels: dict[str, list[Hit]] = {}
@@ -127,6 +132,8 @@ class SheetReader:
                     continue
                 key = norm(v)
                 self.keys[(r, c)] = key
+                if label_cells is not None and (r, c) not in label_cells:
+                    continue
                 # norm() drops a trailing colon: '申报单位名称：：' holds the value '：'.
                 if ":" in key or v.rstrip()[-1:] in (":", "："):
                     self._inline(r, c, v)
@@ -192,9 +199,17 @@ class SheetReader:
         r0, c0, _, _ = self.grid.span(r, c)
         return self.keys.get((r0, c0), "")
 
+    def label_key(self, r: int, c: int) -> str:
+        """:meth:`key` of a cell that may be a label ('' for a known value position)."""
+        if self.label_cells is not None and self.grid.span(r, c)[:2] not in self.label_cells:
+            return ""
+        return self.key(r, c)
+
     def is_label(self, r: int, c: int, *, inline: bool = False) -> bool:
         """A label cell; with ``inline``, also a cell starting 'label：value' (not used to the
         right of a label, where a long text may well start that way)."""
+        if self.label_cells is not None:
+            return self.grid.span(r, c)[:2] in self.label_cells
         if inline and self.grid.span(r, c)[:2] in self.inline_cells:
             return True
         base, _ = split_unit(self.key(r, c))
@@ -209,6 +224,12 @@ class SheetReader:
         g = self.grid
         r0, _, _, c1 = g.span(hit.r, hit.c)
         col = c1 + 1
+        if self.label_cells is not None:
+            # A known layout: the value is the cell beside the label, blank or not.
+            rr, cc, _, _ = g.span(r0, col)
+            v = g.value(r0, col)
+            blank = is_blank(v) or (rr, cc) in self.label_cells
+            return (None if blank else v), (rr, cc)
         width = g.width
         while col < width:
             rr, cc, _, ce = g.span(r0, col)
@@ -288,7 +309,10 @@ class SheetReader:
         return value
 
     def text(self, value: object, pos: tuple[int, int] | None = None) -> str | None:
-        return cell_text(self.check(value, pos))
+        value = self.check(value, pos)
+        if self.label_cells is not None and isinstance(value, str) and value.strip():
+            return value  # perfdesk wrote it: its spaces are the record's
+        return cell_text(value)
 
     def read(
         self,
@@ -399,7 +423,7 @@ def _header_roles(reader: SheetReader, r: int) -> dict[str, int]:
     for c in range(len(g.rows[r])):
         if not g.is_owner(r, c):
             continue
-        found = _role_of(reader.keys.get((r, c), ""))
+        found = _role_of(reader.label_key(r, c))
         if found is None:
             continue
         role, rank = found
@@ -471,6 +495,10 @@ def _row_stops(reader: SheetReader, r: int, table: Table) -> bool:
     g = reader.grid
     for c in range(len(g.rows[r]) if r < g.height else 0):
         if g.is_owner(r, c) and not is_blank(g.raw(r, c)):
+            if reader.label_cells is not None:
+                if reader.is_label(r, c):
+                    return True
+                continue
             base, _ = split_unit(reader.keys.get((r, c), ""))
             if base in _STOP:
                 return True
