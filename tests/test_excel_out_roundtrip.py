@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from perfdesk.excel.reader import read_workbook
+from perfdesk.excel.sheet import ALL_LABELS, ROLE_INDEX
 from perfdesk.excel.writer import (
     read_stamp,
     restore_from_stamp,
@@ -28,7 +29,6 @@ from perfdesk.excel.writer import (
     shown_content,
     write_form,
 )
-from perfdesk.excel.sheet import ALL_LABELS, ROLE_INDEX
 from perfdesk.models.form_rows import DECLARATION_ROWS
 from perfdesk.models.records import FUND_USES, PROJECT_TYPES, Declaration
 from perfdesk.models.serialize import declaration_from_dict, declaration_to_dict, loads
