@@ -24,8 +24,10 @@ from perfdesk.excel.sheet import (
     ImportedForm,
     Row,
     SheetReader,
+    Table,
     find_table,
     first_label_row,
+    report_empty,
     required_name,
     required_unit,
     row_target,
@@ -80,11 +82,14 @@ def read_declaration(reader: SheetReader, year_arg: int | None) -> ImportedForm:
     unit = required_unit(reader, F["unit"])
     year = reader.year(first_label_row(reader), year_arg)
     decl = Declaration(year=year, unit=unit, name=name)
+    empty: list[tuple[str, Hit]] = []
     for key, variants in F.items():
         if key in ("unit", "name"):
             continue
         value, pos, hit = reader.field(variants)
         label = variants[0]
+        if hit is not None and is_blank(value) and key not in L.CHOICE_FIELDS:
+            empty.append((label, hit))
         if key in L.MONEY_FIELDS:
             money_unit = (hit.unit if hit else None) or _unit_beside(reader, pos)
             setattr(decl, key, reader.amount(value, pos, label, money_unit))
@@ -100,6 +105,10 @@ def read_declaration(reader: SheetReader, year_arg: int | None) -> ImportedForm:
             setattr(decl, key, reader.text(value, pos))
     if decl.start_date is None and decl.end_date is None:
         value, pos, hit = reader.field(L.DATE_RANGE_LABELS)
+        if hit is not None and is_blank(value):
+            empty.append((L.DATE_RANGE_LABELS[0], hit))
+        if hit is not None:
+            empty = [(lab, h) for lab, h in empty if lab not in ("开始时间", "结束时间")]
         decl.start_date, decl.end_date = reader.read(
             parse_date_range,
             value,
@@ -128,8 +137,13 @@ def read_declaration(reader: SheetReader, year_arg: int | None) -> ImportedForm:
             " 或 一级指标/二级指标/三级指标/指标值）。"
         )
     decl.signoff = _signoff(reader)
+    report_empty(reader, empty)
     return ImportedForm(
-        declaration=decl, kind=KIND_DECLARATION, sheet=reader.grid.name, warnings=reader.warnings
+        declaration=decl,
+        kind=KIND_DECLARATION,
+        sheet=reader.grid.name,
+        warnings=reader.warnings,
+        empty_fields=[label for label, _ in empty],
     )
 
 
@@ -298,6 +312,7 @@ def read_list(reader: SheetReader, year_arg: int | None) -> list[ImportedForm]:
             kind = KIND_EVALUATION
         else:
             decl = Declaration(year=year, unit=unit, name=name)
+            _list_project_fields(reader, table, rows, decl)
             decl.indicators = [
                 Indicator(
                     category=reader.text(row.cells.get("category"), row.pos.get("category")),
@@ -323,6 +338,35 @@ def read_list(reader: SheetReader, year_arg: int | None) -> list[ImportedForm]:
     if not forms:
         raise reader.error("清单表中没有任何指标行。", table.header_row, min(cols.values()))
     return forms
+
+
+def _list_project_fields(
+    reader: SheetReader, table: Table, rows: list[Row], decl: Declaration
+) -> None:
+    """A list's per-project columns (预算数, 年度目标): stated once per project, on its
+    first row or on every row; two different values are reported, the first is kept."""
+    for role in ("list_budget", "list_goal"):
+        c = table.cols.get(role)
+        if c is None:
+            continue
+        found: list[tuple[object, tuple[int, int]]] = []
+        for row in rows:
+            v = row.cells.get(role)
+            if not is_blank(v) and all(v != seen for seen, _ in found):
+                found.append((v, row.pos[role]))
+        if not found:
+            continue
+        value, pos = found[0]
+        header = reader.grid.value(table.header_row, c)
+        if role == "list_budget":
+            unit = table.units.get(c)
+            decl.year_budget = reader.amount(value, pos, norm(header) or "预算数", unit)
+        else:
+            decl.annual_goal = reader.text(value, pos)
+        if len(found) > 1:
+            reader.warn(
+                f"同一项目“{decl.name}”的“{norm(header)}”有不同的值，已取第一个。", *found[1][1]
+            )
 
 
 # ---------------------------------------------------------------- sheet entry

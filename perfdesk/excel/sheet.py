@@ -62,6 +62,8 @@ class ImportedForm:
     # (also in ``warnings``): moot when a perfdesk export's stamp restores the record,
     # since they come from what paper does not show (overrides, not-applicable marks).
     score_warnings: list[str] = field(default_factory=list)
+    # Fields the form has a place for (its label is on the sheet) that were left blank.
+    empty_fields: list[str] = field(default_factory=list)
 
 
 def _all_labels() -> frozenset[str]:
@@ -71,12 +73,34 @@ def _all_labels() -> frozenset[str]:
         L.YEAR_LABELS, L.BUDGET_BLOCK, L.BUDGET_ITEM_NAME, L.EVAL_SUPERVISOR, L.EVAL_UNIT,
         L.EVAL_MONEY_BLOCK, L.EVAL_INITIAL, L.EVAL_ADJUSTED, L.EVAL_SPENT, L.EVAL_GOAL_EXPECTED,
         L.EVAL_GOAL_ACTUAL, L.EVAL_TOTAL, L.EVAL_GRADE, L.TABLE_END, ("分解目标",),
-        L.DATE_RANGE_LABELS,
+        L.DATE_RANGE_LABELS, L.BLOCK_LABELS, L.MONEY_ROWS, L.EVAL_RATE, L.EVAL_ROW_TOTAL,
+        L.EVAL_ROW_APPROPRIATION, L.EVAL_ROW_CARRIED, L.EVAL_ROW_OTHER, L.EVAL_ROW_UNKEPT,
     ]  # fmt: skip
     return frozenset(x for g in groups for x in g)
 
 
 ALL_LABELS = _all_labels()
+# What a label cell may carry around its name: 1. / 一、 numbering, 其中：, and a note in
+# brackets after it — 预算执行情况（10分）, 全年预算数（A）, 执行率（B/A）.
+_NUMBERING = re.compile(r"^(?:\d{1,2}[.、]|[一二三四五六七八九十]{1,2}、|\([一二三四五六七八九十\d]{1,2}\))")
+_TRAILING_NOTE = re.compile(r"\([^()]{1,12}\)$")
+# Endings of the forms' labels, for a header the dictionary does not know (中期目标).
+_LABEL_ENDINGS = ("目标", "情况", "依据", "名称", "时间", "日期", "预算", "资金", "指标", "措施",
+                  "计划", "概况", "必要性", "可行性", "任务", "内容", "总额", "预算数", "执行数")
+_UNIT_NOTE = re.compile(r"(?:金额|资金)?单位:(?:人民币)?(万元|元)")
+
+
+def label_base(key: str) -> tuple[str, str | None]:
+    """A normalised cell text as a label: its name and the money unit it states."""
+    base, unit = split_unit(key)
+    base = _NUMBERING.sub("", base).removeprefix("其中:")
+    while base not in ALL_LABELS and base not in ROLE_INDEX:
+        m = _TRAILING_NOTE.search(base)
+        if m is None:
+            break
+        stripped, found_unit = split_unit(base[: m.start()])
+        base, unit = stripped, unit or found_unit
+    return base, unit
 _INLINE = re.compile(
     "("
     + "|".join(re.escape(x) for x in sorted(ALL_LABELS, key=len, reverse=True))
@@ -105,6 +129,7 @@ class Table:
     first_row: int
     cols: dict[str, int]
     national: bool
+    units: dict[int, str | None] = field(default_factory=dict)  # 预算数（万元）: by column
 
 
 class SheetReader:
@@ -139,10 +164,9 @@ class SheetReader:
                     self._inline(r, c, v)
                 if len(key) > 40:
                     continue  # long text is a value, never a label
-                base, unit = split_unit(key)
-                base = base.removeprefix("其中:")
+                base, unit = label_base(key)
                 self.labels.setdefault(base, []).append(Hit(r, c, base, unit))
-                m = re.fullmatch(r"(?:金额)?单位:(万元|元)", key)
+                m = _UNIT_NOTE.fullmatch(key)
                 if m:
                     self.unit_note = m.group(1)
 
@@ -212,13 +236,16 @@ class SheetReader:
             return self.grid.span(r, c)[:2] in self.label_cells
         if inline and self.grid.span(r, c)[:2] in self.inline_cells:
             return True
-        base, _ = split_unit(self.key(r, c))
-        base = base.removeprefix("其中:")
-        return base in ALL_LABELS or base in ROLE_INDEX
+        key = self.key(r, c)
+        if not key:
+            return False
+        base, _ = label_base(key)
+        # A unit note (单位：万元) is never a value either.
+        return base in ALL_LABELS or base in ROLE_INDEX or _UNIT_NOTE.fullmatch(key) is not None
 
     def right_of(self, hit: Hit) -> tuple[object, tuple[int, int]]:
         """The value to the right of a label (beyond its merge), or None when the next
-        filled cell is another label."""
+        filled cell is another label, or looks like one (then with a warning)."""
         if hit.inline is not None:
             return hit.inline, (hit.r, hit.c)
         g = self.grid
@@ -239,9 +266,36 @@ class SheetReader:
                 same = col == c1 + 1 and self.key(rr, cc) == self.key(hit.r, hit.c)
                 if self.is_label(rr, cc) and not same:
                     return None, (r0, c1 + 1)
+                if self._unknown_header(rr, cc, ce):
+                    self.warn(
+                        f"“{hit.text}”旁的“{cell_text(v)}”像是另一栏目的名称而不是内容，"
+                        "未作为内容读取，请核对。",
+                        rr,
+                        cc,
+                    )
+                    return None, (rr, cc)
                 return v, (rr, cc)
             col = ce + 1
         return None, (r0, c1 + 1)
+
+    def _unknown_header(self, r: int, c: int, c_end: int) -> bool:
+        """A short text shaped like a form's label (中期目标, 年度任务) that has more cells
+        after it on its row: a header the dictionary does not know, not a value."""
+        key = self.key(r, c)
+        if not key or len(key) > 8 or re.search(r"\d", key) or not key.endswith(_LABEL_ENDINGS):
+            return False
+        row = self.grid.rows[r] if r < self.grid.height else []
+        return any(not is_blank(self.grid.value(r, cc)) for cc in range(c_end + 1, len(row)))
+
+    def _others_in_row(self, r: int, c0: int, c1: int) -> list[int]:
+        """Columns of the filled cells that start on row r outside columns c0..c1."""
+        g = self.grid
+        row = g.rows[r] if r < g.height else []
+        return [
+            c
+            for c in range(len(row))
+            if not c0 <= c <= c1 and g.is_owner(r, c) and not is_blank(g.raw(r, c))
+        ]
 
     def _vertical(self, hit: Hit) -> bool:
         """A label alone on its row: nothing right of it, and left of it nothing but block
@@ -261,6 +315,22 @@ class SheetReader:
                 return False
         return True
 
+    def _header_row(self, hit: Hit) -> bool:
+        """The label stands in a row of labels (总体目标 | 中长期目标 | 年度目标, 预期目标 |
+        实际完成情况) and the row below holds no label: the values are under the headers."""
+        g = self.grid
+        r0, _, r1, _ = g.span(hit.r, hit.c)
+        table = find_table(self)
+        if table is not None and table.header_row <= r0 < table.first_row:
+            return False  # the indicator table's header (its 备注 column) heads rows
+        cols = self._others_in_row(r0, -1, -1)
+        if len(cols) < 2 or not all(self.is_label(r0, c) for c in cols):
+            return False
+        below = r1 + 1
+        return below < g.height and not any(
+            self.is_label(below, c) for c in self._others_in_row(below, -1, -1)
+        )
+
     def below(self, r: int, c: int) -> tuple[object, tuple[int, int]]:
         """The value directly below a label: the next row only, in a cell starting within
         the label's columns (never skipping blank rows into another field's content)."""
@@ -277,20 +347,41 @@ class SheetReader:
             return None, (rr, cc)
         return v, (rr, cc)
 
+    def _below_alone(self, hit: Hit) -> tuple[object, tuple[int, int]]:
+        """:meth:`below` for a label alone on its row: the value is alone on its row too
+        (a cell followed by another is the next row's label and its value, not ours)."""
+        v, pos = self.below(hit.r, hit.c)
+        if is_blank(v):
+            return None, pos
+        _, c0, _, c1 = self.grid.span(*pos)
+        if any(c > c1 for c in self._others_in_row(pos[0], c0, c1)):
+            return None, pos
+        return v, pos
+
     def field(self, variants: Iterable[str]) -> tuple[object, tuple[int, int] | None, Hit | None]:
-        """First label (in variant order, then top to bottom) with a value; else the first
-        label found with None."""
+        """First label (in variant order, then top to bottom) with a value — beside it,
+        under it in a header row, or below a label alone on its row; else the first label
+        found with None."""
         found = self.hits(variants)
+        table = find_table(self) if self.label_cells is None else None
+        if table is not None:
+            # A column header of the indicator table (its 备注) is not the form's field.
+            found = [h for h in found if not table.header_row <= h.r < table.first_row]
         for hit in found:
             v, pos = self.right_of(hit)
             if not is_blank(v):
                 return v, pos, hit
-        for hit in found:
-            # A label alone on its row may have its value below it.
-            if hit.inline is None and self._vertical(hit):
-                v, pos = self.below(hit.r, hit.c)
-                if not is_blank(v):
-                    return v, pos, hit
+        if self.label_cells is None:
+            for hit in found:
+                if hit.inline is None and self._header_row(hit):
+                    v, pos = self.below(hit.r, hit.c)
+                    if not is_blank(v):
+                        return v, pos, hit
+            for hit in found:
+                if hit.inline is None and self._vertical(hit):
+                    v, pos = self._below_alone(hit)
+                    if not is_blank(v):
+                        return v, pos, hit
         if found:
             return None, None, found[0]
         return None, None, None
@@ -356,6 +447,10 @@ class SheetReader:
             y = year_in_title(text)
             if y:
                 return y
+            # A row of its own under the title: 2021年 (no brackets, no 度).
+            m = re.fullmatch(r"((?:19|20)\d{2})年", norm(text))
+            if m:
+                return int(m.group(1))
         value, pos, _ = self.field(L.YEAR_LABELS)
         if not is_blank(value):
             return self.read(parse_year, value, pos, "年度", "年份")  # type: ignore[return-value]
@@ -395,6 +490,8 @@ def _role_index() -> dict[str, tuple[str, int]]:
         ("list_unit", L.LIST_UNIT),
         ("list_year", L.LIST_YEAR),
         ("supervisor", L.LIST_SUPERVISOR),
+        ("list_budget", L.LIST_BUDGET),
+        ("list_goal", L.LIST_GOAL),
     ):
         for rank, variant in enumerate(variants):
             index.setdefault(variant, (role, rank))
@@ -405,7 +502,9 @@ ROLE_INDEX = _role_index()
 
 
 def _role_of(key: str) -> tuple[str, int] | None:
-    base = split_unit(key)[0]
+    if not key:
+        return None
+    base = label_base(key)[0]
     found = ROLE_INDEX.get(base)
     if found is None and base.endswith(")") and "(" in base:
         # 指标值(包含数字及文字描述), 权重(分): a note after the header's name.
@@ -465,7 +564,15 @@ def _find_table(reader: SheetReader) -> Table | None:
             and reader.keys.get((r, category)) == "一级指标"
             or "subcategory" in roles
         )
-        return Table(header_row=r, first_row=first, cols=roles, national=national)
+        if "list_name" not in roles:
+            # Per-project columns mean something only in a flat list; on a form the words
+            # (年度目标, 预算数) are labels of their own rows.
+            roles.pop("list_budget", None)
+            roles.pop("list_goal", None)
+        units = {c: label_base(reader.keys.get((r, c), ""))[1] for c in roles.values()}
+        return Table(
+            header_row=r, first_row=first, cols=roles, national=national, units=units
+        )
     return None
 
 
@@ -499,11 +606,26 @@ def _row_stops(reader: SheetReader, r: int, table: Table) -> bool:
                 if reader.is_label(r, c):
                     return True
                 continue
-            base, _ = split_unit(reader.keys.get((r, c), ""))
+            base, _ = label_base(reader.keys.get((r, c), ""))
             if base in _STOP:
                 return True
+            if base in L.TOTAL_ROWS and c <= min(table.cols.values()) and not _is_list(table):
+                return True  # 合计 under a form's table ends it (a list skips it)
             if c < min(table.cols.values()) and base in ALL_LABELS and base not in ("绩效指标",):
                 return True
+    return False
+
+
+def _is_list(table: Table) -> bool:
+    return "list_name" in table.cols
+
+
+def _total_row(reader: SheetReader, r: int, table: Table) -> bool:
+    """A row whose first filled cell in the table's columns reads 合计 / 小计 / 总计."""
+    g = reader.grid
+    for c in sorted(table.cols.values()):
+        if not is_blank(g.value(r, c)):
+            return label_base(reader.key(r, c))[0] in L.TOTAL_ROWS
     return False
 
 
@@ -529,6 +651,14 @@ def table_rows(reader: SheetReader, table: Table) -> Iterable[Row]:
             span = g.span(r, c)
             cells[role] = g.value(r, c)
             pos[role] = (span[0], span[1])
+        if _is_list(table) and _total_row(reader, r, table):
+            continue  # 合计 of a list: the sum of the projects above or below
+        # A new project in a list starts its own categories: a blank 一级指标 on its first
+        # row is blank, not the previous project's.
+        if "list_name" in table.cols and not is_blank(cells.get("list_name")):
+            if cells["list_name"] != carried.get("list_name"):
+                carried.pop("category", None)
+                carried.pop("subcategory", None)
         # A section row: the category cell merged across the name column.
         if "category" in table.cols and "name" in table.cols:
             if g.span(r, table.cols["category"]) == g.span(r, table.cols["name"]):
@@ -618,3 +748,11 @@ def required_unit(reader: SheetReader, variants: Iterable[str]) -> str:
             "没有找到申报/实施单位名称，无法导入（项目以年度、单位和项目名称识别）。", r, c
         )
     return unit
+
+
+def report_empty(reader: SheetReader, empty: list[tuple[str, Hit]]) -> None:
+    """One warning naming the fields the form has a place for that stayed empty."""
+    if not empty:
+        return
+    where = "、".join(f"“{label}”（{addr(h.r, h.c)}）" for label, h in empty)
+    reader.warn(f"这些栏目有位置但没有填写，导入后为空：{where}。")
