@@ -18,8 +18,10 @@ from perfdesk.excel.sheet import (
     Row,
     SheetReader,
     Table,
+    category_text,
     find_table,
     first_label_row,
+    label_base,
     required_name,
     required_unit,
     row_target,
@@ -31,7 +33,6 @@ from perfdesk.excel.values import (
     norm,
     parse_number,
     percent_text,
-    split_unit,
 )
 from perfdesk.models.records import (
     LAYOUT_NATIONAL,
@@ -54,8 +55,8 @@ def row_eval_indicator(reader: SheetReader, row: Row, table: Table) -> EvalIndic
     tier_text = reader.text(row.cells.get("tier"), row.pos.get("tier"))
     tier = L.TIER_WORDS.get(norm(tier_text or "")) or L.TIER_WORDS.get(norm(actual or ""))
     ind = EvalIndicator(
-        category=reader.text(row.cells.get("category"), row.pos.get("category")),
-        subcategory=reader.text(row.cells.get("subcategory"), row.pos.get("subcategory")),
+        category=category_text(reader, row, "category"),
+        subcategory=category_text(reader, row, "subcategory"),
         name=reader.text(row.cells.get("name"), row.pos.get("name")),
         target=target,
         actual=actual,
@@ -189,7 +190,7 @@ def _money_block(reader: SheetReader, ev: Evaluation) -> str | None:
         if same_row:
             cols[key] = (same_row[0].c, None)
     block = [h for h in reader.hits(L.EVAL_MONEY_BLOCK) if h.r <= head.r + 1]
-    unit = head.unit or (block[0].unit if block else None) or reader.unit_note
+    unit = head.unit or next((b.unit for b in block if b.unit), None) or reader.unit_note
     if unit is None:
         title = reader.title(head.r)
         unit = "元" if any(m in title for m in L.SHANGHAI_TITLE_MARKS) else "万元"
@@ -200,11 +201,16 @@ def _money_block(reader: SheetReader, ev: Evaluation) -> str | None:
         for c in range(0, left):
             if not g.is_owner(r, c):
                 continue
-            base = reader.label_key(r, c).removeprefix("其中:")
-            base, _ = split_unit(base)
+            base, _ = label_base(reader.label_key(r, c))
             for key, row_labels in _ROWS:
                 if base in row_labels and key not in rows:
                     rows[key] = r
+    unkept = [
+        r
+        for r in range(first, min(first + 8, g.height))
+        for c in range(0, left)
+        if g.is_owner(r, c) and label_base(reader.label_key(r, c))[0] in L.EVAL_ROW_UNKEPT
+    ]
     if "total" not in rows:
         raise reader.error("自评表的资金表中没有“年度资金总额”行。", head.r, head.c)
 
@@ -259,6 +265,16 @@ def _money_block(reader: SheetReader, ev: Evaluation) -> str | None:
             if row != FundRow():
                 setattr(funds, key, row)
     ev.funds = funds if funds != Funds() else None
+    for r in unkept:
+        amounts = [cell(k, r, "金额") for k in ("initial", "adjusted", "spent")]
+        if any(a for a in amounts):
+            c = cols["initial"][0]
+            reader.warn(
+                f"资金表的“{reader.key(r, left - 1) or '资金'}”行有金额，自评表记录中没有这一行，"
+                "未导入；年度资金总额仍按表中所填。",
+                r,
+                c,
+            )
     return unit
 
 

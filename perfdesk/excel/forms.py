@@ -25,6 +25,7 @@ from perfdesk.excel.sheet import (
     Row,
     SheetReader,
     Table,
+    category_text,
     find_table,
     first_label_row,
     report_empty,
@@ -91,7 +92,11 @@ def read_declaration(reader: SheetReader, year_arg: int | None) -> ImportedForm:
         if hit is not None and is_blank(value) and key not in L.CHOICE_FIELDS:
             empty.append((label, hit))
         if key in L.MONEY_FIELDS:
-            money_unit = (hit.unit if hit else None) or _unit_beside(reader, pos)
+            money_unit = (
+                (hit.unit if hit else None)
+                or _unit_beside(reader, pos)
+                or (reader.block_unit(hit) if hit else None)
+            )
             setattr(decl, key, reader.amount(value, pos, label, money_unit))
         elif key in L.DATE_FIELDS:
             setattr(decl, key, reader.date(value, pos, label))
@@ -122,10 +127,8 @@ def read_declaration(reader: SheetReader, year_arg: int | None) -> ImportedForm:
         for row in table_rows(reader, table):
             decl.indicators.append(
                 Indicator(
-                    category=reader.text(row.cells.get("category"), row.pos.get("category")),
-                    subcategory=reader.text(
-                        row.cells.get("subcategory"), row.pos.get("subcategory")
-                    ),
+                    category=category_text(reader, row, "category"),
+                    subcategory=category_text(reader, row, "subcategory"),
                     name=reader.text(row.cells.get("name"), row.pos.get("name")),
                     target=row_target(reader, row, table),
                 )
@@ -315,10 +318,8 @@ def read_list(reader: SheetReader, year_arg: int | None) -> list[ImportedForm]:
             _list_project_fields(reader, table, rows, decl)
             decl.indicators = [
                 Indicator(
-                    category=reader.text(row.cells.get("category"), row.pos.get("category")),
-                    subcategory=reader.text(
-                        row.cells.get("subcategory"), row.pos.get("subcategory")
-                    ),
+                    category=category_text(reader, row, "category"),
+                    subcategory=category_text(reader, row, "subcategory"),
                     name=reader.text(row.cells.get("name"), row.pos.get("name")),
                     target=row_target(reader, row, table),
                 )

@@ -9,15 +9,16 @@ from __future__ import annotations
 
 # Declaration (forms.md §1): field → label variants.
 DECLARATION_FIELDS: dict[str, tuple[str, ...]] = {
+    # The declaring unit first: a form naming both 预算单位 and 实施单位 is the former's.
     "unit": (
         "申报单位名称",
         "申报单位",
         "单位名称",
+        "预算单位",
+        "填报单位",
         "项目单位",
         "实施单位",
-        "预算单位",
         "项目实施单位",
-        "填报单位",
     ),
     "name": ("项目名称", "专项资金名称", "资金名称"),
     "project_type": ("项目类型", "项目类别"),
@@ -64,6 +65,8 @@ DECLARATION_FIELDS: dict[str, tuple[str, ...]] = {
         "年度预算",
         "年度预算数",
         "本年度预算",
+        # 年度资金总额及构成 | 总额 | 10606.7522万元: the total row under the money block.
+        "总额",
     ),
     "prev_year_budget": ("同名项目上年预算额", "同名项目上年预算", "上年预算额", "上年预算数"),
     "prev_year_spent": (

@@ -82,11 +82,32 @@ def _all_labels() -> frozenset[str]:
 ALL_LABELS = _all_labels()
 # What a label cell may carry around its name: 1. / 一、 numbering, 其中：, and a note in
 # brackets after it — 预算执行情况（10分）, 全年预算数（A）, 执行率（B/A）.
-_NUMBERING = re.compile(r"^(?:\d{1,2}[.、]|[一二三四五六七八九十]{1,2}、|\([一二三四五六七八九十\d]{1,2}\))")
+_NUMBERING = re.compile(
+    r"^(?:\d{1,2}[.、]|[一二三四五六七八九十]{1,2}、|\([一二三四五六七八九十\d]{1,2}\))"
+)
 _TRAILING_NOTE = re.compile(r"\([^()]{1,12}\)$")
 # Endings of the forms' labels, for a header the dictionary does not know (中期目标).
-_LABEL_ENDINGS = ("目标", "情况", "依据", "名称", "时间", "日期", "预算", "资金", "指标", "措施",
-                  "计划", "概况", "必要性", "可行性", "任务", "内容", "总额", "预算数", "执行数")
+_LABEL_ENDINGS = (
+    "目标",
+    "情况",
+    "依据",
+    "名称",
+    "时间",
+    "日期",
+    "预算",
+    "资金",
+    "指标",
+    "措施",
+    "计划",
+    "概况",
+    "必要性",
+    "可行性",
+    "任务",
+    "内容",
+    "总额",
+    "预算数",
+    "执行数",
+)
 _UNIT_NOTE = re.compile(r"(?:金额|资金)?单位:(?:人民币)?(万元|元)")
 
 
@@ -101,6 +122,8 @@ def label_base(key: str) -> tuple[str, str | None]:
         stripped, found_unit = split_unit(base[: m.start()])
         base, unit = stripped, unit or found_unit
     return base, unit
+
+
 _INLINE = re.compile(
     "("
     + "|".join(re.escape(x) for x in sorted(ALL_LABELS, key=len, reverse=True))
@@ -278,6 +301,24 @@ class SheetReader:
             col = ce + 1
         return None, (r0, c1 + 1)
 
+    def _header_like(self, r: int, c: int) -> bool:
+        """A known label, or a short text shaped like one (阶段性目标)."""
+        if self.is_label(r, c):
+            return True
+        key = self.key(r, c)
+        return 0 < len(key) <= 8 and not re.search(r"\d", key) and key.endswith(_LABEL_ENDINGS)
+
+    def block_unit(self, hit: Hit) -> str | None:
+        """The money unit of the block label merged beside a row: 项目资金（万元）."""
+        g = self.grid
+        for c in range(hit.c - 1, -1, -1):
+            r0, c0, r1, _ = g.span(hit.r, c)
+            if r1 > r0 or r0 < hit.r:
+                unit = label_base(self.key(r0, c0))[1]
+                if unit:
+                    return unit
+        return None
+
     def _unknown_header(self, r: int, c: int, c_end: int) -> bool:
         """A short text shaped like a form's label (中期目标, 年度任务) that has more cells
         after it on its row: a header the dictionary does not know, not a value."""
@@ -324,12 +365,21 @@ class SheetReader:
         if table is not None and table.header_row <= r0 < table.first_row:
             return False  # the indicator table's header (its 备注 column) heads rows
         cols = self._others_in_row(r0, -1, -1)
-        if len(cols) < 2 or not all(self.is_label(r0, c) for c in cols):
+        if len(cols) < 2 or not all(self._header_like(r0, c) for c in cols):
             return False
         below = r1 + 1
-        return below < g.height and not any(
+        if below >= g.height or any(
             self.is_label(below, c) for c in self._others_in_row(below, -1, -1)
-        )
+        ):
+            return False
+        # One row of values, not the first row of a table (开始时间 | 完成时间 over the
+        # rows of a schedule): under it, in the label's column, a label or nothing.
+        after = g.span(below, hit.c)[2] + 1
+        if after < g.height:
+            rr, cc, _, _ = g.span(after, hit.c)
+            if not is_blank(g.value(after, hit.c)) and not self.is_label(rr, cc):
+                return False
+        return True
 
     def below(self, r: int, c: int) -> tuple[object, tuple[int, int]]:
         """The value directly below a label: the next row only, in a cell starting within
@@ -545,6 +595,11 @@ def _find_table(reader: SheetReader) -> Table | None:
         roles = _header_roles(reader, r)
         if "name" not in roles or not ({"target", "category"} & roles.keys()):
             continue
+        if "list_name" not in roles:
+            # Per-project columns mean something only in a flat list; on a form the words
+            # (年度绩效目标 merged down beside the table, 预算数) are labels of their own.
+            roles.pop("list_budget", None)
+            roles.pop("list_goal", None)
         first = _span_bottom(g, r, roles) + 1
         # A second header row (年度指标值 over 指标性质 / 指标值 / 度量单位) may sit beside
         # header cells merged down over both rows.
@@ -564,15 +619,8 @@ def _find_table(reader: SheetReader) -> Table | None:
             and reader.keys.get((r, category)) == "一级指标"
             or "subcategory" in roles
         )
-        if "list_name" not in roles:
-            # Per-project columns mean something only in a flat list; on a form the words
-            # (年度目标, 预算数) are labels of their own rows.
-            roles.pop("list_budget", None)
-            roles.pop("list_goal", None)
         units = {c: label_base(reader.keys.get((r, c), ""))[1] for c in roles.values()}
-        return Table(
-            header_row=r, first_row=first, cols=roles, national=national, units=units
-        )
+        return Table(header_row=r, first_row=first, cols=roles, national=national, units=units)
     return None
 
 
@@ -686,6 +734,18 @@ def table_rows(reader: SheetReader, table: Table) -> Iterable[Row]:
         if not named and not valued:
             continue
         yield Row(r, cells, pos)
+
+
+# 产出指标（50分）, 成本指标（0-20）分: the points a category carries, not its name.
+_POINTS_NOTE = re.compile(r"\s*[(（][\d\s.\-~～—–至]*分?[)）]\s*分?\s*$")
+
+
+def category_text(reader: SheetReader, row: Row, role: str) -> str | None:
+    """A category or subcategory cell as the record keeps it: without a points note."""
+    text = reader.text(row.cells.get(role), row.pos.get(role))
+    if text is None:
+        return None
+    return _POINTS_NOTE.sub("", text) or text
 
 
 def row_target(reader: SheetReader, row: Row, table: Table) -> str | None:
