@@ -14,6 +14,7 @@ from perfdesk.excel import labels as L
 from perfdesk.excel.cells import is_blank
 from perfdesk.excel.sheet import (
     KIND_EVALUATION,
+    Hit,
     ImportedForm,
     Row,
     SheetReader,
@@ -22,6 +23,7 @@ from perfdesk.excel.sheet import (
     find_table,
     first_label_row,
     label_base,
+    report_empty,
     required_name,
     required_unit,
     row_target,
@@ -102,8 +104,11 @@ def read_evaluation(reader: SheetReader, year_arg: int | None) -> ImportedForm:
     year = reader.year(first_label_row(reader), year_arg)
     title = reader.title(first_label_row(reader))
     ev = Evaluation()
-    value, pos, _ = reader.field(L.EVAL_SUPERVISOR)
+    empty: list[tuple[str, Hit]] = []
+    value, pos, hit = reader.field(L.EVAL_SUPERVISOR)
     ev.supervisor = reader.text(value, pos)
+    if hit is not None and ev.supervisor is None:
+        empty.append((L.EVAL_SUPERVISOR[0], hit))
     money_unit = _money_block(reader, ev)
     if any(m in title for m in L.SHANGHAI_TITLE_MARKS) or money_unit == "元":
         ev.layout = LAYOUT_SHANGHAI
@@ -114,12 +119,16 @@ def read_evaluation(reader: SheetReader, year_arg: int | None) -> ImportedForm:
         if is_blank(v):
             v, p = reader.right_of(h)
         ev.goal_expected = reader.text(v, p)
+        if ev.goal_expected is None:
+            empty.append((L.EVAL_GOAL_EXPECTED[0], h))
         break
     for h in reader.hits(L.EVAL_GOAL_ACTUAL):
         v, p = reader.below(h.r, h.c)
         if is_blank(v):
             v, p = reader.right_of(h)
         ev.goal_actual = reader.text(v, p)
+        if ev.goal_actual is None:
+            empty.append((L.EVAL_GOAL_ACTUAL[0], h))
         break
     table = find_table(reader)
     framework = "national"
@@ -135,12 +144,14 @@ def read_evaluation(reader: SheetReader, year_arg: int | None) -> ImportedForm:
     if table is not None:
         _compare_total(reader, ev, table, framework)
     decl = evaluation_declaration(year, unit, name, framework, ev)
+    report_empty(reader, empty)
     return ImportedForm(
         declaration=decl,
         kind=KIND_EVALUATION,
         sheet=g.name,
         warnings=reader.warnings,
         score_warnings=reader.score_warnings,
+        empty_fields=[label for label, _ in empty],
     )
 
 
