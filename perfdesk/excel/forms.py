@@ -67,7 +67,7 @@ def classify(reader: SheetReader) -> str | None:
         or (bool(reader.hits(L.EVAL_INITIAL)) and bool(reader.hits(L.EVAL_SPENT)))
         or (table is not None and "actual" in table.cols)
     )
-    if evaluation and reader.hits(L.LIST_NAME):
+    if evaluation and reader.hits(L.DECLARATION_FIELDS["name"]):
         return KIND_EVALUATION
     if reader.hits(L.DECLARATION_FIELDS["name"]):
         return KIND_DECLARATION
