@@ -184,3 +184,13 @@ def test_flat_list_total_row_and_categories_per_project() -> None:
     assert (a.year_budget, a.annual_goal) == (Decimal(1000000), "完成甲")
     assert (b.year_budget, b.annual_goal) == (Decimal(2000000), "完成乙")
     assert b.indicators[0].category is None  # not 甲项目's 产出指标
+
+
+def test_a_name_shaped_like_a_label_beside_its_label_is_the_value() -> None:
+    """农村公路养护资金 ends like a label (…资金) and has more cells after it; in a row of
+    label/value pairs it is the project's name all the same."""
+    rows = [["项目支出绩效目标表"], ["2021年"], ["项目名称", "农村公路养护资金", "实施单位", "某县交通运输局"],
+            *TABLE]  # fmt: skip
+    form = read_one(rows)
+    assert form.declaration.name == "农村公路养护资金"
+    assert not any("像是另一栏目" in w for w in form.warnings)

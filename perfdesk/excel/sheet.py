@@ -301,6 +301,17 @@ class SheetReader:
             col = ce + 1
         return None, (r0, c1 + 1)
 
+    def _heads_values(self, r0: int, r1: int) -> bool:
+        """Row r0 is a row of headers (two at least, known or label-shaped) and the row
+        after r1 holds values only."""
+        cols = self._others_in_row(r0, -1, -1)
+        if len(cols) < 2 or not all(self._header_like(r0, c) for c in cols):
+            return False
+        below = r1 + 1
+        return below < self.grid.height and not any(
+            self.is_label(below, c) for c in self._others_in_row(below, -1, -1)
+        )
+
     def _header_like(self, r: int, c: int) -> bool:
         """A known label, or a short text shaped like one (阶段性目标)."""
         if self.is_label(r, c):
@@ -326,7 +337,12 @@ class SheetReader:
         if not key or len(key) > 8 or re.search(r"\d", key) or not key.endswith(_LABEL_ENDINGS):
             return False
         row = self.grid.rows[r] if r < self.grid.height else []
-        return any(not is_blank(self.grid.value(r, cc)) for cc in range(c_end + 1, len(row)))
+        if not any(not is_blank(self.grid.value(r, cc)) for cc in range(c_end + 1, len(row))):
+            return False
+        # Only in a row of headers over a row of values (总体目标 | 中期目标 | 年度目标): in a
+        # row of label/value pairs, 农村公路养护资金 beside 项目名称 is the name.
+        r0, _, r1, _ = self.grid.span(r, c)
+        return self._heads_values(r0, r1)
 
     def _others_in_row(self, r: int, c0: int, c1: int) -> list[int]:
         """Columns of the filled cells that start on row r outside columns c0..c1."""
@@ -364,14 +380,9 @@ class SheetReader:
         table = find_table(self)
         if table is not None and table.header_row <= r0 < table.first_row:
             return False  # the indicator table's header (its 备注 column) heads rows
-        cols = self._others_in_row(r0, -1, -1)
-        if len(cols) < 2 or not all(self._header_like(r0, c) for c in cols):
+        if not self._heads_values(r0, r1):
             return False
         below = r1 + 1
-        if below >= g.height or any(
-            self.is_label(below, c) for c in self._others_in_row(below, -1, -1)
-        ):
-            return False
         # One row of values, not the first row of a table (开始时间 | 完成时间 over the
         # rows of a schedule): under it, in the label's column, a label or nothing.
         after = g.span(below, hit.c)[2] + 1
