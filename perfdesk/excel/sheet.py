@@ -115,13 +115,15 @@ def label_base(key: str) -> tuple[str, str | None]:
     """A normalised cell text as a label: its name and the money unit it states."""
     base, unit = split_unit(key)
     base = _NUMBERING.sub("", base).removeprefix("其中:")
-    while base not in ALL_LABELS and base not in ROLE_INDEX:
-        m = _TRAILING_NOTE.search(base)
+    # Notes come off only when what remains is a known label: 某某（试点） stays whole.
+    name, name_unit = base, unit
+    while name not in ALL_LABELS and name not in ROLE_INDEX:
+        m = _TRAILING_NOTE.search(name)
         if m is None:
-            break
-        stripped, found_unit = split_unit(base[: m.start()])
-        base, unit = stripped, unit or found_unit
-    return base, unit
+            return base, unit
+        stripped, found_unit = split_unit(name[: m.start()])
+        name, name_unit = stripped, name_unit or found_unit
+    return name, name_unit
 
 
 _INLINE = re.compile(
