@@ -194,3 +194,15 @@ def test_a_name_shaped_like_a_label_beside_its_label_is_the_value() -> None:
     form = read_one(rows)
     assert form.declaration.name == "农村公路养护资金"
     assert not any("像是另一栏目" in w for w in form.warnings)
+
+
+def test_medium_term_and_annual_goal_headers() -> None:
+    """中期目标 | 年度目标 with the texts below: the header word is never the goal."""
+    rows = [
+        *HEAD,
+        ["总体目标", "中期目标", "年度目标"],
+        ["", "三年完成全县", "当年完成120公里"],
+        *TABLE,
+    ]
+    d = read_one(rows, ("A5:A6",)).declaration
+    assert (d.overall_goal, d.annual_goal) == ("三年完成全县", "当年完成120公里")
