@@ -276,3 +276,29 @@ def test_several_labels_in_one_cell_and_values_below() -> None:
     assert d.remarks is None  # the sign-off line below is not the remark
     assert d.signoff is not None
     assert (d.signoff.head, d.signoff.preparer, d.signoff.phone) == ("张三", "李四", "021-1234")
+
+
+# ---------------------------------------------------------------- label parts (issue 14)
+
+
+@pytest.mark.parametrize(
+    ("cell", "base", "unit"),
+    [
+        ("1.项目年度目标完成情况", "项目年度目标完成情况", None),
+        ("预算执行情况（10分）", "预算执行情况", None),
+        ("全年预算数（A）", "全年预算数", None),
+        ("执行率（B/A）", "执行率", None),
+        ("年度预算数（万元）", "年度预算数", "万元"),
+        ("其中：财政资金", "财政资金", None),
+        ("实施单位（盖章）", "实施单位", None),
+        ("年度主要目标\n和成果", "年度主要目标和成果", None),
+        ("项 目 名 称：", "项目名称", None),
+        # An unknown word keeps its brackets: only a known label sheds a note.
+        ("某某（试点）", "某某(试点)", None),
+    ],
+)
+def test_label_base(cell: str, base: str, unit: str | None) -> None:
+    from perfdesk.excel.sheet import label_base
+    from perfdesk.excel.values import norm
+
+    assert label_base(norm(cell)) == (base, unit)

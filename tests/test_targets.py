@@ -384,3 +384,50 @@ def test_extract_goal_targets_from_stored_seed() -> None:
         "qualitative", "qualitative", "compound", "quantitative", "quantitative", "rank",
         "qualitative",
     ]  # fmt: skip
+
+
+# ---------------------------------------------------------------- look-alike signs (issue 14)
+
+LOOK_ALIKES = [
+    ("≧90%", "≥", "90"), ("≦5%", "≤", "5"), ("═100%", "=", "100"), ("＞＝90%", "≥", "90"),
+    ("＜＝5%", "≤", "5"), ("＝100%", "=", "100"), (">=90%", "≥", "90"), ("<=3%", "≤", "3"),
+    ("=>90%", "≥", "90"), ("≥=90%", "≥", "90"), ("≤=5%", "≤", "5"), ("≮90%", "≥", "90"),
+    ("≯5%", "≤", "5"), ("〉=90%", "≥", "90"), ("﹥90%", "≥", "90"), ("⩾90%", "≥", "90"),
+    ("大于或等于90%", "≥", "90"), ("小于或等于5%", "≤", "5"), ("= =100%", "=", "100"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "direction", "value"), LOOK_ALIKES)
+def test_look_alike_signs_read_as_the_sign_and_the_text_is_kept(
+    text: str, direction: str, value: str
+) -> None:
+    parsed = parse_target(text)
+    assert (parsed.kind, parsed.direction, parsed.value, parsed.unit) == (
+        "quantitative",
+        direction,
+        Decimal(value),
+        "%",
+    )
+    assert parsed.text == text  # kept as written (forms.md)
+
+
+@pytest.mark.parametrize(("text", "direction", "value"), LOOK_ALIKES)
+def test_look_alike_signs_score_as_the_sign(text: str, direction: str, value: str) -> None:
+    from perfdesk.models.records import EvalIndicator
+    from perfdesk.models.scoring import score_indicator
+
+    plain = f"{direction}{value}%"
+    for actual in ("4%", "50%", f"{value}%", "97%"):
+        got = score_indicator(
+            EvalIndicator(None, None, name="指标", target=text, actual=actual), Decimal(10)
+        )
+        want = score_indicator(
+            EvalIndicator(None, None, name="指标", target=plain, actual=actual), Decimal(10)
+        )
+        assert got.score == want.score, (text, actual)
+
+
+@pytest.mark.parametrize(("nature", "joined"), [("≧", "≥90%"), ("═", "=90%"), (">=", "≥90%"),
+                                                ("≦", "≤90%"), ("大于或等于", "≥90%")])  # fmt: skip
+def test_look_alike_natures_join(nature: str, joined: str) -> None:
+    assert join_split_target(nature, 90, "%") == joined

@@ -14,12 +14,16 @@ from perfdesk.excel import labels as L
 from perfdesk.excel.cells import is_blank
 from perfdesk.excel.sheet import (
     KIND_EVALUATION,
+    Hit,
     ImportedForm,
     Row,
     SheetReader,
     Table,
+    category_text,
     find_table,
     first_label_row,
+    label_base,
+    report_empty,
     required_name,
     required_unit,
     row_target,
@@ -31,7 +35,6 @@ from perfdesk.excel.values import (
     norm,
     parse_number,
     percent_text,
-    split_unit,
 )
 from perfdesk.models.records import (
     LAYOUT_NATIONAL,
@@ -54,8 +57,8 @@ def row_eval_indicator(reader: SheetReader, row: Row, table: Table) -> EvalIndic
     tier_text = reader.text(row.cells.get("tier"), row.pos.get("tier"))
     tier = L.TIER_WORDS.get(norm(tier_text or "")) or L.TIER_WORDS.get(norm(actual or ""))
     ind = EvalIndicator(
-        category=reader.text(row.cells.get("category"), row.pos.get("category")),
-        subcategory=reader.text(row.cells.get("subcategory"), row.pos.get("subcategory")),
+        category=category_text(reader, row, "category"),
+        subcategory=category_text(reader, row, "subcategory"),
         name=reader.text(row.cells.get("name"), row.pos.get("name")),
         target=target,
         actual=actual,
@@ -101,8 +104,11 @@ def read_evaluation(reader: SheetReader, year_arg: int | None) -> ImportedForm:
     year = reader.year(first_label_row(reader), year_arg)
     title = reader.title(first_label_row(reader))
     ev = Evaluation()
-    value, pos, _ = reader.field(L.EVAL_SUPERVISOR)
+    empty: list[tuple[str, Hit]] = []
+    value, pos, hit = reader.field(L.EVAL_SUPERVISOR)
     ev.supervisor = reader.text(value, pos)
+    if hit is not None and ev.supervisor is None:
+        empty.append((L.EVAL_SUPERVISOR[0], hit))
     money_unit = _money_block(reader, ev)
     if any(m in title for m in L.SHANGHAI_TITLE_MARKS) or money_unit == "元":
         ev.layout = LAYOUT_SHANGHAI
@@ -113,12 +119,16 @@ def read_evaluation(reader: SheetReader, year_arg: int | None) -> ImportedForm:
         if is_blank(v):
             v, p = reader.right_of(h)
         ev.goal_expected = reader.text(v, p)
+        if ev.goal_expected is None:
+            empty.append((L.EVAL_GOAL_EXPECTED[0], h))
         break
     for h in reader.hits(L.EVAL_GOAL_ACTUAL):
         v, p = reader.below(h.r, h.c)
         if is_blank(v):
             v, p = reader.right_of(h)
         ev.goal_actual = reader.text(v, p)
+        if ev.goal_actual is None:
+            empty.append((L.EVAL_GOAL_ACTUAL[0], h))
         break
     table = find_table(reader)
     framework = "national"
@@ -134,12 +144,14 @@ def read_evaluation(reader: SheetReader, year_arg: int | None) -> ImportedForm:
     if table is not None:
         _compare_total(reader, ev, table, framework)
     decl = evaluation_declaration(year, unit, name, framework, ev)
+    report_empty(reader, empty)
     return ImportedForm(
         declaration=decl,
         kind=KIND_EVALUATION,
         sheet=g.name,
         warnings=reader.warnings,
         score_warnings=reader.score_warnings,
+        empty_fields=[label for label, _ in empty],
     )
 
 
@@ -189,7 +201,7 @@ def _money_block(reader: SheetReader, ev: Evaluation) -> str | None:
         if same_row:
             cols[key] = (same_row[0].c, None)
     block = [h for h in reader.hits(L.EVAL_MONEY_BLOCK) if h.r <= head.r + 1]
-    unit = head.unit or (block[0].unit if block else None) or reader.unit_note
+    unit = head.unit or next((b.unit for b in block if b.unit), None) or reader.unit_note
     if unit is None:
         title = reader.title(head.r)
         unit = "元" if any(m in title for m in L.SHANGHAI_TITLE_MARKS) else "万元"
@@ -200,11 +212,16 @@ def _money_block(reader: SheetReader, ev: Evaluation) -> str | None:
         for c in range(0, left):
             if not g.is_owner(r, c):
                 continue
-            base = reader.keys.get((r, c), "").removeprefix("其中:")
-            base, _ = split_unit(base)
+            base, _ = label_base(reader.label_key(r, c))
             for key, row_labels in _ROWS:
                 if base in row_labels and key not in rows:
                     rows[key] = r
+    unkept = [
+        r
+        for r in range(first, min(first + 8, g.height))
+        for c in range(0, left)
+        if g.is_owner(r, c) and label_base(reader.label_key(r, c))[0] in L.EVAL_ROW_UNKEPT
+    ]
     if "total" not in rows:
         raise reader.error("自评表的资金表中没有“年度资金总额”行。", head.r, head.c)
 
@@ -259,6 +276,16 @@ def _money_block(reader: SheetReader, ev: Evaluation) -> str | None:
             if row != FundRow():
                 setattr(funds, key, row)
     ev.funds = funds if funds != Funds() else None
+    for r in unkept:
+        amounts = [cell(k, r, "金额") for k in ("initial", "adjusted", "spent")]
+        if any(a for a in amounts):
+            c = cols["initial"][0]
+            reader.warn(
+                f"资金表的“{reader.key(r, left - 1) or '资金'}”行有金额，自评表记录中没有这一行，"
+                "未导入；年度资金总额仍按表中所填。",
+                r,
+                c,
+            )
     return unit
 
 

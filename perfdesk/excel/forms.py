@@ -16,6 +16,7 @@ from perfdesk.excel.evaluation_form import (
     read_evaluation,
     row_eval_indicator,
 )
+from perfdesk.excel.own_layout import own_label_cells
 from perfdesk.excel.sheet import (
     KIND_DECLARATION,
     KIND_EVALUATION,
@@ -23,8 +24,11 @@ from perfdesk.excel.sheet import (
     ImportedForm,
     Row,
     SheetReader,
+    Table,
+    category_text,
     find_table,
     first_label_row,
+    report_empty,
     required_name,
     required_unit,
     row_target,
@@ -63,7 +67,7 @@ def classify(reader: SheetReader) -> str | None:
         or (bool(reader.hits(L.EVAL_INITIAL)) and bool(reader.hits(L.EVAL_SPENT)))
         or (table is not None and "actual" in table.cols)
     )
-    if evaluation and reader.hits(L.LIST_NAME):
+    if evaluation and reader.hits(L.DECLARATION_FIELDS["name"]):
         return KIND_EVALUATION
     if reader.hits(L.DECLARATION_FIELDS["name"]):
         return KIND_DECLARATION
@@ -79,13 +83,20 @@ def read_declaration(reader: SheetReader, year_arg: int | None) -> ImportedForm:
     unit = required_unit(reader, F["unit"])
     year = reader.year(first_label_row(reader), year_arg)
     decl = Declaration(year=year, unit=unit, name=name)
+    empty: list[tuple[str, Hit]] = []
     for key, variants in F.items():
         if key in ("unit", "name"):
             continue
         value, pos, hit = reader.field(variants)
         label = variants[0]
+        if hit is not None and is_blank(value) and key not in L.CHOICE_FIELDS:
+            empty.append((label, hit))
         if key in L.MONEY_FIELDS:
-            money_unit = (hit.unit if hit else None) or _unit_beside(reader, pos)
+            money_unit = (
+                (hit.unit if hit else None)
+                or _unit_beside(reader, pos)
+                or (reader.block_unit(hit) if hit else None)
+            )
             setattr(decl, key, reader.amount(value, pos, label, money_unit))
         elif key in L.DATE_FIELDS:
             setattr(decl, key, reader.date(value, pos, label))
@@ -99,6 +110,10 @@ def read_declaration(reader: SheetReader, year_arg: int | None) -> ImportedForm:
             setattr(decl, key, reader.text(value, pos))
     if decl.start_date is None and decl.end_date is None:
         value, pos, hit = reader.field(L.DATE_RANGE_LABELS)
+        if hit is not None and is_blank(value):
+            empty.append((L.DATE_RANGE_LABELS[0], hit))
+        if hit is not None:
+            empty = [(lab, h) for lab, h in empty if lab not in ("开始时间", "结束时间")]
         decl.start_date, decl.end_date = reader.read(
             parse_date_range,
             value,
@@ -112,10 +127,8 @@ def read_declaration(reader: SheetReader, year_arg: int | None) -> ImportedForm:
         for row in table_rows(reader, table):
             decl.indicators.append(
                 Indicator(
-                    category=reader.text(row.cells.get("category"), row.pos.get("category")),
-                    subcategory=reader.text(
-                        row.cells.get("subcategory"), row.pos.get("subcategory")
-                    ),
+                    category=category_text(reader, row, "category"),
+                    subcategory=category_text(reader, row, "subcategory"),
                     name=reader.text(row.cells.get("name"), row.pos.get("name")),
                     target=row_target(reader, row, table),
                 )
@@ -127,8 +140,13 @@ def read_declaration(reader: SheetReader, year_arg: int | None) -> ImportedForm:
             " 或 一级指标/二级指标/三级指标/指标值）。"
         )
     decl.signoff = _signoff(reader)
+    report_empty(reader, empty)
     return ImportedForm(
-        declaration=decl, kind=KIND_DECLARATION, sheet=reader.grid.name, warnings=reader.warnings
+        declaration=decl,
+        kind=KIND_DECLARATION,
+        sheet=reader.grid.name,
+        warnings=reader.warnings,
+        empty_fields=[label for label, _ in empty],
     )
 
 
@@ -297,12 +315,11 @@ def read_list(reader: SheetReader, year_arg: int | None) -> list[ImportedForm]:
             kind = KIND_EVALUATION
         else:
             decl = Declaration(year=year, unit=unit, name=name)
+            _list_project_fields(reader, table, rows, decl)
             decl.indicators = [
                 Indicator(
-                    category=reader.text(row.cells.get("category"), row.pos.get("category")),
-                    subcategory=reader.text(
-                        row.cells.get("subcategory"), row.pos.get("subcategory")
-                    ),
+                    category=category_text(reader, row, "category"),
+                    subcategory=category_text(reader, row, "subcategory"),
                     name=reader.text(row.cells.get("name"), row.pos.get("name")),
                     target=row_target(reader, row, table),
                 )
@@ -324,6 +341,35 @@ def read_list(reader: SheetReader, year_arg: int | None) -> list[ImportedForm]:
     return forms
 
 
+def _list_project_fields(
+    reader: SheetReader, table: Table, rows: list[Row], decl: Declaration
+) -> None:
+    """A list's per-project columns (预算数, 年度目标): stated once per project, on its
+    first row or on every row; two different values are reported, the first is kept."""
+    for role in ("list_budget", "list_goal"):
+        c = table.cols.get(role)
+        if c is None:
+            continue
+        found: list[tuple[object, tuple[int, int]]] = []
+        for row in rows:
+            v = row.cells.get(role)
+            if not is_blank(v) and all(v != seen for seen, _ in found):
+                found.append((v, row.pos[role]))
+        if not found:
+            continue
+        value, pos = found[0]
+        header = reader.grid.value(table.header_row, c)
+        if role == "list_budget":
+            unit = table.units.get(c)
+            decl.year_budget = reader.amount(value, pos, norm(header) or "预算数", unit)
+        else:
+            decl.annual_goal = reader.text(value, pos)
+        if len(found) > 1:
+            reader.warn(
+                f"同一项目“{decl.name}”的“{norm(header)}”有不同的值，已取第一个。", *found[1][1]
+            )
+
+
 # ---------------------------------------------------------------- sheet entry
 
 
@@ -343,7 +389,7 @@ def read_sheet(
     grid: Grid, filename: str, year_arg: int | None
 ) -> tuple[list[ImportedForm], str | None]:
     """The records on one sheet, or ([], kind None) when it holds no form."""
-    reader = SheetReader(grid, filename)
+    reader = SheetReader(grid, filename, own_label_cells(grid))
     if _is_summary(grid):
         raise reader.error(
             "这是 perfdesk 导出的年度汇总表，只供查看和上报，不能作为申报表或自评表导入；"

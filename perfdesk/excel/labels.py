@@ -9,24 +9,34 @@ from __future__ import annotations
 
 # Declaration (forms.md §1): field → label variants.
 DECLARATION_FIELDS: dict[str, tuple[str, ...]] = {
+    # The declaring unit first: a form naming both 预算单位 and 实施单位 is the former's.
     "unit": (
         "申报单位名称",
         "申报单位",
         "单位名称",
+        "预算单位",
+        "填报单位",
         "项目单位",
         "实施单位",
-        "预算单位",
         "项目实施单位",
-        "填报单位",
     ),
-    "name": ("项目名称",),
+    "name": ("项目名称", "专项资金名称", "资金名称"),
     "project_type": ("项目类型", "项目类别"),
     "fund_use": ("资金用途", "项目资金用途"),
     "start_date": ("开始时间", "开始日期", "项目开始时间", "起始时间", "项目起始时间"),
     "end_date": ("结束时间", "结束日期", "项目结束时间", "完成时间", "截止时间"),
-    "overview": ("项目概况", "项目基本情况", "项目简介", "项目概述"),
-    "basis": ("立项依据", "项目立项依据"),
-    "necessity": ("项目设立的必要性", "项目必要性", "立项必要性", "必要性"),
+    "overview": ("项目概况", "项目基本情况", "项目简介", "项目概述", "项目总体概况", "项目内容"),
+    "basis": ("立项依据", "项目立项依据", "项目立项的依据", "立项的依据", "政策依据"),
+    "necessity": (
+        "项目设立的必要性",
+        "项目设立必要性",
+        "项目必要性",
+        "立项必要性",
+        "必要性",
+        "项目申报的必要性",
+        "项目立项的必要性",
+        "设立必要性",
+    ),
     "measures": (
         "保证项目实施的制度、措施",
         "保证项目实施的制度,措施",
@@ -34,7 +44,15 @@ DECLARATION_FIELDS: dict[str, tuple[str, ...]] = {
         "保证项目实施的制度措施",
         "项目实施的制度、措施",
     ),
-    "total_budget": ("项目总预算", "项目总预算金额", "总预算"),
+    "total_budget": (
+        "项目总预算",
+        "项目总预算金额",
+        "总预算",
+        "中期预算资金总额",
+        "中期资金总额",
+        "项目总投资",
+        "项目预算总额",
+    ),
     "year_budget": (
         "项目当年预算",
         "当年预算",
@@ -42,6 +60,13 @@ DECLARATION_FIELDS: dict[str, tuple[str, ...]] = {
         "本年预算",
         "年度资金总额",
         "资金总额",
+        "年度预算资金总额",
+        "当年年度预算",
+        "年度预算",
+        "年度预算数",
+        "本年度预算",
+        # 年度资金总额及构成 | 总额 | 10606.7522万元: the total row under the money block.
+        "总额",
     ),
     "prev_year_budget": ("同名项目上年预算额", "同名项目上年预算", "上年预算额", "上年预算数"),
     "prev_year_spent": (
@@ -50,9 +75,28 @@ DECLARATION_FIELDS: dict[str, tuple[str, ...]] = {
         "上年预算执行数",
         "上年执行数",
     ),
-    "plan": ("项目实施计划", "实施计划"),
-    "overall_goal": ("项目总目标", "总目标", "总体目标", "中长期目标"),
-    "annual_goal": ("年度绩效目标", "年度目标", "年度总体目标"),
+    "plan": ("项目实施计划", "实施计划", "项目实施进度计划", "实施进度计划"),
+    # 总体目标 is also the block over a 中长期目标 | 年度目标 header row: a label in a row
+    # of labels has no value beside it, so there the sub-headers take over.
+    "overall_goal": (
+        "项目总目标",
+        "总目标",
+        "总体目标",
+        "中长期目标",
+        "中期目标",
+        "长期目标",
+        "实施期目标",
+        "项目长期目标",
+    ),
+    "annual_goal": (
+        "年度绩效目标",
+        "年度目标",
+        "年度总体目标",
+        "当年目标",
+        "本年度目标",
+        "年度主要目标和成果",
+        "年度主要目标",
+    ),
     "remarks": ("备注",),
 }
 # One cell holding both dates (预算管理一体化 forms): 2024年1月-2024年12月, 2024.1.1至2024.12.31.
@@ -66,6 +110,8 @@ DATE_RANGE_LABELS = (
     "实施周期",
     "项目周期",
     "执行期限",
+    "建设周期",
+    "项目期",
 )
 # A label's note that is not part of its name: 填报单位（盖章）, 单位负责人（签字）.
 LABEL_NOTES = ("盖章", "签字", "签章", "公章", "签名", "签字盖章", "签字并盖章")
@@ -82,6 +128,72 @@ SIGNOFF_FIELDS: dict[str, tuple[str, ...]] = {
 
 YEAR_LABELS = ("年度", "预算年度", "项目年度", "申报年度")
 
+# Labels that head a block or name a row of the form and never hold a value of their own
+# (a value position beside them is another label or blank): seen on the provinces' forms.
+# They are labels all the same, so no field ever takes one as its text.
+BLOCK_LABELS = (
+    "项目资金",
+    "项目资金情况",
+    "资金情况",
+    "项目资金申请",
+    "预算执行情况",
+    "年度预算数",
+    "项目基本情况",
+    "项目年度目标完成情况",
+    "项目实施内容及过程概述",
+    "项目绩效目标",
+    "绩效目标",
+    "总体目标",
+    "年度总体目标",
+    "绩效指标",
+    "长期绩效指标",
+    "年度绩效指标",
+    "立项情况",
+    "项目立项情况",
+    "项目申报的可行性",
+    "项目属性",
+    "项目类别",
+    "项目性质",
+    "项目分类",
+    "主管部门",
+    "主管部门编码",
+    "主管部门及代码",
+    "业务主管部门",
+    "县级主管部门",
+    "项目负责人",
+    "项目负责人及电话",
+    "负责人及电话",
+    "财务负责人",
+    "单位职能概述",
+    "评价结论",
+    "存在问题",
+    "改进措施",
+    "其他说明的问题",
+    "指标解释",
+    "预算项目成本构成",
+    "财政资金预算分类",
+    "财政资金科目代码",
+    "项目审批",
+)
+# Money rows under a block label (项目资金（万元）): the composition of the total. A
+# declaration keeps only the totals; a 自评表 keeps these as its fund rows.
+MONEY_ROWS = (
+    "财政拨款",
+    "当年财政拨款",
+    "本年财政拨款",
+    "财政资金",
+    "其中:财政资金",
+    "财政专户管理资金",
+    "单位资金",
+    "其他资金",
+    "其它资金",
+    "自有资金",
+    "上年结转资金",
+    "上年结转",
+    "总额",
+    "合计",
+)
+
 # The block of sub-projects (项目当年投入资金构成).
 BUDGET_BLOCK = ("项目当年投入资金构成", "当年投入资金构成", "资金构成")
 BUDGET_ITEM_NAME = ("子项目名称", "子项目", "明细项目名称")
@@ -90,11 +202,20 @@ BUDGET_ITEM_AMOUNT = ("预算金额", "金额")
 # Indicator table headers (both frameworks, declarations and evaluations).
 IND_CATEGORY = ("分解目标内容", "一级指标")
 IND_SUBCATEGORY = ("二级指标",)
-IND_NAME = ("三级指标", "绩效指标", "指标名称", "具体指标")
-IND_TARGET = ("指标目标值", "年度指标值", "指标值", "目标值", "预期指标值", "年度目标值")
+IND_NAME = ("三级指标", "绩效指标", "指标名称", "具体指标", "指标内容")
+IND_TARGET = (
+    "指标目标值",
+    "年度指标值",
+    "指标值",
+    "目标值",
+    "预期指标值",
+    "年度目标值",
+    "当年预期实现值",
+    "绩效指标值",
+)
 IND_NATURE = ("指标性质", "指标方向", "运算符号")
 IND_UNIT = ("度量单位", "计量单位")
-IND_ACTUAL = ("实际完成值", "全年实际值", "实际值", "实际完成情况值", "完成值")
+IND_ACTUAL = ("实际完成值", "全年实际值", "实际值", "实际完成情况值", "完成值", "全年完成值")
 IND_WEIGHT = ("分值", "权重", "指标分值")
 IND_SCORE = ("得分", "自评得分")
 IND_DEVIATION = (
@@ -103,6 +224,10 @@ IND_DEVIATION = (
     "偏差原因及改进措施",
     "偏差原因分析",
     "偏差原因",
+    "未完成原因分析",
+    "未完成原因分析及改进措施",
+    "未完成原因和改进措施",
+    "偏差原因分析及改进措施说明",
 )
 IND_TIER = ("达成情况", "完成等级", "评价等级")
 
@@ -125,17 +250,27 @@ EVAL_UNIT = (
     "单位名称",
     "填报单位",
 )
-EVAL_MONEY_BLOCK = ("项目资金", "项目资金情况", "资金情况")
+EVAL_MONEY_BLOCK = ("项目资金", "项目资金情况", "资金情况", "预算执行情况", "年度预算数")
 EVAL_INITIAL = ("年初预算数", "年初预算")
-EVAL_ADJUSTED = ("全年预算数", "调整后预算数", "全年预算")
-EVAL_SPENT = ("全年执行数", "实际执行数", "执行数")
+EVAL_ADJUSTED = ("全年预算数", "调整后预算数", "全年预算", "调整后预算")
+EVAL_SPENT = ("全年执行数", "实际执行数", "执行数", "预算执行数", "全年执行")
 EVAL_RATE = ("执行率", "预算执行率")
-EVAL_ROW_TOTAL = ("年度资金总额", "资金总额", "合计")
-EVAL_ROW_APPROPRIATION = ("当年财政拨款", "财政拨款", "其中:当年财政拨款", "其中:财政拨款")
+EVAL_ROW_TOTAL = ("年度资金总额", "资金总额", "合计", "总额", "年度预算资金总额")
+EVAL_ROW_APPROPRIATION = (
+    "当年财政拨款",
+    "财政拨款",
+    "本年财政拨款",
+    "财政资金",
+    "其中:当年财政拨款",
+    "其中:财政拨款",
+)
 EVAL_ROW_CARRIED = ("上年结转资金", "上年结转", "结转资金")
-EVAL_ROW_OTHER = ("其他资金",)
-EVAL_GOAL_EXPECTED = ("预期目标",)
-EVAL_GOAL_ACTUAL = ("实际完成情况",)
+EVAL_ROW_OTHER = ("其他资金", "其它资金")
+# Fund rows a 自评表 may show that the record has no place for (四川: 财政专户管理资金,
+# 单位资金): read, and reported when they hold money, never added to another row.
+EVAL_ROW_UNKEPT = ("财政专户管理资金", "单位资金")
+EVAL_GOAL_EXPECTED = ("预期目标", "项目年度目标", "年初设定目标", "年度目标")
+EVAL_GOAL_ACTUAL = ("实际完成情况", "年度目标完成情况", "全年实际完成情况", "目标完成情况")
 EVAL_TOTAL = ("总分", "合计得分")
 EVAL_GRADE = ("自评等级", "评价等级")
 
@@ -161,7 +296,20 @@ TABLE_END = (
     "合计得分",
     "自评等级",
     "审核意见",
+    "评价结论",
+    "存在问题",
+    "改进措施",
+    "项目负责人",
+    "财务负责人",
+    "其他说明的问题",
+    "主管部门审核意见",
 )
+# A row that sums the table (its first filled cell): skipped in a list, the end of the
+# table on a form.
+TOTAL_ROWS = ("合计", "小计", "总计")
+# Flat list columns per project (一体化 lists): the budget and the annual goal.
+LIST_BUDGET = ("预算数", "预算金额", "年度预算数", "项目预算数", "预算资金", "资金总额")
+LIST_GOAL = ("年度目标", "年度绩效目标", "绩效目标", "项目年度目标")
 
 # Checkbox marks. Anything else next to an option is not a mark.
 CHECKED_MARKS = ("☑", "■", "√", "✓", "✔", "▇", "☒", "[x]", "[X]", "[√]", "[✓]", "(√)", "(✓)", "☛")

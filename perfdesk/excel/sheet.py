@@ -62,6 +62,8 @@ class ImportedForm:
     # (also in ``warnings``): moot when a perfdesk export's stamp restores the record,
     # since they come from what paper does not show (overrides, not-applicable marks).
     score_warnings: list[str] = field(default_factory=list)
+    # Fields the form has a place for (its label is on the sheet) that were left blank.
+    empty_fields: list[str] = field(default_factory=list)
 
 
 def _all_labels() -> frozenset[str]:
@@ -71,12 +73,59 @@ def _all_labels() -> frozenset[str]:
         L.YEAR_LABELS, L.BUDGET_BLOCK, L.BUDGET_ITEM_NAME, L.EVAL_SUPERVISOR, L.EVAL_UNIT,
         L.EVAL_MONEY_BLOCK, L.EVAL_INITIAL, L.EVAL_ADJUSTED, L.EVAL_SPENT, L.EVAL_GOAL_EXPECTED,
         L.EVAL_GOAL_ACTUAL, L.EVAL_TOTAL, L.EVAL_GRADE, L.TABLE_END, ("分解目标",),
-        L.DATE_RANGE_LABELS,
+        L.DATE_RANGE_LABELS, L.BLOCK_LABELS, L.MONEY_ROWS, L.EVAL_RATE, L.EVAL_ROW_TOTAL,
+        L.EVAL_ROW_APPROPRIATION, L.EVAL_ROW_CARRIED, L.EVAL_ROW_OTHER, L.EVAL_ROW_UNKEPT,
     ]  # fmt: skip
     return frozenset(x for g in groups for x in g)
 
 
 ALL_LABELS = _all_labels()
+# What a label cell may carry around its name: 1. / 一、 numbering, 其中：, and a note in
+# brackets after it — 预算执行情况（10分）, 全年预算数（A）, 执行率（B/A）.
+_NUMBERING = re.compile(
+    r"^(?:\d{1,2}[.、]|[一二三四五六七八九十]{1,2}、|\([一二三四五六七八九十\d]{1,2}\))"
+)
+_TRAILING_NOTE = re.compile(r"\([^()]{1,12}\)$")
+# Endings of the forms' labels, for a header the dictionary does not know (中期目标).
+_LABEL_ENDINGS = (
+    "目标",
+    "情况",
+    "依据",
+    "名称",
+    "时间",
+    "日期",
+    "预算",
+    "资金",
+    "指标",
+    "措施",
+    "计划",
+    "概况",
+    "必要性",
+    "可行性",
+    "任务",
+    "内容",
+    "总额",
+    "预算数",
+    "执行数",
+)
+_UNIT_NOTE = re.compile(r"(?:金额|资金)?单位:(?:人民币)?(万元|元)")
+
+
+def label_base(key: str) -> tuple[str, str | None]:
+    """A normalised cell text as a label: its name and the money unit it states."""
+    base, unit = split_unit(key)
+    base = _NUMBERING.sub("", base).removeprefix("其中:")
+    # Notes come off only when what remains is a known label: 某某（试点） stays whole.
+    name, name_unit = base, unit
+    while name not in ALL_LABELS and name not in ROLE_INDEX:
+        m = _TRAILING_NOTE.search(name)
+        if m is None:
+            return base, unit
+        stripped, found_unit = split_unit(name[: m.start()])
+        name, name_unit = stripped, name_unit or found_unit
+    return name, name_unit
+
+
 _INLINE = re.compile(
     "("
     + "|".join(re.escape(x) for x in sorted(ALL_LABELS, key=len, reverse=True))
@@ -105,14 +154,20 @@ class Table:
     first_row: int
     cols: dict[str, int]
     national: bool
+    units: dict[int, str | None] = field(default_factory=dict)  # 预算数（万元）: by column
 
 
 class SheetReader:
     """Label lookups and typed reads on one grid, with errors naming the cell."""
 
-    def __init__(self, grid: Grid, filename: str) -> None:
+    def __init__(
+        self, grid: Grid, filename: str, label_cells: frozenset[tuple[int, int]] | None = None
+    ) -> None:
         self.grid = grid
         self.filename = filename
+        # perfdesk's own layout (:mod:`perfdesk.excel.own_layout`): only these cells are
+        # labels, and every value position holds a value whatever it says.
+        self.label_cells = label_cells
         self.warnings: list[str] = []
         self.score_warnings: list[str] = []
         self.labels: dict[str, list[Hit]] = {}
@@ -127,15 +182,16 @@ class SheetReader:
                     continue
                 key = norm(v)
                 self.keys[(r, c)] = key
+                if label_cells is not None and (r, c) not in label_cells:
+                    continue
                 # norm() drops a trailing colon: '申报单位名称：：' holds the value '：'.
                 if ":" in key or v.rstrip()[-1:] in (":", "："):
                     self._inline(r, c, v)
                 if len(key) > 40:
                     continue  # long text is a value, never a label
-                base, unit = split_unit(key)
-                base = base.removeprefix("其中:")
+                base, unit = label_base(key)
                 self.labels.setdefault(base, []).append(Hit(r, c, base, unit))
-                m = re.fullmatch(r"(?:金额)?单位:(万元|元)", key)
+                m = _UNIT_NOTE.fullmatch(key)
                 if m:
                     self.unit_note = m.group(1)
 
@@ -192,23 +248,40 @@ class SheetReader:
         r0, c0, _, _ = self.grid.span(r, c)
         return self.keys.get((r0, c0), "")
 
+    def label_key(self, r: int, c: int) -> str:
+        """:meth:`key` of a cell that may be a label ('' for a known value position)."""
+        if self.label_cells is not None and self.grid.span(r, c)[:2] not in self.label_cells:
+            return ""
+        return self.key(r, c)
+
     def is_label(self, r: int, c: int, *, inline: bool = False) -> bool:
         """A label cell; with ``inline``, also a cell starting 'label：value' (not used to the
         right of a label, where a long text may well start that way)."""
+        if self.label_cells is not None:
+            return self.grid.span(r, c)[:2] in self.label_cells
         if inline and self.grid.span(r, c)[:2] in self.inline_cells:
             return True
-        base, _ = split_unit(self.key(r, c))
-        base = base.removeprefix("其中:")
-        return base in ALL_LABELS or base in ROLE_INDEX
+        key = self.key(r, c)
+        if not key:
+            return False
+        base, _ = label_base(key)
+        # A unit note (单位：万元) is never a value either.
+        return base in ALL_LABELS or base in ROLE_INDEX or _UNIT_NOTE.fullmatch(key) is not None
 
     def right_of(self, hit: Hit) -> tuple[object, tuple[int, int]]:
         """The value to the right of a label (beyond its merge), or None when the next
-        filled cell is another label."""
+        filled cell is another label, or looks like one (then with a warning)."""
         if hit.inline is not None:
             return hit.inline, (hit.r, hit.c)
         g = self.grid
         r0, _, _, c1 = g.span(hit.r, hit.c)
         col = c1 + 1
+        if self.label_cells is not None:
+            # A known layout: the value is the cell beside the label, blank or not.
+            rr, cc, _, _ = g.span(r0, col)
+            v = g.value(r0, col)
+            blank = is_blank(v) or (rr, cc) in self.label_cells
+            return (None if blank else v), (rr, cc)
         width = g.width
         while col < width:
             rr, cc, _, ce = g.span(r0, col)
@@ -218,9 +291,70 @@ class SheetReader:
                 same = col == c1 + 1 and self.key(rr, cc) == self.key(hit.r, hit.c)
                 if self.is_label(rr, cc) and not same:
                     return None, (r0, c1 + 1)
+                if self._unknown_header(rr, cc, ce):
+                    self.warn(
+                        f"“{hit.text}”旁的“{cell_text(v)}”像是另一栏目的名称而不是内容，"
+                        "未作为内容读取，请核对。",
+                        rr,
+                        cc,
+                    )
+                    return None, (rr, cc)
                 return v, (rr, cc)
             col = ce + 1
         return None, (r0, c1 + 1)
+
+    def _heads_values(self, r0: int, r1: int) -> bool:
+        """Row r0 is a row of headers (two at least, known or label-shaped) and the row
+        after r1 holds values only."""
+        cols = self._others_in_row(r0, -1, -1)
+        if len(cols) < 2 or not all(self._header_like(r0, c) for c in cols):
+            return False
+        below = r1 + 1
+        return below < self.grid.height and not any(
+            self.is_label(below, c) for c in self._others_in_row(below, -1, -1)
+        )
+
+    def _header_like(self, r: int, c: int) -> bool:
+        """A known label, or a short text shaped like one (阶段性目标)."""
+        if self.is_label(r, c):
+            return True
+        key = self.key(r, c)
+        return 0 < len(key) <= 8 and not re.search(r"\d", key) and key.endswith(_LABEL_ENDINGS)
+
+    def block_unit(self, hit: Hit) -> str | None:
+        """The money unit of the block label merged beside a row: 项目资金（万元）."""
+        g = self.grid
+        for c in range(hit.c - 1, -1, -1):
+            r0, c0, r1, _ = g.span(hit.r, c)
+            if r1 > r0 or r0 < hit.r:
+                unit = label_base(self.key(r0, c0))[1]
+                if unit:
+                    return unit
+        return None
+
+    def _unknown_header(self, r: int, c: int, c_end: int) -> bool:
+        """A short text shaped like a form's label (中期目标, 年度任务) that has more cells
+        after it on its row: a header the dictionary does not know, not a value."""
+        key = self.key(r, c)
+        if not key or len(key) > 8 or re.search(r"\d", key) or not key.endswith(_LABEL_ENDINGS):
+            return False
+        row = self.grid.rows[r] if r < self.grid.height else []
+        if not any(not is_blank(self.grid.value(r, cc)) for cc in range(c_end + 1, len(row))):
+            return False
+        # Only in a row of headers over a row of values (总体目标 | 中期目标 | 年度目标): in a
+        # row of label/value pairs, 农村公路养护资金 beside 项目名称 is the name.
+        r0, _, r1, _ = self.grid.span(r, c)
+        return self._heads_values(r0, r1)
+
+    def _others_in_row(self, r: int, c0: int, c1: int) -> list[int]:
+        """Columns of the filled cells that start on row r outside columns c0..c1."""
+        g = self.grid
+        row = g.rows[r] if r < g.height else []
+        return [
+            c
+            for c in range(len(row))
+            if not c0 <= c <= c1 and g.is_owner(r, c) and not is_blank(g.raw(r, c))
+        ]
 
     def _vertical(self, hit: Hit) -> bool:
         """A label alone on its row: nothing right of it, and left of it nothing but block
@@ -240,6 +374,26 @@ class SheetReader:
                 return False
         return True
 
+    def _header_row(self, hit: Hit) -> bool:
+        """The label stands in a row of labels (总体目标 | 中长期目标 | 年度目标, 预期目标 |
+        实际完成情况) and the row below holds no label: the values are under the headers."""
+        g = self.grid
+        r0, _, r1, _ = g.span(hit.r, hit.c)
+        table = find_table(self)
+        if table is not None and table.header_row <= r0 < table.first_row:
+            return False  # the indicator table's header (its 备注 column) heads rows
+        if not self._heads_values(r0, r1):
+            return False
+        below = r1 + 1
+        # One row of values, not the first row of a table (开始时间 | 完成时间 over the
+        # rows of a schedule): under it, in the label's column, a label or nothing.
+        after = g.span(below, hit.c)[2] + 1
+        if after < g.height:
+            rr, cc, _, _ = g.span(after, hit.c)
+            if not is_blank(g.value(after, hit.c)) and not self.is_label(rr, cc):
+                return False
+        return True
+
     def below(self, r: int, c: int) -> tuple[object, tuple[int, int]]:
         """The value directly below a label: the next row only, in a cell starting within
         the label's columns (never skipping blank rows into another field's content)."""
@@ -256,20 +410,41 @@ class SheetReader:
             return None, (rr, cc)
         return v, (rr, cc)
 
+    def _below_alone(self, hit: Hit) -> tuple[object, tuple[int, int]]:
+        """:meth:`below` for a label alone on its row: the value is alone on its row too
+        (a cell followed by another is the next row's label and its value, not ours)."""
+        v, pos = self.below(hit.r, hit.c)
+        if is_blank(v):
+            return None, pos
+        _, c0, _, c1 = self.grid.span(*pos)
+        if any(c > c1 for c in self._others_in_row(pos[0], c0, c1)):
+            return None, pos
+        return v, pos
+
     def field(self, variants: Iterable[str]) -> tuple[object, tuple[int, int] | None, Hit | None]:
-        """First label (in variant order, then top to bottom) with a value; else the first
-        label found with None."""
+        """First label (in variant order, then top to bottom) with a value — beside it,
+        under it in a header row, or below a label alone on its row; else the first label
+        found with None."""
         found = self.hits(variants)
+        table = find_table(self) if self.label_cells is None else None
+        if table is not None:
+            # A column header of the indicator table (its 备注) is not the form's field.
+            found = [h for h in found if not table.header_row <= h.r < table.first_row]
         for hit in found:
             v, pos = self.right_of(hit)
             if not is_blank(v):
                 return v, pos, hit
-        for hit in found:
-            # A label alone on its row may have its value below it.
-            if hit.inline is None and self._vertical(hit):
-                v, pos = self.below(hit.r, hit.c)
-                if not is_blank(v):
-                    return v, pos, hit
+        if self.label_cells is None:
+            for hit in found:
+                if hit.inline is None and self._header_row(hit):
+                    v, pos = self.below(hit.r, hit.c)
+                    if not is_blank(v):
+                        return v, pos, hit
+            for hit in found:
+                if hit.inline is None and self._vertical(hit):
+                    v, pos = self._below_alone(hit)
+                    if not is_blank(v):
+                        return v, pos, hit
         if found:
             return None, None, found[0]
         return None, None, None
@@ -288,7 +463,10 @@ class SheetReader:
         return value
 
     def text(self, value: object, pos: tuple[int, int] | None = None) -> str | None:
-        return cell_text(self.check(value, pos))
+        value = self.check(value, pos)
+        if self.label_cells is not None and isinstance(value, str) and value.strip():
+            return value  # perfdesk wrote it: its spaces are the record's
+        return cell_text(value)
 
     def read(
         self,
@@ -332,6 +510,10 @@ class SheetReader:
             y = year_in_title(text)
             if y:
                 return y
+            # A row of its own under the title: 2021年 (no brackets, no 度).
+            m = re.fullmatch(r"((?:19|20)\d{2})年", norm(text))
+            if m:
+                return int(m.group(1))
         value, pos, _ = self.field(L.YEAR_LABELS)
         if not is_blank(value):
             return self.read(parse_year, value, pos, "年度", "年份")  # type: ignore[return-value]
@@ -371,6 +553,8 @@ def _role_index() -> dict[str, tuple[str, int]]:
         ("list_unit", L.LIST_UNIT),
         ("list_year", L.LIST_YEAR),
         ("supervisor", L.LIST_SUPERVISOR),
+        ("list_budget", L.LIST_BUDGET),
+        ("list_goal", L.LIST_GOAL),
     ):
         for rank, variant in enumerate(variants):
             index.setdefault(variant, (role, rank))
@@ -381,7 +565,9 @@ ROLE_INDEX = _role_index()
 
 
 def _role_of(key: str) -> tuple[str, int] | None:
-    base = split_unit(key)[0]
+    if not key:
+        return None
+    base = label_base(key)[0]
     found = ROLE_INDEX.get(base)
     if found is None and base.endswith(")") and "(" in base:
         # 指标值(包含数字及文字描述), 权重(分): a note after the header's name.
@@ -399,7 +585,7 @@ def _header_roles(reader: SheetReader, r: int) -> dict[str, int]:
     for c in range(len(g.rows[r])):
         if not g.is_owner(r, c):
             continue
-        found = _role_of(reader.keys.get((r, c), ""))
+        found = _role_of(reader.label_key(r, c))
         if found is None:
             continue
         role, rank = found
@@ -422,6 +608,11 @@ def _find_table(reader: SheetReader) -> Table | None:
         roles = _header_roles(reader, r)
         if "name" not in roles or not ({"target", "category"} & roles.keys()):
             continue
+        if "list_name" not in roles:
+            # Per-project columns mean something only in a flat list; on a form the words
+            # (年度绩效目标 merged down beside the table, 预算数) are labels of their own.
+            roles.pop("list_budget", None)
+            roles.pop("list_goal", None)
         first = _span_bottom(g, r, roles) + 1
         # A second header row (年度指标值 over 指标性质 / 指标值 / 度量单位) may sit beside
         # header cells merged down over both rows.
@@ -441,7 +632,8 @@ def _find_table(reader: SheetReader) -> Table | None:
             and reader.keys.get((r, category)) == "一级指标"
             or "subcategory" in roles
         )
-        return Table(header_row=r, first_row=first, cols=roles, national=national)
+        units = {c: label_base(reader.keys.get((r, c), ""))[1] for c in roles.values()}
+        return Table(header_row=r, first_row=first, cols=roles, national=national, units=units)
     return None
 
 
@@ -471,11 +663,30 @@ def _row_stops(reader: SheetReader, r: int, table: Table) -> bool:
     g = reader.grid
     for c in range(len(g.rows[r]) if r < g.height else 0):
         if g.is_owner(r, c) and not is_blank(g.raw(r, c)):
-            base, _ = split_unit(reader.keys.get((r, c), ""))
+            if reader.label_cells is not None:
+                if reader.is_label(r, c):
+                    return True
+                continue
+            base, _ = label_base(reader.keys.get((r, c), ""))
             if base in _STOP:
                 return True
+            if base in L.TOTAL_ROWS and c <= min(table.cols.values()) and not _is_list(table):
+                return True  # 合计 under a form's table ends it (a list skips it)
             if c < min(table.cols.values()) and base in ALL_LABELS and base not in ("绩效指标",):
                 return True
+    return False
+
+
+def _is_list(table: Table) -> bool:
+    return "list_name" in table.cols
+
+
+def _total_row(reader: SheetReader, r: int, table: Table) -> bool:
+    """A row whose first filled cell in the table's columns reads 合计 / 小计 / 总计."""
+    g = reader.grid
+    for c in sorted(table.cols.values()):
+        if not is_blank(g.value(r, c)):
+            return label_base(reader.key(r, c))[0] in L.TOTAL_ROWS
     return False
 
 
@@ -501,6 +712,14 @@ def table_rows(reader: SheetReader, table: Table) -> Iterable[Row]:
             span = g.span(r, c)
             cells[role] = g.value(r, c)
             pos[role] = (span[0], span[1])
+        if _is_list(table) and _total_row(reader, r, table):
+            continue  # 合计 of a list: the sum of the projects above or below
+        # A new project in a list starts its own categories: a blank 一级指标 on its first
+        # row is blank, not the previous project's.
+        if "list_name" in table.cols and not is_blank(cells.get("list_name")):
+            if cells["list_name"] != carried.get("list_name"):
+                carried.pop("category", None)
+                carried.pop("subcategory", None)
         # A section row: the category cell merged across the name column.
         if "category" in table.cols and "name" in table.cols:
             if g.span(r, table.cols["category"]) == g.span(r, table.cols["name"]):
@@ -528,6 +747,18 @@ def table_rows(reader: SheetReader, table: Table) -> Iterable[Row]:
         if not named and not valued:
             continue
         yield Row(r, cells, pos)
+
+
+# 产出指标（50分）, 成本指标（0-20）分: the points a category carries, not its name.
+_POINTS_NOTE = re.compile(r"\s*[(（][\d\s.\-~～—–至]*分?[)）]\s*分?\s*$")
+
+
+def category_text(reader: SheetReader, row: Row, role: str) -> str | None:
+    """A category or subcategory cell as the record keeps it: without a points note."""
+    text = reader.text(row.cells.get(role), row.pos.get(role))
+    if text is None:
+        return None
+    return _POINTS_NOTE.sub("", text) or text
 
 
 def row_target(reader: SheetReader, row: Row, table: Table) -> str | None:
@@ -590,3 +821,11 @@ def required_unit(reader: SheetReader, variants: Iterable[str]) -> str:
             "没有找到申报/实施单位名称，无法导入（项目以年度、单位和项目名称识别）。", r, c
         )
     return unit
+
+
+def report_empty(reader: SheetReader, empty: list[tuple[str, Hit]]) -> None:
+    """One warning naming the fields the form has a place for that stayed empty."""
+    if not empty:
+        return
+    where = "、".join(f"“{label}”（{addr(h.r, h.c)}）" for label, h in empty)
+    reader.warn(f"这些栏目有位置但没有填写，导入后为空：{where}。")

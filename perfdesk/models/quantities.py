@@ -28,6 +28,19 @@ _CHAR_MAP = str.maketrans(
         "＜": "<",
         "＝": "=",
         "≧": "≥",
+        # Look-alikes of the three signs met in forms (box drawing, small forms, angle
+        # brackets typed for > <, "not less than"): the target keeps them as written.
+        "═": "=",
+        "﹦": "=",
+        "⩵": "=",
+        "﹥": ">",
+        "﹤": "<",
+        "〉": ">",
+        "〈": "<",
+        "≮": "≥",
+        "≯": "≤",
+        "≽": "≥",
+        "≼": "≤",
         "≦": "≤",
         "⩾": "≥",
         "⩽": "≤",
@@ -47,7 +60,11 @@ _LATEX = (
     (re.compile(r"\\%"), "%"),
     (re.compile(r"\$"), ""),
 )
-_ASCII_SIGNS = ((">=", "≥"), ("=>", "≥"), ("<=", "≤"), ("=<", "≤"), (">", "≥"), ("<", "≤"))
+_ASCII_SIGNS = (
+    (">=", "≥"), ("=>", "≥"), ("<=", "≤"), ("=<", "≤"), (">", "≥"), ("<", "≤"),
+    # ≥= / ≤= : a sign typed twice over (≥ picked from a menu, = typed after it).
+    ("≥=", "≥"), ("=≥", "≥"), ("≤=", "≤"), ("=≤", "≤"), ("==", "="),
+)  # fmt: skip
 
 
 def normalize_text(text: str) -> str:

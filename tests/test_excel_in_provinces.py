@@ -1,0 +1,208 @@
+"""Forms of other provinces (tests/provinces.py, built by tests/make_provinces.py) and the
+rules of the form model they exercise: a label is never a value, values under header rows,
+blank values stay blank, money rows under a block, the year on a row of its own.
+
+Only the ``seen`` part of the corpus is read here; the held-out part is measured by
+tests/measure_provinces.py and reported in the README, never developed against.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from perfdesk.excel.reader import read_workbook
+from perfdesk.excel.sheet import ALL_LABELS, ROLE_INDEX, label_base
+from perfdesk.excel.values import norm
+from tests.measure_provinces import DATA, score_file
+
+SEEN = sorted((DATA / "seen").glob("*.xls*"))
+
+
+@pytest.mark.parametrize("path", SEEN, ids=lambda p: p.name)
+def test_seen_provinces_read_right(path: Path) -> None:
+    score = score_file(path)
+    assert score.wrong == []
+    assert score.file_right
+
+
+def _texts(obj: object) -> list[str]:
+    """Every text a record holds (fields, indicators, evaluation), for the label check."""
+    out: list[str] = []
+    if isinstance(obj, str):
+        out.append(obj)
+    elif isinstance(obj, (list, tuple)):
+        for x in obj:
+            out += _texts(x)
+    elif hasattr(obj, "__dataclass_fields__"):
+        for name in obj.__dataclass_fields__:
+            out += _texts(getattr(obj, name))
+    return out
+
+
+@pytest.mark.parametrize("path", SEEN, ids=lambda p: p.name)
+def test_no_label_is_stored_as_a_value(path: Path) -> None:
+    result = read_workbook(path.read_bytes(), path.name)
+    for form in result.forms:
+        for text in _texts(form.declaration):
+            base = label_base(norm(text))[0]
+            assert base not in ALL_LABELS and base not in ROLE_INDEX, (path.name, text)
+
+
+def test_a_schedule_table_beside_a_label_is_not_its_value() -> None:
+    """宁乡: 项目实施进度计划 | 项目实施内容 | 开始时间 | 完成时间 over two rows of a schedule.
+    The schedule's headers are not the plan, nor its years the project's dates: the plan
+    stays empty, the import says so, and names the header it did not take."""
+    path = DATA / "seen" / "hunan_ningxiang_2021_decl__plain.xlsx"
+    form = read_workbook(path.read_bytes(), path.name).forms[0]
+    d = form.declaration
+    assert d.plan is None
+    # The dates are 项目起止时间's 2021年, not the schedule's 2016–2020.
+    assert (d.start_date, d.end_date) == (dt.date(2021, 1, 1), dt.date(2021, 12, 31))
+    assert "项目实施计划" in form.empty_fields
+    assert any("项目实施内容" in w and "B16" in w for w in form.warnings), form.warnings
+    assert any("没有填写" in w and "“项目实施计划”（A16）" in w for w in form.warnings)
+
+
+# ---------------------------------------------------------------- the rules, one at a time
+
+
+def book(rows: list[list[object]], merges: tuple[str, ...] = (), title: str = "Sheet1") -> bytes:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = title
+    for row in rows:
+        ws.append(row)
+    for m in merges:
+        ws.merge_cells(m)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+HEAD = [
+    ["项目支出绩效目标表"],
+    ["2021年"],
+    ["项目名称", "农村公路养护"],
+    ["实施单位", "某县交通运输局"],
+]
+TABLE = [
+    ["一级指标", "二级指标", "三级指标", "指标值"],
+    ["产出指标", "数量指标", "养护里程", "≧120公里"],
+]
+
+
+def read_one(rows: list[list[object]], merges: tuple[str, ...] = ()):  # type: ignore[no-untyped-def]
+    result = read_workbook(book(rows, merges), "form.xlsx")
+    assert len(result.forms) == 1
+    return result.forms[0]
+
+
+def test_year_on_a_row_of_its_own_under_the_title() -> None:
+    form = read_one([*HEAD, *TABLE])
+    assert form.declaration.year == 2021
+
+
+def test_two_row_header_goals() -> None:
+    rows = [
+        *HEAD,
+        ["总体目标", "中长期目标", "年度目标"],
+        ["", "三年内完成全县养护", "完成120公里"],
+        *TABLE,
+    ]
+    form = read_one(rows, ("A5:A6",))
+    d = form.declaration
+    assert (d.overall_goal, d.annual_goal) == ("三年内完成全县养护", "完成120公里")
+
+
+def test_unknown_header_is_not_a_value_and_is_reported() -> None:
+    """总体目标 | 阶段性目标 | 年度目标: 阶段性目标 is a header the dictionary does not know;
+    it is not stored as the goal, and the warning names the cell."""
+    rows = [
+        *HEAD,
+        ["总体目标", "阶段性目标", "年度目标"],
+        ["", "三年内完成", "完成120公里"],
+        *TABLE,
+    ]
+    form = read_one(rows, ("A5:A6",))
+    assert form.declaration.overall_goal is None
+    assert form.declaration.annual_goal == "完成120公里"
+    assert any("B5" in w and "阶段性目标" in w for w in form.warnings), form.warnings
+
+
+def test_blank_value_beside_its_label_stays_blank() -> None:
+    """立项依据 left blank, 项目设立必要性 below it: the next row's label is never the value;
+    项目当年预算 blank over 其中：财政拨款 | 100 is blank, and the file is not refused."""
+    rows = [*HEAD, ["立项依据", ""], ["项目设立必要性", "道路老化"], ["项目当年预算（万元）", ""],
+            ["其中：财政拨款", 100], ["保障措施说明", "专人负责"], ["项目概况", ""],
+            ["养护工作要求", "按规范"], *TABLE]  # fmt: skip
+    d = read_one(rows).declaration
+    assert d.basis is None
+    assert d.necessity == "道路老化"
+    assert d.year_budget is None
+    assert d.overview is None  # 养护工作要求 | 按规范 is another row's label and value
+
+
+def test_money_rows_under_a_block_label_in_wan_to_four_decimals() -> None:
+    rows = [*HEAD, ["项目资金（万元）", "中期预算资金总额", 360.1234], ["", "年度预算资金总额", 120.0001],
+            ["", "其中：财政资金", 100], ["", "财政专户管理资金", 0], ["", "单位资金", 20.0001],
+            ["", "其他资金", ""], *TABLE]  # fmt: skip
+    d = read_one(rows, ("A5:A10",)).declaration
+    assert d.total_budget == Decimal("3601234.00")
+    assert d.year_budget == Decimal("1200001.00")
+
+
+def test_split_target_with_measure_unit_and_look_alike_sign() -> None:
+    rows = [*HEAD, ["一级指标", "二级指标", "三级指标", "指标性质", "指标值", "计量单位"],
+            ["产出指标", "数量指标", "养护里程", "≧", 120, "公里"],
+            ["", "质量指标", "优良路率", "═", 100, "%"]]  # fmt: skip
+    inds = read_one(rows).declaration.indicators
+    assert [i.target for i in inds] == ["≥120公里", "=100%"]
+    assert [i.category for i in inds] == ["产出指标", "产出指标"]
+
+
+def test_look_alike_target_is_kept_as_written() -> None:
+    d = read_one([*HEAD, *TABLE]).declaration
+    assert d.indicators[0].target == "≧120公里"
+
+
+def test_flat_list_total_row_and_categories_per_project() -> None:
+    rows = [["单位名称", "项目名称", "预算数（万元）", "年度目标", "一级指标", "二级指标", "三级指标", "指标值"],
+            ["合计", "", 300, "", "", "", "", ""],
+            ["某局", "甲项目", 100, "完成甲", "产出指标", "数量指标", "甲数量", "≥1个"],
+            ["某局", "乙项目", 200, "完成乙", "", "质量指标", "乙质量", "≥90%"]]  # fmt: skip
+    result = read_workbook(book(rows), "2022年清单.xlsx")
+    by_name = {f.declaration.name: f.declaration for f in result.forms}
+    assert sorted(by_name) == ["乙项目", "甲项目"]
+    a, b = by_name["甲项目"], by_name["乙项目"]
+    assert (a.year_budget, a.annual_goal) == (Decimal(1000000), "完成甲")
+    assert (b.year_budget, b.annual_goal) == (Decimal(2000000), "完成乙")
+    assert b.indicators[0].category is None  # not 甲项目's 产出指标
+
+
+def test_a_name_shaped_like_a_label_beside_its_label_is_the_value() -> None:
+    """农村公路养护资金 ends like a label (…资金) and has more cells after it; in a row of
+    label/value pairs it is the project's name all the same."""
+    rows = [["项目支出绩效目标表"], ["2021年"], ["项目名称", "农村公路养护资金", "实施单位", "某县交通运输局"],
+            *TABLE]  # fmt: skip
+    form = read_one(rows)
+    assert form.declaration.name == "农村公路养护资金"
+    assert not any("像是另一栏目" in w for w in form.warnings)
+
+
+def test_medium_term_and_annual_goal_headers() -> None:
+    """中期目标 | 年度目标 with the texts below: the header word is never the goal."""
+    rows = [
+        *HEAD,
+        ["总体目标", "中期目标", "年度目标"],
+        ["", "三年完成全县", "当年完成120公里"],
+        *TABLE,
+    ]
+    d = read_one(rows, ("A5:A6",)).declaration
+    assert (d.overall_goal, d.annual_goal) == ("三年完成全县", "当年完成120公里")
