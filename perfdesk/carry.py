@@ -29,8 +29,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
-from perfdesk.models.errors import ConflictError, InputError
 from perfdesk.library.links import link_to_previous
+from perfdesk.models.errors import ConflictError, InputError
 from perfdesk.models.records import STATUS_DRAFT, Declaration, Indicator, Signoff
 from perfdesk.models.target_history import last_year_of, proposed_target
 from perfdesk.store.database import Store

@@ -238,8 +238,11 @@ def library_text(items: list[LibraryIndicator]) -> str:
             parts += [
                 f"{label} {value}"
                 for label, value in (
-                    ("指标值", r.reference), ("计量单位", r.measure_unit),
-                    ("指标解释", r.explanation), ("评分标准", r.scoring), ("适用范围", r.scope),
+                    ("指标值", r.reference),
+                    ("计量单位", r.measure_unit),
+                    ("指标解释", r.explanation),
+                    ("评分标准", r.scoring),
+                    ("适用范围", r.scope),
                 )  # fmt: skip
                 if value
             ]

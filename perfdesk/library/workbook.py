@@ -114,9 +114,9 @@ def _framework(category: str | None, subcategory: str | None) -> str | None:
     return None
 
 
-def _canonical(framework: str | None, category: str | None, sub: str | None) -> tuple[
-    str | None, str | None
-]:
+def _canonical(
+    framework: str | None, category: str | None, sub: str | None
+) -> tuple[str | None, str | None]:
     if framework is None:
         return category, sub
     fw = FRAMEWORKS[framework]
@@ -137,9 +137,7 @@ def _section(grid: Grid, r: int, columns: dict[str, int]) -> str | None:
 
 def _is_form(grid: Grid, head: int) -> bool:
     return any(
-        norm(grid.value(r, c)) in _FORM_LABELS
-        for r in range(head + 1)
-        for c in range(grid.width)
+        norm(grid.value(r, c)) in _FORM_LABELS for r in range(head + 1) for c in range(grid.width)
     )
 
 
