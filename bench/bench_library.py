@@ -101,7 +101,8 @@ BARE_JSON = (
 
 
 def bare_search(conn: sqlite3.Connection, sql: str, cols: tuple[str, ...], text: str) -> float:
-    """The search as one bare query: every term in name, category, subcategory or unit."""
+    """The search as one bare query: every term in name, category, subcategory or target
+    (the picker also looks in the workbooks' entries, which this database has none of)."""
     terms = text.split()
     where = " AND ".join("(" + " OR ".join(f"{c} LIKE ?" for c in cols) + ")" for _ in terms)
     params = [f"%{t}%" for t in terms for _ in cols]
@@ -210,9 +211,10 @@ def main(projects: int = 2500) -> None:
         result = picker_run(db)
         conn = sqlite3.connect(db)
         conn.execute("PRAGMA cache_size = -65536")
-        idx_cols = ("u.name", "u.category", "u.subcategory", "r.unit")
-        json_cols = tuple(f"j.value ->> '{k}'" for k in ("name", "category", "subcategory"))
-        json_cols += ("r.unit",)
+        idx_cols = ("u.name", "u.category", "u.subcategory", "u.target")
+        json_cols = tuple(
+            f"j.value ->> '{k}'" for k in ("name", "category", "subcategory", "target")
+        )
         rows = []
         keys = result["keys"]
         assert isinstance(keys, dict)

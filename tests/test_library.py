@@ -267,12 +267,14 @@ def test_catalogue_search_short_chinese_terms_and_order(store: Store) -> None:
     names = {e.name for e in entries}
     assert {"热线接通率", "图书借阅量", "推广活动场次", "热线受理量"} <= names
     national = order_for(entries, "national")
-    # One and two characters; several terms all must match; units and categories count.
+    # One and two characters; several terms all must match; categories and units of
+    # measure (as written in the targets) count.
     assert {e.name for e in filter_entries(national, "率")} == {"热线接通率", "诉求办结率"}
     assert {e.name for e in filter_entries(national, "满意")} == {"市民满意度", "读者满意度"}
-    assert {e.name for e in filter_entries(national, "图书馆")} == {
-        "图书借阅量", "读者满意度", "推广活动场次", "活动参与人次",
-    }  # fmt: skip
+    assert {e.name for e in filter_entries(national, "万册")} == {"图书借阅量"}
+    assert {e.name for e in filter_entries(national, "秒")} == {"平均接通时长"}
+    # Not the units (申报单位) that used an indicator: that is the record list's search.
+    assert filter_entries(national, "图书馆") == []
     assert {e.name for e in filter_entries(national, "产出 时效")} == {"平均接通时长"}
     assert [e.name for e in filter_entries(national, "ＸＹＺ 率")] == []
     assert len(filter_entries(national, "", limit=3)) == 3

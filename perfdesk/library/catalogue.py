@@ -29,7 +29,6 @@ class CatalogueEntry:
     last_year: int | None = None  # the latest use's year, target and actual value
     last_target: str | None = None
     last_actual: str | None = None
-    units: str = ""  # the 申报单位 that used it, joined
     # From an imported library workbook (指标库), where it has this indicator.
     reference: str | None = None  # 指标值 / 参考值
     measure_unit: str | None = None  # 计量单位 / 度量单位
@@ -38,10 +37,12 @@ class CatalogueEntry:
     haystack: str = field(default="", compare=False, repr=False)
 
     def with_haystack(self) -> CatalogueEntry:
-        """The entry with its search text: every field a term may match, folded once."""
+        """The entry with its search text, folded once: name, category, subcategory, and
+        the unit of measure as written in the latest target (≥81万件) or the workbook's
+        计量单位 — with the reference value and 指标解释 that carry it."""
         parts = (
-            self.name, self.category, self.subcategory, self.units, self.measure_unit,
-            self.last_target, self.reference, self.explanation,
+            self.name, self.category, self.subcategory, self.measure_unit, self.last_target,
+            self.reference, self.explanation,
         )  # fmt: skip
         text = fold("\x1f".join(p for p in parts if p))
         return replace(self, haystack=text)
@@ -88,15 +89,13 @@ def filter_entries(
     """The entries (in their order) that every term of ``text`` matches; at most ``limit``."""
     terms = search_terms(text)
     if not terms:
-        return list(entries[:limit] if limit is not None else entries)
-    out: list[CatalogueEntry] = []
-    for e in entries:
-        hay = e.haystack
-        if all(t in hay for t in terms):
-            out.append(e)
-            if limit is not None and len(out) >= limit:
-                break
-    return out
+        found = list(entries)
+    else:
+        first, *rest = terms
+        found = [e for e in entries if first in e.haystack]
+        for t in rest:
+            found = [e for e in found if t in e.haystack]
+    return found[:limit] if limit is not None else found
 
 
 def proposed_for(entry: CatalogueEntry, previous: Declaration | None) -> str | None:

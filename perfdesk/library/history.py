@@ -156,7 +156,6 @@ def _entries(items: Iterable[LibraryIndicator]) -> list[CatalogueEntry]:
                 last_year=latest.year if latest else None,
                 last_target=latest.target if latest else None,
                 last_actual=latest.actual if latest else None,
-                units="\x1f".join(dict.fromkeys(u.unit for u in item.uses)),
                 reference=ref.reference if ref else None,
                 measure_unit=ref.measure_unit if ref else None,
                 explanation=ref.explanation if ref else None,
@@ -170,7 +169,7 @@ def _entries(items: Iterable[LibraryIndicator]) -> list[CatalogueEntry]:
 # max(year), i.e. the latest use.
 _CATALOGUE = (
     "SELECT r.framework, u.category, u.subcategory, u.name, count(*), max(r.year), u.target, "
-    "u.actual, group_concat(DISTINCT r.unit) FROM indicator_uses u "
+    "u.actual FROM indicator_uses u "
     "JOIN records r ON r.id = u.record_id WHERE u.name IS NOT NULL AND trim(u.name) != '' "
     "GROUP BY r.framework, u.category, u.subcategory, u.name"
 )
@@ -186,10 +185,8 @@ def load_catalogue(store: Store) -> list[CatalogueEntry]:
     (the first imported), search text prepared. Run off the GUI thread: ~0.3 s for
     100,000 stored indicators (bench/bench_library.py)."""
     found: dict[Key, CatalogueEntry] = {}
-    for fw, cat, sub, name, uses, year, target, actual, units in store.conn.execute(_CATALOGUE):
-        found[(fw, cat, sub, name)] = CatalogueEntry(
-            fw, cat, sub, name, uses, year, target, actual, (units or "").replace(",", "\x1f")
-        )
+    for fw, cat, sub, name, uses, year, target, actual in store.conn.execute(_CATALOGUE):
+        found[(fw, cat, sub, name)] = CatalogueEntry(fw, cat, sub, name, uses, year, target, actual)
     for fw, cat, sub, name, reference, measure_unit, explanation, source in store.conn.execute(
         _CATALOGUE_REFERENCES
     ):
@@ -203,7 +200,7 @@ def load_catalogue(store: Store) -> list[CatalogueEntry]:
         elif known.source is None:
             found[key] = CatalogueEntry(
                 fw, cat, sub, name, known.uses, known.last_year, known.last_target,
-                known.last_actual, known.units, reference, measure_unit, explanation, source,
+                known.last_actual, reference, measure_unit, explanation, source,
             )  # fmt: skip
     return [e.with_haystack() for e in found.values()]
 

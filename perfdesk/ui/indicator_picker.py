@@ -37,10 +37,16 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 HEADERS = ("指标名称", "类别", "最近目标值 / 参考值", "用过", "来源")
 
 
-def _load(store: Any, _ctx: Any) -> list[CatalogueEntry]:
-    from perfdesk.library.history import load_catalogue
+def _loader(framework: str) -> Callable[[Any, Any], list[CatalogueEntry]]:
+    """The worker's job: the entries, read and put in the picker's order there, so the GUI
+    thread only filters."""
 
-    return load_catalogue(store)
+    def load(store: Any, _ctx: Any) -> list[CatalogueEntry]:
+        from perfdesk.library.history import load_catalogue
+
+        return order_for(load_catalogue(store), framework)
+
+    return load
 
 
 class CatalogueModel(QAbstractTableModel):
@@ -146,12 +152,12 @@ class IndicatorPicker(QDialog):
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._enable_ok())
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
-        submit(_load, self._loaded, self._failed)
+        submit(_loader(framework), self._loaded, self._failed)
 
     # ------------------------------------------------------------ data
 
     def _loaded(self, entries: list[CatalogueEntry]) -> None:
-        self.entries = order_for(entries, self.framework)
+        self.entries = entries
         self.loaded = True
         self.apply_search()
         self.ready.emit()
