@@ -282,6 +282,8 @@ def test_catalogue_search_short_chinese_terms_and_order(store: Store) -> None:
     cats = [e.category for e in national]
     assert cats.index("产出指标") < cats.index("效益指标") < cats.index("满意度指标")
     assert cats.index("满意度指标") < cats.index("产出目标")
+    subs = [e.subcategory for e in national if e.category == "产出指标"]
+    assert subs == sorted(subs, key=["数量指标", "质量指标", "时效指标", "成本指标"].index)
     sh = order_for(entries, "sh2019")
     assert sh[0].category == "产出目标" and sh[1].category == "效果目标"
     # Uses counted, latest first.

@@ -69,16 +69,20 @@ def search_terms(text: str | None) -> list[str]:
 
 
 def order_for(entries: Iterable[CatalogueEntry], framework: str | None) -> list[CatalogueEntry]:
-    """The picker's order: the record's framework's categories first, in the form's order;
-    then the rest; within a category the most used first, then by name."""
+    """The picker's order: the record's framework's categories first, in the form's order
+    (and their subcategories in theirs); then the rest; within a (sub)category the most
+    used first, then by name."""
     fw = FRAMEWORKS.get(framework or "")
     cats = fw.categories if fw is not None else ()
 
-    def key(e: CatalogueEntry) -> tuple[int, int, str, int, str]:
+    def key(e: CatalogueEntry) -> tuple[int, int, int, str, int, str]:
         canonical = fw.match_category(e.category) if fw is not None else None
-        if canonical is not None and e.framework in (framework, None):
-            return (0, cats.index(canonical), e.subcategory or "", -e.uses, e.name)
-        return (1, 0, f"{e.category or ''}\x1f{e.subcategory or ''}", -e.uses, e.name)
+        if fw is not None and canonical is not None and e.framework in (framework, None):
+            subs = fw.subcategories(canonical)
+            sub = fw.match_subcategory(e.subcategory)
+            rank = subs.index(sub) if sub in subs else len(subs)
+            return (0, cats.index(canonical), rank, e.subcategory or "", -e.uses, e.name)
+        return (1, 0, 0, f"{e.category or ''}\x1f{e.subcategory or ''}", -e.uses, e.name)
 
     return sorted(entries, key=key)
 
