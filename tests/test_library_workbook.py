@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -233,3 +235,23 @@ def test_indicators_import_command(tmp_path: Path) -> None:
     assert "指标库“共性指标库.xlsx”共性指标 第5行；指标值 ≥500；计量单位 人次" in out.stdout
     out = run_cli("indicators", "--import", str(good), "--search", "x", db=db)
     assert out.returncode == 2
+
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+
+
+@pytest.mark.skipif(
+    SOFFICE is None and not os.environ.get("CI"), reason="LibreOffice (soffice) not installed"
+)
+def test_xls_library_saved_by_libreoffice(tmp_path: Path) -> None:
+    """The same library as an Excel 97–2003 file, made by LibreOffice (merges kept)."""
+    from tests.make_corpus import soffice
+
+    src = tmp_path / "共性指标库.xlsx"
+    src.write_bytes(NATIONAL)
+    soffice("xls", [src], tmp_path)
+    data = (tmp_path / "共性指标库.xls").read_bytes()
+    assert data.startswith(b"\xd0\xcf\x11\xe0")
+    xls = read_library_workbook(data, "共性指标库.xls")
+    xlsx = read_library_workbook(NATIONAL, "共性指标库.xlsx")
+    assert xls.rows == xlsx.rows
