@@ -182,7 +182,7 @@ _CATALOGUE_REFERENCES = (
 
 def load_catalogue(store: Store) -> list[CatalogueEntry]:
     """The picker's entries: one per indicator, with its latest use and its workbook entry
-    (the first imported), search text prepared. Run off the GUI thread: ~0.3 s for
+    (the first imported), search text prepared. Run off the GUI thread: 0.4–1.5 s for
     100,000 stored indicators (bench/bench_library.py)."""
     found: dict[Key, CatalogueEntry] = {}
     for fw, cat, sub, name, uses, year, target, actual in store.conn.execute(_CATALOGUE):

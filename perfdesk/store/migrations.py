@@ -279,7 +279,7 @@ def uses_insert(doc: str, rid: str) -> str:
 @migrations(name="0010_indicator_library")
 def m0010(db: Database) -> None:
     # The indicator library (forms.md §7). Its history could be read from the revisions'
-    # JSON, but that parses every document: ~1 s for 100,000 indicators and ~300 ms for
+    # JSON, but that parses every document: ~1 s for 100,000 indicators and 0.4–0.8 s for
     # one search, where the picker has 50 ms per keystroke (bench/bench_library.py).
     # indicator_uses holds each current revision's indicators, kept by triggers on
     # revisions so that no writer has to know about it. The newest revision of a record is
