@@ -5,10 +5,10 @@ Measures, in one run on one database file:
   entries are read, the longest stall of the GUI thread meanwhile, and for each keystroke
   the GUI-thread stall (filtering and resetting the model) and the answer (until the view
   has repainted) — against a bare sqlite3 query of the same search over the same uses;
-* the same search over the revisions' JSON (no index table), which is why schema 9 keeps
+* the same search over the revisions' JSON (no index table), which is why migration 0010 keeps
   ``indicator_uses``;
-* ``perfdesk indicators --search`` as a whole command, and the schema-9 migration of a
-  schema-8 copy of the file (the backfill).
+* ``perfdesk indicators --search`` as a whole command, and migration 0010 on a copy of
+  the file taken back before it (the backfill).
 
     python bench/bench_library.py [PROJECTS]     (default 2500, i.e. 100,000 indicators)
 """
@@ -250,15 +250,15 @@ def main(projects: int = 2500) -> None:
             [sys.executable, "-m", "perfdesk", "--db", str(db), "indicators", "--search", "热线受理"],
             repeat=3, env=env,
         )  # fmt: skip
-        # The backfill: a copy taken back to schema 8, then opened by the program.
-        old = Path(tmp) / "v8.sqlite"
+        # The backfill: a copy taken back before migration 0010, then opened by the program.
+        old = Path(tmp) / "before.sqlite"
         shutil.copyfile(db, old)
         with sqlite3.connect(old) as c:
             c.execute("DROP TRIGGER indicator_uses_ai")
             c.execute("DROP TRIGGER indicator_uses_au")
             for t in ("indicator_uses", "record_links", "library_entries", "library_sources"):
                 c.execute(f"DROP TABLE {t}")
-            c.execute("DELETE FROM _sqlite_migrations WHERE name = '0009_indicator_library'")
+            c.execute("DELETE FROM _sqlite_migrations WHERE name = '0010_indicator_library'")
         t0 = time.perf_counter()
         Store(old, backups=-1).close()
         migrate_s = time.perf_counter() - t0
@@ -280,7 +280,7 @@ def main(projects: int = 2500) -> None:
                 ("the search “热线” over the revisions' JSON (no index table)", ms(json_search)),
                 ("`perfdesk indicators --search 热线受理` (whole command, median of 3)",
                  f"{cli:.2f} s"),
-                ("schema 8 → 9 on this file (the backfill)", f"{migrate_s:.1f} s"),
+                ("migration 0010 on this file (the backfill)", f"{migrate_s:.1f} s"),
             ],  # fmt: skip
             ROOT / "bench" / "out" / "library.md",
         )

@@ -1,4 +1,4 @@
-"""The indicator library (forms.md §7) on real SQLite files: the uses kept by schema 9's
+"""The indicator library (forms.md §7) on real SQLite files: the uses kept by migration 0010's
 triggers, the link 结转下一年 leaves, the checks against last year, the catalogue's search
 and the ``indicators`` command."""
 
@@ -112,9 +112,10 @@ def test_uses_follow_every_write(store: Store, db_path: Path) -> None:
     assert [r[3] for r in _uses(conn, ids.library_2023)] == ["图书借阅量", "读者满意度"]
 
 
-def test_schema_8_file_gets_its_library_on_opening(tmp_path: Path) -> None:
-    src = tmp_path / "v8.sqlite"
-    shutil.copyfile(DATA / "schema" / "v8.sqlite", src)
+@pytest.mark.parametrize("version", [8, 9])
+def test_older_file_gets_its_library_on_opening(tmp_path: Path, version: int) -> None:
+    src = tmp_path / f"v{version}.sqlite"
+    shutil.copyfile(DATA / "schema" / f"v{version}.sqlite", src)
     with Store(src) as s:
         assert s.schema_version() == SCHEMA_VERSION
         docs = s.conn.execute(
