@@ -366,5 +366,6 @@ def m0010(db: Database) -> None:
     )
     db.execute("CREATE INDEX library_entries_source ON library_entries (source_id)")
 
+
 if tuple(m.name for m in migrations._migrations) != MIGRATION_NAMES:
     raise RuntimeError("perfdesk.store.schema.MIGRATION_NAMES is out of step with migrations.py")
