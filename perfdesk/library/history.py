@@ -8,12 +8,13 @@ revisions' indicators; the year, unit, project and framework are the record's ow
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from perfdesk.library.catalogue import CatalogueEntry, filter_entries, order_for
+from perfdesk.library.catalogue import CatalogueEntry, filter_entries, order_for, search_terms
 from perfdesk.models.frameworks import FRAMEWORKS
 from perfdesk.store.database import Store
 
@@ -109,16 +110,28 @@ def indicator_library(store: Store, search: str | None = None) -> list[LibraryIn
     """Every indicator, grouped by framework, category, subcategory and name (the form's
     category order first), with its uses (latest year first) and workbook entries; only
     those every term of ``search`` matches (as the picker does)."""
+    uses_sql, refs_sql, params = _USES, _REFERENCES, []
+    matched: set[Key] | None = None
+    if search_terms(search):
+        # The picker's entries decide what matches (one search, both front doors); only
+        # their uses are then read, not all 100,000.
+        matched = {_key_of(e) for e in filter_entries(load_catalogue(store), search)}
+        names = json.dumps(sorted({k[3] for k in matched}), ensure_ascii=False)
+        uses_sql += " AND u.name IN (SELECT value FROM json_each(?))"
+        refs_sql = refs_sql.replace(
+            " ORDER BY", " WHERE e.name IN (SELECT value FROM json_each(?)) ORDER BY"
+        )
+        params = [names]
     groups: dict[Key, LibraryIndicator] = {}
     for fw, cat, sub, name, rid, year, unit, project, target, actual, score in store.conn.execute(
-        _USES
+        uses_sql, params
     ):
         key = (fw, cat, sub, name)
         item = groups.get(key)
         if item is None:
             item = groups[key] = LibraryIndicator(fw, cat, sub, name)
         item.uses.append(Use(rid, year, unit, project, target, actual, _score(score)))
-    for fw, cat, sub, name, *ref in store.conn.execute(_REFERENCES):
+    for fw, cat, sub, name, *ref in store.conn.execute(refs_sql, params):
         key = (fw, cat, sub, name)
         item = groups.get(key)
         if item is None:
@@ -126,7 +139,7 @@ def indicator_library(store: Store, search: str | None = None) -> list[LibraryIn
         item.references.append(Reference(*ref))
     for item in groups.values():
         item.uses.sort(key=lambda u: (-u.year, u.unit, u.project))
-    wanted = filter_entries(_entries(groups.values()), search)
+    wanted = [e for e in _entries(groups.values()) if matched is None or _key_of(e) in matched]
     by_framework: dict[str | None, list[CatalogueEntry]] = {}
     for e in wanted:
         by_framework.setdefault(e.framework, []).append(e)
