@@ -5,6 +5,9 @@ What is carried and what is left for the user:
 * carried: unit, name, framework, 项目类型, 资金用途, the long texts (概况, 依据, 必要性, 措施,
   实施计划, 总目标, 年度绩效目标) and the indicators with their targets and direction
   corrections — the user revises them, but most projects keep most of them;
+* a target the evaluation's actual value did better than is proposed at that value
+  (``≥90%`` reached 96% → ``≥96%``; forms.md §7: next year's target is not below what was
+  done), written in the target's own words; other targets are kept as they were;
 * 同名项目上年预算额 = this year's 项目当年预算; 同名项目上年预算执行数 = the evaluation's
   全年执行数 when there is an evaluation with one, else empty. These two are only filled when
   ``to_year`` is the next year: for a later year "上年" is not this record's year;
@@ -15,8 +18,10 @@ What is carried and what is left for the user:
   cover ``to_year`` keeps them;
 * the sign-off's 单位负责人, 填表人, 联系电话 are carried (they rarely change), its date is not.
 
-The new record is a draft, saved in one transaction; a record of (to_year, unit, name) that
-already exists is never touched (ConflictError).
+The new record is a draft, saved in one transaction with its link to the record it came
+from (:mod:`perfdesk.library.links`), so that renaming the project or its unit later still
+finds last year's record; a record of (to_year, unit, name) that already exists is never
+touched (ConflictError).
 """
 
 from __future__ import annotations
@@ -24,8 +29,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
+from perfdesk.library.links import link_to_previous
 from perfdesk.models.errors import ConflictError, InputError
 from perfdesk.models.records import STATUS_DRAFT, Declaration, Indicator, Signoff
+from perfdesk.models.target_history import last_year_of, proposed_target
 from perfdesk.store.database import Store
 
 
@@ -46,6 +53,15 @@ def _dates(src: Declaration, to_year: int) -> tuple[dt.date | None, dt.date | No
         shift_years(start, years) if start else None,
         shift_years(end, years) if end else None,
     )
+
+
+def _carried_indicator(src: Declaration, ind: Indicator) -> Indicator:
+    if not isinstance(ind, Indicator):
+        return ind
+    done = last_year_of(src, ind.name)
+    actual = done.actual if done is not None else None
+    proposal = proposed_target(ind.target, actual, ind.name, ind.direction)
+    return replace(ind, target=proposal) if proposal else replace(ind)
 
 
 def next_year_declaration(src: Declaration, to_year: int) -> Declaration:
@@ -78,7 +94,7 @@ def next_year_declaration(src: Declaration, to_year: int) -> Declaration:
         plan=src.plan,
         overall_goal=src.overall_goal,
         annual_goal=src.annual_goal,
-        indicators=[replace(i) if isinstance(i, Indicator) else i for i in src.indicators],
+        indicators=[_carried_indicator(src, i) for i in src.indicators],
         remarks=None,
         signoff=signoff,
         framework=src.framework,
@@ -109,4 +125,7 @@ def carry_forward(store: Store, record_id: int, to_year: int) -> Declaration:
                 f"{to_year}年“{src.unit}”已有名为“{src.name}”的项目（编号 {existing}），"
                 "未重复结转；请直接打开该项目修改。"
             )
-        return store.save(next_year_declaration(src, to_year)).record
+        saved = store.save(next_year_declaration(src, to_year)).record
+        assert saved.id is not None and src.id is not None
+        link_to_previous(store, saved.id, src.id)
+        return saved

@@ -154,6 +154,12 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("restore", help="从备份恢复数据库（原文件先另存）")
     s.add_argument("backup")
 
+    s = sub.add_parser("indicators", help="指标库：历年用过的指标，及导入的指标库")
+    s.add_argument("--search", metavar="TEXT", help="按指标名称、类别、单位查找（空格分隔多个词）")
+    s.add_argument("--json", action="store_true")
+    s.add_argument("--import", dest="library_files", nargs="+", metavar="FILE",
+                   help="导入财政局的指标库 Excel 文件")
+
     sub.add_parser("check", help="检查数据库完整性")
     sub.add_parser("unlock", help="解除数据库的锁（仅在确认没有其他人使用时）")
     _exchange_parsers(sub)
@@ -418,6 +424,39 @@ def cmd_carry(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_indicators(args: argparse.Namespace) -> int:
+    import json
+
+    if args.library_files:
+        if args.search is not None:
+            raise UsageError("--import 不能与 --search 同时使用。")
+        from perfdesk.library.sources import REJECTED, import_library_file
+        from perfdesk.store.lock import DatabaseLock
+
+        lock = DatabaseLock(default_db_path(args.db))
+        lock.acquire(force=args.break_lock)
+        try:
+            with _open_store(args) as store:
+                results = [import_library_file(store, f) for f in args.library_files]
+        finally:
+            lock.release()
+        for r in results:
+            print(json.dumps(r.to_json(), ensure_ascii=False) if args.json else r.sentence())
+            if not args.json:
+                for w in r.warnings:
+                    print(f"    提示：{w}")
+        return 1 if any(r.status == REJECTED for r in results) else 0
+    from perfdesk.library.history import indicator_library, library_text
+
+    with _open_store(args) as store:
+        items = indicator_library(store, args.search)
+    if args.json:
+        sys.stdout.write(json.dumps([i.to_json() for i in items], ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write(library_text(items) + "\n")
+    return 0
+
+
 def cmd_finalize(args: argparse.Namespace) -> int:
     with _open_store(args) as store:
         if args.form == "evaluation":
@@ -564,6 +603,7 @@ COMMANDS = {
     "verify": cmd_verify,
     "carry": cmd_carry,
     "finalize": cmd_finalize,
+    "indicators": cmd_indicators,
     "backup": cmd_backup,
     "restore": cmd_restore,
     "check": cmd_check,

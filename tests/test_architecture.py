@@ -4,7 +4,7 @@ Every ``import`` counts, including those inside functions (a lazy import is stil
 dependency). Floors, top to bottom (DEVELOPERS.md):
 
     front doors   perfdesk.cli, perfdesk.__main__, perfdesk.show, perfdesk.ui
-    services      perfdesk.carry, perfdesk.pdf, perfdesk.excel, perfdesk.store, perfdesk.progress,
+    services      perfdesk.carry, perfdesk.library, perfdesk.pdf, perfdesk.excel, perfdesk.store, perfdesk.progress,
                   perfdesk.resources, perfdesk.paths
     models        perfdesk.models
 """
@@ -105,7 +105,7 @@ FLOORS = {
     "progress": 1, "resources": 1, "paths": 1,
     "store": 2,
     "excel": 3, "pdf": 3, "exchange": 3,
-    "carry": 4,
+    "carry": 4, "library": 4,
     "show": 5, "ui": 5, "cli": 6, "__main__": 7,
 }  # fmt: skip
 

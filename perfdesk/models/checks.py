@@ -31,6 +31,7 @@ from perfdesk.models.records import (
     Declaration,
     Indicator,
 )
+from perfdesk.models.target_history import history_findings
 from perfdesk.models.targets import ParsedTarget, format_quantity, parse_target
 
 __all__ = [
@@ -82,7 +83,7 @@ def _yuan(value: Decimal) -> str:
 # ---------------------------------------------------------------------------- declaration
 def check_declaration(decl: Declaration, previous: Declaration | None = None) -> list[Finding]:
     """Every declaration check of forms.md §3; ``previous`` is last year's record of the
-    same project (for 同名项目上年预算额/执行数)."""
+    same project (for 同名项目上年预算额/执行数, and the targets against it of §7)."""
     out: list[Finding] = []
     _required(decl, out)
     _choices(decl, out)
@@ -92,6 +93,7 @@ def check_declaration(decl: Declaration, previous: Declaration | None = None) ->
     _indicators(decl, out)
     _goals(decl, out)
     _previous_year(decl, previous, out)
+    out += history_findings(decl, previous)  # forms.md §7: targets against last year's
     _unit_mixup(decl, out)
     return out
 

@@ -522,7 +522,17 @@ class Store:
             self.conn.execute("DELETE FROM records WHERE id = ?", [record_id])
 
     def previous_year(self, decl: Declaration) -> Declaration | None:
-        """Last year's record of the same project, for the prev-year checks."""
+        """Last year's record of the same project, for the prev-year checks: the record
+        结转下一年 made this one from (record_links: found even after the project or its
+        unit was renamed), else last year's record with the same unit and name."""
+        if decl.id is not None:
+            row = self.conn.execute(
+                "SELECT p.id FROM record_links l JOIN records p ON p.id = l.previous_id "
+                "WHERE l.record_id = ? AND p.year = ?",
+                [decl.id, decl.year - 1],
+            ).fetchone()
+            if row is not None:
+                return self.get(int(row[0]))
         if not decl.unit or not decl.name:
             return None
         return self.find(decl.year - 1, decl.unit, decl.name)

@@ -259,5 +259,113 @@ def m0009(db: Database) -> None:
     db.execute("CREATE INDEX review_comments_by_record ON review_comments (record_id, revision)")
 
 
+# The current revision of a record as rows of indicator_uses: its declaration's indicators,
+# each with the actual value and score of the evaluation's first indicator of the same name.
+# The year, unit, project and framework are the record's (joined from records when read).
+# ``doc`` and ``rid`` are SQL expressions: the trigger's new.doc, the backfill's parameters.
+def uses_insert(doc: str, rid: str) -> str:
+    return (
+        "INSERT INTO indicator_uses (record_id, position, category, subcategory, name, target, "
+        f"direction, actual, score) SELECT {rid}, i.key, i.value ->> 'category', "
+        "i.value ->> 'subcategory', i.value ->> 'name', i.value ->> 'target', "
+        "i.value ->> 'direction', e.actual, e.score "
+        f"FROM json_each({doc}, '$.indicators') i LEFT JOIN (SELECT value ->> 'name' AS name, "
+        "value ->> 'actual' AS actual, value ->> 'score' AS score, min(key) "
+        f"FROM json_each({doc}, '$.evaluation.indicators') GROUP BY 1) e "
+        "ON e.name = i.value ->> 'name'"
+    )
+
+
+@migrations(name="0010_indicator_library")
+def m0010(db: Database) -> None:
+    # The indicator library (forms.md §7). Its history could be read from the revisions'
+    # JSON, but that parses every document: ~1 s for 100,000 indicators and 0.4–0.8 s for
+    # one search, where the picker has 50 ms per keystroke (bench/bench_library.py).
+    # indicator_uses holds each current revision's indicators, kept by triggers on
+    # revisions so that no writer has to know about it. The newest revision of a record is
+    # its current one: revisions are only ever appended, and only the newest is rewritten.
+    db.execute(
+        """
+        CREATE TABLE indicator_uses (
+            record_id INTEGER NOT NULL REFERENCES records (id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            category TEXT,
+            subcategory TEXT,
+            name TEXT,
+            target TEXT,
+            direction TEXT,
+            actual TEXT,
+            score REAL,
+            PRIMARY KEY (record_id, position)
+        ) WITHOUT ROWID
+        """
+    )
+    # json_valid: a damaged document must not make its revision unwritable.
+    current = (
+        "json_valid(new.doc) AND new.revision >= "
+        "(SELECT max(revision) FROM revisions WHERE record_id = new.record_id)"
+    )
+    refresh = (
+        "DELETE FROM indicator_uses WHERE record_id = new.record_id; "
+        f"{uses_insert('new.doc', 'new.record_id')};"
+    )
+    for name, event in (("ai", "INSERT"), ("au", "UPDATE OF doc")):
+        db.execute(
+            f"CREATE TRIGGER indicator_uses_{name} AFTER {event} ON revisions "
+            f"WHEN {current} BEGIN {refresh} END"
+        )
+    backfill = uses_insert(":doc", ":rid")
+    current_docs = db.execute(
+        "SELECT v.record_id, v.doc FROM records r JOIN revisions v "
+        "ON v.record_id = r.id AND v.revision = r.revision WHERE json_valid(v.doc)"
+    ).fetchall()
+    for rid, doc in current_docs:
+        db.execute(backfill, {"rid": rid, "doc": doc})
+    # 结转下一年 links the new year's record to the one it came from, so that a project
+    # renamed (or whose unit renamed) in the new year still finds last year's record.
+    db.execute(
+        """
+        CREATE TABLE record_links (
+            record_id INTEGER PRIMARY KEY REFERENCES records (id) ON DELETE CASCADE,
+            previous_id INTEGER NOT NULL REFERENCES records (id) ON DELETE CASCADE
+        )
+        """
+    )
+    db.execute("CREATE INDEX record_links_previous ON record_links (previous_id)")
+    # A bureau's indicator-library workbook (指标库) as imported, each entry with the file,
+    # sheet and row it came from.
+    db.execute(
+        """
+        CREATE TABLE library_sources (
+            id INTEGER PRIMARY KEY,
+            file_name TEXT NOT NULL,
+            sha256 TEXT NOT NULL UNIQUE,
+            size INTEGER NOT NULL,
+            imported_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE library_entries (
+            id INTEGER PRIMARY KEY,
+            source_id INTEGER NOT NULL REFERENCES library_sources (id) ON DELETE CASCADE,
+            sheet TEXT NOT NULL,
+            row INTEGER NOT NULL,
+            framework TEXT,
+            category TEXT,
+            subcategory TEXT,
+            name TEXT NOT NULL,
+            explanation TEXT,
+            reference TEXT,
+            measure_unit TEXT,
+            scoring TEXT,
+            scope TEXT
+        )
+        """
+    )
+    db.execute("CREATE INDEX library_entries_source ON library_entries (source_id)")
+
+
 if tuple(m.name for m in migrations._migrations) != MIGRATION_NAMES:
     raise RuntimeError("perfdesk.store.schema.MIGRATION_NAMES is out of step with migrations.py")

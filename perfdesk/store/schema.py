@@ -16,5 +16,6 @@ MIGRATION_NAMES: tuple[str, ...] = (
     "0007_count_index",
     "0008_score_sorts_as_number",
     "0009_hand_in_packages",
+    "0010_indicator_library",
 )
 SCHEMA_VERSION = len(MIGRATION_NAMES)

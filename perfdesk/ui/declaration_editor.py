@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QPushButton,
     QScrollArea,
     QSpinBox,
     QVBoxLayout,
@@ -165,8 +166,17 @@ class DeclarationEditor(QWidget):
                 Column("target", _label("indicators.target"), TEXT, 180),
                 Column("direction", "方向", COMBO, 60, lambda _r: DIRECTIONS, AUTO_DIRECTION),
                 Column("parsed", "程序的理解", INFO, 260),
+                Column("last_year", "上年目标 / 实际", INFO, 200),
             ],
         )
+        # The indicator library (forms.md §7): the picker, and last year's record of the
+        # project for the 上年 column, given by the window with each record it shows.
+        self.previous: Declaration | None = None
+        self.library_submit: Any = None
+        self.library_button = QPushButton("从指标库选择")
+        self.library_button.setToolTip("从历年用过的指标和导入的指标库中查找，填入指标及建议的目标值")
+        self.indicators.extra_buttons.insertWidget(4, self.library_button)
+        self.library_button.clicked.connect(self._pick_from_library)
         self.indicators.table.setMinimumHeight(280)
         box = QGroupBox(_label("indicators"))
         lay = QVBoxLayout(box)
@@ -203,6 +213,16 @@ class DeclarationEditor(QWidget):
         self.budget_items.edited.connect(self._edited)
         self.indicators.edited.connect(self._edited)
         self._apply_framework(self.framework.currentData())
+
+    def set_library(self, submit: Any, previous: Declaration | None) -> None:
+        """What the picker reads with (``Worker.submit``) and last year's record (or None)."""
+        self.library_submit = submit
+        self.previous = previous
+
+    def _pick_from_library(self) -> None:
+        from perfdesk.ui.indicator_picker import pick_indicator
+
+        pick_indicator(self)
 
     def _form(self, title: str, rows: list[tuple[str, Any]]) -> QGroupBox:
         box = QGroupBox(title)
@@ -328,11 +348,14 @@ class DeclarationEditor(QWidget):
         self.budget_total.setStyleSheet("" if ok else "color: #b71c1c;")
         # Imported on first use: the target parser compiles many patterns, and the window
         # should open before it is needed (the worker warms it up after start).
+        from perfdesk.models.target_history import last_year_of, last_year_text
         from perfdesk.models.targets import parse_target
 
         for r, row in enumerate(self.indicators.rows()):
             parsed = parse_target(row["target"], row["name"]).with_direction(row["direction"])
             self.indicators.set_info(r, "parsed", parsed.explain() if row["target"] else "")
+            last = last_year_text(last_year_of(self.previous, row["name"]))
+            self.indicators.set_info(r, "last_year", last)
 
     # ------------------------------------------------------------ state
 
@@ -364,6 +387,7 @@ class DeclarationEditor(QWidget):
                 widget.set_read_only(ro)
         self.budget_items.set_read_only(ro)
         self.indicators.set_read_only(ro)
+        self.library_button.setEnabled(not ro)
 
     def focus_field(self, path: str) -> bool:
         """Focus the widget of a JSON key path (``indicators[3].target``, ``signoff.phone``)."""

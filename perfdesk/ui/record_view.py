@@ -51,6 +51,7 @@ def load(window: MainWindow, decl: Declaration) -> None:
     session.applied.connect(lambda path: undo_applied(window, path))
     session.changed.connect(lambda: session_changed(window))
     window.browser.current_id = decl.id
+    window.declaration_editor.set_library(window.worker.submit, previous)
     window.declaration_editor.show_record(decl)
     window.evaluation_editor.show_record(decl)
     window.stack.setCurrentIndex(1)
