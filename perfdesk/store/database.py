@@ -3,7 +3,8 @@
 Rows of ``records`` mirror the current revision of each project for fast lists;
 ``revisions`` keeps each revision whole as canonical JSON (forms.md keys). A final record
 is locked: a change to it makes a new draft revision and the old one stays printable.
-How the list's filters, searches and sorts become SQL is in ``store_search``.
+How the list's filters, searches and sorts become SQL is in :mod:`perfdesk.store.search`;
+how storage faults are named, in :mod:`perfdesk.store.faults`.
 """
 
 from __future__ import annotations
@@ -19,10 +20,10 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from perfdesk.models.errors import ConflictError, NotFoundError, StoreError, ValidationError
 from perfdesk.models.status import STATUS_DRAFT, STATUS_FINAL
+from perfdesk.store import search as queries
 from perfdesk.store.schema import MIGRATION_NAMES, MIGRATION_SET, SCHEMA_VERSION
 from perfdesk.store.search import LIST_COLUMNS as LIST_COLUMNS
 from perfdesk.store.search import SORTABLE as SORTABLE
-from perfdesk.store.search import SearchPlanner
 
 # The record classes and their JSON form are loaded by the methods that read or write a
 # whole record: the window's list (list/count/years/units) is painted without them.
@@ -90,7 +91,6 @@ class Store:
             raise StoreError(f"“{self.path}”不是 perfdesk 数据库或已损坏（{exc}）。") from exc
         self.conn = conn
         self._savepoint = 0
-        self._planner = SearchPlanner(conn)
         self._migrate(backups)
 
     # ------------------------------------------------------------ schema
@@ -196,7 +196,7 @@ class Store:
         """Rows (tuples in ``columns`` order) of the current revisions; order_by holds
         (column, descending) pairs. ``text_as_bytes`` leaves text as UTF-8 bytes, for
         callers that only write it out again (``list`` of a 100,000-record year)."""
-        sql, params = self._planner.select(
+        sql, params = queries.select(
             year=year,
             unit=unit,
             status=status,
@@ -218,7 +218,7 @@ class Store:
         """``list --json`` as one JSON text made by SQLite: [{id, year, unit, name, status,
         revision, has_evaluation}] in list order. A year of 100,000 projects encodes in one
         call instead of building 100,000 dicts in Python."""
-        (text,) = self.conn.execute(*self._planner.select_json(year)).fetchone()
+        (text,) = self.conn.execute(*queries.select_json(year)).fetchone()
         return str(text)
 
     def count(
@@ -229,7 +229,8 @@ class Store:
         status: str | None = None,
         search: str | None = None,
     ) -> int:
-        return self._planner.count(year=year, unit=unit, status=status, search=search)
+        sql, params = queries.count(year=year, unit=unit, status=status, search=search)
+        return int(self.conn.execute(sql, params).fetchone()[0])
 
     def years(self) -> builtins.list[int]:
         """The years that have records, latest first. One index seek per year (a skip

@@ -15,5 +15,6 @@ MIGRATION_NAMES: tuple[str, ...] = (
     "0006_search_every_position_and_sorts",
     "0007_count_index",
     "0008_score_sorts_as_number",
+    "0009_plain_search",
 )
 SCHEMA_VERSION = len(MIGRATION_NAMES)
