@@ -123,11 +123,13 @@ def _record_damage(conn: sqlite3.Connection, rid: int) -> tuple[list[Damage], li
     name: str | None = None
     current: int | None = None
     found: list[Damage] = []
+    row_damaged = False
     try:
         row = conn.execute("SELECT name, revision FROM records WHERE id = ?", [rid]).fetchone()
         if row is not None:
             name, current = row
     except sqlite3.DatabaseError:
+        row_damaged = True
         found.append(Damage("项目行所在的页面已损坏"))
     revisions: list[tuple] = []
     try:
@@ -162,6 +164,8 @@ def _record_damage(conn: sqlite3.Connection, rid: int) -> tuple[list[Damage], li
                 name = str(json.loads(doc).get("name"))
     if current is not None and not any(r[0] == current for r in revisions) and not found:
         found.append(Damage("缺少当前版本", revision=current))
+    if current is None and revisions and not row_damaged:
+        found.append(Damage("项目行不存在，只剩下它的版本（外键检查未通过）"))
     return [Damage(d.problem, rid, name, d.revision) for d in found], sound
 
 

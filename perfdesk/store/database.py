@@ -606,15 +606,18 @@ class Store:
         )
         return needs_revision, True
 
-    def _refuse_if_altered(self, rid: int, revision: int) -> None:
+    def _refuse_if_altered(self, rid: int, revision: int | None = None) -> None:
         """A revision changed behind the program's back is never built upon (a new revision
         or a 定稿 would give the altered content a fingerprint of its own)."""
-        doc, fpd, fpe, name = self.conn.execute(
-            "SELECT v.doc, v.fingerprint_declaration, v.fingerprint_evaluation, r.name "
-            "FROM revisions v JOIN records r ON r.id = v.record_id "
-            "WHERE v.record_id = ? AND v.revision = ?",
+        row = self.conn.execute(
+            "SELECT v.doc, v.fingerprint_declaration, v.fingerprint_evaluation, r.name, "
+            "v.revision FROM revisions v JOIN records r ON r.id = v.record_id "
+            "WHERE v.record_id = ? AND v.revision = coalesce(?, r.revision)",
             [rid, revision],
         ).fetchone()
+        if row is None:
+            return  # no such record: the caller says so
+        doc, fpd, fpe, name, revision = row
         problem = revision_problem(doc, fpd, fpe)
         if problem:
             raise self._damaged_record(rid, name, revision, problem)
@@ -625,6 +628,7 @@ class Store:
         from perfdesk.models.checks import check_declaration
 
         with self.transaction():
+            self._refuse_if_altered(record_id)
             decl = self.get(record_id)
             if decl.status == STATUS_FINAL:
                 return decl
@@ -645,6 +649,7 @@ class Store:
         from perfdesk.models.checks import check_evaluation
 
         with self.transaction():
+            self._refuse_if_altered(record_id)
             decl = self.get(record_id)
             if decl.evaluation is None:
                 raise ValidationError(f"“{decl.name}”还没有自评表。")
@@ -663,6 +668,7 @@ class Store:
         from perfdesk.models.serialize import declaration_from_dict, declaration_to_dict
 
         with self.transaction():
+            self._refuse_if_altered(record_id)
             doc, rev, status = self._doc(record_id, None)
             if status != STATUS_FINAL:
                 return self.get(record_id)
@@ -697,6 +703,7 @@ class Store:
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             tmp.unlink(missing_ok=True)
+            open(tmp, "xb").close()  # an unwritable folder fails here, with its errno
             dest = sqlite3.connect(str(tmp))
             try:
                 self.conn.backup(dest)

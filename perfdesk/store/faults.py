@@ -77,10 +77,12 @@ def storage_error(
     where = Path(target) if target is not None else Path(db)
     if isinstance(exc, sqlite3.Error):
         code = _sqlite_code(exc)
-        if code in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
+        # Python's own error for text that is not UTF-8 any more: damaged bytes.
+        if code in (_SQLITE_CORRUPT, _SQLITE_NOTADB) or "decode to UTF-8" in str(exc):
             if target is not None and Path(target) != Path(db):
                 return DamagedError(f"“{where}”不是完整的数据库（{exc}），未做任何修改。")
-            return DamagedError(damaged_message(db, str(exc)))
+            detail = "文本无法解码" if "decode to UTF-8" in str(exc) else str(exc)
+            return DamagedError(damaged_message(db, detail))
         if code in (_SQLITE_READONLY, _SQLITE_PERM):
             return _readonly(where, target is None)
         if code == _SQLITE_FULL:

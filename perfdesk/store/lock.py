@@ -34,7 +34,7 @@ from typing import Any
 
 from perfdesk import __version__
 from perfdesk.models.errors import StoreError
-from perfdesk.store.faults import storage_error
+from perfdesk.store.faults import ReadOnlyError, storage_error
 
 LOCK_SUFFIX = ".lock"
 # How to break a lock, named in every refusal (the CLI and the window offer both).
@@ -397,6 +397,11 @@ class DatabaseLock:
 
     def _unwritable(self, exc: OSError) -> StoreError:
         named = storage_error(exc, self.db_path, self.path)
+        if isinstance(named, ReadOnlyError):
+            return ReadOnlyError(
+                f"数据库只读：“{self.db_path}”所在的文件夹不允许写入（无法建立锁文件），"
+                "未做任何修改，请检查文件夹权限后再试。"
+            )
         if named is not None:
             return named
         return StoreError(

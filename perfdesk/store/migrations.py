@@ -216,12 +216,14 @@ PLANNER_INDEXES = (
 @migrations(name="0009_plain_search")
 def m0009(db: Database) -> None:
     # The window reads its pages on a reader thread, and a search is plain LIKE over unit
-    # and name (perfdesk/store/search.py). Measured at 100,000 records (bench/bench_store.py,
-    # README): a page or a count takes ~30-40 ms with or without these indexes and the
-    # trigram table, the worst shapes (a sort by one column under a filter that holds every
-    # row) ~0.5 s either way, so they only cost writes and ~150 MB of pages. Kept:
-    # records_list (list --year reads the year's rows from it alone), the UNIQUE index and
-    # the fingerprint indexes (verify).
+    # and name (perfdesk/store/search.py). Measured at 100,000 records on a busy 2-core
+    # machine (bench/bench_store.py, README): 480 page queries (every sort × filter ×
+    # search) take 52 ms median, the worst (a sort by one column under a filter that holds
+    # every row) ~1.9 s; with these indexes and the trigram table but the same plain SQL,
+    # 31 ms median and 0.6 s worst against 40 ms and 0.8 s without, in one exploratory run:
+    # no difference a reader of the list sees, so they only cost writes and ~150 MB of
+    # pages. Kept: records_list (list --year reads the year's rows from it alone), the
+    # UNIQUE index and the fingerprint indexes (verify).
     for trigger in ("records_search_ai", "records_search_ad", "records_search_au"):
         db.execute(f"DROP TRIGGER IF EXISTS {trigger}")
     db.execute("DROP TABLE IF EXISTS records_search_terms")
