@@ -606,6 +606,18 @@ class Store:
         )
         return needs_revision, True
 
+    @_faults
+    def revision_problem(self, record_id: int, revision: int) -> str | None:
+        """Why this stored revision cannot be trusted (see :func:`revision_problem`)."""
+        row = self.conn.execute(
+            "SELECT doc, fingerprint_declaration, fingerprint_evaluation FROM revisions "
+            "WHERE record_id = ? AND revision = ?",
+            [record_id, revision],
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"编号为 {record_id} 的项目没有第 {revision} 版。")
+        return revision_problem(*row)
+
     def _refuse_if_altered(self, rid: int, revision: int | None = None) -> None:
         """A revision changed behind the program's back is never built upon (a new revision
         or a 定稿 would give the altered content a fingerprint of its own)."""
