@@ -421,3 +421,41 @@ def test_restore_over_a_damaged_database_keeps_it_for_recover(filled, tmp_path):
     assert saved is not None and saved.read_bytes() == damaged
     assert check_file(path).ok and not check_file(saved).ok
     assert not os.path.exists(str(path) + ".restore")
+
+
+def test_restore_into_a_read_only_folder(filled, immutable, tmp_path):
+    store, _ids = filled
+    backup = store.backup(tmp_path / "b.sqlite")
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    shutil.copy(store.path, folder / "db.sqlite")
+    before = _sha(folder / "db.sqlite")
+    immutable(folder)
+    r = run_cli("restore", str(backup), db=folder / "db.sqlite")
+    assert r.returncode == 1 and "数据库只读" in r.stderr
+    _one_sentence(r.stderr)
+    assert sorted(p.name for p in folder.iterdir()) == ["db.sqlite"]
+    assert _sha(folder / "db.sqlite") == before
+
+
+def test_commands_on_random_damage_answer_in_one_sentence(filled, tmp_path):
+    """Reading commands on files with random damage in their pages: a result, or one
+    sentence that points to check and recover — never a traceback."""
+    store, ids = filled
+    path = store.path
+    store.close()
+    rng = random.Random(5)
+    pages = path.stat().st_size // 4096
+    for trial in range(4):
+        copy_ = tmp_path / f"d{trial}.sqlite"
+        data = bytearray(path.read_bytes())
+        for _ in range(3):
+            start = rng.randrange(1, pages) * 4096 + rng.randrange(0, 3900)
+            data[start : start + 200] = bytes(rng.randrange(256) for _ in range(200))
+        copy_.write_bytes(bytes(data))
+        for args in (("list",), ("show", str(ids["受损项目"])), ("check",)):
+            r = run_cli(*args, db=copy_)
+            assert "Traceback" not in r.stderr, (trial, args, r.stderr)
+            if r.returncode != 0 and args[0] != "check":
+                _one_sentence(r.stderr)
+                assert "perfdesk check" in r.stderr, (trial, args, r.stderr)
