@@ -223,3 +223,21 @@ def test_verify_command_exit_status_for_an_altered_printout(tmp_path, store, see
     store.close()
     r = run_cli("verify", str(pdf), db=store.path)
     assert r.returncode == 1 and "项目总预算（元）打印为“133,340,001.00”" in r.stdout + r.stderr
+
+
+def test_same_revision_same_bytes_and_a_resaved_printout_still_matches(store, seed_decl, tmp_path):
+    import shutil
+    import subprocess
+
+    rec = store.save(seed_decl).record
+    pdf = render_bytes(rec)
+    assert render_bytes(store.get(rec.id)) == pdf  # drawn again: the same bytes
+    if shutil.which("qpdf") is None:
+        pytest.skip("qpdf is not installed")
+    src, out = tmp_path / "a.pdf", tmp_path / "b.pdf"
+    src.write_bytes(pdf)
+    subprocess.run(["qpdf", "--object-streams=generate", str(src), str(out)], check=True)
+    resaved = out.read_bytes()
+    assert resaved != pdf
+    result = verify_pdf(store, resaved)
+    assert result.status == STATUS_CURRENT, result.message  # equal page text
