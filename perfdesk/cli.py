@@ -422,10 +422,13 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from perfdesk.progress import TerminalProgress
     from perfdesk.store.check import check_file
 
     db = default_db_path(args.db)
-    report = check_file(db)  # read-only, record by record: never fails on damage
+    bar = TerminalProgress(sys.stderr)
+    report = check_file(db, bar)  # read-only, record by record: never fails on damage
+    bar.finish()
     if report.damage:
         for d in report.damage:
             print(d.message, file=sys.stderr)
@@ -440,9 +443,12 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_recover(args: argparse.Namespace) -> int:
+    from perfdesk.progress import TerminalProgress
     from perfdesk.store.check import recover
 
-    report = recover(default_db_path(args.db), _output_file(args.output))
+    bar = TerminalProgress(sys.stderr)
+    report = recover(default_db_path(args.db), _output_file(args.output), bar)
+    bar.finish()
     for d in report.lost:
         print(f"未能救出：{d.message}", file=sys.stderr)
     print(f"已把 {len(report.saved)} 个项目救到“{args.output}”" + (

@@ -20,12 +20,15 @@ from typing import Any
 from urllib.parse import quote
 
 from perfdesk.models.errors import StoreError
+from perfdesk.progress import Progress
 from perfdesk.store.database import Store, revision_problem
 from perfdesk.store.faults import storage_error
 from perfdesk.store.schema import MIGRATION_NAMES, MIGRATION_SET, SCHEMA_VERSION
 
 # At most this many lines of SQLite's integrity_check are shown for damage no record owns.
 _INTEGRITY_LINES = 5
+# Progress is reported every this many records (100,000 take ~1 minute: README).
+_PROGRESS_STEP = 500
 
 
 @dataclass(frozen=True)
@@ -169,17 +172,25 @@ def _record_damage(conn: sqlite3.Connection, rid: int) -> tuple[list[Damage], li
     return [Damage(d.problem, rid, name, d.revision) for d in found], sound
 
 
-def inspect(conn: sqlite3.Connection) -> CheckReport:
+def _step(progress: Progress | None, done: int, total: int, what: str) -> None:
+    if progress is not None and (done % _PROGRESS_STEP == 0 or done == total):
+        progress(done, total, f"{what} {done}/{total}")
+
+
+def inspect(conn: sqlite3.Connection, progress: Progress | None = None) -> CheckReport:
     """Everything wrong with the database on ``conn``; never raises for damage."""
     report = CheckReport()
     report.damage, report.version = _schema_damage(conn)
     if report.version is None:
         return report
+    if progress is not None:
+        progress(0, 0, "SQLite 完整性检查")
     integrity = _integrity(conn)
     ids = _record_ids(conn)
     report.records = len(ids)
-    for rid in ids:
+    for n, rid in enumerate(ids, 1):
         report.damage += _record_damage(conn, rid)[0]
+        _step(progress, n, len(ids), "正在检查项目")
     if integrity and not any(d.record_id is not None for d in report.damage):
         lines = "；".join(integrity[:_INTEGRITY_LINES])
         more = f"（另有 {len(integrity) - _INTEGRITY_LINES} 处）" if len(integrity) > 5 else ""
@@ -191,7 +202,7 @@ def inspect(conn: sqlite3.Connection) -> CheckReport:
     return report
 
 
-def check_file(path: str | Path) -> CheckReport:
+def check_file(path: str | Path, progress: Progress | None = None) -> CheckReport:
     """``perfdesk check``: open ``path`` read-only and inspect it."""
     path = Path(path)
     if not path.is_file():
@@ -201,7 +212,7 @@ def check_file(path: str | Path) -> CheckReport:
     except sqlite3.Error as exc:
         raise storage_error(exc, path) or StoreError(f"无法打开“{path}”（{exc}）。") from exc
     try:
-        return inspect(conn)
+        return inspect(conn, progress)
     finally:
         conn.close()
 
@@ -212,7 +223,9 @@ class RecoverReport:
     lost: list[Damage] = field(default_factory=list)  # records or revisions not copied
 
 
-def recover(source: str | Path, output: str | Path) -> RecoverReport:
+def recover(
+    source: str | Path, output: str | Path, progress: Progress | None = None
+) -> RecoverReport:
     """Copy every sound revision of every readable record of ``source`` into the new
     database ``output`` (ids, revisions, fingerprints kept); what could not be copied is
     listed. ``output`` appears only when complete."""
@@ -233,7 +246,9 @@ def recover(source: str | Path, output: str | Path) -> RecoverReport:
             raise StoreError(f"无法从“{source}”救出项目：{schema[0].problem}。")
         tmp.unlink(missing_ok=True)
         with Store(tmp) as dest, dest.transaction():
-            for rid in _record_ids(conn):
+            ids = _record_ids(conn)
+            for n, rid in enumerate(ids, 1):
+                _step(progress, n, len(ids), "正在救出项目")
                 found, sound = _record_damage(conn, rid)
                 report.lost += found
                 if sound and _copy_record(dest, rid, sound, report):
