@@ -279,13 +279,14 @@ def cmd_show(args: argparse.Namespace) -> int:
     from perfdesk.show import explain_text, record_text
 
     with _open_store(args) as store:
+        decl = store.get(args.id, args.revision)
+        # A revision edited behind the program's back is not shown as if it were the record.
+        store.refuse_if_altered(args.id, decl.revision)
         if args.json:
-            decl = store.get(args.id, args.revision)
             from perfdesk.models.serialize import declaration_to_dict
 
             sys.stdout.write(dumps(declaration_to_dict(decl)) + "\n")
             return 0
-        decl = store.get(args.id, args.revision)
         text = record_text(decl, store.previous_year(decl))
         if args.explain:
             text += "\n" + explain_text(decl)

@@ -341,6 +341,12 @@ def test_amount_edited_behind_the_program(filled):
         store.finalize(rid)
     r = run_cli("check", db=store.path)
     assert r.returncode == 1 and "丁项目" in r.stderr
+    for args in (("show", str(rid)), ("show", str(rid), "--json")):
+        r = run_cli(*args, db=store.path)
+        assert r.returncode == 1 and "指纹不符" in r.stderr and "perfdesk check" in r.stderr
+        assert "933" not in r.stdout
+        _one_sentence(r.stderr)
+    assert run_cli("show", str(ids["甲项目"]), db=store.path).returncode == 0
 
 
 def test_newer_schema_is_refused_and_never_written(filled, tmp_path):

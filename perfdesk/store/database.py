@@ -618,6 +618,13 @@ class Store:
             raise NotFoundError(f"编号为 {record_id} 的项目没有第 {revision} 版。")
         return revision_problem(*row)
 
+    @_faults
+    def refuse_if_altered(self, record_id: int, revision: int | None = None) -> None:
+        """Raise DamagedError (one sentence pointing to check, recover and the backups) when
+        the revision (default: the current one) is undecodable or no longer has its
+        fingerprint."""
+        self._refuse_if_altered(record_id, revision)
+
     def _refuse_if_altered(self, rid: int, revision: int | None = None) -> None:
         """A revision changed behind the program's back is never built upon (a new revision
         or a 定稿 would give the altered content a fingerprint of its own)."""
