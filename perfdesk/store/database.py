@@ -182,8 +182,6 @@ class Store:
                 )
             ]
         except sqlite3.DatabaseError as exc:
-            if isinstance(storage_error(exc, self.path), DamagedError):
-                raise DamagedError(damaged_message(self.path, str(exc))) from exc
             raise storage_error(exc, self.path) or StoreError(
                 f"“{self.path}”不是 perfdesk 数据库或已损坏（{exc}）。"
             ) from exc
