@@ -241,3 +241,43 @@ def test_same_revision_same_bytes_and_a_resaved_printout_still_matches(store, se
     assert resaved != pdf
     result = verify_pdf(store, resaved)
     assert result.status == STATUS_CURRENT, result.message  # equal page text
+
+
+def _forged(rec, form, edit, monkeypatch) -> bytes:  # type: ignore[no-untyped-def]
+    """``rec`` edited by ``edit`` and printed with the genuine record's mark."""
+    import copy
+
+    import perfdesk.pdf.printout as printout
+
+    mark = printout.marker(rec, form)
+    forged = copy.deepcopy(rec)
+    edit(forged)
+    monkeypatch.setattr(printout, "marker", lambda decl, f: mark)
+    pdf = render_bytes(forged, form)
+    monkeypatch.undo()
+    return pdf
+
+
+def test_an_edited_cell_is_named_by_table_row_and_column(store, seed_decl, monkeypatch) -> None:
+    seed_decl.evaluation = H.evaluation_for(seed_decl)
+    rec = store.save(seed_decl).record
+
+    def target(d):  # type: ignore[no-untyped-def]
+        d.indicators[2].target = "≥99%"
+
+    def actual(d):  # type: ignore[no-untyped-def]
+        d.evaluation.indicators[1].actual = "100%"
+
+    def overview(d):  # type: ignore[no-untyped-def]
+        d.overview = d.overview.replace("第141次", "第142次")
+
+    result = verify_pdf(store, _forged(rec, "declaration", target, monkeypatch))
+    assert result.status == STATUS_ALTERED
+    assert [d[0] for d in result.differences] == ["分解目标第3行“指标目标值”"]
+    result = verify_pdf(store, _forged(rec, "evaluation", actual, monkeypatch))
+    assert result.status == STATUS_ALTERED
+    assert [d[0] for d in result.differences] == ["绩效指标第2行“实际完成值”"]
+    result = verify_pdf(store, _forged(rec, "declaration", overview, monkeypatch))
+    assert result.differences[0][0] == "项目概况"
+    assert "第142次" in result.differences[0][1] and "第141次" in result.differences[0][2]
+    assert len(result.differences[0][1]) < 30  # the line cut down to the change

@@ -170,46 +170,85 @@ def changed_fields(old: Declaration, new: Declaration, form: str) -> tuple[str, 
 
 
 def _shown_values(decl: Declaration, form: str) -> list[tuple[str, str]]:
-    """(label, text as printed) of every value of the form's content, nested values
-    labelled by their field and row (分解目标 第3行 指标值)."""
+    """(label, text as printed, without spaces) of every value of the form's content;
+    nested values are labelled by table, row and column (分解目标第3行“指标目标值”)."""
+    from perfdesk.models.labels import field_label as path_label
+    from perfdesk.models.labels import label_for
+
     out: list[tuple[str, str]] = []
 
-    def walk(label: str, value: Any) -> None:
+    def label(path: str) -> str:
+        if "[" in path:
+            return path_label(path, decl.framework)
+        return label_for(path, decl.framework)
+
+    def walk(path: str, value: Any) -> None:
         if isinstance(value, dict):
             for k, v in value.items():
-                walk(f"{label} {field_label(k)}".strip(), v)
+                walk(f"{path}.{k}" if path else k, v)
         elif isinstance(value, list):
-            for i, v in enumerate(value, 1):
-                walk(f"{label} 第{i}行", v)
+            for i, v in enumerate(value):
+                walk(f"{path}[{i}]", v)
         elif isinstance(value, bool) or value is None:
             return
         elif isinstance(value, int | float | Decimal):
-            number = Decimal(str(value))
-            out.append((label, format_money(number)))
-            out.append((label, str(value)))
+            out.append((label(path), format_money(Decimal(str(value)))))
+            out.append((label(path), str(value)))
         else:
-            out.append((label, str(value)))
+            out.append((label(path), "".join(str(value).split())))
 
     content = content_dict(decl, form)
     if form == "evaluation":
-        content = {**{k: v for k, v in content.items() if k != "evaluation"},
-                   **(content.get("evaluation") or {})}  # fmt: skip
-    for key, value in content.items():
-        walk(field_label(key), value)
+        evaluation = content.pop("evaluation") or {}
+        walk("", content)
+        walk("evaluation", evaluation)
+    else:
+        walk("", content)
     return out
 
 
-def _label_of(stored: str, context: str, shown: list[tuple[str, str]]) -> str:
-    """The field whose printed value holds ``stored``; of several, the one whose label
-    is printed just before it, else the most specific."""
-    if not stored:
-        return "（未知栏目）"
-    found = [(label, text) for label, text in shown if stored in text]
+def _label_of(stored: str, before: str, context: str, shown: list[tuple[str, str]]) -> str:
+    """The field whose printed value holds ``stored`` (or, for a cell that prints more
+    around its value, whose value ``stored`` holds). Of several, the one whose label is
+    printed just before it; else, where several rows hold the same value, the row as
+    many occurrences of it down the page (``before``: the stored text up to here)."""
+    stored = "".join(stored.split())
+    found = [(label, text) for label, text in shown if stored and stored in text]
+    if not found:
+        found = [(label, text) for label, text in shown if len(text) >= 2 and text in stored]
+        longest = max((len(t) for _l, t in found), default=0)
+        found = [(label, text) for label, text in found if len(text) == longest]
     if not found:
         return "（未知栏目）"
-    # The label printed nearest before the value names it (总预算 and 当年预算 may be equal).
-    found.sort(key=lambda lt: (-context.rfind(lt[0].split("（")[0].split()[-1]), len(lt[1])))
-    return found[0][0]
+
+    def printed_at(label: str) -> int:
+        core = label.strip("“”").split("（")[0].split("“")[-1]
+        return context.rfind(core)
+
+    labelled = [lt for lt in found if printed_at(lt[0]) >= 0]
+    if labelled:
+        return max(labelled, key=lambda lt: (printed_at(lt[0]), -len(lt[1])))[0]
+    text = min(found, key=lambda lt: len(lt[1]))[1]
+    same = [label for label, t in found if t == text]
+    return same[min("".join(before.split()).count(text), len(same) - 1)]
+
+
+def _narrow(was: str, now: str, keep: int = 8) -> tuple[str, str]:
+    """A long line that differs in a few characters, cut down to them and some context."""
+    if len(was) <= 2 * keep + 4 and len(now) <= 2 * keep + 4:
+        return was, now
+    head = 0
+    while head < min(len(was), len(now)) and was[head] == now[head]:
+        head += 1
+    tail = 0
+    while (tail < min(len(was), len(now)) - head and was[-1 - tail] == now[-1 - tail]):
+        tail += 1
+    start = max(0, head - keep)
+    cut_was = was[start : len(was) - max(0, tail - keep)]
+    cut_now = now[start : len(now) - max(0, tail - keep)]
+    lead = "…" if start else ""
+    return (lead + cut_was + ("…" if tail > keep else ""),
+            lead + cut_now + ("…" if tail > keep else ""))  # fmt: skip
 
 
 def _note_only(words: list[str]) -> bool:
@@ -230,7 +269,8 @@ def _differences(
             continue
         was, now = " ".join(a[i1:i2]), " ".join(b[j1:j2])
         context = " ".join(b[max(0, j1 - 3) : j1])
-        out.append((_label_of(now or (b[j1 - 1] if j1 else ""), context, shown), was, now))
+        label = _label_of(now or (b[j1 - 1] if j1 else ""), " ".join(b[:j1]), context, shown)
+        out.append((label, *_narrow(was, now)))
     return tuple(out)
 
 
