@@ -110,9 +110,13 @@ def carry_forward(store: Store, record_id: int, to_year: int) -> Declaration:
     """Create ``to_year``'s draft declaration from record ``record_id`` and return it saved.
 
     Raises NotFoundError when the record does not exist, InputError for a year that is not
-    after the record's, and ConflictError when (to_year, unit, name) is already stored.
+    after the record's, ConflictError when (to_year, unit, name) is already stored, and
+    DamagedError when the record's stored revision no longer matches its fingerprint.
     """
     with store.transaction():
+        # Content edited behind the program's back would get a fingerprint of its own in
+        # the new record: refused, like a 定稿 of it.
+        store.refuse_if_altered(record_id)
         src = store.get(record_id)
         if isinstance(to_year, bool) or not isinstance(to_year, int) or to_year > 2200:
             raise InputError(f"年度“{to_year}”不正确。")

@@ -142,3 +142,19 @@ def test_cli_carry(tmp_path: Path, seed_decl: Declaration, capsys: Any) -> None:
     assert "2020" in capsys.readouterr().out
     assert main(["--db", str(db), "carry", str(rid), "--to-year", "2020"]) != 0
     assert "已有名为" in capsys.readouterr().err
+
+
+def test_an_altered_record_is_not_carried(tmp_path: Path, seed_decl: Declaration, capsys: Any) -> None:
+    """A 当年预算 edited in the database behind the program's back is not carried into next
+    year's 上年预算 under a fresh fingerprint."""
+    from perfdesk.cli import main
+
+    db = tmp_path / "cli.sqlite"
+    with Store(db) as s:
+        rid = s.save(seed_decl).record.id
+        s.conn.execute("UPDATE revisions SET doc = replace(doc, '133340000', '933340000')")
+    assert main(["--db", str(db), "carry", str(rid), "--to-year", "2020"]) == 1
+    err = capsys.readouterr().err
+    assert "指纹不符" in err and "perfdesk check" in err and "Traceback" not in err
+    with Store(db) as s:
+        assert s.count() == 1

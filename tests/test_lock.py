@@ -263,3 +263,42 @@ def test_chinese_folder(tmp_path: Path) -> None:
         holder.stdin.close()
         holder.wait(timeout=60)
     assert not lock_path(db).exists()
+
+
+@pytest.mark.parametrize("links", [True, False], ids=["linked", "no-hard-links"])
+def test_lock_is_written_whole_or_not_at_all(tmp_path, monkeypatch, links):
+    """With hard links (local disks, most shares) and without (FAT, some NAS): a failed
+    write leaves no file at all; a lock that exists always names its holder."""
+    import errno
+
+    import perfdesk.store.lock as lock_module
+
+    db = tmp_path / "db.sqlite"
+    if not links:
+
+        def no_link(src, dst):  # noqa: ANN001
+            raise OSError(errno.EPERM, "Operation not permitted")
+
+        monkeypatch.setattr(lock_module.os, "link", no_link)
+    real_write = os.write
+    calls = []
+
+    def short_then_full(fd, data):  # noqa: ANN001
+        calls.append(len(data))
+        if len(calls) == 1:
+            return real_write(fd, bytes(data[:10]))  # a partial write, as a full disk gives
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(lock_module.os, "write", short_then_full)
+    with pytest.raises(StoreError, match="磁盘空间已满"):
+        DatabaseLock(db).acquire()
+    assert list(tmp_path.iterdir()) == []
+    monkeypatch.setattr(lock_module.os, "write", real_write)
+    lock = DatabaseLock(db)
+    info = lock.acquire()
+    try:
+        assert read_lock(db) == info
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["db.sqlite.lock"]
+    finally:
+        lock.release()
+    assert not lock_path(db).exists()

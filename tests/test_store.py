@@ -171,27 +171,6 @@ def test_every_schema_version_fixture_opens_without_loss(version, tmp_path, seed
         assert list(tmp_path.glob("old.v*.bak.sqlite")), "no backup before migration"
 
 
-def test_common_search_terms_give_the_same_rows_through_like(store, seed_decl, monkeypatch):
-    import perfdesk.store.search as search_module
-    from perfdesk.store.search import SearchPlanner
-
-    for i in range(5):
-        seed_decl.id = None
-        seed_decl.name = f"市民服务热线{i}"
-        store.save(seed_decl)
-    seed_decl.id = None
-    seed_decl.name = "水务监测"
-    store.save(seed_decl)
-    by_fts = store.list(search="服务热线", order_by=(("name", True),))
-    planner = SearchPlanner(store.conn)
-    assert not planner.common_term("服务热线")
-    monkeypatch.setattr(search_module, "COMMON_MATCHES", 2)
-    assert planner.common_term("服务热线")
-    assert store.list(search="服务热线", order_by=(("name", True),)) == by_fts
-    assert [r[3] for r in by_fts] == [f"市民服务热线{i}" for i in range(4, -1, -1)]
-    assert store.count(search="服务热线") == 5
-
-
 def test_list_json_matches_list(store, seed_decl):
     import json as _json
 

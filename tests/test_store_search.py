@@ -1,5 +1,6 @@
-"""Search and sort in the store: every path (records_search, LIKE) gives LIKE's rows, and
-every sort of the window gives the same order whatever the filters (schema 6)."""
+"""Search and sort in the store, as behaviour: what a search finds (1–2 character Chinese
+words, ASCII in either case, digits, LIKE's own wildcards, pasted control characters), how
+the list sorts and pages under every filter, and what it counts."""
 
 from __future__ import annotations
 
@@ -8,9 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-import perfdesk.store.search as search_module
 from perfdesk.store.database import Store
-from perfdesk.store.search import SearchPlanner
 
 NAMES = (
     "水", "水务", "A", "ab", "热线", "12345市民服务热线外包服务", "Water水务Plant", "100%完成_率",
@@ -79,10 +78,10 @@ def _ids(store: Store, **kw) -> list[int]:
     return [r[0] for r in store.list(columns=("id",), order_by=(("id", False),), **kw)]
 
 
-@pytest.mark.parametrize("common", [2000, 0], ids=["records_search", "like"])
-def test_every_term_finds_what_like_finds(filled, monkeypatch, common):
+def test_every_term_finds_what_like_finds(filled):
+    """Every substring of every name and unit (1–4 characters, either case), and words
+    that find nothing, give the rows that hold them — listed, counted and within a year."""
     store, rows = filled
-    monkeypatch.setattr(search_module, "COMMON_MATCHES", common)
     for term in _terms(rows):
         expected = [r["id"] for r in rows if all(_holds(r, t) for t in term.split())]
         expected.sort()
@@ -92,51 +91,38 @@ def test_every_term_finds_what_like_finds(filled, monkeypatch, common):
             i for i in expected if next(r for r in rows if r["id"] == i)["year"] == 2020
         ]
         assert _ids(store, search=term, year=2020) == year_expected, term
+        assert store.count(search=term, year=2020) == len(year_expected), term
 
 
-def test_short_and_pasted_terms_use_the_index(filled):
-    store, rows = filled
-    water = {r["id"] for r in rows if "水" in r["name"]}
-    planner = SearchPlanner(store.conn)
-    assert set(planner.rare_rows("水")) == water  # one character, from records_search_terms
-    assert planner.rare_rows("ä") is None  # LIKE and the tokenizer fold it differently
-    # A pasted name is looked up by one of its trigrams (its last), not as a whole phrase.
-    statements: list[str] = []
-    store.conn.set_trace_callback(statements.append)
-    try:
-        ids = planner.rare_rows(NAMES[-1])
-    finally:
-        store.conn.set_trace_callback(None)
-    assert ids is not None and {r["id"] for r in rows if NAMES[-1] in r["name"]} <= set(ids)
-    matched = [s for s in statements if "MATCH" in s]
-    assert matched and all("MATCH '\"-99\"'" in s for s in matched)
-    plan = " ".join(
-        r[3]
-        for r in store.conn.execute(
-            "EXPLAIN QUERY PLAN SELECT id FROM records WHERE " + planner.term_clause("水", 2000)[0],
-            planner.term_clause("水", 2000)[1],
-        )
-    )
-    assert "INTEGER PRIMARY KEY" in plan  # the listed rows are read by id
+def _names(store: Store, search: str) -> set[str]:
+    return {r[0] for r in store.list(columns=("name",), search=search)}
 
 
-def test_a_term_of_common_trigrams_is_matched_as_a_phrase(store, seed_decl, monkeypatch):
-    ids = {}
-    for name in ("甲乙丙X", "X乙丙丁", "甲乙丙丁"):
-        seed_decl.id = None
-        seed_decl.name = name
-        ids[name] = store.save(seed_decl).record.id
-    monkeypatch.setattr(search_module, "COMMON_MATCHES", 1)  # each trigram is in two rows
-    statements: list[str] = []
-    store.conn.set_trace_callback(statements.append)
-    try:
-        assert SearchPlanner(store.conn).rare_rows("甲乙丙丁") == [ids["甲乙丙丁"]]
-    finally:
-        store.conn.set_trace_callback(None)
-    assert any("MATCH '\"甲乙丙丁\"'" in s for s in statements)
-    assert _ids(store, search="甲乙丙丁") == [ids["甲乙丙丁"]]
-    assert _ids(store, search="乙丙") == sorted(ids.values())  # common: LIKE
-    assert store.count(search="乙丙丁") == 2
+def test_what_a_search_finds(filled):
+    store, _rows = filled
+    # One or two Chinese characters anywhere in the name or the unit.
+    assert "水" in _names(store, "水") and "水务监测" in _names(store, "水")
+    assert "ÄÖ项目" not in _names(store, "水")
+    assert _names(store, "务监") == {"水务监测", "水务监测32"}
+    assert store.count(search="甲单") == store.count(unit="甲单位")
+    # ASCII letters in either case; other letters only as typed (LIKE's rule).
+    assert _names(store, "water") == _names(store, "WATER") == {
+        "Water水务Plant", "Water水务Plant23"
+    }
+    assert _names(store, "ä") == set() and "ÄÖ项目" in _names(store, "Ä")
+    assert "ＡＢ全角" in _names(store, "ＡＢ") and _names(store, "ab") >= {"ab", "ab20"}
+    assert "ＡＢ全角" not in _names(store, "ab")
+    # Digits, LIKE's own wildcards and the escape character are plain characters.
+    assert _names(store, "12345") == {
+        "12345市民服务热线外包服务", "12345市民服务热线外包服务22",
+        "12345市民服务热线外包服务（000998）-99", "12345市民服务热线外包服务（000998）-9933",
+    }  # fmt: skip
+    assert _names(store, "%") == {"100%完成_率", "100%完成_率24"}
+    assert _names(store, "_率") == {"100%完成_率", "100%完成_率24"}
+    assert _names(store, "a\\b") == {"a\\b路径", "a\\b路径25"}
+    # Every word must be found, in any order.
+    assert _names(store, "服务 12345 热线") == _names(store, "12345")
+    assert _names(store, "水 不存在") == set()
 
 
 def test_search_follows_renames_and_deletes(store, seed_decl):
@@ -148,37 +134,7 @@ def test_search_follows_renames_and_deletes(store, seed_decl):
     assert _ids(store, search="热线") == []
     assert _ids(store, search="供水") == [rec.id]
     store.delete(rec.id)
-    assert _ids(store, search="水") == []
-    (ok,) = store.conn.execute(
-        "SELECT count(*) FROM records_search_terms WHERE term >= '水'"
-    ).fetchone()
-    assert ok == 0  # the deleted row's trigrams left the index
-
-
-def _indexed(store: Store) -> set[tuple[int, str, str]]:
-    return set(store.conn.execute("SELECT doc, col, term FROM records_search_terms"))
-
-
-def _expected_index(store: Store) -> set[tuple[int, str, str]]:
-    """Every trigram of each unit and name followed by two U+001F, case folded."""
-    out = set()
-    for rid, unit, name in store.conn.execute("SELECT id, unit, name FROM records"):
-        for col, text in (("unit", unit), ("name", name)):
-            padded = text.lower() + "\x1f\x1f"
-            out |= {(rid, col, padded[i : i + 3]) for i in range(len(padded) - 2)}
-    return out
-
-
-def test_search_index_follows_every_write(filled):
-    store, rows = filled
-    assert _indexed(store) == _expected_index(store)
-    first = store.get(rows[0]["id"])
-    first.name = "改名后的项目"
-    first.unit = "丙单位"
-    store.save(first)
-    store.delete(rows[1]["id"])
-    assert _indexed(store) == _expected_index(store)
-    store.conn.execute("INSERT INTO records_search (records_search) VALUES ('integrity-check')")
+    assert _ids(store, search="水") == [] and store.count(search="供水") == 0
 
 
 def _sorted(rows: list[dict], key: str, desc: bool) -> list[int]:
@@ -191,18 +147,9 @@ def _sorted(rows: list[dict], key: str, desc: bool) -> list[int]:
     return [r["id"] for r in sorted(rows, key=k, reverse=desc)]
 
 
-def _walk_everything(monkeypatch) -> None:
-    """As in a large table: no term and no filter value counts as in few rows."""
-    monkeypatch.setattr(search_module, "COMMON_MATCHES", 0)
-    monkeypatch.setattr(search_module, "WIDE_SHARE", 10**9)
-
-
-@pytest.mark.parametrize("few", [True, False], ids=["few-rows", "walk"])
 @pytest.mark.parametrize("key", SORT_KEYS)
-def test_every_sort_under_every_filter(filled, key, few, monkeypatch):
+def test_every_sort_under_every_filter(filled, key):
     store, rows = filled
-    if not few:
-        _walk_everything(monkeypatch)
     order = (
         [(key, False)]
         if key in ("id", "name")
@@ -229,85 +176,17 @@ def test_every_sort_under_every_filter(filled, key, few, monkeypatch):
             assert [r[0] for r in page] == got[2:5]
 
 
-def _last_statement(store: Store, **kw) -> str:
-    captured: list[str] = []
-    store.conn.set_trace_callback(captured.append)
-    try:
-        store.list(order_by=[("year_budget_fen", True), ("unit", True), ("name", True)], **kw)
-    finally:
-        store.conn.set_trace_callback(None)
-    return captured[-1]
-
-
-def test_a_filtered_sort_walks_its_index(filled, monkeypatch):
-    """A year or status filter in many rows with a sort by another column walks the sort's
-    index and does not sort the year's rows (SQLite would, without statistics)."""
-    store, _rows = filled
-    _walk_everything(monkeypatch)
-    sql = _last_statement(store, year=2020, status="draft", limit=5)
-    assert "+year = 2020" in sql and "+status = 'draft'" in sql
-    plan = " ".join(r[3] for r in store.conn.execute("EXPLAIN QUERY PLAN " + sql))
-    assert "records_by_year_budget_fen" in plan and "TEMP B-TREE" not in plan
-
-
-def test_a_filter_value_in_few_rows_is_read_through_its_index(filled):
-    store, _rows = filled  # ~10 定稿 among 34 rows: few for a table this small
-    sql = _last_statement(store, status="final", year=2019, limit=5)
-    assert "INDEXED BY records_by_status" in sql and "status = 'final'" in sql
-    assert "+status" not in sql and "+year = 2019" in sql
-    plan = " ".join(r[3] for r in store.conn.execute("EXPLAIN QUERY PLAN " + sql))
-    assert "records_by_status (status=?)" in plan
-
-
-def test_a_common_term_without_letters_is_counted_in_the_index(filled, monkeypatch):
+def test_counts_under_every_filter(filled):
     store, rows = filled
-    _walk_everything(monkeypatch)  # every term common
-    statements: list[str] = []
-    store.conn.set_trace_callback(statements.append)
-    try:
-        n = store.count(search="123")
-        m = store.count(search="b路径")  # a letter: LIKE over the rows
-    finally:
-        store.conn.set_trace_callback(None)
-    assert n == sum(1 for r in rows if _holds(r, "123")) > 0
-    assert m == sum(1 for r in rows if _holds(r, "b路径")) > 0
-    counted = [s for s in statements if s.startswith("SELECT count(*) FROM records")]
-    assert counted[0].startswith("SELECT count(*) FROM records_search WHERE")
-    assert "LIKE" in counted[-1]
-
-
-def test_status_sort_and_counts_use_their_indexes(filled):
-    store, rows = filled
-    sql = ""
-    captured: list[str] = []
-    store.conn.set_trace_callback(captured.append)
-    try:
-        store.list(
-            status="draft", order_by=[("status", False), ("unit", False), ("name", False)], limit=5
-        )
-        sql = captured[-1]
-        assert store.count(status="draft") == sum(1 for r in rows if r["status"] == "draft")
-    finally:
-        store.conn.set_trace_callback(None)
-    plan = " ".join(r[3] for r in store.conn.execute("EXPLAIN QUERY PLAN " + sql))
-    assert "records_by_status" in plan and "TEMP B-TREE" not in plan
-    count_plan = " ".join(r[3] for r in store.conn.execute("EXPLAIN QUERY PLAN " + captured[-1]))
-    assert "records_count" in count_plan  # the thin index, not a 13 MB one
-
-
-def test_a_common_short_term_is_counted_as_any_trigram_it_begins(filled, monkeypatch):
-    store, rows = filled
-    _walk_everything(monkeypatch)
-    statements: list[str] = []
-    store.conn.set_trace_callback(statements.append)
-    try:
-        for term in ("水", "务监", "1", "（", "\\"):
-            assert store.count(search=term) == sum(1 for r in rows if _holds(r, term)), term
-    finally:
-        store.conn.set_trace_callback(None)
-    matched = [s for s in statements if s.startswith("SELECT count(*) FROM records_search")]
-    assert any(" OR " in s for s in matched)  # 水: 水务…, 水\x1f…
-    assert not any("LIKE" in s for s in statements if "'%水%'" in s)
+    for f in ({}, {"year": 2020}, {"status": "final"}, {"status": "draft", "year": 2019},
+              {"unit": UNITS[2]}, {"search": "1"}, {"search": "热线", "status": "draft"}):  # fmt: skip
+        expected = [
+            r for r in rows
+            if all(r[k] == v for k, v in f.items() if k != "search")
+            and all(_holds(r, t) for t in f.get("search", "").split())
+        ]  # fmt: skip
+        assert store.count(**f) == len(expected), f
+        assert len(store.list(columns=("id",), **f)) == len(expected), f
 
 
 def test_control_characters_in_a_search_are_spaces(filled):

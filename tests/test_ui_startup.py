@@ -321,24 +321,6 @@ def test_score_column_shows_the_grade(qapp, tmp_path) -> None:
         assert score.endswith(" 优") and float(score.split()[0]) >= 90
 
 
-def test_browser_sorts_walk_an_index(tmp_path) -> None:
-    """Each sort the list offers on year, unit and name is served by an index: SQLite reads
-    one page, it never sorts the whole table (EXPLAIN QUERY PLAN)."""
-    from perfdesk.ui.browser_model import KEYS, PAGE_SIZE, order_for
-
-    db = make_db(tmp_path / "db.sqlite", 3)
-    with Store(db) as store:
-        for key in ("year", "unit", "name"):
-            for desc in (False, True):
-                sqls: list[str] = []
-                store.conn.set_trace_callback(sqls.append)
-                store.list(order_by=order_for(key, desc), limit=PAGE_SIZE + 1, columns=KEYS)
-                store.conn.set_trace_callback(None)
-                plan = [r[3] for r in store.conn.execute("EXPLAIN QUERY PLAN " + sqls[-1])]
-                assert "USE TEMP B-TREE FOR ORDER BY" not in plan, (key, desc, plan)
-                assert any("INDEX" in step for step in plan), (key, desc, plan)
-
-
 # ---------------------------------------------------------------------------- pickers
 
 

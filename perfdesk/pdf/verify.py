@@ -1,36 +1,46 @@
 """Is this printout the stored revision? (``perfdesk verify FORM.pdf``, forms.md §4)
 
 A printed form carries ``perfdesk:{id}:{revision}:{form}:{fingerprint}`` in the PDF's
-keywords and subject and as text on every page (see :func:`perfdesk.pdf.printout.marker`). The
-metadata is read first: it needs no other program and survives any text layout. When a
-PDF lost it (re-saved by another tool), the page text is read with poppler's
-``pdftotext`` where installed.
+keywords and subject and as text on every page (see :func:`perfdesk.pdf.printout.marker`).
+The mark only says which revision the paper claims to be; the answer compares content:
+
+1. the stored revision must still have the fingerprint it was stored with, or it was
+   altered behind the program's back and is never vouched for;
+2. the stored revision is drawn again (same revision, same PDF): equal bytes, or equal
+   page text, mean 一致; otherwise the words that differ are named with their field
+   (年度预算 printed 933,340,000.00, stored 133,340,000.00).
+
+PDFs are read with pypdf (metadata and page text).
 """
 
 from __future__ import annotations
 
+import difflib
+import io
 import re
-import shutil
-import subprocess
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, Protocol
 
 from perfdesk.models.errors import InputError, NotFoundError
 from perfdesk.models.labels import FIELD_LABELS
+from perfdesk.models.money import format_money
 from perfdesk.models.records import Declaration
-from perfdesk.models.serialize import content_dict, fingerprint
+from perfdesk.models.serialize import content_dict
 
 MARKER_RE = re.compile(r"perfdesk:(\d+|-):(\d+):(declaration|evaluation):([0-9a-f]{12})")
-_INFO_RE = re.compile(rb"/(?:Keywords|Subject)\s*(\((?:\\.|[^\\)])*\)|<[0-9A-Fa-f\s]*>)", re.S)
 
 STATUS_CURRENT = "current"
 STATUS_OLDER = "older"
 STATUS_UNKNOWN = "unknown"
+STATUS_ALTERED = "altered"  # the printout's text, or the stored revision, was changed
 
 FORM_NAMES = {"declaration": "绩效目标申报表", "evaluation": "绩效自评表"}
 
 # Keys a printout's content has that the form labels do not name.
 _EXTRA_LABELS = {"created_from": "来源", "layout": "表式"}
+# Differences named in one answer; the rest are counted.
+_SHOWN_DIFFERENCES = 3
 
 
 def field_label(key: str) -> str:
@@ -51,6 +61,8 @@ class StoreLike(Protocol):
 
     def revisions(self, record_id: int) -> list[Any]: ...
 
+    def revision_problem(self, record_id: int, revision: int) -> str | None: ...
+
 
 @dataclass(frozen=True)
 class Marker:
@@ -70,8 +82,8 @@ class Marker:
 
 @dataclass(frozen=True)
 class VerifyResult:
-    """The answer of verify: ``status`` is current / older / unknown; ``message`` says it
-    in one Chinese sentence for the clerk."""
+    """The answer of verify: ``status`` is current / older / unknown / altered;
+    ``message`` says it in one Chinese sentence for the clerk."""
 
     status: str
     message: str
@@ -81,6 +93,8 @@ class VerifyResult:
     # forms.md keys whose content differs between the matched and the current revision.
     changed_fields: tuple[str, ...] = field(default_factory=tuple)
     source: str = ""  # where the marker was read: metadata | text
+    # (label, printed, stored) of what the printout's text says differently.
+    differences: tuple[tuple[str, str, str], ...] = field(default_factory=tuple)
 
     @property
     def ok(self) -> bool:
@@ -96,91 +110,49 @@ class VerifyResult:
         return tuple(field_label(k) for k in self.changed_fields)
 
 
-def _pdf_string(raw: bytes) -> str:
-    """Decode a PDF string object: (literal) with escapes, or <hex>; UTF-16 with a BOM."""
-    if raw.startswith(b"<"):
-        data = bytes.fromhex(re.sub(rb"\s", b"", raw[1:-1]).decode("ascii"))
-    else:
-        body = raw[1:-1]
-        out = bytearray()
-        i = 0
-        escapes = {b"n": 10, b"r": 13, b"t": 9, b"b": 8, b"f": 12}
-        while i < len(body):
-            ch = body[i : i + 1]
-            if ch == b"\\" and i + 1 < len(body):
-                nxt = body[i + 1 : i + 2]
-                octal = re.match(rb"[0-7]{1,3}", body[i + 1 : i + 4])
-                if octal:
-                    out.append(int(octal.group(0), 8) & 0xFF)
-                    i += 1 + len(octal.group(0))
-                    continue
-                out.append(escapes.get(nxt, nxt[0]))
-                i += 2
-                continue
-            out += ch
-            i += 1
-        data = bytes(out)
-    if data.startswith(b"\xfe\xff"):
-        return data[2:].decode("utf-16-be", "replace")
-    return data.decode("latin-1")
+def _reader(pdf: bytes) -> Any:
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
 
-
-def marker_from_metadata(pdf: bytes) -> Marker | None:
-    for m in _INFO_RE.finditer(pdf):
-        found = Marker.parse(_pdf_string(m.group(1)))
-        if found:
-            return found
-    return None
-
-
-def pdf_text(pdf: bytes, *, timeout: float = 60) -> str | None:
-    """The PDF's text via poppler's pdftotext, or None where it is not installed."""
-    exe = shutil.which("pdftotext")
-    if exe is None:
-        return None
+    if not pdf.lstrip()[:5].startswith(b"%PDF"):
+        raise InputError("这不是 PDF 文件，无法核对。")
     try:
-        done = subprocess.run(
-            [exe, "-enc", "UTF-8", "-", "-"],
-            input=pdf,
-            capture_output=True,
-            timeout=timeout,
-            check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    if done.returncode != 0:
-        return None
-    return done.stdout.decode("utf-8", "replace")
+        return PdfReader(io.BytesIO(pdf))
+    except (PyPdfError, ValueError, KeyError, TypeError, OSError) as exc:
+        raise InputError(f"这份 PDF 无法读取（{type(exc).__name__}），无法核对。") from exc
+
+
+def pdf_text(pdf: bytes) -> str:
+    """The text of every page, as pypdf extracts it."""
+    from pypdf.errors import PyPdfError
+
+    reader = _reader(pdf)
+    try:
+        return "\n".join(page.extract_text() or "" for page in reader.pages)
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise InputError(f"这份 PDF 的文字无法读出（{type(exc).__name__}），无法核对。") from exc
 
 
 def read_marker(pdf: bytes) -> tuple[Marker | None, str]:
     """The printout's marker and where it was found (metadata / text / "")."""
-    if not pdf.lstrip()[:5].startswith(b"%PDF"):
-        raise InputError("这不是 PDF 文件，无法核对。")
-    found = marker_from_metadata(pdf)
+    reader = _reader(pdf)
+    try:
+        info = reader.metadata or {}
+        for key in ("/Keywords", "/Subject"):
+            found = Marker.parse(str(info.get(key) or ""))
+            if found:
+                return found, "metadata"
+    except Exception:  # noqa: BLE001 - damaged metadata: the page text still carries the mark
+        pass
+    found = Marker.parse(re.sub(r"\s+", "", pdf_text(pdf)))
     if found:
-        return found, "metadata"
-    text = pdf_text(pdf)
-    if text:
-        found = Marker.parse(re.sub(r"\s+", "", text))
-        if found:
-            return found, "text"
+        return found, "text"
     return None, ""
 
 
 def _fingerprint_of(info: Any, form: str) -> str | None:
     value = info.fingerprint_declaration if form == "declaration" else info.fingerprint_evaluation
     return str(value) if value else None
-
-
-def _revision_fingerprint(store: StoreLike, rid: int, info: Any, form: str) -> set[str]:
-    """The stored fingerprint and the one computed now from the stored content (they agree
-    unless the program changed how a derived value is shown)."""
-    prints = {fp for fp in [_fingerprint_of(info, form)] if fp}
-    decl = store.get(rid, info.revision)
-    if form == "declaration" or decl.evaluation is not None:
-        prints.add(fingerprint(decl, form))
-    return prints
 
 
 def changed_fields(old: Declaration, new: Declaration, form: str) -> tuple[str, ...]:
@@ -192,6 +164,179 @@ def changed_fields(old: Declaration, new: Declaration, form: str) -> tuple[str, 
         keys += [k for k in dict.fromkeys([*ea, *eb]) if ea.get(k) != eb.get(k)]
         return tuple(keys)
     return tuple(k for k in dict.fromkeys([*a, *b]) if a.get(k) != b.get(k))
+
+
+# ---------------------------------------------------------------- comparing content
+
+
+def _shown_values(decl: Declaration, form: str) -> list[tuple[str, str]]:
+    """(label, text as printed, without spaces) of every value of the form's content;
+    nested values are labelled by table, row and column (分解目标第3行“指标目标值”)."""
+    from perfdesk.models.labels import field_label as path_label
+    from perfdesk.models.labels import label_for
+
+    out: list[tuple[str, str]] = []
+
+    def label(path: str) -> str:
+        if "[" in path:
+            return path_label(path, decl.framework)
+        return label_for(path, decl.framework)
+
+    def walk(path: str, value: Any) -> None:
+        if isinstance(value, dict):
+            for k, v in value.items():
+                walk(f"{path}.{k}" if path else k, v)
+        elif isinstance(value, list):
+            for i, v in enumerate(value):
+                walk(f"{path}[{i}]", v)
+        elif isinstance(value, bool) or value is None:
+            return
+        elif isinstance(value, int | float | Decimal):
+            out.append((label(path), format_money(Decimal(str(value)))))
+            out.append((label(path), str(value)))
+        else:
+            out.append((label(path), "".join(str(value).split())))
+
+    content = content_dict(decl, form)
+    if form == "evaluation":
+        evaluation = content.pop("evaluation") or {}
+        walk("", content)
+        walk("evaluation", evaluation)
+    else:
+        walk("", content)
+    return out
+
+
+def _label_of(stored: str, before: str, context: str, shown: list[tuple[str, str]]) -> str:
+    """The field whose printed value holds ``stored`` (or, for a cell that prints more
+    around its value, whose value ``stored`` holds). Of several, the one whose label is
+    printed just before it; else, where several rows hold the same value, the row as
+    many occurrences of it down the page (``before``: the stored text up to here)."""
+    stored = "".join(stored.split())
+    found = [(label, text) for label, text in shown if stored and stored in text]
+    if not found:
+        found = [(label, text) for label, text in shown if len(text) >= 2 and text in stored]
+        longest = max((len(t) for _l, t in found), default=0)
+        found = [(label, text) for label, text in found if len(text) == longest]
+    if not found:
+        return "（未知栏目）"
+
+    def printed_at(label: str) -> int:
+        core = label.strip("“”").split("（")[0].split("“")[-1]
+        return context.rfind(core)
+
+    labelled = [lt for lt in found if printed_at(lt[0]) >= 0]
+    if labelled:
+        return max(labelled, key=lambda lt: (printed_at(lt[0]), -len(lt[1])))[0]
+    text = min(found, key=lambda lt: len(lt[1]))[1]
+    same = [label for label, t in found if t == text]
+    return same[min("".join(before.split()).count(text), len(same) - 1)]
+
+
+def _narrow(was: str, now: str, keep: int = 8) -> tuple[str, str]:
+    """A long line that differs in a few characters, cut down to them and some context."""
+    if len(was) <= 2 * keep + 4 and len(now) <= 2 * keep + 4:
+        return was, now
+    head = 0
+    while head < min(len(was), len(now)) and was[head] == now[head]:
+        head += 1
+    tail = 0
+    while (tail < min(len(was), len(now)) - head and was[-1 - tail] == now[-1 - tail]):
+        tail += 1
+    start = max(0, head - keep)
+    cut_was = was[start : len(was) - max(0, tail - keep)]
+    cut_now = now[start : len(now) - max(0, tail - keep)]
+    lead = "…" if start else ""
+    return (lead + cut_was + ("…" if tail > keep else ""),
+            lead + cut_now + ("…" if tail > keep else ""))  # fmt: skip
+
+
+def _note_only(words: list[str]) -> bool:
+    # A reprint of an older revision carries a note in its footer (perfdesk.pdf.year).
+    return "重新打印" in "".join(words)
+
+
+def _differences(
+    printed: str, stored: str, decl: Declaration, form: str
+) -> tuple[tuple[str, str, str], ...]:
+    """(label, printed, stored) for each run of words that differs."""
+    a, b = printed.split(), stored.split()
+    shown = _shown_values(decl, form)
+    out = []
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal" or (op == "delete" and _note_only(a[i1:i2])):
+            continue
+        was, now = " ".join(a[i1:i2]), " ".join(b[j1:j2])
+        context = " ".join(b[max(0, j1 - 3) : j1])
+        label = _label_of(now or (b[j1 - 1] if j1 else ""), " ".join(b[:j1]), context, shown)
+        out.append((label, *_narrow(was, now)))
+    return tuple(out)
+
+
+def _with_status(decl: Declaration, form: str, draft: bool) -> Declaration:
+    import copy
+
+    other = copy.deepcopy(decl)
+    status = "draft" if draft else "final"
+    if form == "evaluation" and other.evaluation is not None:
+        other.evaluation.status = status
+    else:
+        other.status = status
+    return other
+
+
+def compare_printout(pdf: bytes, decl: Declaration, form: str) -> tuple[tuple[str, str, str], ...]:
+    """What the printout says differently from ``decl`` drawn again; () when the same.
+
+    The same revision gives the same PDF, so equal bytes settle it; else the page text is
+    compared. A printout made while the revision was a draft and finalised since (or the
+    other way round) differs only by the 草稿 watermark, which is no content: both are tried.
+    """
+    from perfdesk.pdf.printout import render_bytes
+
+    printed = pdf_text(pdf)
+    first: tuple[tuple[str, str, str], ...] | None = None
+    for candidate in (decl, _with_status(decl, form, draft=_is_final(decl, form))):
+        again = render_bytes(candidate, form)
+        if again == pdf:
+            return ()
+        found = _differences(printed, pdf_text(again), decl, form)
+        if not found:
+            return ()
+        first = first or found
+    return first or ()
+
+
+def _is_final(decl: Declaration, form: str) -> bool:
+    if form == "evaluation" and decl.evaluation is not None:
+        return decl.evaluation.status == "final"
+    return decl.status == "final"
+
+
+def _differences_text(found: tuple[tuple[str, str, str], ...]) -> str:
+    parts = [
+        f"{label}打印为“{was or '（空）'}”，库中为“{now or '（空）'}”"
+        for label, was, now in found[:_SHOWN_DIFFERENCES]
+    ]
+    more = f"（另有 {len(found) - _SHOWN_DIFFERENCES} 处）" if len(found) > _SHOWN_DIFFERENCES else ""
+    return "；".join(parts) + more
+
+
+# ---------------------------------------------------------------- the answer
+
+
+def _altered_in_store(
+    rid: int, what: str, revision: int, problem: str, mark: Marker, source: str
+) -> VerifyResult:
+    return VerifyResult(
+        STATUS_ALTERED,
+        f"数据库中编号 {rid} 的{what}第 {revision} 版{problem}，不能为这份打印件作证；"
+        "请运行“perfdesk check”，并从自动备份恢复。",
+        mark,
+        matched_revision=revision,
+        source=source,
+    )
 
 
 def verify_pdf(store: StoreLike, pdf: bytes) -> VerifyResult:
@@ -223,7 +368,47 @@ def verify_pdf(store: StoreLike, pdf: bytes) -> VerifyResult:
             source=source,
         )
     current = revisions[-1]
-    if mark.fingerprint in _revision_fingerprint(store, rid, current, mark.form):
+    # The printed revision first, then any other stored with the same fingerprint.
+    candidates = sorted(revisions, key=lambda r: (r.revision != mark.revision, -r.revision))
+    matched = next(
+        (r for r in candidates if _fingerprint_of(r, mark.form) == mark.fingerprint), None
+    )
+    marked = next((r for r in revisions if r.revision == mark.revision), None)
+    if matched is None and marked is not None:
+        matched_problem = store.revision_problem(rid, marked.revision)
+        if matched_problem:
+            return _altered_in_store(rid, what, marked.revision, matched_problem, mark, source)
+    if matched is None:
+        return VerifyResult(
+            STATUS_UNKNOWN,
+            f"打印件的指纹 {mark.fingerprint} 与编号 {rid} 的{what}任何已存版本都不符"
+            f"（标明第 {mark.revision} 版，当前第 {current.revision} 版）：打印件可能被改动过，"
+            "或来自另一个数据库。",
+            mark,
+            current_revision=current.revision,
+            source=source,
+        )
+    problem = store.revision_problem(rid, matched.revision)
+    if problem:
+        return _altered_in_store(rid, what, matched.revision, problem, mark, source)
+    stored = store.get(rid, matched.revision)
+    if mark.form == "evaluation" and stored.evaluation is None:
+        return VerifyResult(
+            STATUS_UNKNOWN, f"编号 {rid} 第 {matched.revision} 版没有自评表。", mark, source=source
+        )
+    found = compare_printout(pdf, stored, mark.form)
+    if found:
+        return VerifyResult(
+            STATUS_ALTERED,
+            f"打印件的文字与编号 {rid} 的{what}第 {matched.revision} 版不一致（打印标记未变，"
+            f"内容被改过）：{_differences_text(found)}。",
+            mark,
+            matched_revision=matched.revision,
+            current_revision=current.revision,
+            source=source,
+            differences=found,
+        )
+    if matched.revision == current.revision:
         return VerifyResult(
             STATUS_CURRENT,
             f"打印件与数据库中编号 {rid} 的{what}当前版本（第 {current.revision} 版）一致。",
@@ -232,28 +417,15 @@ def verify_pdf(store: StoreLike, pdf: bytes) -> VerifyResult:
             current_revision=current.revision,
             source=source,
         )
-    # The printed revision first, then any other with the same content.
-    older = sorted(revisions[:-1], key=lambda r: (r.revision != mark.revision, -r.revision))
-    for info in older:
-        if mark.fingerprint in _revision_fingerprint(store, rid, info, mark.form):
-            changed = changed_fields(store.get(rid, info.revision), store.get(rid), mark.form)
-            labels = "、".join(field_label(k) for k in changed) or "无内容改动"
-            return VerifyResult(
-                STATUS_OLDER,
-                f"打印件是编号 {rid} 的{what}第 {info.revision} 版，不是当前版本"
-                f"（第 {current.revision} 版）；此后改动的栏目：{labels}。",
-                mark,
-                matched_revision=info.revision,
-                current_revision=current.revision,
-                changed_fields=changed,
-                source=source,
-            )
+    changed = changed_fields(stored, store.get(rid), mark.form)
+    labels = "、".join(field_label(k) for k in changed) or "无内容改动"
     return VerifyResult(
-        STATUS_UNKNOWN,
-        f"打印件的指纹 {mark.fingerprint} 与编号 {rid} 的{what}任何已存版本都不符"
-        f"（标明第 {mark.revision} 版，当前第 {current.revision} 版）：打印件可能被改动过，"
-        "或来自另一个数据库。",
+        STATUS_OLDER,
+        f"打印件是编号 {rid} 的{what}第 {matched.revision} 版，不是当前版本"
+        f"（第 {current.revision} 版）；此后改动的栏目：{labels}。",
         mark,
+        matched_revision=matched.revision,
         current_revision=current.revision,
+        changed_fields=changed,
         source=source,
     )

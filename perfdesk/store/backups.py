@@ -16,7 +16,6 @@ Files, all in the database's folder unless said otherwise:
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import os
 import re
@@ -25,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from perfdesk.models.errors import StoreError
+from perfdesk.store.faults import BusyError, DamagedError, DiskFullError, ReadOnlyError
 
 if TYPE_CHECKING:
     from perfdesk.store.database import Store
@@ -151,12 +151,13 @@ def auto_backup(
             return None  # nothing to lose yet; a fresh database is not worth a file
     target = target_dir / f"{db_path.stem}.auto-{now.strftime(_STAMP)}.sqlite"
     try:
-        store.backup(target)
-    except (OSError, sqlite3.Error) as exc:
-        with contextlib.suppress(OSError):
-            target.with_name(target.name + ".part").unlink(missing_ok=True)
+        store.backup(target)  # leaves no .part behind when it fails
+    except (ReadOnlyError, DiskFullError, BusyError, DamagedError):
+        raise  # already named for what it is
+    except StoreError as exc:
+        reason = exc.__cause__ if isinstance(exc.__cause__, OSError | sqlite3.Error) else exc
         raise StoreError(
-            f"无法在“{target_dir}”中建立自动备份（{getattr(exc, 'strerror', None) or exc}），"
+            f"无法在“{target_dir}”中建立自动备份（{getattr(reason, 'strerror', None) or reason}），"
             "请检查该文件夹是否可写、磁盘是否已满。"
         ) from exc
     prune(db_path, target_dir, keep)

@@ -3,7 +3,8 @@
 Rows of ``records`` mirror the current revision of each project for fast lists;
 ``revisions`` keeps each revision whole as canonical JSON (forms.md keys). A final record
 is locked: a change to it makes a new draft revision and the old one stays printable.
-How the list's filters, searches and sorts become SQL is in ``store_search``.
+How the list's filters, searches and sorts become SQL is in :mod:`perfdesk.store.search`;
+how storage faults are named, in :mod:`perfdesk.store.faults`.
 """
 
 from __future__ import annotations
@@ -11,18 +12,28 @@ from __future__ import annotations
 import builtins
 import contextlib
 import datetime as dt
+import functools
+import os
 import shutil
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
+from urllib.parse import quote
 
-from perfdesk.models.errors import ConflictError, NotFoundError, StoreError, ValidationError
+from perfdesk.models.errors import (
+    ConflictError,
+    NotFoundError,
+    PerfdeskError,
+    StoreError,
+    ValidationError,
+)
 from perfdesk.models.status import STATUS_DRAFT, STATUS_FINAL
+from perfdesk.store import search as queries
+from perfdesk.store.faults import DamagedError, damaged_message, storage_error
 from perfdesk.store.schema import MIGRATION_NAMES, MIGRATION_SET, SCHEMA_VERSION
 from perfdesk.store.search import LIST_COLUMNS as LIST_COLUMNS
 from perfdesk.store.search import SORTABLE as SORTABLE
-from perfdesk.store.search import SearchPlanner
 
 # The record classes and their JSON form are loaded by the methods that read or write a
 # whole record: the window's list (list/count/years/units) is painted without them.
@@ -68,30 +79,91 @@ def _doc_text(doc: dict[str, Any]) -> str:
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
 
 
+# What reading a stored document can raise when its text was damaged or edited.
+_UNDECODABLE = (ValueError, TypeError, KeyError, AttributeError, ArithmeticError)
+
+
+def revision_problem(doc_text: Any, fp_declaration: Any, fp_evaluation: Any) -> str | None:
+    """Why a stored revision cannot be trusted (undecodable, or its content no longer has
+    the fingerprint it was stored with), or None."""
+    import json
+
+    from perfdesk.models.serialize import content_of, declaration_from_dict, fingerprint_of, loads
+
+    try:
+        doc = json.loads(doc_text)
+        declaration_from_dict(loads(doc_text))
+    except (*_UNDECODABLE, PerfdeskError) as exc:
+        return f"内容无法解读（{type(exc).__name__}）"
+    if fingerprint_of(content_of(doc)) != fp_declaration:
+        return "申报表内容与保存时的指纹不符（在程序之外被改动过）"
+    if doc.get("evaluation") and fingerprint_of(content_of(doc, "evaluation")) != fp_evaluation:
+        return "自评表内容与保存时的指纹不符（在程序之外被改动过）"
+    return None
+
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _faults(method: _F) -> _F:
+    """Storage faults raised inside ``method`` become the named StoreError (faults.py)."""
+
+    @functools.wraps(method)
+    def wrapper(self: Store, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except (sqlite3.Error, OSError) as exc:
+            named = storage_error(exc, self.path)
+            if named is None:
+                raise
+            raise named from exc
+
+    return wrapper  # type: ignore[return-value]
+
+
 class Store:
     """A perfdesk database file. Not thread-safe: use one Store per thread."""
 
-    def __init__(self, path: str | Path, *, create: bool = True, backups: int = 0) -> None:
+    def __init__(
+        self, path: str | Path, *, create: bool = True, backups: int = 0, readonly: bool = False
+    ) -> None:
+        """Open (or create) the database. ``readonly`` opens it so that nothing can be
+        written (check, recover, a backup being examined): an older schema is then read
+        as it is, not migrated."""
         self.path = Path(path)
-        if not create and not self.path.exists():
+        self.readonly = readonly
+        if (not create or readonly) and not self.path.exists():
             raise StoreError(f"数据库文件“{self.path}”不存在。")
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            conn = sqlite3.connect(str(self.path), timeout=10, isolation_level=None)
-            conn.execute("PRAGMA foreign_keys = ON")
-            # DELETE journal + FULL sync: safe on network folders (WAL is not) and after a
-            # power cut a committed transaction is on disk.
-            conn.execute("PRAGMA journal_mode = DELETE")
-            conn.execute("PRAGMA synchronous = FULL")
-            # Up to 64 MB of pages (default 2 MB): the list's indexes stay in memory between
-            # keystrokes instead of being read back from the OS for every search.
-            conn.execute("PRAGMA cache_size = -65536")
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"“{self.path}”不是 perfdesk 数据库或已损坏（{exc}）。") from exc
+            if readonly:
+                uri = f"file:{quote(str(self.path.absolute()))}?mode=ro"
+                conn = sqlite3.connect(uri, uri=True, timeout=10, isolation_level=None)
+            else:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                conn = sqlite3.connect(str(self.path), timeout=10, isolation_level=None)
+        except (sqlite3.Error, OSError) as exc:
+            raise storage_error(exc, self.path) or StoreError(
+                f"无法打开数据库“{self.path}”（{exc}）。"
+            ) from exc
         self.conn = conn
         self._savepoint = 0
-        self._planner = SearchPlanner(conn)
-        self._migrate(backups)
+        try:
+            self._migrate(backups)
+        except BaseException:
+            conn.close()
+            raise
+
+    def _set_pragmas(self) -> None:
+        self.conn.execute("PRAGMA foreign_keys = ON")
+        if self.readonly:
+            return
+        # DELETE journal + FULL sync: safe on network folders (WAL is not) and after a
+        # power cut a committed transaction is on disk.
+        self.conn.execute("PRAGMA journal_mode = DELETE")
+        self.conn.execute("PRAGMA synchronous = FULL")
+        # Up to 64 MB of pages (default 2 MB): the list's pages stay in memory between
+        # keystrokes instead of being read back from the OS for every search.
+        self.conn.execute("PRAGMA cache_size = -65536")
 
     # ------------------------------------------------------------ schema
 
@@ -110,20 +182,32 @@ class Store:
                 )
             ]
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"“{self.path}”不是 perfdesk 数据库或已损坏（{exc}）。") from exc
+            raise storage_error(exc, self.path) or StoreError(
+                f"“{self.path}”不是 perfdesk 数据库或已损坏（{exc}）。"
+            ) from exc
 
     def _migrate(self, backups: int) -> None:
+        # Nothing is written (not even a pragma) before the file is known to be ours and
+        # not newer than this program.
         applied = self._applied()
+        try:
+            (user_version,) = self.conn.execute("PRAGMA user_version").fetchone()
+            tables = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master")}
+        except sqlite3.DatabaseError as exc:
+            raise DamagedError(damaged_message(self.path, str(exc))) from exc
         unknown = [n for n in applied if n not in MIGRATION_NAMES]
-        if unknown:
+        if unknown or user_version > SCHEMA_VERSION:
+            version = max(len(applied), user_version)
             raise StoreError(
-                f"数据库“{self.path}”由更新版本的 perfdesk 创建（架构 {len(applied)}，"
-                f"本程序只认识到 {SCHEMA_VERSION}），请升级 perfdesk 后再打开。"
+                f"数据库“{self.path}”由更新版本的 perfdesk 创建（架构 {version}，"
+                f"本程序只认识到 {SCHEMA_VERSION}），未做任何修改，请升级 perfdesk 后再打开。"
             )
-        tables = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master")}
         if not applied and tables and "records" not in tables:
             raise StoreError(f"“{self.path}”不是 perfdesk 数据库。")
-        if len(applied) < SCHEMA_VERSION:
+        self._set_pragmas()
+        if len(applied) < SCHEMA_VERSION and not self.readonly:
+            if applied and not self.quick_check_ok():
+                raise DamagedError(damaged_message(self.path, "升级架构前的检查未通过"))
             # sqlite-utils (and what it imports) is only loaded when there is work to do.
             from sqlite_utils import Database
 
@@ -131,8 +215,11 @@ class Store:
 
             if applied and backups >= 0:
                 self._backup_before_migration(len(applied))
-            migrations.apply(Database(self.conn))
-            self.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            try:
+                migrations.apply(Database(self.conn))
+                self.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            except (sqlite3.Error, OSError) as exc:
+                raise storage_error(exc, self.path) or exc from exc
 
     def _backup_before_migration(self, version: int) -> None:
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -141,6 +228,23 @@ class Store:
 
     def schema_version(self) -> int:
         return len(self._applied())
+
+    @_faults
+    def quick_check_ok(self) -> bool:
+        """SQLite's quick_check (every page read, indexes not compared with their tables):
+        run before a command writes, so a damaged file is never written to."""
+        try:
+            rows = [r[0] for r in self.conn.execute("PRAGMA quick_check(1)")]
+        except sqlite3.DatabaseError as exc:
+            if isinstance(storage_error(exc, self.path), DamagedError):
+                return False
+            raise
+        return rows == ["ok"]
+
+    def refuse_if_damaged(self) -> None:
+        """Raise DamagedError unless quick_check passes (see quick_check_ok)."""
+        if not self.quick_check_ok():
+            raise DamagedError(damaged_message(self.path, "SQLite 完整性检查未通过"))
 
     def close(self) -> None:
         self.conn.close()
@@ -168,18 +272,27 @@ class Store:
             else:
                 self.conn.execute(f"RELEASE SAVEPOINT {name}")
             return
-        self.conn.execute("BEGIN IMMEDIATE")
+        self._execute_named("BEGIN IMMEDIATE")
         try:
             yield self
         except BaseException:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
             raise
-        else:
-            self.conn.execute("COMMIT")
+        try:
+            self._execute_named("COMMIT")
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+
+    @_faults
+    def _execute_named(self, sql: str) -> None:
+        self.conn.execute(sql)
 
     # ------------------------------------------------------------ reading
 
+    @_faults
     def list(
         self,
         *,
@@ -196,7 +309,7 @@ class Store:
         """Rows (tuples in ``columns`` order) of the current revisions; order_by holds
         (column, descending) pairs. ``text_as_bytes`` leaves text as UTF-8 bytes, for
         callers that only write it out again (``list`` of a 100,000-record year)."""
-        sql, params = self._planner.select(
+        sql, params = queries.select(
             year=year,
             unit=unit,
             status=status,
@@ -214,13 +327,15 @@ class Store:
         finally:
             self.conn.text_factory = str
 
+    @_faults
     def list_json(self, *, year: int | None = None) -> str:
         """``list --json`` as one JSON text made by SQLite: [{id, year, unit, name, status,
         revision, has_evaluation}] in list order. A year of 100,000 projects encodes in one
         call instead of building 100,000 dicts in Python."""
-        (text,) = self.conn.execute(*self._planner.select_json(year)).fetchone()
+        (text,) = self.conn.execute(*queries.select_json(year)).fetchone()
         return str(text)
 
+    @_faults
     def count(
         self,
         *,
@@ -229,8 +344,10 @@ class Store:
         status: str | None = None,
         search: str | None = None,
     ) -> int:
-        return self._planner.count(year=year, unit=unit, status=status, search=search)
+        sql, params = queries.count(year=year, unit=unit, status=status, search=search)
+        return int(self.conn.execute(sql, params).fetchone()[0])
 
+    @_faults
     def years(self) -> builtins.list[int]:
         """The years that have records, latest first. One index seek per year (a skip
         scan): DISTINCT read the whole index, ~20 ms for 100,000 records, after every save."""
@@ -243,6 +360,7 @@ class Store:
             )
         ]
 
+    @_faults
     def units(self, year: int | None = None) -> builtins.list[str]:
         sql = "SELECT DISTINCT unit FROM records"
         params: builtins.list[Any] = []
@@ -254,13 +372,15 @@ class Store:
     def _doc(self, record_id: int, revision: int | None) -> tuple[dict[str, Any], int, str]:
         if revision is None:
             row = self.conn.execute(
-                "SELECT v.doc, v.revision, v.status FROM records r JOIN revisions v "
+                "SELECT v.doc, v.revision, v.status, r.name FROM records r JOIN revisions v "
                 "ON v.record_id = r.id AND v.revision = r.revision WHERE r.id = ?",
                 [record_id],
             ).fetchone()
         else:
             row = self.conn.execute(
-                "SELECT doc, revision, status FROM revisions WHERE record_id = ? AND revision = ?",
+                "SELECT v.doc, v.revision, v.status, r.name FROM revisions v "
+                "LEFT JOIN records r ON r.id = v.record_id "
+                "WHERE v.record_id = ? AND v.revision = ?",
                 [record_id, revision],
             ).fetchone()
         if row is None:
@@ -270,24 +390,40 @@ class Store:
             raise NotFoundError(f"数据库中没有编号为 {record_id} 的项目。")
         from perfdesk.models.serialize import loads
 
-        return loads(row[0]), row[1], row[2]
+        try:
+            return loads(row[0]), row[1], row[2]
+        except _UNDECODABLE as exc:
+            raise self._damaged_record(record_id, row[3], row[1], "内容无法解读") from exc
 
+    def _damaged_record(self, record_id: int, name: Any, revision: int, why: str) -> DamagedError:
+        title = f"“{name}”" if name else ""
+        return DamagedError(
+            damaged_message(self.path, f"编号 {record_id} {title}第 {revision} 版{why}")
+        )
+
+    @_faults
     def get(self, record_id: int, revision: int | None = None) -> Declaration:
         """The record at its current revision, or at ``revision``."""
         from perfdesk.models.serialize import declaration_from_dict
 
         doc, rev, status = self._doc(record_id, revision)
-        decl = declaration_from_dict(doc)
+        try:
+            decl = declaration_from_dict(doc)
+        except (*_UNDECODABLE, PerfdeskError) as exc:
+            name = doc.get("name") if isinstance(doc, dict) else None
+            raise self._damaged_record(record_id, name, rev, "内容无法解读") from exc
         decl.id = record_id
         decl.revision = rev
         decl.status = status
         return decl
 
+    @_faults
     def get_dict(self, record_id: int, revision: int | None = None) -> dict[str, Any]:
         """The stored JSON of a revision with id, status and revision in front."""
         doc, rev, status = self._doc(record_id, revision)
         return {"id": record_id, "status": status, "revision": rev, **doc}
 
+    @_faults
     def find_id(self, year: int, unit: str, name: str) -> int | None:
         row = self.conn.execute(
             "SELECT id FROM records WHERE year = ? AND unit = ? AND name = ?", [year, unit, name]
@@ -298,6 +434,7 @@ class Store:
         rid = self.find_id(year, unit, name)
         return None if rid is None else self.get(rid)
 
+    @_faults
     def revisions(self, record_id: int) -> builtins.list[RevisionInfo]:
         rows = self.conn.execute(
             "SELECT revision, status, saved_at, fingerprint_declaration, fingerprint_evaluation "
@@ -308,6 +445,7 @@ class Store:
             raise NotFoundError(f"数据库中没有编号为 {record_id} 的项目。")
         return [RevisionInfo(*r) for r in rows]
 
+    @_faults
     def find_fingerprint(self, fp: str) -> builtins.list[tuple[int, int, str]]:
         """(record id, revision, form) of every revision whose content has this fingerprint."""
         out = []
@@ -354,6 +492,7 @@ class Store:
             "updated_at": _now(),
         }
 
+    @_faults
     def save(self, decl: Declaration, *, as_import: bool = False) -> SaveResult:
         """Create or update a project in one transaction.
 
@@ -365,6 +504,7 @@ class Store:
             rid, created, new_revision, changed = self._save(decl, as_import)
             return SaveResult(self.get(rid), created, new_revision, changed)
 
+    @_faults
     def save_many(
         self, decls: Sequence[Declaration], *, as_import: bool = False
     ) -> builtins.list[int]:
@@ -423,6 +563,7 @@ class Store:
         )
 
         old_doc, old_rev, old_status = self._doc(rid, None)
+        self._refuse_if_altered(rid, old_rev)
         old = declaration_to_dict(declaration_from_dict(old_doc), with_store_keys=False)
         decl_changed = content_of(old) != content_of(doc)
         old_ev, new_ev = old.get("evaluation"), doc.get("evaluation")
@@ -463,11 +604,48 @@ class Store:
         )
         return needs_revision, True
 
+    @_faults
+    def revision_problem(self, record_id: int, revision: int) -> str | None:
+        """Why this stored revision cannot be trusted (see :func:`revision_problem`)."""
+        row = self.conn.execute(
+            "SELECT doc, fingerprint_declaration, fingerprint_evaluation FROM revisions "
+            "WHERE record_id = ? AND revision = ?",
+            [record_id, revision],
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"编号为 {record_id} 的项目没有第 {revision} 版。")
+        return revision_problem(*row)
+
+    @_faults
+    def refuse_if_altered(self, record_id: int, revision: int | None = None) -> None:
+        """Raise DamagedError (one sentence pointing to check, recover and the backups) when
+        the revision (default: the current one) is undecodable or no longer has its
+        fingerprint."""
+        self._refuse_if_altered(record_id, revision)
+
+    def _refuse_if_altered(self, rid: int, revision: int | None = None) -> None:
+        """A revision changed behind the program's back is never built upon (a new revision
+        or a 定稿 would give the altered content a fingerprint of its own)."""
+        row = self.conn.execute(
+            "SELECT v.doc, v.fingerprint_declaration, v.fingerprint_evaluation, r.name, "
+            "v.revision FROM revisions v JOIN records r ON r.id = v.record_id "
+            "WHERE v.record_id = ? AND v.revision = coalesce(?, r.revision)",
+            [rid, revision],
+        ).fetchone()
+        if row is None:
+            return  # no such record: the caller says so
+        doc, fpd, fpe, name, revision = row
+        problem = revision_problem(doc, fpd, fpe)
+        if problem:
+            raise self._damaged_record(rid, name, revision, problem)
+
+    @_faults
     def finalize(self, record_id: int) -> Declaration:
         """draft → final; blocked by the errors of forms.md §3."""
         from perfdesk.models.checks import check_declaration
 
         with self.transaction():
+            self._refuse_if_altered(record_id)
             decl = self.get(record_id)
             if decl.status == STATUS_FINAL:
                 return decl
@@ -483,10 +661,12 @@ class Store:
             decl.status = STATUS_FINAL
             return self.save(decl).record
 
+    @_faults
     def finalize_evaluation(self, record_id: int) -> Declaration:
         from perfdesk.models.checks import check_evaluation
 
         with self.transaction():
+            self._refuse_if_altered(record_id)
             decl = self.get(record_id)
             if decl.evaluation is None:
                 raise ValidationError(f"“{decl.name}”还没有自评表。")
@@ -499,11 +679,13 @@ class Store:
             decl.evaluation.status = STATUS_FINAL
             return self.save(decl).record
 
+    @_faults
     def new_revision(self, record_id: int) -> Declaration:
         """Open a final record for changes: a draft copy as the next revision."""
         from perfdesk.models.serialize import declaration_from_dict, declaration_to_dict
 
         with self.transaction():
+            self._refuse_if_altered(record_id)
             doc, rev, status = self._doc(record_id, None)
             if status != STATUS_FINAL:
                 return self.get(record_id)
@@ -517,6 +699,7 @@ class Store:
             )
             return self.get(record_id)
 
+    @_faults
     def delete(self, record_id: int) -> None:
         with self.transaction():
             self.conn.execute("DELETE FROM records WHERE id = ?", [record_id])
@@ -540,60 +723,96 @@ class Store:
     # ------------------------------------------------------------ maintenance
 
     def backup(self, target: str | Path) -> Path:
-        """A consistent copy through SQLite's online backup API (safe while in use)."""
+        """A consistent copy through SQLite's online backup API (safe while in use), written
+        beside the target and renamed: a failed backup leaves no file behind."""
         target = Path(target)
-        target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(target.name + ".part")
-        tmp.unlink(missing_ok=True)
-        dest = sqlite3.connect(str(tmp))
         try:
-            self.conn.backup(dest)
-        finally:
-            dest.close()
-        tmp.replace(target)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp.unlink(missing_ok=True)
+            open(tmp, "xb").close()  # an unwritable folder fails here, with its errno
+            dest = sqlite3.connect(str(tmp))
+            try:
+                self.conn.backup(dest)
+            finally:
+                dest.close()
+            tmp.replace(target)
+        except (sqlite3.Error, OSError) as exc:
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
+            fault = storage_error(exc, self.path, target)
+            if isinstance(fault, DamagedError):  # what is read is damaged: the database
+                fault = DamagedError(damaged_message(self.path, str(exc)))
+            raise fault or StoreError(
+                f"无法写出备份“{target}”（{exc}），未留下不完整的文件。"
+            ) from exc
         return target
 
     def check(self) -> builtins.list[str]:
-        """Problems found by integrity_check, foreign_key_check and the schema version."""
-        problems = []
-        rows = [r[0] for r in self.conn.execute("PRAGMA integrity_check")]
-        if rows != ["ok"]:
-            problems += [f"完整性检查：{r}" for r in rows]
-        for r in self.conn.execute("PRAGMA foreign_key_check"):
-            problems.append(f"外键检查：表 {r[0]} 第 {r[1]} 行引用的 {r[2]} 不存在")
-        version = self.schema_version()
-        if version != SCHEMA_VERSION:
-            problems.append(f"架构版本为 {version}，本程序为 {SCHEMA_VERSION}")
-        orphans = self.conn.execute(
-            "SELECT count(*) FROM records r WHERE NOT EXISTS (SELECT 1 FROM revisions v "
-            "WHERE v.record_id = r.id AND v.revision = r.revision)"
-        ).fetchone()[0]
-        if orphans:
-            problems.append(f"{orphans} 个项目缺少当前版本")
-        return problems
+        """Every problem ``perfdesk check`` reports (perfdesk.store.check), as sentences;
+        empty when the file is sound."""
+        from perfdesk.store.check import inspect
+
+        return [d.message for d in inspect(self.conn).damage]
+
+
+def _keep_aside(target: Path) -> Path:
+    """Copy ``target`` byte for byte to a new ``<stem>.before-restore-<time>.sqlite`` that
+    no earlier safety copy has: two restores within one second keep both originals. A
+    damaged original is kept as it is, for ``recover``."""
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    for n in range(1, 1000):
+        suffix = "" if n == 1 else f"-{n}"
+        saved = target.with_name(f"{target.stem}.before-restore-{stamp}{suffix}.sqlite")
+        try:
+            fd = os.open(saved, os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_BINARY", 0))
+        except FileExistsError:
+            continue
+        try:
+            with os.fdopen(fd, "wb") as out, target.open("rb") as src:
+                shutil.copyfileobj(src, out)
+                out.flush()
+                os.fsync(out.fileno())
+        except BaseException:
+            saved.unlink(missing_ok=True)
+            raise
+        return saved
+    raise StoreError(f"“{target.parent}”中已有太多同一时刻的恢复前副本，请稍后再试。")
 
 
 def restore_backup(backup: str | Path, target: str | Path) -> Path | None:
-    """Replace ``target`` with a checked copy of ``backup``; the replaced file is kept
-    beside it (returned) so a wrong restore can itself be undone."""
+    """Replace ``target`` with ``backup`` after checking it (SQLite's integrity check, that
+    it is a perfdesk database, every revision's fingerprint); the replaced file is kept
+    beside it under a new name (returned) so a wrong restore can itself be undone."""
+    from perfdesk.store.check import check_file
+
     backup, target = Path(backup), Path(target)
-    if not backup.exists():
+    if not backup.is_file():
         raise StoreError(f"备份文件“{backup}”不存在。")
+    with backup.open("rb") as f:
+        if f.read(16) != b"SQLite format 3\x00":
+            raise StoreError(f"“{backup}”不是 perfdesk 的备份文件（不是数据库），未恢复。")
+    report = check_file(backup)
+    if not report.ok:
+        more = f"（共 {len(report.damage)} 处）" if len(report.damage) > 1 else ""
+        raise StoreError(
+            f"备份“{backup}”未通过检查，未恢复：{report.damage[0].message}{more}。"
+        )
     tmp = target.with_name(target.name + ".restore")
-    shutil.copyfile(backup, tmp)
-    try:
-        with Store(tmp, create=False, backups=-1) as probe:  # migrates the copy, not the backup
-            problems = probe.check()
-        if problems:
-            raise StoreError(f"备份“{backup}”有问题，未恢复：{problems[0]}")
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
     saved = None
-    if target.exists():
-        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        saved = target.with_name(f"{target.stem}.before-restore-{stamp}.sqlite")
-        with Store(target, create=False, backups=-1) as current:
-            current.backup(saved)
-    tmp.replace(target)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(backup, tmp)
+        with Store(tmp, create=False, backups=-1):  # migrates the copy, not the backup
+            pass
+        if target.exists():
+            saved = _keep_aside(target)
+        tmp.replace(target)
+    except BaseException as exc:
+        tmp.unlink(missing_ok=True)
+        if isinstance(exc, (sqlite3.Error, OSError)):
+            fault = storage_error(exc, target)
+            if fault is not None:
+                raise fault from exc
+        raise
     return saved

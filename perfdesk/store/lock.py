@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import atexit
 import datetime as dt
+import errno
 import getpass
 import json
 import os
@@ -33,6 +34,7 @@ from typing import Any
 
 from perfdesk import __version__
 from perfdesk.models.errors import StoreError
+from perfdesk.store.faults import ReadOnlyError, storage_error
 
 LOCK_SUFFIX = ".lock"
 # How to break a lock, named in every refusal (the CLI and the window offer both).
@@ -41,6 +43,25 @@ BREAK_HINT = "运行“perfdesk unlock”或在命令后加“--break-lock”"
 # Lock files of this process, so opening the same database twice in one program is told
 # apart from a stale lock whose pid happens to be ours again.
 _HELD: dict[Path, str] = {}  # lock file → token
+
+
+# errno values of a file system that cannot make hard links.
+_NO_LINKS = {errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.ENOSYS, errno.EMLINK}
+
+
+def _write_new(path: Path, data: bytes) -> None:
+    """Create ``path`` (O_EXCL) holding ``data``, synced; a half-written file is removed."""
+    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_BINARY", 0), 0o644)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+        os.fsync(fd)
+    except BaseException:
+        os.close(fd)
+        path.unlink(missing_ok=True)
+        raise
+    os.close(fd)
 
 
 def lock_path(db_path: str | os.PathLike[str]) -> Path:
@@ -319,11 +340,10 @@ class DatabaseLock:
         except OSError as exc:
             raise self._unwritable(exc) from exc
         info = LockInfo.for_this_process()
-        flags = os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_BINARY", 0)
         denied = 0
         for _attempt in range(20):
             try:
-                fd = os.open(self.path, flags, 0o644)
+                self._create(info)
                 break
             except FileExistsError:
                 other = read_lock(self.db_path)
@@ -340,18 +360,50 @@ class DatabaseLock:
             except OSError as exc:
                 raise self._unwritable(exc) from exc
         else:
-            raise StoreError(f"数据库“{self.db_path}”的锁文件反复变化或无法创建，请稍后重试。")
-        try:
-            os.write(fd, info.to_json().encode("utf-8"))
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+            raise StoreError(f"数据库“{self.db_path}”的锁文件反复变化或无法创建，请稍后再试。")
         self.info = info
         _HELD[key] = info.token
         atexit.register(self.release)
         return info
 
+    def _create(self, info: LockInfo) -> None:
+        """Create the lock file whole or not at all: its text is written and synced to a
+        file of our own, then linked to the lock's name (atomic, and refused when the name
+        exists, like O_EXCL). A full disk or a crash mid-write never leaves an empty lock
+        that would block the database. Where links are not supported (some network
+        shares, FAT) the file is made with O_EXCL and removed if writing it fails."""
+        data = info.to_json().encode("utf-8")
+        tmp = self.path.with_name(f"{self.path.name}.{info.token}.tmp")
+        try:
+            _write_new(tmp, data)
+            try:
+                os.link(tmp, self.path)
+                return
+            except FileExistsError:
+                raise
+            except OSError as exc:
+                if exc.errno not in _NO_LINKS:
+                    raise
+        finally:
+            tmp.unlink(missing_ok=True)
+        try:
+            _write_new(self.path, data)
+        except FileExistsError:
+            raise
+        except BaseException:
+            # Ours and incomplete: nobody else can have created it meanwhile.
+            self.path.unlink(missing_ok=True)
+            raise
+
     def _unwritable(self, exc: OSError) -> StoreError:
+        named = storage_error(exc, self.db_path, self.path)
+        if isinstance(named, ReadOnlyError):
+            return ReadOnlyError(
+                f"数据库只读：“{self.db_path}”所在的文件夹不允许写入（无法建立锁文件），"
+                "未做任何修改，请检查文件夹权限后再试。"
+            )
+        if named is not None:
+            return named
         return StoreError(
             f"无法在“{self.path.parent}”中创建锁文件（{exc.strerror or exc}），"
             "请检查该文件夹是否可写。"

@@ -367,5 +367,35 @@ def m0010(db: Database) -> None:
     db.execute("CREATE INDEX library_entries_source ON library_entries (source_id)")
 
 
+# Indexes that served only the search planner of migrations 6–7 (its trigram lookups, the
+# sort walks it forced with INDEXED BY and "+year", its thin count index).
+PLANNER_INDEXES = (
+    *(f"records_by_{col}" for col in SORT_COLUMNS),
+    "records_by_name",
+    "records_by_unit",
+    "records_by_year_name",
+    "records_count",
+)
+
+
+@migrations(name="0011_plain_search")
+def m0011(db: Database) -> None:
+    # The window reads its pages on a reader thread, and a search is plain LIKE over unit
+    # and name (perfdesk/store/search.py). Measured at 100,000 records on a busy 2-core
+    # machine (bench/bench_store.py, README): 480 page queries (every sort × filter ×
+    # search) take 52 ms median, the worst (a sort by one column under a filter that holds
+    # every row) ~1.9 s; with these indexes and the trigram table but the same plain SQL,
+    # 31 ms median and 0.6 s worst against 40 ms and 0.8 s without, in one exploratory run:
+    # no difference a reader of the list sees, so they only cost writes and ~150 MB of
+    # pages. Kept: records_list (list --year reads the year's rows from it alone), the
+    # UNIQUE index and the fingerprint indexes (verify).
+    for trigger in ("records_search_ai", "records_search_ad", "records_search_au"):
+        db.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+    db.execute("DROP TABLE IF EXISTS records_search_terms")
+    db.execute("DROP TABLE IF EXISTS records_search")
+    for index in PLANNER_INDEXES:
+        db.execute(f"DROP INDEX IF EXISTS {index}")
+
+
 if tuple(m.name for m in migrations._migrations) != MIGRATION_NAMES:
     raise RuntimeError("perfdesk.store.schema.MIGRATION_NAMES is out of step with migrations.py")

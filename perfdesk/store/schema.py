@@ -17,5 +17,6 @@ MIGRATION_NAMES: tuple[str, ...] = (
     "0008_score_sorts_as_number",
     "0009_hand_in_packages",
     "0010_indicator_library",
+    "0011_plain_search",
 )
 SCHEMA_VERSION = len(MIGRATION_NAMES)
