@@ -1,9 +1,4 @@
-"""The right-hand side of the window: the two editors in tabs above the check panel.
-
-It is the heaviest part of the window (hundreds of widgets, the framework and label
-tables, the row tables), so the main window builds it just after its first paint, or at
-once when something needs it earlier (see ``MainWindow.ensure_editors``).
-"""
+"""The right-hand side of the window: the two editors in tabs above the check panel."""
 
 from __future__ import annotations
 

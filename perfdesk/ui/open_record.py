@@ -1,0 +1,258 @@
+"""The record in the editors: opening it (on the reader), editing it with undo, the live
+checks, saving it (on the writer, drafts as they are typed) and the question before leaving
+unsaved work.
+
+:class:`OpenRecord` is given what it uses: the editor pane, the window's undo group, the
+reader and the writer, the prompts and the feedback. It tells the window what changed
+through signals; it never sees the window.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QUndoGroup
+
+from perfdesk.models.checks import check_declaration, check_evaluation
+from perfdesk.models.records import Declaration
+from perfdesk.ui.editor_pane import TAB_DECLARATION, TAB_EVALUATION, EditorPane
+from perfdesk.ui.evaluation_editor import new_evaluation
+from perfdesk.ui.feedback import Feedback
+from perfdesk.ui.operations import JobContext, Reader, Worker
+from perfdesk.ui.prompts import DISCARD, SAVE, Prompts
+from perfdesk.ui.session import RecordSession
+
+# The checks run after a pause in typing, not on every key.
+CHECK_DELAY_MS = 250
+Then = Callable[[Declaration], object]
+
+
+def read_record(store: Any, record_id: int) -> tuple[Declaration, Declaration | None]:
+    """A record and last year's record of the same project (for the checks)."""
+    decl = store.get(record_id)
+    return decl, store.previous_year(decl)
+
+
+class OpenRecord(QObject):
+    """``changed``: the record, its state or the form on screen changed (title, actions).
+    ``saved(stored, quiet)``: a save reached the database. ``kept``: the user chose to stay
+    on the record rather than open another."""
+
+    changed = Signal()
+    saved = Signal(object, bool)
+    kept = Signal()
+
+    def __init__(
+        self,
+        pane: EditorPane,
+        undo_group: QUndoGroup,
+        reader: Reader,
+        writer: Worker,
+        prompts: Prompts,
+        feedback: Feedback,
+        autosave_ms: int,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.pane = pane
+        self.undo_group = undo_group
+        self.reader = reader
+        self.writer = writer
+        self.prompts = prompts
+        self.feedback = feedback
+        self.session: RecordSession | None = None
+        self.check_timer = QTimer(self)
+        self.check_timer.setSingleShot(True)
+        self.check_timer.setInterval(CHECK_DELAY_MS)
+        self.check_timer.timeout.connect(self.run_checks)
+        self.autosave_timer = QTimer(self)
+        self.autosave_timer.setSingleShot(True)
+        self.autosave_timer.setInterval(autosave_ms)
+        self.autosave_timer.timeout.connect(self.autosave)
+        dec, ev = pane.declaration_editor, pane.evaluation_editor
+        dec.edited.connect(lambda path: self.apply_edit(dec.collect_into, path))
+        ev.edited.connect(lambda path: self.apply_edit(ev.collect_into, path))
+        ev.create_requested.connect(self.create_evaluation)
+        pane.checks.field_activated.connect(self.focus_field)
+        pane.tabs.currentChanged.connect(lambda _i: self.changed.emit())
+
+    # ------------------------------------------------------------ which record
+
+    @property
+    def decl(self) -> Declaration | None:
+        return self.session.decl if self.session is not None else None
+
+    @property
+    def record_id(self) -> int | None:
+        return self.session.handle.id if self.session is not None else None
+
+    def on_evaluation_tab(self) -> bool:
+        return self.pane.tabs.currentIndex() == TAB_EVALUATION
+
+    def current_form(self) -> str:
+        return "evaluation" if self.on_evaluation_tab() else "declaration"
+
+    def open(self, record_id: int) -> None:
+        """The list's choice: leave the record on screen (saving it) and show this one,
+        read on the reader once the writes queued before are done."""
+        if self.record_id == record_id:
+            return
+        if not self.maybe_leave():
+            self.kept.emit()
+            return
+        self.writer.after_writes(
+            lambda: self.reader.query(
+                "record", lambda store: read_record(store, record_id), self._record_read
+            )
+        )
+
+    def _record_read(self, got: tuple[Declaration, Declaration | None]) -> None:
+        self.load(*got)
+
+    def load(self, decl: Declaration, previous: Declaration | None = None) -> None:
+        """Show ``decl`` in the editors with a fresh undo stack."""
+        if self.session is not None:
+            self.undo_group.removeStack(self.session.stack)
+            self.session.deleteLater()
+        session = RecordSession(decl, previous, self)
+        self.session = session
+        self.undo_group.addStack(session.stack)
+        self.undo_group.setActiveStack(session.stack)
+        session.applied.connect(self._undo_applied)
+        session.changed.connect(self._session_changed)
+        self.pane.declaration_editor.show_record(decl)
+        self.pane.evaluation_editor.show_record(decl)
+        self.run_checks()
+        self.changed.emit()
+
+    def close(self) -> None:
+        """No record on screen (the database was replaced)."""
+        if self.session is not None:
+            self.undo_group.removeStack(self.session.stack)
+            self.session.deleteLater()
+            self.session = None
+        self.autosave_timer.stop()
+        self.run_checks()
+        self.changed.emit()
+
+    # ------------------------------------------------------------ editing
+
+    def apply_edit(self, write: Callable[[Declaration], None], path: str) -> None:
+        """An edit of the record (undoable, see RecordSession), autosaved after a pause."""
+        if self.session is not None and self.session.edit(write, path):
+            self.autosave_timer.start()
+
+    def create_evaluation(self) -> None:
+        """Start the record's 自评表 (as an undoable edit)."""
+        session = self.session
+        if session is None:
+            return
+
+        def write(decl: Declaration) -> None:
+            decl.evaluation = new_evaluation(decl)
+
+        self.apply_edit(write, "evaluation")
+        self.pane.evaluation_editor.show_record(session.decl)
+        self.changed.emit()
+
+    def _session_changed(self) -> None:
+        if self.session is not None and self.session.decl.evaluation is not None:
+            self.pane.evaluation_editor.refresh_scores(self.session.decl)
+        self.check_timer.start()
+        self.changed.emit()
+
+    def _undo_applied(self, path: str) -> None:
+        """Undo or redo changed the record: show it again, at the field it touched."""
+        if self.session is None:
+            return
+        self.pane.declaration_editor.show_record(self.session.decl)
+        self.pane.evaluation_editor.show_record(self.session.decl)
+        self.focus_field(path)
+        self.autosave_timer.start()
+
+    def run_checks(self) -> None:
+        """The forms.md §3 checks of the record, shown in the check panel."""
+        if self.session is None:
+            self.pane.checks.set_findings([])
+            return
+        decl = self.session.decl
+        findings = list(check_declaration(decl, self.session.previous))
+        if decl.evaluation is not None:
+            findings += check_evaluation(decl)
+        self.pane.checks.set_findings(findings)
+
+    def focus_field(self, path: str) -> None:
+        if path.startswith("evaluation"):
+            self.pane.tabs.setCurrentIndex(TAB_EVALUATION)
+            self.pane.evaluation_editor.focus_field(path)
+        else:
+            self.pane.tabs.setCurrentIndex(TAB_DECLARATION)
+            self.pane.declaration_editor.focus_field(path)
+
+    # ------------------------------------------------------------ saving
+
+    def can_save(self) -> bool:
+        """A record is stored once it has a unit and a name."""
+        s = self.session
+        return s is not None and bool(s.decl.unit) and bool(s.decl.name)
+
+    def save(self, quiet: bool = False, then: Then | None = None) -> None:
+        """Save the record through the writer; ``then(stored)`` runs after it is stored."""
+        s = self.session
+        if s is None:
+            return
+        if not self.can_save():
+            if not quiet:
+                self.feedback.message("无法保存", "请先填写“申报单位名称”和“项目名称”。")
+                self.pane.declaration_editor.focus_field("unit" if not s.decl.unit else "name")
+            return
+        self.autosave_timer.stop()
+        if not s.is_dirty() and not s.is_new:
+            if then is not None:
+                then(s.decl)
+            return
+        sent = s.snapshot()
+        handle = s.handle
+        # The writer stores its own copy: the editors keep changing the session's record.
+        job_copy = copy.deepcopy(sent)
+
+        def job(store: Any, _ctx: JobContext) -> Declaration:
+            job_copy.id = handle.id
+            result = store.save(job_copy)
+            handle.id = result.record.id
+            return result.record
+
+        def done(stored: Declaration) -> None:
+            if self.session is s:
+                s.mark_saved(sent, stored)
+                self.pane.declaration_editor.show_state(s.decl)
+                self.pane.evaluation_editor.show_state(s.decl)
+                self.changed.emit()
+            self.saved.emit(stored, quiet)
+            if then is not None:
+                then(stored)
+
+        self.writer.submit(job, done)
+
+    def autosave(self) -> None:
+        s = self.session
+        if s is not None and s.is_dirty() and self.can_save():
+            self.save(quiet=True)
+
+    def maybe_leave(self) -> bool:
+        """Before switching away from the record: True when it is safe to go on."""
+        s = self.session
+        if s is None or not s.is_dirty():
+            return True
+        if self.can_save():
+            # Drafts are saved as they are typed; finish the pending save rather than ask.
+            self.save(quiet=True)
+            return True
+        answer = self.prompts.unsaved(s.decl.name or "新项目")
+        if answer == SAVE:
+            self.save()
+            return self.can_save()
+        return answer == DISCARD
