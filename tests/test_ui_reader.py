@@ -176,7 +176,7 @@ def test_opening_a_record_reads_it_on_the_reader(qtbot, slow_window) -> None:
     qtbot.waitUntil(lambda: w.session is not None)
     name = w.browser.model.data(w.browser.model.index(0, 3))
     assert w.declaration_editor.fields["name"].text() == name
-    assert w.stack.currentWidget() is w.pane
+    assert w.stack.currentWidget() is w.record.pane
     assert set(stores[0].threads) == {READER_THREAD}
 
 

@@ -5,6 +5,10 @@ and print, print a year 打印全年, backup and restore, about.
 the prompts, the feedback, the settings and the browser. Each command asks for paths, then
 hands the work to the core (``excel.batch``, ``excel.writer``, ``pdf``, ``store``) on the
 writer, the one thread that touches the database file.
+
+The Excel and PDF services are imported by the command that uses them: openpyxl (which
+loads numpy) and the PDF engine take ~0.5 s to import, more than the whole window takes to
+appear, and most sessions open a record without exporting anything.
 """
 
 from __future__ import annotations
@@ -17,13 +21,9 @@ from typing import Any
 
 from PySide6.QtCore import QUrl
 
-from perfdesk.excel.batch import import_paths
-from perfdesk.excel.writer import export_file
 from perfdesk.models.errors import PerfdeskError
 from perfdesk.models.records import Declaration
 from perfdesk.models.reprint import reprint_note
-from perfdesk.pdf.printout import pdf_file_name, render_bytes, write_pdf
-from perfdesk.pdf.year import print_year
 from perfdesk.store.backups import auto_backup
 from perfdesk.store.database import restore_backup
 from perfdesk.ui import settings as S
@@ -33,7 +33,6 @@ from perfdesk.ui.feedback import Feedback
 from perfdesk.ui.import_report import import_report_dialog
 from perfdesk.ui.open_record import OpenRecord
 from perfdesk.ui.operations import JobContext, Reader, Worker, run_with_progress
-from perfdesk.ui.preview import PreviewDialog, print_pdf
 from perfdesk.ui.prompts import Prompts
 
 IMPORTABLE = (".xlsx", ".xls", ".json")
@@ -63,6 +62,8 @@ def render_job(
     command line prints too), to PDF bytes."""
 
     def job(store: Any, _ctx: JobContext) -> Rendered:
+        from perfdesk.pdf.printout import render_bytes
+
         if revision is None or record_id is None:
             return render_bytes(on_screen, form), on_screen
         decl = store.get(record_id, revision)
@@ -116,6 +117,8 @@ class FileCommands:
         self.record.maybe_leave()
 
         def job(store: Any, ctx: JobContext) -> Any:
+            from perfdesk.excel.batch import import_paths
+
             return import_paths(store, paths, progress=ctx.progress, cancel=ctx.cancelled)
 
         def done(report: Any) -> None:
@@ -159,6 +162,8 @@ class FileCommands:
         self.feedback.status(f"已导出：{path}")
 
     def export_excel(self) -> None:
+        from perfdesk.pdf.printout import pdf_file_name
+
         got = self._form_record()
         if got is None:
             return
@@ -169,6 +174,8 @@ class FileCommands:
             return
 
         def job(_store: Any, _ctx: JobContext) -> Path:
+            from perfdesk.excel.writer import export_file
+
             export_file(decl, path, form=form)
             return path
 
@@ -176,6 +183,8 @@ class FileCommands:
 
     def export_pdf(self) -> None:
         """The record on screen as a PDF file."""
+        from perfdesk.pdf.printout import pdf_file_name, write_pdf
+
         got = self._form_record()
         if got is None:
             return
@@ -201,6 +210,8 @@ class FileCommands:
 
     def preview(self, revision: int | None = None, form: str | None = None) -> None:
         """The print preview of the form on screen, or of a stored revision."""
+        from perfdesk.ui.preview import PreviewDialog
+
         if form is None:
             got = self._form_record()
             if got is None:
@@ -216,6 +227,8 @@ class FileCommands:
         self._render(form, revision, show)
 
     def print_current(self) -> None:
+        from perfdesk.ui.preview import print_pdf
+
         got = self._form_record()
         if got is None:
             return
@@ -239,6 +252,8 @@ class FileCommands:
         form = self.record.current_form()
 
         def job(store: Any, ctx: JobContext) -> list[Path]:
+            from perfdesk.pdf.year import print_year
+
             # One process: this is a thread of the window, which must not fork.
             return print_year(
                 store, year, folder, form, progress=ctx.progress, cancel=ctx.cancelled, jobs=1

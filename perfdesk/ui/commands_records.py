@@ -15,7 +15,6 @@ from typing import Any
 from perfdesk.carry import carry_forward
 from perfdesk.models.records import Declaration
 from perfdesk.ui.browser import Browser
-from perfdesk.ui.editor_pane import TAB_DECLARATION
 from perfdesk.ui.feedback import Feedback
 from perfdesk.ui.history import HistoryDialog
 from perfdesk.ui.open_record import OpenRecord
@@ -63,7 +62,7 @@ class RecordCommands:
         self.record.load(Declaration(year=q.year or dt.date.today().year, unit=q.unit, name=None))
         self.browser.current_id = None
         self.browser.reselect()
-        self.record.pane.tabs.setCurrentIndex(TAB_DECLARATION)
+        self.record.pane.show_form("declaration")
         self.record.pane.declaration_editor.focus_field("unit" if not q.unit else "name")
 
     def finalize(self) -> None:

@@ -28,5 +28,12 @@ class EditorPane(QSplitter):
         self.setStretchFactor(0, 4)
         self.setStretchFactor(1, 1)
 
+    def on_evaluation_tab(self) -> bool:
+        return self.tabs.currentIndex() == TAB_EVALUATION
+
+    def show_form(self, form: str) -> None:
+        """The tab of ``form``: "declaration" or "evaluation"."""
+        self.tabs.setCurrentIndex(TAB_EVALUATION if form == "evaluation" else TAB_DECLARATION)
+
 
 __all__ = ["EditorPane", "TAB_DECLARATION", "TAB_EVALUATION"]

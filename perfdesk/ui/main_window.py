@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QUndoGroup
@@ -34,12 +34,8 @@ from perfdesk.store.database import Store
 from perfdesk.ui import settings as S
 from perfdesk.ui.actions import build_actions, update_actions
 from perfdesk.ui.browser import Browser
-from perfdesk.ui.check_panel import CheckPanel
 from perfdesk.ui.commands_files import FileCommands, dropped_paths
 from perfdesk.ui.commands_records import RecordCommands
-from perfdesk.ui.declaration_editor import DeclarationEditor
-from perfdesk.ui.editor_pane import EditorPane
-from perfdesk.ui.evaluation_editor import EvaluationEditor
 from perfdesk.ui.feedback import Feedback
 from perfdesk.ui.gc_guard import GuiThreadCollector
 from perfdesk.ui.open_record import OpenRecord
@@ -48,8 +44,10 @@ from perfdesk.ui.prompts import Prompts
 from perfdesk.ui.session import RecordSession
 from perfdesk.ui.window_state import default_size, default_split, restore_state, save_state
 
-PAGE_PLACEHOLDER, PAGE_EDITORS = 0, 1
-
+if TYPE_CHECKING:
+    from perfdesk.ui.check_panel import CheckPanel
+    from perfdesk.ui.declaration_editor import DeclarationEditor
+    from perfdesk.ui.evaluation_editor import EvaluationEditor
 
 class MainWindow(QMainWindow):
     def __init__(
@@ -80,12 +78,10 @@ class MainWindow(QMainWindow):
 
         self.setAcceptDrops(True)
         self.browser = Browser(self.reader)
-        self.pane = EditorPane()
         self.placeholder = QLabel("在左侧选择一个项目，或点“新建”“导入”。")
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.stack = QStackedWidget()
-        self.stack.addWidget(self.placeholder)  # PAGE_PLACEHOLDER
-        self.stack.addWidget(self.pane)  # PAGE_EDITORS
+        self.stack.addWidget(self.placeholder)  # the editors join it with the first record
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.browser)
         self.splitter.addWidget(self.stack)
@@ -98,7 +94,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self.record = OpenRecord(
-            self.pane, self.undo_group, self.reader, self.writer, self.prompts, self.feedback,
+            self.undo_group, self.reader, self.writer, self.prompts, self.feedback,
             self.settings.get(S.AUTOSAVE_MS), self,
         )  # fmt: skip
         self.files = FileCommands(
@@ -130,6 +126,7 @@ class MainWindow(QMainWindow):
             "focus_search": self.focus_search,
         })  # fmt: skip
 
+        self.record.pane_built.connect(self.stack.addWidget)
         self.browser.record_selected.connect(self.record.open)
         self.record.kept.connect(self.browser.reselect)
         self.record.changed.connect(self._record_changed)
@@ -148,19 +145,19 @@ class MainWindow(QMainWindow):
 
     @property
     def declaration_editor(self) -> DeclarationEditor:
-        return self.pane.declaration_editor
+        return self.record.pane.declaration_editor
 
     @property
     def evaluation_editor(self) -> EvaluationEditor:
-        return self.pane.evaluation_editor
+        return self.record.pane.evaluation_editor
 
     @property
     def tabs(self) -> QTabWidget:
-        return self.pane.tabs
+        return self.record.pane.tabs
 
     @property
     def checks(self) -> CheckPanel:
-        return self.pane.checks
+        return self.record.pane.checks
 
     @property
     def last_dialog(self) -> QWidget | None:
@@ -169,7 +166,7 @@ class MainWindow(QMainWindow):
     def _record_changed(self) -> None:
         """Title, actions, the editors or the placeholder, the list's selection."""
         record = self.record
-        self.stack.setCurrentIndex(PAGE_EDITORS if record.session else PAGE_PLACEHOLDER)
+        self.stack.setCurrentWidget(record.pane if record.session else self.placeholder)
         update_actions(self.acts, record)
         decl = record.decl
         name = (decl.name or "新项目") if decl is not None else ""

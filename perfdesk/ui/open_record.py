@@ -2,28 +2,30 @@
 checks, saving it (on the writer, drafts as they are typed) and the question before leaving
 unsaved work.
 
-:class:`OpenRecord` is given what it uses: the editor pane, the window's undo group, the
-reader and the writer, the prompts and the feedback. It tells the window what changed
-through signals; it never sees the window.
+:class:`OpenRecord` is given what it uses: the window's undo group, the reader and the
+writer, the prompts and the feedback; it makes the editor pane. It tells the window what
+changed through signals; it never sees the window.
 """
 
 from __future__ import annotations
 
 import copy
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoGroup
+from PySide6.QtWidgets import QWidget
 
 from perfdesk.models.checks import check_declaration, check_evaluation
 from perfdesk.models.records import Declaration
-from perfdesk.ui.editor_pane import TAB_DECLARATION, TAB_EVALUATION, EditorPane
-from perfdesk.ui.evaluation_editor import new_evaluation
 from perfdesk.ui.feedback import Feedback
 from perfdesk.ui.operations import JobContext, Reader, Worker
 from perfdesk.ui.prompts import DISCARD, SAVE, Prompts
 from perfdesk.ui.session import RecordSession
+
+if TYPE_CHECKING:
+    from perfdesk.ui.editor_pane import EditorPane
 
 # The checks run after a pause in typing, not on every key.
 CHECK_DELAY_MS = 250
@@ -39,15 +41,16 @@ def read_record(store: Any, record_id: int) -> tuple[Declaration, Declaration | 
 class OpenRecord(QObject):
     """``changed``: the record, its state or the form on screen changed (title, actions).
     ``saved(stored, quiet)``: a save reached the database. ``kept``: the user chose to stay
-    on the record rather than open another."""
+    on the record rather than open another. ``pane_built(pane)``: the editors exist, for the
+    window to place."""
 
     changed = Signal()
     saved = Signal(object, bool)
     kept = Signal()
+    pane_built = Signal(QWidget)
 
     def __init__(
         self,
-        pane: EditorPane,
         undo_group: QUndoGroup,
         reader: Reader,
         writer: Worker,
@@ -57,7 +60,7 @@ class OpenRecord(QObject):
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        self.pane = pane
+        self._pane: EditorPane | None = None
         self.undo_group = undo_group
         self.reader = reader
         self.writer = writer
@@ -72,12 +75,24 @@ class OpenRecord(QObject):
         self.autosave_timer.setSingleShot(True)
         self.autosave_timer.setInterval(autosave_ms)
         self.autosave_timer.timeout.connect(self.autosave)
-        dec, ev = pane.declaration_editor, pane.evaluation_editor
-        dec.edited.connect(lambda path: self.apply_edit(dec.collect_into, path))
-        ev.edited.connect(lambda path: self.apply_edit(ev.collect_into, path))
-        ev.create_requested.connect(self.create_evaluation)
-        pane.checks.field_activated.connect(self.focus_field)
-        pane.tabs.currentChanged.connect(lambda _i: self.changed.emit())
+
+    @property
+    def pane(self) -> EditorPane:
+        """The editors and the check panel, made when the first record is shown: their
+        modules and hundreds of widgets cost ~90 ms of CPU, a third of the window's start
+        (bench/bench_window.py), and a start shows the list."""
+        if self._pane is None:
+            from perfdesk.ui.editor_pane import EditorPane
+
+            pane = self._pane = EditorPane()
+            dec, ev = pane.declaration_editor, pane.evaluation_editor
+            dec.edited.connect(lambda path: self.apply_edit(dec.collect_into, path))
+            ev.edited.connect(lambda path: self.apply_edit(ev.collect_into, path))
+            ev.create_requested.connect(self.create_evaluation)
+            pane.checks.field_activated.connect(self.focus_field)
+            pane.tabs.currentChanged.connect(lambda _i: self.changed.emit())
+            self.pane_built.emit(pane)
+        return self._pane
 
     # ------------------------------------------------------------ which record
 
@@ -90,7 +105,7 @@ class OpenRecord(QObject):
         return self.session.handle.id if self.session is not None else None
 
     def on_evaluation_tab(self) -> bool:
-        return self.pane.tabs.currentIndex() == TAB_EVALUATION
+        return self._pane is not None and self._pane.on_evaluation_tab()
 
     def current_form(self) -> str:
         return "evaluation" if self.on_evaluation_tab() else "declaration"
@@ -151,6 +166,8 @@ class OpenRecord(QObject):
         if session is None:
             return
 
+        from perfdesk.ui.evaluation_editor import new_evaluation
+
         def write(decl: Declaration) -> None:
             decl.evaluation = new_evaluation(decl)
 
@@ -176,7 +193,8 @@ class OpenRecord(QObject):
     def run_checks(self) -> None:
         """The forms.md §3 checks of the record, shown in the check panel."""
         if self.session is None:
-            self.pane.checks.set_findings([])
+            if self._pane is not None:
+                self._pane.checks.set_findings([])
             return
         decl = self.session.decl
         findings = list(check_declaration(decl, self.session.previous))
@@ -186,10 +204,10 @@ class OpenRecord(QObject):
 
     def focus_field(self, path: str) -> None:
         if path.startswith("evaluation"):
-            self.pane.tabs.setCurrentIndex(TAB_EVALUATION)
+            self.pane.show_form("evaluation")
             self.pane.evaluation_editor.focus_field(path)
         else:
-            self.pane.tabs.setCurrentIndex(TAB_DECLARATION)
+            self.pane.show_form("declaration")
             self.pane.declaration_editor.focus_field(path)
 
     # ------------------------------------------------------------ saving
