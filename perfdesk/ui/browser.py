@@ -232,15 +232,20 @@ class Browser(QWidget):
     # ------------------------------------------------------------ reading
 
     def _read_page(self, query: ListQuery, offset: int) -> None:
-        """The model wants a page: read it on the reader thread, and the count with the
-        first page (after it: the rows come first)."""
+        """The model wants a page: read it on the reader thread."""
         self.reader.query("list", lambda store: query.page(store, offset), self._page_read)
-        if offset == 0:
-            self.reader.query("count", query.count, self._show_count)
 
     def _page_read(self, page: Page) -> None:
         if self.model.show_page(page) and page.offset == 0:
             self.reselect()
+            # The count is asked for once the rows are painted (the zero timer runs after
+            # the paint the new rows posted): counting a common term over 100,000 records
+            # beside the paint made the longest stall of typing ~40 ms instead of ~20.
+            QTimer.singleShot(0, self, lambda: self._read_count(page.query))
+
+    def _read_count(self, query: ListQuery) -> None:
+        if query == self.model.query:
+            self.reader.query("count", query.count, self._show_count)
 
     def _show_count(self, count: int) -> None:
         self.count_label.setText(f"共 {count} 个项目")
