@@ -33,6 +33,9 @@ from perfdesk.models.errors import Cancelled
 
 PROGRESS_DELAY_MS = 500
 WRITER_THREAD, READER_THREAD = "perfdesk-writer", "perfdesk-reader"
+# The reader and the writer yield to the GUI thread where the system honours thread
+# priorities (Windows, macOS; Linux's default scheduler ignores them).
+BACKGROUND = QThread.Priority.LowPriority
 # What the reader's jobs may call: a read that tried to write would race the writer.
 READS = frozenset(
     {"list", "count", "years", "units", "get", "previous_year", "revisions", "find_id"}
@@ -73,8 +76,8 @@ class Job:
     id: int
     fn: JobFn
     ctx: JobContext
-    on_done: Callable[[Any], None] | None = None
-    on_error: Callable[[BaseException, str], None] | None = None
+    on_done: Callable[[Any], object] | None = None
+    on_error: Callable[[BaseException, str], object] | None = None
     on_progress: Callable[[int, int, str], None] | None = None
     done: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
@@ -140,7 +143,7 @@ class Worker(QObject):
         self._runner.failed.connect(self._failed, Qt.ConnectionType.QueuedConnection)
         self._runner.progress.connect(self._progress, Qt.ConnectionType.QueuedConnection)
         self._stopped = False
-        self._thread.start()
+        self._thread.start(BACKGROUND)
 
     @property
     def pending(self) -> int:
@@ -149,8 +152,8 @@ class Worker(QObject):
     def submit(
         self,
         fn: JobFn,
-        on_done: Callable[[Any], None] | None = None,
-        on_error: Callable[[BaseException, str], None] | None = None,
+        on_done: Callable[[Any], object] | None = None,
+        on_error: Callable[[BaseException, str], object] | None = None,
         on_progress: Callable[[int, int, str], None] | None = None,
         *,
         exclusive: bool = False,
@@ -206,7 +209,7 @@ class Worker(QObject):
         if not self._jobs:
             self.idle.emit()
 
-    def after_writes(self, then: Callable[[], None]) -> None:
+    def after_writes(self, then: Callable[[], object]) -> None:
         """``then()`` on the GUI thread once every write queued so far is done (at once when
         none is): a read that follows sees them."""
         if not self._jobs:
@@ -339,7 +342,7 @@ class Reader(QObject):
         self._runner.failed.connect(self._failed, Qt.ConnectionType.QueuedConnection)
         self._runner.skipped.connect(self._skipped, Qt.ConnectionType.QueuedConnection)
         self._stopped = False
-        self._thread.start()
+        self._thread.start(BACKGROUND)
 
     @property
     def pending(self) -> int:
