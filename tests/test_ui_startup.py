@@ -91,7 +91,7 @@ def window_at(qtbot, tmp_path):
         w.shutdown()
 
 
-def test_window_shows_the_first_page_newest_year_first(window_at) -> None:
+def test_window_shows_the_first_page_newest_year_first(window_at, qtbot) -> None:
     from perfdesk.ui.browser_model import KEYS
 
     w = window_at(1366, 768)
@@ -107,7 +107,7 @@ def test_window_shows_the_first_page_newest_year_first(window_at) -> None:
     assert [w.browser.year.itemText(i) for i in range(w.browser.year.count())] == [
         "全部", "2020年", "2019年",
     ]  # fmt: skip
-    assert w.browser.count_label.text() == "共 3 个项目"
+    qtbot.waitUntil(lambda: w.browser.count_label.text() == "共 3 个项目")  # counted after
     assert w.acts["act_save"].shortcut().toString() == "Ctrl+S"
     assert w.stack.currentWidget() is w.placeholder  # nothing opened yet
 
