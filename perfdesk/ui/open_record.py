@@ -17,7 +17,6 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoGroup
 from PySide6.QtWidgets import QWidget
 
-from perfdesk.models.checks import check_declaration, check_evaluation
 from perfdesk.models.records import Declaration
 from perfdesk.ui.feedback import Feedback
 from perfdesk.ui.operations import JobContext, Reader, Worker
@@ -196,6 +195,10 @@ class OpenRecord(QObject):
             if self._pane is not None:
                 self._pane.checks.set_findings([])
             return
+        # Loaded with the first record, like the editors (the target parser under the
+        # checks is ~30 ms of a start that shows only the list).
+        from perfdesk.models.checks import check_declaration, check_evaluation
+
         decl = self.session.decl
         findings = list(check_declaration(decl, self.session.previous))
         if decl.evaluation is not None:
