@@ -169,3 +169,34 @@ def test_the_window_survives_long_typing(tmp_path) -> None:
     )  # fmt: skip
     assert out.returncode == 0, out.stderr[-2000:]
     assert int(out.stdout.split()[-1]) >= 1500
+
+
+def test_a_bug_while_the_window_is_built_shows_the_crash_dialog(
+    qapp, keep_excepthook, tmp_path, monkeypatch
+) -> None:
+    """The crash dialog's hook is in place before the window is built, and a bug there
+    shows the copyable report rather than a traceback on a console nobody sees."""
+    import perfdesk.ui.main_window as main_window
+    from perfdesk.ui.app import run
+    from perfdesk.ui.dialogs import CrashDialog
+
+    hooks: list[object] = []
+
+    class BrokenWindow:
+        def __init__(self, *_a: object, **_k: object) -> None:
+            hooks.append(sys.excepthook)
+            raise RuntimeError("窗口构建出错")
+
+    monkeypatch.setattr(main_window, "MainWindow", BrokenWindow)
+    reports: list[str] = []
+
+    def read_and_close() -> None:
+        for w in QApplication.topLevelWidgets():
+            if isinstance(w, CrashDialog) and w.isVisible():
+                reports.append(w.text.toPlainText())
+                w.done(0)
+
+    QTimer.singleShot(300, read_and_close)
+    assert run(tmp_path / "db.sqlite") == 1
+    assert hooks and getattr(hooks[0], "__module__", None) == "perfdesk.ui.dialogs"
+    assert reports and "RuntimeError: 窗口构建出错" in reports[0]

@@ -68,7 +68,6 @@ class Browser(QWidget):
 
     record_selected = Signal(int)
     columns_changed = Signal()  # shown/hidden from the header menu
-    count_shown = Signal(int)
 
     def __init__(self, reader: Reader, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -254,7 +253,6 @@ class Browser(QWidget):
 
     def _show_count(self, count: int) -> None:
         self.count_label.setText(f"共 {count} 个项目")
-        self.count_shown.emit(count)
 
     def refresh(self, select_id: int | None = None) -> None:
         """Read the list, its count and the year and unit lists again (after a write);

@@ -371,14 +371,14 @@ class Reader(QObject):
             self._run.emit(kind, generation, fn)
         return generation
 
-    def is_latest(self, kind: str, generation: int) -> bool:
+    def _is_latest(self, kind: str, generation: int) -> bool:
         with self._lock:
             return self._latest.get(kind) == generation
 
     def _take(self, kind: str, generation: int) -> _Query | None:
         """The request answered, if its answer is still wanted."""
         query = self._queries.pop((kind, generation), None)
-        if query is None or self._stopped or not self.is_latest(kind, generation):
+        if query is None or self._stopped or not self._is_latest(kind, generation):
             return None
         return query
 
@@ -414,7 +414,9 @@ class Reader(QObject):
 
     def hold(self) -> None:
         """Close the reader's connection and keep it closed (the file is being replaced):
-        requests made meanwhile wait for :meth:`resume`, the latest of each kind."""
+        requests made meanwhile wait for :meth:`resume`, the latest of each kind. Blocks
+        until the reader has passed the requests already sent (a restore is rare and the
+        user has just confirmed it)."""
         if self._held is None:
             self._held = {}
             self._close.emit()  # blocking: queued behind the requests already sent
