@@ -35,6 +35,8 @@ class GatedStore:
     def __init__(self, store: Any, gate: threading.Event) -> None:
         self._store = store
         self.gate = gate
+        self.get_gate = threading.Event()
+        self.get_gate.set()
         self.threads: list[str] = []
         self.listed: list[str | None] = []
 
@@ -46,6 +48,7 @@ class GatedStore:
 
     def get(self, *a: Any) -> Any:
         self.threads.append(QThread.currentThread().objectName())
+        assert self.get_gate.wait(20), "the test never opened the gate"
         return self._store.get(*a)
 
     def __getattr__(self, name: str) -> Any:
@@ -131,6 +134,8 @@ def slow_window(qtbot, tmp_path, db, gate):
     qtbot.waitUntil(lambda: w.reader.pending == 0 and w.writer.pending == 0)
     yield w, stores
     gate.set()
+    for store in stores:
+        store.get_gate.set()
     w.shutdown()
 
 
@@ -178,6 +183,33 @@ def test_opening_a_record_reads_it_on_the_reader(qtbot, slow_window) -> None:
     assert w.declaration_editor.fields["name"].text() == name
     assert w.stack.currentWidget() is w.record.pane
     assert set(stores[0].threads) == {READER_THREAD}
+
+
+def test_the_record_clicked_last_is_the_one_shown(qtbot, slow_window) -> None:
+    """Clicking another record and back before the first one was read leaves the editors
+    on the one clicked last; so does 新建 while a record is being read."""
+    w, stores = slow_window
+    model = w.browser.model
+    w.browser.view.selectRow(0)
+    qtbot.waitUntil(lambda: w.session is not None)
+    first = w.session.handle.id
+    reads = len(stores[0].threads)
+    stores[0].get_gate.clear()  # reading a record now waits until the test says so
+    w.browser.view.selectRow(1)
+    qtbot.waitUntil(lambda: len(stores[0].threads) == reads + 1)  # held while read
+    w.browser.view.selectRow(0)  # back to the record on screen
+    stores[0].get_gate.set()
+    qtbot.waitUntil(lambda: w.reader.pending == 0)
+    assert w.session.handle.id == first  # the second record was read, and not shown
+    reads = len(stores[0].threads)
+    stores[0].get_gate.clear()
+    w.browser.view.selectRow(1)
+    qtbot.waitUntil(lambda: len(stores[0].threads) == reads + 1)
+    w.records.new_record()
+    stores[0].get_gate.set()
+    qtbot.waitUntil(lambda: w.reader.pending == 0)
+    assert w.session.is_new
+    assert model.rowCount() == 2
 
 
 def test_restore_runs_on_the_writer(qtbot, slow_window, tmp_path, monkeypatch) -> None:

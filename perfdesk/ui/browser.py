@@ -337,7 +337,7 @@ class Browser(QWidget):
         if self._quiet:
             return
         rid = self.selected_id()
-        if rid and rid != self.current_id:
+        if rid:  # the current record too: it may be the way back while another is read
             self.record_selected.emit(rid)
 
 

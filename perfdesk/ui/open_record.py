@@ -66,6 +66,8 @@ class OpenRecord(QObject):
         self.prompts = prompts
         self.feedback = feedback
         self.session: RecordSession | None = None
+        # The record the user asked for last; a read answering for another is not shown.
+        self._wanted: int | None = None
         self.check_timer = QTimer(self)
         self.check_timer.setSingleShot(True)
         self.check_timer.setInterval(CHECK_DELAY_MS)
@@ -113,21 +115,28 @@ class OpenRecord(QObject):
         """The list's choice: leave the record on screen (saving it) and show this one,
         read on the reader once the writes queued before are done."""
         if self.record_id == record_id:
+            self._wanted = record_id  # back to it before another one came
             return
         if not self.maybe_leave():
             self.kept.emit()
             return
-        self.writer.after_writes(
-            lambda: self.reader.query(
-                "record", lambda store: read_record(store, record_id), self._record_read
-            )
-        )
+        self._wanted = record_id
+
+        def read() -> None:
+            if self._wanted == record_id:
+                self.reader.query(
+                    "record", lambda store: read_record(store, record_id), self._record_read
+                )
+
+        self.writer.after_writes(read)
 
     def _record_read(self, got: tuple[Declaration, Declaration | None]) -> None:
-        self.load(*got)
+        if got[0].id == self._wanted:
+            self.load(*got)
 
     def load(self, decl: Declaration, previous: Declaration | None = None) -> None:
         """Show ``decl`` in the editors with a fresh undo stack."""
+        self._wanted = decl.id
         if self.session is not None:
             self.undo_group.removeStack(self.session.stack)
             self.session.deleteLater()
