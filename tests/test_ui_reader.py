@@ -108,7 +108,9 @@ def test_the_reader_only_reads(qtbot, db) -> None:
     reader = Reader(db)
     try:
         errors: list[BaseException] = []
-        reader.query("x", lambda s: s.save(seed_decl()), lambda _r: None, lambda e, _t: errors.append(e))
+        reader.query(
+            "x", lambda s: s.save(seed_decl()), lambda _r: None, lambda e, _t: errors.append(e)
+        )
         qtbot.waitUntil(lambda: reader.pending == 0)
         assert len(errors) == 1 and isinstance(errors[0], AttributeError)
     finally:

@@ -37,7 +37,9 @@ COLUMNS: tuple[tuple[str, str], ...] = (
 KEYS = tuple(c for c, _ in COLUMNS)
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 RIGHT_ALIGNED = frozenset(
-    i for i, k in enumerate(KEYS) if k in ("id", "year", "revision", "total_score", "year_budget_fen")
+    i
+    for i, k in enumerate(KEYS)
+    if k in ("id", "year", "revision", "total_score", "year_budget_fen")
 )
 STATUS_COL = KEYS.index("status")
 SCORE_COL = KEYS.index("total_score")

@@ -288,7 +288,9 @@ class FileCommands:
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M")
         folder = Path(self.settings.folder(S.BACKUP_DIR))
         path = self.prompts.save_file(
-            "备份数据库", str(folder / f"perfdesk-备份-{stamp}.sqlite"), "perfdesk 数据库 (*.sqlite)"
+            "备份数据库",
+            str(folder / f"perfdesk-备份-{stamp}.sqlite"),
+            "perfdesk 数据库 (*.sqlite)",
         )
         if path is None:
             return

@@ -36,6 +36,7 @@ from perfdesk.models.records import (
     Indicator,
     Signoff,
 )
+from perfdesk.models.targets import parse_target
 from perfdesk.ui.row_table import COMBO, INFO, MONEY, TEXT, Column, RowTable
 from perfdesk.ui.widgets import ChoiceGroup, DateField, LongText, MoneyEdit, TextLine
 
@@ -326,10 +327,6 @@ class DeclarationEditor(QWidget):
             ok = False
         self.budget_total.setText(text)
         self.budget_total.setStyleSheet("" if ok else "color: #b71c1c;")
-        # Imported on first use: the target parser compiles many patterns, and the window
-        # should open before it is needed (the worker warms it up after start).
-        from perfdesk.models.targets import parse_target
-
         for r, row in enumerate(self.indicators.rows()):
             parsed = parse_target(row["target"], row["name"]).with_direction(row["direction"])
             self.indicators.set_info(r, "parsed", parsed.explain() if row["target"] else "")

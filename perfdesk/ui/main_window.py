@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from perfdesk.ui.declaration_editor import DeclarationEditor
     from perfdesk.ui.evaluation_editor import EvaluationEditor
 
+
 class MainWindow(QMainWindow):
     def __init__(
         self,
