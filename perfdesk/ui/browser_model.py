@@ -36,6 +36,15 @@ COLUMNS: tuple[tuple[str, str], ...] = (
 )
 KEYS = tuple(c for c, _ in COLUMNS)
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
+SERVED_ROLES = frozenset(
+    (
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.TextAlignmentRole,
+        Qt.ItemDataRole.ForegroundRole,
+        Qt.ItemDataRole.ToolTipRole,
+        ID_ROLE,
+    )
+)
 RIGHT_ALIGNED = frozenset(
     i
     for i, k in enumerate(KEYS)
@@ -148,8 +157,12 @@ class BrowserModel(QAbstractTableModel):
         return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        # Asked for every cell and a dozen roles on each paint: the roles not served here
+        # (most of them) are answered first.
+        if role not in SERVED_ROLES:
+            return None
         r, c = index.row(), index.column()
-        if not index.isValid() or not 0 <= r < len(self._rows):
+        if not 0 <= r < len(self._rows):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             return self._texts[r][c]
