@@ -495,7 +495,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from perfdesk.store.database import restore_backup
+    from perfdesk.store.backups import restore_backup
 
     target = default_db_path(args.db)
     saved = restore_backup(Path(args.backup), target)

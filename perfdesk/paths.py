@@ -34,3 +34,11 @@ def default_db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
     if env:
         return Path(env)
     return data_dir() / DB_FILENAME
+
+
+BACKUP_DIRNAME = "backups"
+
+
+def backup_folder(db_path: str | os.PathLike[str]) -> Path:
+    """Where automatic backups of this database go: ``backups/`` beside it."""
+    return Path(db_path).parent / BACKUP_DIRNAME

@@ -18,8 +18,10 @@ from perfdesk.store.backups import (
     backup_time,
     list_backups,
     prune,
+    restore_backup,
 )
-from perfdesk.store.database import Store, restore_backup
+from perfdesk.store.check import problems as check_problems
+from perfdesk.store.database import Store
 
 DATA = Path(__file__).parent / "data"
 DAY1 = dt.datetime(2024, 3, 1, 8, 30, 0)
@@ -51,7 +53,7 @@ def test_backup_is_a_complete_database(filled: Store, seed_decl) -> None:
     made = auto_backup(filled, now=DAY1)
     assert made is not None
     with Store(made, create=False) as copy:
-        assert copy.check() == []
+        assert check_problems(copy) == []
         rows = copy.list(columns=("id", "name"))
         assert [r[1] for r in rows] == [seed_decl.name]
         assert copy.get(rows[0][0]).total_budget == seed_decl.total_budget

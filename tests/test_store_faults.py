@@ -21,9 +21,10 @@ import pytest
 from perfdesk.carry import carry_forward
 from perfdesk.models.errors import StoreError
 from perfdesk.store import lock as lock_module
-from perfdesk.store.backups import auto_backup
+from perfdesk.store.backups import auto_backup, restore_backup
 from perfdesk.store.check import check_file, recover
-from perfdesk.store.database import Store, restore_backup
+from perfdesk.store.check import problems as check_problems
+from perfdesk.store.database import Store
 from perfdesk.store.faults import BusyError, DamagedError, DiskFullError
 from perfdesk.store.lock import DatabaseLock
 from tests.cli_helpers import run_cli
@@ -147,7 +148,7 @@ def test_full_database_rolls_back_and_says_so(filled, tmp_path):
 
     result = import_file(store, SEED)
     assert result.status == "rejected" and result.error.startswith("磁盘空间已满")
-    assert store.count() == before and store.check() == []
+    assert store.count() == before and check_problems(store) == []
 
 
 def test_full_disk_leaves_no_lock(tmp_path, monkeypatch):
@@ -318,8 +319,8 @@ def test_undecodable_revision(filled):
         "WHERE record_id = ?",
         [rid],
     )
-    problems = store.check()
-    assert any(f"编号 {rid} “乙项目”" in p and "无法解读" in p for p in problems), problems
+    found = check_problems(store)
+    assert any(f"编号 {rid} “乙项目”" in p and "无法解读" in p for p in found), found
     with pytest.raises(DamagedError, match="perfdesk check"):
         store.get(rid)
     r = run_cli("show", str(rid), db=store.path)
@@ -334,8 +335,8 @@ def test_amount_edited_behind_the_program(filled):
         "UPDATE revisions SET doc = replace(doc, '133340000', '933340000') WHERE record_id = ?",
         [rid],
     )
-    problems = store.check()
-    assert any(f"编号 {rid} “丁项目”" in p and "指纹不符" in p for p in problems), problems
+    found = check_problems(store)
+    assert any(f"编号 {rid} “丁项目”" in p and "指纹不符" in p for p in found), found
     # Nothing is built on the altered content: it would get a fingerprint of its own.
     with pytest.raises(DamagedError, match="指纹不符"):
         store.finalize(rid)

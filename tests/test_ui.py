@@ -115,9 +115,7 @@ def make_window(qtbot, tmp_path: Path, prompts: ScriptedPrompts):
         qtbot.addWidget(window)
         window.show()
         qtbot.waitExposed(window)
-        # The editors and the worker come just after the first paint (start-up in two steps).
-        qtbot.waitUntil(lambda: window.editors_built, timeout=10_000)
-        wait_idle(qtbot, window)
+        wait_idle(qtbot, window)  # the first page of the list has been read
         windows.append(window)
         return window
 
@@ -127,7 +125,10 @@ def make_window(qtbot, tmp_path: Path, prompts: ScriptedPrompts):
 
 
 def wait_idle(qtbot, window) -> None:
-    qtbot.waitUntil(lambda: window.worker.pending == 0, timeout=20_000)
+    """Until the writer and the reader have answered everything asked of them."""
+    qtbot.waitUntil(
+        lambda: window.writer.pending == 0 and window.reader.pending == 0, timeout=20_000
+    )
 
 
 def rows(window) -> list[dict[str, Any]]:
@@ -196,9 +197,9 @@ def test_create_type_and_save_writes_a_row(qtbot, make_window) -> None:
 
 def test_save_without_unit_is_refused_with_a_message(qtbot, make_window) -> None:
     w = make_window()
-    w.new_record()
+    w.records.new_record()
     type_text(w.declaration_editor.fields["name"], "无单位项目")
-    w.save()
+    w.record.save()
     wait_idle(qtbot, w)
     assert rows(w) == []
     assert isinstance(w.findChild(QMessageBox), QMessageBox)
@@ -221,7 +222,7 @@ def test_edit_undo_redo_and_save(qtbot, make_window) -> None:
     assert not w.session.is_dirty()
     qtbot.keyClick(w, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
     assert name.text() == original + "（二期）"
-    w.save()
+    w.record.save()
     wait_idle(qtbot, w)
     assert rows(w)[0]["name"] == original + "（二期）"
     assert rows(w)[0]["revision"] == 1  # a draft is saved in place
@@ -260,14 +261,14 @@ def test_indicator_rows_add_move_delete_and_parsed_target(qtbot, make_window) ->
     table.table.setCurrentCell(n, 2)
     table.move_row(-1)
     assert table.row_values(n - 1)["name"] == "投诉率"
-    w.save()
+    w.record.save()
     wait_idle(qtbot, w)
     decl = stored(w, rows(w)[0]["id"])
     assert decl.indicators[n - 1].target == "控制在5%以内"
     assert decl.indicators[n - 1].category == decl.indicators[n].category == "影响力目标"
     table.table.setCurrentCell(n - 1, 2)
     table.delete_row()
-    w.save()
+    w.record.save()
     wait_idle(qtbot, w)
     assert len(stored(w, rows(w)[0]["id"]).indicators) == n
 
@@ -284,7 +285,7 @@ def test_autosave_after_idle(qtbot, make_window) -> None:
 
 def test_unsaved_new_record_prompts_before_leaving(qtbot, make_window, prompts) -> None:
     w = make_window([seed_decl()])
-    w.new_record()
+    w.records.new_record()
     type_text(w.declaration_editor.fields["name"], "只有名称")
     prompts.unsaved_answers = ["cancel", "discard"]
     w.browser.view.selectRow(0)
@@ -302,14 +303,14 @@ def test_unsaved_new_record_prompts_before_leaving(qtbot, make_window, prompts) 
 def test_finalize_locks_and_new_revision_opens(qtbot, make_window) -> None:
     w = make_window([seed_decl()])
     select_first(qtbot, w)
-    w.finalize()
+    w.records.finalize()
     wait_idle(qtbot, w)
     assert rows(w)[0]["status"] == "final"
     ed = w.declaration_editor
     assert ed.read_only and ed.fields["name"].isReadOnly()
     assert "只读" in ed.banner.text()
-    assert w.act_new_revision.isEnabled()
-    w.new_revision()
+    assert w.acts["act_new_revision"].isEnabled()
+    w.records.new_revision()
     wait_idle(qtbot, w)
     r = rows(w)[0]
     assert (r["status"], r["revision"]) == ("draft", 2)
@@ -323,7 +324,7 @@ def test_finalize_blocked_by_errors_shows_message(qtbot, make_window) -> None:
     decl.overview = None
     w = make_window([decl])
     select_first(qtbot, w)
-    w.finalize()
+    w.records.finalize()
     wait_idle(qtbot, w)
     assert rows(w)[0]["status"] == "draft"
     box = w.last_dialog
@@ -336,11 +337,12 @@ def test_history_preview_of_old_revision(qtbot, make_window) -> None:
 
     w = make_window([seed_decl()])
     select_first(qtbot, w)
-    w.finalize()
+    w.records.finalize()
     wait_idle(qtbot, w)
-    w.new_revision()
+    w.records.new_revision()
     wait_idle(qtbot, w)
-    w.show_history()
+    w.records.show_history()  # the revisions are read on the reader
+    qtbot.waitUntil(lambda: isinstance(w.last_dialog, HistoryDialog))
     dialog = w.last_dialog
     assert isinstance(dialog, HistoryDialog) and dialog.table.rowCount() == 2
     dialog.table.selectRow(0)
@@ -355,7 +357,7 @@ def test_carry_forward_makes_next_year_draft(qtbot, make_window, prompts) -> Non
     w = make_window([seed_decl()])
     select_first(qtbot, w)
     prompts.years = [2020]
-    w.carry_forward()
+    w.records.carry_forward()
     wait_idle(qtbot, w)
     years = sorted(r["year"] for r in rows(w))
     assert years == [2019, 2020]
@@ -392,7 +394,7 @@ def test_evaluation_create_fill_score_and_save(qtbot, make_window) -> None:
         lambda: any(f.field.startswith("evaluation.indicators[3]") for f in w.checks.findings),
         timeout=3000,
     )
-    w.save()
+    w.record.save()
     wait_idle(qtbot, w)
     r = rows(w)[0]
     assert r["has_evaluation"] == 1
@@ -410,7 +412,7 @@ def test_evaluation_override_with_reason_kept(qtbot, make_window) -> None:
     table.set_cell(3, "score_override", Decimal("14"))
     table.set_cell(3, "override_reason", "目标设定偏低，酌情扣分")
     assert "规则 15" in table.table.item(3, table.col_index("score")).text()
-    w.save()
+    w.record.save()
     wait_idle(qtbot, w)
     decl = stored(w, rows(w)[0]["id"])
     ind = decl.evaluation.indicators[3]
@@ -421,8 +423,8 @@ def test_evaluation_finalize(qtbot, make_window) -> None:
     w = make_window([demo_decl()])
     select_first(qtbot, w)
     w.tabs.setCurrentIndex(1)
-    assert w.act_finalize.text() == "自评表定稿"
-    w.finalize()
+    assert w.acts["act_finalize"].text() == "自评表定稿"
+    w.records.finalize()
     wait_idle(qtbot, w)
     decl = stored(w, rows(w)[0]["id"])
     assert decl.evaluation.status == "final"
@@ -443,17 +445,18 @@ def test_search_finds_one_and_two_character_terms(qtbot, make_window) -> None:
     w.browser.search.clear()
     type_text(w.browser.search, "交通")
     w.browser.apply_search_now()
+    qtbot.waitUntil(lambda: w.browser.model.data(w.browser.model.index(0, 3)) == "道路养护")
     assert w.browser.model.rowCount() == 1
-    assert w.browser.model.data(w.browser.model.index(0, 3)) == "道路养护"
+    qtbot.waitUntil(lambda: w.browser.count_label.text() == "共 1 个项目")
     w.browser.search.clear()
     w.browser.apply_search_now()
-    w.browser.unit.ensure_loaded()  # read when the list is first opened
+    qtbot.waitUntil(lambda: w.browser.model.rowCount() == 2)
     assert w.browser.unit.count() == 3  # 全部 + two units
     w.browser.unit.setCurrentIndex(w.browser.unit.findData("上海市交通委员会"))
-    assert w.browser.model.rowCount() == 1
+    qtbot.waitUntil(lambda: w.browser.model.rowCount() == 1)
     w.browser.unit.setCurrentIndex(0)
     w.browser.status.setCurrentIndex(w.browser.status.findData("final"))
-    assert w.browser.model.rowCount() == 0
+    qtbot.waitUntil(lambda: w.browser.model.rowCount() == 0)
 
 
 def test_sorting_by_clicking_a_header(qtbot, make_window) -> None:
@@ -465,10 +468,12 @@ def test_sorting_by_clicking_a_header(qtbot, make_window) -> None:
         records.append(d)
     w = make_window(records)
     model = w.browser.model
+    years = lambda: [model.data(model.index(r, 1)) for r in range(model.rowCount())]  # noqa: E731
+    assert years() == ["2021", "2020", "2019"]  # newest first, as the header shows
     w.browser.view.sortByColumn(1, Qt.SortOrder.AscendingOrder)
-    assert [model.data(model.index(r, 1)) for r in range(3)] == ["2019", "2020", "2021"]
+    qtbot.waitUntil(lambda: years() == ["2019", "2020", "2021"])
     w.browser.view.sortByColumn(1, Qt.SortOrder.DescendingOrder)
-    assert [model.data(model.index(r, 1)) for r in range(3)] == ["2021", "2020", "2019"]
+    qtbot.waitUntil(lambda: years() == ["2021", "2020", "2019"])
 
 
 # ---------------------------------------------------------------------------- import, export, preview
@@ -482,7 +487,7 @@ def test_export_excel_then_import_it_back(qtbot, make_window, prompts, tmp_path)
     out = tmp_path / "out" / "申报表.xlsx"
     out.parent.mkdir()
     prompts.saves = [out]
-    w.export_excel()
+    w.files.export_excel()
     wait_idle(qtbot, w)
     assert out.is_file() and out.stat().st_size > 0
     # Import it into a second, empty window's database.
@@ -495,7 +500,7 @@ def test_export_excel_then_import_it_back(qtbot, make_window, prompts, tmp_path)
     qtbot.addWidget(w2)
     try:
         prompts.files = [[out]]
-        w2.import_files()
+        w2.files.import_files()
         wait_idle(qtbot, w2)
         got = rows(w2)
         assert [(r["year"], r["name"]) for r in got] == [(2019, "12345市民服务热线外包服务")]
@@ -510,7 +515,7 @@ def test_import_rejection_is_reported_and_writes_nothing(qtbot, make_window, tmp
     bad = tmp_path / "不是表格.xlsx"
     bad.write_bytes(b"this is not a spreadsheet")
     w = make_window()
-    w.import_paths([bad])
+    w.files.import_paths([bad])
     wait_idle(qtbot, w)
     assert rows(w) == []
     text = w.last_dialog.text.toPlainText()
@@ -546,7 +551,7 @@ def test_preview_shows_the_pdf_and_prints_to_a_pdf_printer(qtbot, make_window, t
 
     w = make_window([demo_decl()])
     select_first(qtbot, w)
-    w.preview()
+    w.files.preview()
     qtbot.waitUntil(lambda: isinstance(w.last_dialog, PreviewDialog), timeout=20_000)
     dialog = w.last_dialog
     assert dialog.page_count() >= 2
@@ -560,7 +565,7 @@ def test_preview_shows_the_pdf_and_prints_to_a_pdf_printer(qtbot, make_window, t
     dialog.close()
     # The evaluation form previews too.
     w.tabs.setCurrentIndex(1)
-    w.preview()
+    w.files.preview()
     qtbot.waitUntil(
         lambda: isinstance(w.last_dialog, PreviewDialog) and w.last_dialog.form == "evaluation",
         timeout=20_000,
@@ -575,13 +580,13 @@ def test_export_pdf_and_print_year(qtbot, make_window, prompts, tmp_path) -> Non
     select_first(qtbot, w)
     out = tmp_path / "one.pdf"
     prompts.saves = [out]
-    w.export_pdf()
+    w.files.export_pdf()
     wait_idle(qtbot, w)
     assert out.read_bytes().startswith(b"%PDF")
     folder = tmp_path / "year"
     prompts.years = [2019]
     prompts.folders = [folder]
-    w.print_year()
+    w.files.print_year()
     wait_idle(qtbot, w)
     assert len(list(folder.glob("*.pdf"))) == 2
     assert "2 份" in w.last_dialog.heading.text()
@@ -592,12 +597,12 @@ def test_export_pdf_and_print_year(qtbot, make_window, prompts, tmp_path) -> Non
 
 def test_duplicate_name_conflict_gets_a_friendly_message(qtbot, make_window) -> None:
     w = make_window([seed_decl()])
-    w.new_record()
+    w.records.new_record()
     ed = w.declaration_editor
     ed.year.setValue(2019)
     type_text(ed.fields["unit"], seed_decl().unit)
     type_text(ed.fields["name"], seed_decl().name)
-    w.save()
+    w.record.save()
     wait_idle(qtbot, w)
     # Same (year, unit, name) without an id: the store updates that record, never duplicates.
     assert len(rows(w)) == 1
@@ -611,7 +616,7 @@ def test_unexpected_error_opens_crash_dialog_with_traceback(qtbot, make_window) 
     def boom(_store, _ctx):
         raise RuntimeError("出错了")
 
-    w.worker.submit(boom)
+    w.writer.submit(boom)
     wait_idle(qtbot, w)
     dialogs = w.findChildren(CrashDialog)
     assert dialogs and "RuntimeError: 出错了" in dialogs[0].text.toPlainText()
@@ -623,21 +628,22 @@ def test_backup_and_restore(qtbot, make_window, prompts, tmp_path) -> None:
     w = make_window([seed_decl()])
     target = tmp_path / "b" / "backup.sqlite"
     prompts.saves = [target]
-    w.backup()
+    w.files.backup()
     wait_idle(qtbot, w)
     assert target.is_file()
-    w.new_record()
+    w.records.new_record()
     ed = w.declaration_editor
     type_text(ed.fields["unit"], "某单位")
     type_text(ed.fields["name"], "备份后新增")
-    w.save()
+    w.record.save()
     wait_idle(qtbot, w)
     assert len(rows(w)) == 2
     prompts.opens = [target]
     prompts.confirms = [True]
-    w.restore()
+    w.files.restore()
+    wait_idle(qtbot, w)
     assert len(rows(w)) == 1
-    assert w.browser.model.rowCount() == 1
+    qtbot.waitUntil(lambda: w.browser.model.rowCount() == 1)
     w.browser.view.selectRow(0)  # the window works on the restored file
     qtbot.waitUntil(lambda: w.session is not None)
 

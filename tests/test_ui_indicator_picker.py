@@ -35,10 +35,16 @@ def library_window(qtbot, tmp_path: Path):
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
-    qtbot.waitUntil(lambda: window.editors_built, timeout=10_000)
     wait_idle(qtbot, window)
     yield window, ids
     window.shutdown()
+
+
+def open_record(qtbot, window, record_id: int) -> None:
+    """Open a record as a click in the list does (read on the reader) and wait for it."""
+    window.record.open(record_id)
+    qtbot.waitUntil(lambda: window.record.record_id == record_id, timeout=10_000)
+    wait_idle(qtbot, window)
 
 
 def type_text(widget, text: str) -> None:
@@ -65,7 +71,7 @@ def _open_picker(qtbot, editor) -> IndicatorPicker:
 def test_last_year_column_follows_the_renamed_project(qtbot, library_window) -> None:
     window, ids = library_window
     ids: LibraryDb
-    window.open_record(ids.hotline_2023)
+    open_record(qtbot, window, ids.hotline_2023)
     editor = window.declaration_editor
     table = editor.indicators
     assert _cell(table, 0, "name") == "热线接通率"
@@ -74,13 +80,13 @@ def test_last_year_column_follows_the_renamed_project(qtbot, library_window) -> 
     codes = {f.code for f in window.checks.findings}
     assert {"target_below_last_year", "target_above_last_year", "indicator_dropped"} <= codes
     # A project with no last year shows nothing there.
-    window.open_record(ids.sh_2023)
+    open_record(qtbot, window, ids.sh_2023)
     assert _cell(editor.indicators, 0, "last_year") == ""
 
 
 def test_picker_searches_and_fills_a_row(qtbot, library_window) -> None:
     window, ids = library_window
-    window.open_record(ids.hotline_2023)
+    open_record(qtbot, window, ids.hotline_2023)
     editor = window.declaration_editor
     table = editor.indicators
     table.table.setCurrentCell(0, table.col_index("name"))
@@ -111,7 +117,7 @@ def test_picker_searches_and_fills_a_row(qtbot, library_window) -> None:
     window.undo_group.undo()
     assert [i.name for i in window.session.decl.indicators].count("热线受理量") == 0
     window.undo_group.redo()
-    window.save()
+    window.record.save()
     wait_idle(qtbot, window)
     with Store(window.db_path) as store:
         stored = store.get(ids.hotline_2023)
@@ -125,7 +131,7 @@ def test_picker_searches_and_fills_a_row(qtbot, library_window) -> None:
 
 def test_picker_fills_an_empty_row_from_an_imported_library(qtbot, library_window) -> None:
     window, ids = library_window
-    window.open_record(ids.library_2024)
+    open_record(qtbot, window, ids.library_2024)
     editor = window.declaration_editor
     table = editor.indicators
     table.table.setCurrentCell(1, 0)
@@ -145,7 +151,7 @@ def test_picker_fills_an_empty_row_from_an_imported_library(qtbot, library_windo
 
 def test_picker_is_closed_to_final_records_and_reports_a_failed_read(qtbot, library_window) -> None:
     window, ids = library_window
-    window.open_record(ids.hotline_2022)
+    open_record(qtbot, window, ids.hotline_2022)
     editor = window.declaration_editor
     editor.set_read_only(True)
     assert not editor.library_button.isEnabled()

@@ -18,6 +18,7 @@ from typing import IO
 
 from perfdesk.models.errors import Cancelled
 from perfdesk.models.records import Declaration
+from perfdesk.models.reprint import reprint_note
 from perfdesk.progress import CancelCheck, Progress, TerminalProgress, never_cancelled
 from perfdesk.store.database import Store
 
@@ -36,10 +37,7 @@ def revision_note(store: Store | None, decl: Declaration) -> str | None:
     """Say so on paper when an older revision is reprinted."""
     if store is None or decl.id is None:
         return None
-    current = store.revisions(decl.id)[-1].revision
-    if decl.revision < current:
-        return f"本件为第 {decl.revision} 版（当前为第 {current} 版）的重新打印"
-    return None
+    return reprint_note(decl.revision, store.revisions(decl.id)[-1].revision)
 
 
 def print_record_file(

@@ -4,7 +4,7 @@ A clerk who deletes a project, imports the wrong year over the right one, or who
 folder hiccups must be able to go back to yesterday without having planned for it. Backups
 are made through SQLite's online backup API (``Store.backup``), so they are consistent even
 while the database is in use, and every copy is a complete perfdesk database that
-``perfdesk restore FILE`` (``perfdesk.store.database.restore_backup``) puts back.
+``perfdesk restore FILE`` (:func:`restore_backup`) puts back after checking it.
 
 Files, all in the database's folder unless said otherwise:
 - ``backups/<stem>.auto-YYYYMMDD-HHMMSS.sqlite`` — made by :func:`auto_backup`, pruned to
@@ -19,25 +19,26 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import shutil
 import sqlite3
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from perfdesk.models.errors import StoreError
-from perfdesk.store.faults import BusyError, DamagedError, DiskFullError, ReadOnlyError
+from perfdesk.paths import BACKUP_DIRNAME as BACKUP_DIRNAME
+from perfdesk.paths import backup_folder as backup_folder
+from perfdesk.store.check import check_file
+from perfdesk.store.database import Store
+from perfdesk.store.faults import (
+    BusyError,
+    DamagedError,
+    DiskFullError,
+    ReadOnlyError,
+    storage_error,
+)
 
-if TYPE_CHECKING:
-    from perfdesk.store.database import Store
-
-BACKUP_DIRNAME = "backups"
 DEFAULT_KEEP = 10
 _STAMP = "%Y%m%d-%H%M%S"
 _STAMP_RE = r"(\d{8}-\d{6})"
-
-
-def backup_folder(db_path: str | os.PathLike[str]) -> Path:
-    """Where automatic backups of this database go: ``backups/`` beside it."""
-    return Path(db_path).parent / BACKUP_DIRNAME
 
 
 def _patterns(stem: str) -> list[tuple[str, re.Pattern[str]]]:
@@ -162,3 +163,63 @@ def auto_backup(
         ) from exc
     prune(db_path, target_dir, keep)
     return target
+
+
+def _keep_aside(target: Path) -> Path:
+    """Copy ``target`` byte for byte to a new ``<stem>.before-restore-<time>.sqlite`` that
+    no earlier safety copy has: two restores within one second keep both originals. A
+    damaged original is kept as it is, for ``recover``."""
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    for n in range(1, 1000):
+        suffix = "" if n == 1 else f"-{n}"
+        saved = target.with_name(f"{target.stem}.before-restore-{stamp}{suffix}.sqlite")
+        try:
+            fd = os.open(saved, os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_BINARY", 0))
+        except FileExistsError:
+            continue
+        try:
+            with os.fdopen(fd, "wb") as out, target.open("rb") as src:
+                shutil.copyfileobj(src, out)
+                out.flush()
+                os.fsync(out.fileno())
+        except BaseException:
+            saved.unlink(missing_ok=True)
+            raise
+        return saved
+    raise StoreError(f"“{target.parent}”中已有太多同一时刻的恢复前副本，请稍后再试。")
+
+
+def restore_backup(backup: str | Path, target: str | Path) -> Path | None:
+    """Replace ``target`` with ``backup`` after checking it (SQLite's integrity check, that
+    it is a perfdesk database, every revision's fingerprint); the replaced file is kept
+    beside it under a new name (returned) so a wrong restore can itself be undone."""
+    backup, target = Path(backup), Path(target)
+    if not backup.is_file():
+        raise StoreError(f"备份文件“{backup}”不存在。")
+    with backup.open("rb") as f:
+        if f.read(16) != b"SQLite format 3\x00":
+            raise StoreError(f"“{backup}”不是 perfdesk 的备份文件（不是数据库），未恢复。")
+    report = check_file(backup)
+    if not report.ok:
+        more = f"（共 {len(report.damage)} 处）" if len(report.damage) > 1 else ""
+        raise StoreError(
+            f"备份“{backup}”未通过检查，未恢复：{report.damage[0].message}{more}。"
+        )
+    tmp = target.with_name(target.name + ".restore")
+    saved = None
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(backup, tmp)
+        with Store(tmp, create=False, backups=-1):  # migrates the copy, not the backup
+            pass
+        if target.exists():
+            saved = _keep_aside(target)
+        tmp.replace(target)
+    except BaseException as exc:
+        tmp.unlink(missing_ok=True)
+        if isinstance(exc, (sqlite3.Error, OSError)):
+            fault = storage_error(exc, target)
+            if fault is not None:
+                raise fault from exc
+        raise
+    return saved

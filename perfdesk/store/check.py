@@ -288,3 +288,9 @@ def _copy_record(dest: Store, rid: int, sound: list[tuple], report: RecoverRepor
         [(rid, *r) for r in sound],
     )
     return True
+
+
+def problems(store: Store) -> list[str]:
+    """Every problem ``perfdesk check`` reports for an open Store, as sentences; empty when
+    the file is sound."""
+    return [d.message for d in inspect(store.conn).damage]

@@ -13,8 +13,6 @@ import builtins
 import contextlib
 import datetime as dt
 import functools
-import os
-import shutil
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
@@ -747,72 +745,3 @@ class Store:
                 f"无法写出备份“{target}”（{exc}），未留下不完整的文件。"
             ) from exc
         return target
-
-    def check(self) -> builtins.list[str]:
-        """Every problem ``perfdesk check`` reports (perfdesk.store.check), as sentences;
-        empty when the file is sound."""
-        from perfdesk.store.check import inspect
-
-        return [d.message for d in inspect(self.conn).damage]
-
-
-def _keep_aside(target: Path) -> Path:
-    """Copy ``target`` byte for byte to a new ``<stem>.before-restore-<time>.sqlite`` that
-    no earlier safety copy has: two restores within one second keep both originals. A
-    damaged original is kept as it is, for ``recover``."""
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    for n in range(1, 1000):
-        suffix = "" if n == 1 else f"-{n}"
-        saved = target.with_name(f"{target.stem}.before-restore-{stamp}{suffix}.sqlite")
-        try:
-            fd = os.open(saved, os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_BINARY", 0))
-        except FileExistsError:
-            continue
-        try:
-            with os.fdopen(fd, "wb") as out, target.open("rb") as src:
-                shutil.copyfileobj(src, out)
-                out.flush()
-                os.fsync(out.fileno())
-        except BaseException:
-            saved.unlink(missing_ok=True)
-            raise
-        return saved
-    raise StoreError(f"“{target.parent}”中已有太多同一时刻的恢复前副本，请稍后再试。")
-
-
-def restore_backup(backup: str | Path, target: str | Path) -> Path | None:
-    """Replace ``target`` with ``backup`` after checking it (SQLite's integrity check, that
-    it is a perfdesk database, every revision's fingerprint); the replaced file is kept
-    beside it under a new name (returned) so a wrong restore can itself be undone."""
-    from perfdesk.store.check import check_file
-
-    backup, target = Path(backup), Path(target)
-    if not backup.is_file():
-        raise StoreError(f"备份文件“{backup}”不存在。")
-    with backup.open("rb") as f:
-        if f.read(16) != b"SQLite format 3\x00":
-            raise StoreError(f"“{backup}”不是 perfdesk 的备份文件（不是数据库），未恢复。")
-    report = check_file(backup)
-    if not report.ok:
-        more = f"（共 {len(report.damage)} 处）" if len(report.damage) > 1 else ""
-        raise StoreError(
-            f"备份“{backup}”未通过检查，未恢复：{report.damage[0].message}{more}。"
-        )
-    tmp = target.with_name(target.name + ".restore")
-    saved = None
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(backup, tmp)
-        with Store(tmp, create=False, backups=-1):  # migrates the copy, not the backup
-            pass
-        if target.exists():
-            saved = _keep_aside(target)
-        tmp.replace(target)
-    except BaseException as exc:
-        tmp.unlink(missing_ok=True)
-        if isinstance(exc, (sqlite3.Error, OSError)):
-            fault = storage_error(exc, target)
-            if fault is not None:
-                raise fault from exc
-        raise
-    return saved

@@ -17,6 +17,7 @@ import sqlite3
 from pathlib import Path
 
 from perfdesk.models.errors import StoreError
+from perfdesk.paths import backup_folder
 
 # SQLite's primary result codes (the low byte of an extended code).
 _SQLITE_PERM = 3
@@ -54,8 +55,6 @@ class DamagedError(StoreError):
 
 def damaged_message(db: str | os.PathLike[str], detail: str = "") -> str:
     """The one sentence every command gives on a damaged database."""
-    from perfdesk.store.backups import backup_folder
-
     what = f"（{detail}）" if detail else ""
     return (
         f"数据库“{db}”已损坏{what}，为免损失未做任何修改：请运行“perfdesk check”查看哪些项目受损，"

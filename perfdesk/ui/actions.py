@@ -1,57 +1,56 @@
-"""The window's actions as data: one table row per command, the menus and the toolbar.
-
-Built in the window's constructor, so this runs before the first paint: it touches neither
-``QtCore.Qt`` nor ``QKeySequence`` nor ``QIcon`` (PySide builds them on first use, see
-:mod:`perfdesk.ui.main_window`). The keys are set by :func:`install_shortcuts` just after it.
-"""
+"""The window's actions as data: one table row per command, the menus and the toolbar."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NamedTuple
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
-from PySide6.QtGui import QAction
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QIcon, QKeySequence, QUndoGroup
+from PySide6.QtWidgets import QMainWindow
 
 from perfdesk.models.status import STATUS_FINAL
+from perfdesk.ui.open_record import OpenRecord
 
-if TYPE_CHECKING:
-    from perfdesk.ui.main_window import MainWindow
-
-# Qt.ToolButtonStyle.ToolButtonTextOnly, as a number before the first paint.
-TOOL_BUTTON_TEXT_ONLY = 1
+Key = QKeySequence.StandardKey
+Icon = QIcon.ThemeIcon
 
 
-class ActionSpec(NamedTuple):
-    attr: str  # the window's attribute: ``window.act_new``
+@dataclass(frozen=True)
+class ActionSpec:
+    name: str  # the key in the actions' dict: "act_new"
     text: str
-    slot: str  # the window's method it triggers
-    # A QKeySequence.StandardKey name ("Save") or keys ("Ctrl+E"); see install_shortcuts.
-    shortcut: str | None = None
+    slot: str  # the key of the command in the slots given to build_actions
+    shortcut: Key | str | None = None  # a standard key, or keys such as "Ctrl+E"
+    icon: Icon | None = None  # from the desktop's theme, where it has one
     tip: str = ""  # the status-bar tip; the text when empty
 
 
 ACTIONS: tuple[ActionSpec, ...] = (
-    ActionSpec("act_new", "新建", "new_record", "New", "新建一份申报表"),
-    ActionSpec("act_import", "导入文件…", "import_files", "Open",
+    ActionSpec("act_new", "新建", "new_record", Key.New, Icon.DocumentNew, "新建一份申报表"),
+    ActionSpec("act_import", "导入文件…", "import_files", Key.Open, Icon.DocumentOpen,
                "导入 Excel（.xlsx/.xls）或 JSON 文件"),
-    ActionSpec("act_import_folder", "导入文件夹…", "import_folder", None,
+    ActionSpec("act_import_folder", "导入文件夹…", "import_folder", None, None,
                "导入一个文件夹中的全部表"),
-    ActionSpec("act_save", "保存", "save", "Save"),
-    ActionSpec("act_export", "导出Excel…", "export_excel", "Ctrl+E", "导出为财政局格式的 Excel"),
-    ActionSpec("act_preview", "打印预览", "preview", "Ctrl+Shift+P"),
-    ActionSpec("act_print", "打印…", "print_current", "Print"),
+    ActionSpec("act_save", "保存", "save", Key.Save, Icon.DocumentSave),
+    ActionSpec("act_export", "导出Excel…", "export_excel", "Ctrl+E", None,
+               "导出为财政局格式的 Excel"),
+    ActionSpec("act_preview", "打印预览", "preview", "Ctrl+Shift+P", Icon.DocumentPrintPreview),
+    ActionSpec("act_print", "打印…", "print_current", Key.Print, Icon.DocumentPrint),
     ActionSpec("act_pdf", "导出PDF…", "export_pdf"),
-    ActionSpec("act_print_year", "打印全年…", "print_year", None,
+    ActionSpec("act_print_year", "打印全年…", "print_year", None, None,
                "把一个年度的全部表打印为 PDF 文件"),
-    ActionSpec("act_finalize", "定稿", "finalize", None, "检查无误后定稿（锁定）当前表"),
-    ActionSpec("act_new_revision", "新修订", "new_revision", None,
+    ActionSpec("act_finalize", "定稿", "finalize", None, None, "检查无误后定稿（锁定）当前表"),
+    ActionSpec("act_new_revision", "新修订", "new_revision", None, None,
                "打开已定稿的项目，修改成为新的一版"),
-    ActionSpec("act_carry", "结转下一年", "carry_forward", None, "由本项目生成下一年度的申报草稿"),
+    ActionSpec("act_carry", "结转下一年", "carry_forward", None, None,
+               "由本项目生成下一年度的申报草稿"),
     ActionSpec("act_history", "版本历史…", "show_history"),
     ActionSpec("act_backup", "备份…", "backup"),
-    ActionSpec("act_restore", "恢复…", "restore"),
-    ActionSpec("act_about", "关于", "about"),
-    ActionSpec("act_quit", "退出", "close", "Quit"),
-    ActionSpec("act_find", "查找", "focus_search", "Find"),
+    ActionSpec("act_restore", "恢复…", "restore", None, Icon.DocumentRevert),
+    ActionSpec("act_about", "关于", "about", None, Icon.HelpAbout),
+    ActionSpec("act_quit", "退出", "close", Key.Quit, Icon.ApplicationExit),
+    ActionSpec("act_find", "查找", "focus_search", Key.Find, Icon.EditFind),
 )  # fmt: skip
 
 # None is a separator. act_undo and act_redo come from the window's QUndoGroup.
@@ -70,76 +69,58 @@ TOOLBAR: tuple[str, ...] = (
 )  # fmt: skip
 
 
-def make_action(window: MainWindow, spec: ActionSpec) -> QAction:
-    # QAction(text, parent) would make PySide weigh the QAction(QIcon, ...) overload and
-    # build the QIcon class (~3 ms); the window shows no icons.
-    action = QAction(window)
-    action.setText(spec.text)
+def make_action(parent: QMainWindow, spec: ActionSpec, slot: Callable[[], object]) -> QAction:
+    icon = QIcon.fromTheme(spec.icon) if spec.icon is not None else QIcon()
+    action = QAction(icon, spec.text, parent)
     action.setStatusTip(spec.tip or spec.text)
-    slot = getattr(window, spec.slot)
+    if spec.shortcut is not None:
+        action.setShortcut(QKeySequence(spec.shortcut))
     action.triggered.connect(lambda _checked=False: slot())
     return action
 
 
-def build_actions(window: MainWindow) -> list[tuple[QAction, str]]:
-    """Set the window's ``act_*`` attributes and fill its menu bar and toolbar; hand back
-    the (action, key) pairs for :func:`install_shortcuts`."""
-    shortcuts: list[tuple[QAction, str]] = []
-    for spec in ACTIONS:
-        action = make_action(window, spec)
-        if spec.shortcut is not None:
-            shortcuts.append((action, spec.shortcut))
-        setattr(window, spec.attr, action)
-    window.act_undo = window.undo_group.createUndoAction(window, "撤销")
-    window.act_redo = window.undo_group.createRedoAction(window, "重做")  # keys: install_shortcuts
+def build_actions(
+    window: QMainWindow, undo_group: QUndoGroup, slots: Mapping[str, Callable[[], object]]
+) -> dict[str, QAction]:
+    """Every action of ``ACTIONS`` (triggering ``slots[spec.slot]``) and undo/redo, in the
+    window's menu bar and toolbar; handed back by name."""
+    actions = {spec.name: make_action(window, spec, slots[spec.slot]) for spec in ACTIONS}
+    undo = undo_group.createUndoAction(window, "撤销")
+    undo.setShortcuts(Key.Undo)
+    redo = undo_group.createRedoAction(window, "重做")
+    redo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
+    actions["act_undo"], actions["act_redo"] = undo, redo
 
     bar = window.menuBar()
     for title, names in MENUS:
         menu = bar.addMenu(title)
         for name in names:
-            menu.addSeparator() if name is None else menu.addAction(getattr(window, name))
-
-    tb = window.addToolBar("常用")
-    tb.setObjectName("main-toolbar")
-    tb.setProperty("toolButtonStyle", TOOL_BUTTON_TEXT_ONLY)
+            menu.addSeparator() if name is None else menu.addAction(actions[name])
+    toolbar = window.addToolBar("常用")
+    toolbar.setObjectName("main-toolbar")
+    # Words, not pictures: a clerk reads 定稿 faster than guessing an icon for it.
+    toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
     for name in TOOLBAR:
-        tb.addAction(getattr(window, name))
-    return shortcuts
+        toolbar.addAction(actions[name])
+    return actions
 
 
-def install_shortcuts(window: MainWindow, shortcuts: list[tuple[QAction, str]]) -> None:
-    """The actions' keys, set just after the first paint (idempotent: ``shortcuts`` is
-    emptied): PySide's check of a shortcut argument builds the Qt namespace enums."""
-    if not shortcuts:
-        return
-    from PySide6.QtGui import QKeySequence
-
-    K = QKeySequence.StandardKey
-    for action, spec in shortcuts:
-        standard = getattr(K, spec, None)
-        action.setShortcut(QKeySequence(standard if standard is not None else spec))
-    shortcuts.clear()
-    window.act_undo.setShortcuts(K.Undo)
-    window.act_redo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
-
-
-def update_actions(window: MainWindow) -> None:
+def update_actions(actions: Mapping[str, QAction], record: OpenRecord) -> None:
     """Enable what the open record allows: finalize a draft, revise a final one, and so on."""
-    s = window.session
-    has = s is not None
-    stored = s is not None and not s.is_new
-    decl = s.decl if s is not None else None
+    decl = record.decl
+    has = decl is not None
+    stored = record.record_id is not None
     final = decl is not None and decl.status == STATUS_FINAL
-    on_eval = window.on_evaluation_tab()
+    on_eval = record.on_evaluation_tab()
     ev = decl.evaluation if decl is not None else None
-    window.act_save.setEnabled(has)
-    for act in (window.act_export, window.act_preview, window.act_print, window.act_pdf):
-        act.setEnabled(has and (not on_eval or ev is not None))
     eval_final = ev is not None and ev.status == STATUS_FINAL
-    window.act_finalize.setEnabled(
+    actions["act_save"].setEnabled(has)
+    for name in ("act_export", "act_preview", "act_print", "act_pdf"):
+        actions[name].setEnabled(has and (not on_eval or ev is not None))
+    actions["act_finalize"].setEnabled(
         has and ((on_eval and ev is not None and not eval_final) or (not on_eval and not final))
     )
-    window.act_finalize.setText("自评表定稿" if on_eval else "定稿")
-    window.act_new_revision.setEnabled(stored and (final or eval_final))
-    window.act_carry.setEnabled(stored)
-    window.act_history.setEnabled(stored)
+    actions["act_finalize"].setText("自评表定稿" if on_eval else "定稿")
+    actions["act_new_revision"].setEnabled(stored and (final or eval_final))
+    actions["act_carry"].setEnabled(stored)
+    actions["act_history"].setEnabled(stored)

@@ -11,69 +11,38 @@ import os
 import sys
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLocale
-from PySide6.QtGui import QFontDatabase
+from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
 from perfdesk.resources import resource_path
-
-if TYPE_CHECKING:
-    from PySide6.QtCore import QTranslator
+from perfdesk.ui.dialogs import install_excepthook, show_error
+from perfdesk.ui.refcounts import pin_singletons
 
 DEMO_SEED = ("demo", "seed.json")
 UI_FONT = ("fonts", "wqy-microhei.ttc")
 
 
-def skip_numpy() -> None:
-    """sqlite-utils imports numpy when it is installed, only to map numpy column types,
-    which perfdesk never stores; that costs ~0.3 s of the window's start. The window
-    process marks numpy absent unless something already imported it."""
-    sys.modules.setdefault("numpy", None)  # type: ignore[arg-type]
-
-
-def prepare_start() -> None:
-    """The first step of the window process, before the window's modules are imported: no
-    numpy (``skip_numpy``), and no automatic garbage collection until the window's own
-    collector takes over (``gc_guard``)."""
-    from perfdesk.ui.gc_guard import pause_automatic_collection
-
-    skip_numpy()
-    pause_automatic_collection()
-
-
 def ensure_app(argv: list[str] | None = None) -> QApplication:
-    """The QApplication, created once with perfdesk's names, Chinese locale and font. Qt's
-    translations are installed by the window just after its first paint
-    (``ensure_translations``), or by whoever shows a Qt dialog without the window."""
+    """The QApplication, created once with perfdesk's names, Chinese locale, Qt's Chinese
+    translations and a font that has Chinese. Fractional scaling (125 %, 150 % on office
+    laptops) is not rounded: that is Qt 6's default (PassThrough)."""
     app = QApplication.instance()
     if isinstance(app, QApplication):
         return app
-    # Fractional scaling (125 %, 150 % on office laptops) is not rounded: Qt 6's default
-    # rounding policy is PassThrough (tests/test_ui_startup.py), so nothing is set here; setting
-    # it would build PySide's Qt namespace enums before the first paint (~40 ms).
+    pin_singletons()
     app = QApplication(argv if argv is not None else sys.argv[:1])
     app.setApplicationName("perfdesk")
     app.setApplicationDisplayName("perfdesk 绩效目标与自评")
     app.setOrganizationName("perfdesk")
-    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    install_translations(app)
     ensure_chinese_font(app)
     return app
 
 
-def ensure_translations(app: QApplication) -> None:
-    """``install_translations`` once per application."""
-    if app.property("perfdesk_translators") is None:
-        install_translations(app)
-
-
 def install_translations(app: QApplication) -> list[QTranslator]:
-    """Qt's own dialogs (buttons, file dialog, print dialog) in Chinese. Nothing on the
-    window's first paint is Qt's own text, so the window installs them just after it
-    (reading the two catalogues and building their classes costs ~3 ms)."""
-    from PySide6.QtCore import QLibraryInfo, QTranslator
-
+    """Qt's own dialogs (buttons, file dialog, print dialog) in Chinese."""
     QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
     folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     loaded = []
@@ -82,7 +51,6 @@ def install_translations(app: QApplication) -> list[QTranslator]:
         if translator.load(name, folder):
             app.installTranslator(translator)
             loaded.append(translator)
-    app.setProperty("perfdesk_translators", len(loaded))
     return loaded
 
 
@@ -114,8 +82,6 @@ def install_font(app: QApplication) -> str | None:
     if not families:
         return None
     family = families[0]
-    from PySide6.QtGui import QFont  # PySide builds the class on first use (~3 ms)
-
     font = app.font()
     if QFontDatabase.WritingSystem.SimplifiedChinese not in QFontDatabase.writingSystems(
         font.family()
@@ -142,7 +108,8 @@ def demo_database() -> Path:
 
 def run(db_path: Path | None, demo: bool = False) -> int:
     """Open the window on ``db_path`` (or a demo database) and run until it closes."""
-    prepare_start()
+    # First: from here on a bug of ours gets the crash dialog (stderr until Qt is up).
+    install_excepthook()
     from perfdesk.store.lock import DatabaseLock
     from perfdesk.ui.main_window import MainWindow
     from perfdesk.ui.settings import Settings
@@ -163,31 +130,19 @@ def run(db_path: Path | None, demo: bool = False) -> int:
         lock.acquire()
         window = MainWindow(db_path, Settings(), demo=demo)
     except Exception as exc:  # noqa: BLE001 - shown to the user, then exit
-        from perfdesk.ui.dialogs import show_error
-
         if lock is not None and lock.held:
             lock.release()
-        ensure_translations(app)
         box = show_error(None, exc)
         if box is not None:
             box.exec()
         return 1
     try:
-        # The crash dialog's module loads after the first paint; until then (a few
-        # milliseconds) an exception goes to stderr as in any Python program.
-        window.first_painted.connect(_install_excepthook)
         window.show()
         code = app.exec()
         window.shutdown()
     finally:
         lock.release()
     return int(code)
-
-
-def _install_excepthook() -> None:
-    from perfdesk.ui.dialogs import install_excepthook
-
-    install_excepthook()
 
 
 def main() -> int:

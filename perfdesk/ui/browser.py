@@ -1,23 +1,22 @@
-"""The project browser: year, unit and status filters, search as you type, paged table.
+"""The project list: year, unit and status filters, search as you type, paged table.
+
+Every read runs on the reader thread (:class:`~perfdesk.ui.operations.Reader`): the first
+page, the pages after it as the list scrolls, the count under the list and the year and unit
+lists. Typing never waits for the database; the rows on screen stay until the answer for the
+latest search comes, and answers for older searches are dropped.
 
 The columns fit the list's width: the short ones are sized to their header and contents,
 the unit takes a share of the rest and the project name stretches, so the list needs no
 horizontal scrolling. Columns can be hidden or shown from the header's context menu.
-
-Nothing here touches ``QtCore.Qt`` before the list's first paint: PySide builds all the
-enums of Qt's namespace on first use (~40 ms). The header shows its titles from a plain
-``QStandardItemModel`` (a Python ``headerData`` would be handed a ``Qt.Orientation``), and
-sorting by header click is switched on just after the first paint (``finish``), because
-Qt hands the model's ``sort`` a ``Qt.SortOrder``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import QItemSelection, QModelIndex, QPoint, QTimer, Signal
-from PySide6.QtGui import QPaintEvent, QResizeEvent, QStandardItemModel
+from PySide6.QtCore import QItemSelection, QModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -25,16 +24,27 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from perfdesk.models.status import STATUS_LABELS
-from perfdesk.ui.browser_model import COLUMNS, HIDDEN_BY_DEFAULT, KEYS, BrowserModel
+from perfdesk.ui.browser_model import (
+    COLUMNS,
+    HIDDEN_BY_DEFAULT,
+    KEYS,
+    BrowserModel,
+    ListQuery,
+    Page,
+)
+from perfdesk.ui.operations import Reader
 
 ALL = "全部"
+# Typing is debounced: a fast typist's "热线外包" asks for one list, not four.
 SEARCH_DELAY_MS = 150
+COUNT_DELAY_MS = 100
 # The widest text each short column shows (besides its header), for sizing it.
 SAMPLES = {
     "id": "100000",
@@ -52,43 +62,6 @@ NAME_MIN = 120
 YEAR = KEYS.index("year")
 
 
-class LazyCombo(QComboBox):
-    """A combo box whose items are read only when its list is opened (or asked for), so
-    the window need not scan 100,000 records for their units before it is shown."""
-
-    def __init__(self, load: Callable[[], None], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._load = load
-        self.stale = True
-
-    def ensure_loaded(self) -> None:
-        if self.stale:
-            self.stale = False
-            self._load()
-
-    def showPopup(self) -> None:  # noqa: N802 - Qt's name
-        self.ensure_loaded()
-        super().showPopup()
-
-
-class BrowserView(QTableView):
-    """The table, telling once when it has first painted its rows (the window builds the
-    rest of itself then). Asking the view for its viewport from Python instead would make
-    PySide resolve the widget's class and load every QtWidgets class at start (~20 ms)."""
-
-    first_painted = Signal()
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._painted = False
-
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
-        super().paintEvent(event)
-        if not self._painted:
-            self._painted = True
-            self.first_painted.emit()
-
-
 class Browser(QWidget):
     """Emits ``record_selected(id)`` when the user picks a row. Filtering never changes the
     record in the editor: the current one is selected again quietly when still listed."""
@@ -96,24 +69,26 @@ class Browser(QWidget):
     record_selected = Signal(int)
     columns_changed = Signal()  # shown/hidden from the header menu
 
-    def __init__(self, store: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, reader: Reader, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.store = store
-        self.model = BrowserModel(store, self)
-        self.finished = False  # see finish()
+        self.reader = reader
+        self.model = BrowserModel(self)
+        self.model.page_wanted.connect(self._read_page)
+        self.current_id: int | None = None
+        self._quiet = False
 
-        # Years and units are read after the first paint (reading the distinct years of
-        # 100,000 records takes ~20 ms); until then each list holds 全部 and the choice.
-        self.year = LazyCombo(self._load_years)
+        self.year = QComboBox()
         self.year.setAccessibleName("年度")
-        self.year.addItem("2024年")  # sized for a year now (reload_filters clears it)
+        self.year.addItem("2024年")  # sized for a year (the years read replace it)
         self.year.setMinimumWidth(self.year.sizeHint().width())
-        self.unit = LazyCombo(self._load_units)
+        self.unit = QComboBox()
         self.unit.setAccessibleName("申报单位")
         self.unit.setMinimumContentsLength(10)
         self.unit.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
+        _fill(self.year, [], None)
+        _fill(self.unit, [], None)
         self.status = QComboBox()
         self.status.addItem(ALL, None)
         for key, label in STATUS_LABELS.items():
@@ -123,22 +98,9 @@ class Browser(QWidget):
         self.search.setClearButtonEnabled(True)
         self.count_label = QLabel()
 
-        self.view = BrowserView()
-        header = self.view.horizontalHeader()
-        # The titles come from Qt's own model, so the header never calls Python for them.
-        # The view gives its headers its own model first: hidden, they do not measure it.
-        self.view.verticalHeader().setVisible(False)
-        header.setVisible(False)
+        self.view = QTableView()
         self.view.setModel(self.model)
-        self.header_model = QStandardItemModel(0, len(COLUMNS) - YEAR, self)
-        header.setModel(self.header_model)
-        # The sort indicator on 年度, newest first, without naming a Qt.SortOrder: the
-        # header's indicator starts on section 0, descending, and moves along when
-        # sections are inserted before it.
-        self.header_model.insertColumns(0, YEAR)
-        self.header_model.setHorizontalHeaderLabels([title for _key, title in COLUMNS])
-        header.setSortIndicatorShown(True)
-        header.setVisible(True)
+        self.view.verticalHeader().setVisible(False)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setAlternatingRowColors(True)
@@ -146,6 +108,7 @@ class Browser(QWidget):
         # A fixed row height lets the view skip measuring 100,000 rows.
         self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        header = self.view.horizontalHeader()
         # A selected row would otherwise draw every title bold.
         header.setHighlightSections(False)
         header.setStretchLastSection(False)
@@ -159,7 +122,12 @@ class Browser(QWidget):
         self.unit_sized_by_user = False
         self._fitting = False
         header.sectionResized.connect(self._section_resized)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._header_menu)
         self.set_hidden_columns(HIDDEN_BY_DEFAULT)
+        # Newest year first; the model's own order, so this asks for nothing.
+        self.view.setSortingEnabled(True)
+        self.view.sortByColumn(YEAR, Qt.SortOrder.DescendingOrder)
 
         filters = QHBoxLayout()
         filters.setContentsMargins(0, 0, 0, 0)
@@ -174,47 +142,25 @@ class Browser(QWidget):
         layout.addWidget(self.view, 1)
         layout.addWidget(self.count_label)
 
-        # Typing is debounced: a fast typist's "热线外包" runs one query, not four, and the
-        # box never waits for the database between keys.
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self.apply_search_now)
+        # The count under the list is asked for a moment after the rows are shown, so that
+        # counting a common term (~50 ms over 100,000 records) never runs beside painting
+        # them: on a busy two-core machine the two together stalled typing for ~40 ms.
         self._count_timer = QTimer(self)
         self._count_timer.setSingleShot(True)
-        self._count_timer.setInterval(200)
-        self._count_timer.timeout.connect(self._update_count)
-
-        self.model.refresh()  # the first page, in the order the sort indicator will show
-        self.reload_filters()
-        self._count_timer.start()  # the total is not needed before the window is shown
+        self._count_timer.setInterval(COUNT_DELAY_MS)
+        self._count_timer.timeout.connect(self._read_count)
         self.year.currentIndexChanged.connect(self._year_changed)
         self.unit.currentIndexChanged.connect(lambda _i: self._apply(unit=self.unit.currentData()))
         self.status.currentIndexChanged.connect(
             lambda _i: self._apply(status=self.status.currentData())
         )
         self.search.textChanged.connect(lambda _t: self._search_timer.start())
-        self.current_id: int | None = None
-        self._quiet = False
         self.view.selectionModel().selectionChanged.connect(self._selection_changed)
-        # Queued: runs after the paint pass that shows the first page.
-        self.view.first_painted.connect(lambda: QTimer.singleShot(0, self, self.finish))
-
-    def finish(self) -> None:
-        """The year list, sorting by header click and the header's column menu, set up just
-        after the first paint (or on first need; idempotent). The model already reads in the
-        order the indicator shows (year, newest first), so switching sorting on queries
-        nothing."""
-        if self.finished:
-            return
-        self.finished = True
-        self.year.ensure_loaded()
-        from PySide6.QtCore import Qt
-
-        header = self.view.horizontalHeader()
-        self.view.setSortingEnabled(True)
-        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        header.customContextMenuRequested.connect(self._header_menu)
+        self.refresh()
 
     # ------------------------------------------------------------ columns
 
@@ -244,8 +190,6 @@ class Browser(QWidget):
         self.fit_columns()
 
     def _header_menu(self, pos: QPoint) -> None:
-        from PySide6.QtWidgets import QMenu
-
         menu = QMenu(self)
         for i, (key, title) in enumerate(COLUMNS):
             if key in ("unit", "name"):
@@ -269,8 +213,7 @@ class Browser(QWidget):
         """Share the width left after the short columns between unit and name."""
         if self.unit_sized_by_user:
             return
-        # Room for the vertical scroll bar is always kept (a long list has one). The view's
-        # viewport() is not asked for: see BrowserView.
+        # Room for the vertical scroll bar is always kept (a long list has one).
         view_width = (
             self.view.maximumViewportSize().width() if self.view.isVisible() else self.width()
         )
@@ -293,85 +236,90 @@ class Browser(QWidget):
         super().resizeEvent(event)
         self.fit_columns()
 
+    # ------------------------------------------------------------ reading
+
+    def _read_page(self, query: ListQuery, offset: int) -> None:
+        """The model wants a page: read it on the reader thread."""
+        self.reader.query("list", lambda store: query.page(store, offset), self._page_read)
+
+    def _page_read(self, page: Page) -> None:
+        if self.model.show_page(page) and page.offset == 0:
+            self.reselect()
+            self._count_timer.start()
+
+    def _read_count(self) -> None:
+        query = self.model.query
+        self.reader.query("count", query.count, self._show_count)
+
+    def _show_count(self, count: int) -> None:
+        self.count_label.setText(f"共 {count} 个项目")
+
+    def refresh(self, select_id: int | None = None) -> None:
+        """Read the list, its count and the year and unit lists again (after a write);
+        keep (or move) the selection to ``select_id``."""
+        if select_id is not None:
+            self.current_id = select_id
+        self.model.refresh()
+        self.reader.query("years", lambda store: store.years(), self._years_read)
+        self._read_units()
+
+    def _read_units(self) -> None:
+        year = self.year.currentData()
+        self.reader.query("units", lambda store: store.units(year), self._units_read)
+
+    def _years_read(self, years: list[int]) -> None:
+        keep = self.year.currentData()
+        _fill(self.year, [(f"{y}年", y) for y in years], keep)
+        if keep is not None and keep not in years:  # its last record went (a restore)
+            self._apply(year=None)
+
+    def _units_read(self, units: list[str]) -> None:
+        keep = self.unit.currentData()
+        _fill(self.unit, [(u, u) for u in units], keep)
+        if keep is not None and keep not in units:  # not a unit of the year now chosen
+            self._apply(unit=None)
+
     # ------------------------------------------------------------ filters
 
-    def reload_filters(self) -> None:
-        """Read the year list again (from the first paint on) and the unit list when it
-        is next opened, keeping the choices."""
-        year, unit = self.year.currentData(), self.unit.currentData()
-        self._mark_stale(self.year, year, f"{year}年" if year else "")
-        self._mark_stale(self.unit, unit, unit or "")
-        if self.finished:
-            self.year.ensure_loaded()
-
-    @staticmethod
-    def _mark_stale(box: LazyCombo, keep: Any, text: str) -> None:
-        """Show only 全部 and the choice until the list is read (see LazyCombo)."""
-        _fill(box, [(text, keep)] if keep else [], keep)
-        box.stale = True
-
-    def _load_years(self) -> None:
-        _fill(self.year, [(f"{y}年", y) for y in self.store.years()], self.year.currentData())
-
-    def _load_units(self) -> None:
-        units = self.store.units(self.year.currentData())
-        _fill(self.unit, [(u, u) for u in units], self.unit.currentData())
-
     def _year_changed(self, _index: int) -> None:
-        self._mark_stale(self.unit, self.unit.currentData(), self.unit.currentText())
+        self._read_units()
         self._apply(year=self.year.currentData(), unit=self.unit.currentData())
 
     def apply_search_now(self) -> None:
         self._search_timer.stop()
         text = self.search.text().strip() or None
-        if text != self.model.filter.search:
+        if text != self.model.query.search:
             self._apply(search=text)
 
     def _apply(self, **changes: Any) -> None:
-        self._quiet = True
-        try:
-            self.model.set_filter(**changes)
-            self._reselect()
-        finally:
-            self._quiet = False
-        self._count_timer.start()
-
-    def _reselect(self) -> None:
-        row = self.model.row_of(self.current_id) if self.current_id else None
-        if row is not None:
-            self.view.selectRow(row)
+        self.model.set_query(replace(self.model.query, **changes))
 
     def stop(self) -> None:
-        """No more reads (the store is closing)."""
-        self.finished = True  # a finish() still queued sets nothing up
-        self._count_timer.stop()
+        """No more reads (the window is closing)."""
         self._search_timer.stop()
-
-    def _update_count(self) -> None:
-        self.count_label.setText(f"共 {self.model.count()} 个项目")
+        self._count_timer.stop()
 
     # ------------------------------------------------------------ selection
 
-    def refresh(self, select_id: int | None = None) -> None:
-        """Re-read after a write; keep (or move) the selection to ``select_id``."""
-        if select_id is not None:
-            self.current_id = select_id
-        self._quiet = True
+    def reselect(self) -> None:
+        """Select the current record's row again, quietly, when it is listed."""
+        row = self.model.row_of(self.current_id) if self.current_id else None
+        quiet, self._quiet = self._quiet, True
         try:
-            self.reload_filters()
-            self.model.refresh()
-            if self.current_id:
-                self.select(self.current_id, emit=False)
+            if row is None:
+                self.view.clearSelection()
+            else:
+                self.view.selectRow(row)
         finally:
-            self._quiet = False
-        self._count_timer.start()
+            self._quiet = quiet
 
     def select(self, record_id: int, emit: bool = True) -> bool:
+        """Select a record's row (False when it is not among the rows read so far); with
+        ``emit`` the record is opened whether listed or not."""
         row = self.model.row_of(record_id)
-        while row is None and self.model.canFetchMore():
-            self.model.fetchMore()
-            row = self.model.row_of(record_id)
         if row is None:
+            if emit:
+                self.record_selected.emit(record_id)
             return False
         quiet, self._quiet = self._quiet, not emit
         try:
@@ -389,7 +337,7 @@ class Browser(QWidget):
         if self._quiet:
             return
         rid = self.selected_id()
-        if rid and rid != self.current_id:
+        if rid:  # the current record too: it may be the way back while another is read
             self.record_selected.emit(rid)
 
 

@@ -1,77 +1,44 @@
-"""The file commands of the window: import (files, a folder, dropped files), export Excel and
-PDF, preview and print, print a year 打印全年, backup and restore, about.
+"""The file commands: import (files, a folder, dropped files), export Excel and PDF, preview
+and print, print a year 打印全年, backup and restore, about.
 
-Each is a function of the window (its menus and toolbar call them through the
-:class:`~perfdesk.ui.main_window.MainWindow` methods of the same name). They ask for paths,
-then hand the work to the core (``import_batch``, ``excel_out``, ``pdf_out``, ``printing``,
-``autobackup``, the store) on the window's one worker. Imported with the window, so module
-level stays light: the core is imported when a command runs.
+:class:`FileCommands` is given what it uses: the open record, the reader and the writer,
+the prompts, the feedback, the settings and the browser. Each command asks for paths, then
+hands the work to the core (``excel.batch``, ``excel.writer``, ``pdf``, ``store``) on the
+writer, the one thread that touches the database file.
+
+The Excel and PDF services are imported by the command that uses them: openpyxl (which
+loads numpy) and the PDF engine take ~0.5 s to import, more than the whole window takes to
+appear, and most sessions open a record without exporting anything.
 """
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+from PySide6.QtCore import QUrl
 
 from perfdesk.models.errors import PerfdeskError
+from perfdesk.models.records import Declaration
+from perfdesk.models.reprint import reprint_note
+from perfdesk.store.backups import auto_backup, restore_backup
 from perfdesk.ui import settings as S
-
-if TYPE_CHECKING:
-    from perfdesk.models.records import Declaration
-    from perfdesk.store.database import Store
-    from perfdesk.ui.main_window import MainWindow
-    from perfdesk.ui.operations import JobContext
+from perfdesk.ui.browser import Browser
+from perfdesk.ui.dialogs import ReportDialog, about_text
+from perfdesk.ui.feedback import Feedback
+from perfdesk.ui.import_report import import_report_dialog
+from perfdesk.ui.open_record import OpenRecord
+from perfdesk.ui.operations import JobContext, Reader, Worker, run_with_progress
+from perfdesk.ui.prompts import Prompts
 
 IMPORTABLE = (".xlsx", ".xls", ".json")
+Rendered = tuple[bytes, Declaration]
 
 
-# ==================================================================== import
-
-
-def import_files(window: MainWindow) -> None:
-    paths = window.prompts.open_files(window.settings.folder(S.IMPORT_DIR))
-    if paths:
-        import_paths(window, paths)
-
-
-def import_folder(window: MainWindow) -> None:
-    folder = window.prompts.open_folder(window.settings.folder(S.IMPORT_DIR))
-    if folder is not None:
-        import_paths(window, [folder])
-
-
-def import_paths(window: MainWindow, paths: list[Path]) -> None:
-    """Import files and folders with a progress dialog, then show the report."""
-    if not paths:
-        return
-    window.settings.remember_folder(S.IMPORT_DIR, paths[0])
-    for p in paths:
-        if p.is_file():
-            window.settings.add_recent(p)
-    window.maybe_leave()
-
-    def job(store: Store, ctx: JobContext) -> Any:
-        from perfdesk.excel.batch import import_paths
-
-        return import_paths(store, paths, progress=ctx.progress, cancel=ctx.cancelled)
-
-    def done(report: Any) -> None:
-        from perfdesk.ui.import_report import show_import_report
-
-        window.browser.refresh()
-        window.last_dialog = show_import_report(window, report)
-        ids = report_ids(report)
-        if ids and window.session is None:
-            window.browser.select(ids[0])
-
-    from perfdesk.ui.operations import run_with_progress
-
-    run_with_progress(window.worker, window, "正在导入…", job, done, window.report_error)
-
-
-def dropped_paths(urls: list[Any]) -> list[Path]:
+def dropped_paths(urls: list[QUrl]) -> list[Path]:
     """The local files and folders among dropped URLs that can be imported."""
     out = []
     for url in urls:
@@ -87,264 +54,287 @@ def report_ids(report: Any) -> list[int]:
     return [i for f in report.files for i in f.ids]
 
 
-# ==================================================================== export, preview, print
+def render_job(
+    record_id: int | None, on_screen: Declaration, form: str, revision: int | None
+) -> Callable[[Any, JobContext], Rendered]:
+    """Render the record on screen, or a stored revision of it (with the reprint note the
+    command line prints too), to PDF bytes."""
 
-
-def form_record(window: MainWindow) -> tuple[Declaration, str] | None:
-    """A copy of the open record and the form on screen; None (and a word) when that form
-    does not exist yet."""
-    s = window.session
-    if s is None:
-        return None
-    form = window.current_form()
-    if form == "evaluation" and s.decl.evaluation is None:
-        from perfdesk.ui.dialogs import message_box
-
-        message_box(window, "无法完成", "这个项目还没有自评表。")
-        return None
-    import copy
-
-    return copy.deepcopy(s.decl), form
-
-
-def _ask_export_path(
-    window: MainWindow, title: str, suggested_name: str, file_filter: str, suffix: str
-) -> Path | None:
-    suggested = str(Path(window.settings.folder(S.EXPORT_DIR)) / suggested_name)
-    path = window.prompts.save_file(title, suggested, file_filter)
-    if path is None:
-        return None
-    if path.suffix.lower() != suffix:
-        path = path.with_suffix(suffix)
-    window.settings.remember_folder(S.EXPORT_DIR, path)
-    return path
-
-
-def _exported(window: MainWindow) -> Callable[[Path], None]:
-    return lambda p: window.statusBar().showMessage(f"已导出：{p}", 6000)
-
-
-def export_excel(window: MainWindow) -> None:
-    from perfdesk.pdf.printout import pdf_file_name
-
-    got = form_record(window)
-    if got is None:
-        return
-    decl, form = got
-    name = pdf_file_name(decl, form).replace(".pdf", ".xlsx")
-    path = _ask_export_path(window, "导出Excel", name, "Excel 文件 (*.xlsx)", ".xlsx")
-    if path is None:
-        return
-
-    def job(_store: Store, _ctx: JobContext) -> Path:
-        from perfdesk.excel.writer import export_file
-
-        export_file(decl, path, form=form)
-        return path
-
-    window.worker.submit(job, _exported(window), window.report_error)
-
-
-def export_pdf(window: MainWindow, revision: int | None = None, form: str | None = None) -> None:
-    """The record on screen as a PDF file (``revision`` is accepted as by :func:`preview`;
-    what is exported is the record on screen)."""
-    from perfdesk.pdf.printout import pdf_file_name
-
-    got = form_record(window)
-    if got is None:
-        return
-    decl, current = got
-    form = form or current
-    path = _ask_export_path(
-        window, "导出PDF", pdf_file_name(decl, form), "PDF 文件 (*.pdf)", ".pdf"
-    )
-    if path is None:
-        return
-
-    def job(_store: Store, _ctx: JobContext) -> Path:
-        from perfdesk.pdf.printout import write_pdf
-
-        return write_pdf(decl, path, form)
-
-    window.worker.submit(job, _exported(window), window.report_error)
-
-
-def render(
-    window: MainWindow,
-    form: str,
-    revision: int | None,
-    then: Callable[[bytes, Declaration, str], object],
-) -> None:
-    """Render the record (or a stored revision) to PDF bytes on the worker."""
-    s = window.session
-    if s is None:
-        return
-    import copy
-
-    rid = s.handle.id
-    on_screen = copy.deepcopy(s.decl)
-
-    def job(store: Store, _ctx: JobContext) -> tuple[bytes, Declaration]:
+    def job(store: Any, _ctx: JobContext) -> Rendered:
         from perfdesk.pdf.printout import render_bytes
 
-        decl = store.get(rid, revision) if revision is not None and rid is not None else on_screen
-        note = None
-        if revision is not None and rid is not None and revision != store.get(rid).revision:
-            note = f"重印第 {revision} 版"
+        if revision is None or record_id is None:
+            return render_bytes(on_screen, form), on_screen
+        decl = store.get(record_id, revision)
+        note = reprint_note(revision, store.revisions(record_id)[-1].revision)
         return render_bytes(decl, form, revision_note=note), decl
 
-    def deliver(result: tuple[bytes, Declaration]) -> None:
-        then(result[0], result[1], form)
-
-    window.worker.submit(job, deliver, window.report_error)
+    return job
 
 
-def preview(window: MainWindow, revision: int | None = None, form: str | None = None) -> None:
-    from perfdesk.ui.preview import PreviewDialog
+class FileCommands:
+    def __init__(
+        self,
+        record: OpenRecord,
+        reader: Reader,
+        writer: Worker,
+        prompts: Prompts,
+        feedback: Feedback,
+        settings: S.Settings,
+        browser: Browser,
+        db_path: Path,
+    ) -> None:
+        self.record = record
+        self.reader = reader
+        self.writer = writer
+        self.prompts = prompts
+        self.feedback = feedback
+        self.settings = settings
+        self.browser = browser
+        self.db_path = db_path
 
-    if form is None:
-        got = form_record(window)
-        if got is None:
+    # ================================================================ import
+
+    def import_files(self) -> None:
+        paths = self.prompts.open_files(self.settings.folder(S.IMPORT_DIR))
+        if paths:
+            self.import_paths(paths)
+
+    def import_folder(self) -> None:
+        folder = self.prompts.open_folder(self.settings.folder(S.IMPORT_DIR))
+        if folder is not None:
+            self.import_paths([folder])
+
+    def import_paths(self, paths: list[Path]) -> None:
+        """Import files and folders with a progress dialog, then show the report."""
+        if not paths:
             return
-        form = got[1]
+        self.settings.remember_folder(S.IMPORT_DIR, paths[0])
+        for p in paths:
+            if p.is_file():
+                self.settings.add_recent(p)
+        self.record.maybe_leave()
 
-    def show(data: bytes, decl: Declaration, form_: str) -> None:
-        dialog = PreviewDialog(data, decl, form_, window)
-        window.last_dialog = dialog
-        dialog.show()
+        def job(store: Any, ctx: JobContext) -> Any:
+            from perfdesk.excel.batch import import_paths
 
-    render(window, form, revision, show)
+            return import_paths(store, paths, progress=ctx.progress, cancel=ctx.cancelled)
 
+        def done(report: Any) -> None:
+            self.browser.refresh()
+            self.feedback.show(import_report_dialog(report, self.feedback.parent))
+            ids = report_ids(report)
+            if ids and self.record.session is None:
+                self.browser.select(ids[0])
 
-def print_current(window: MainWindow) -> None:
-    from perfdesk.ui.preview import print_pdf
-
-    got = form_record(window)
-    if got is None:
-        return
-    render(window, got[1], None, lambda data, _d, _f: print_pdf(data, window))
-
-
-def print_year(window: MainWindow) -> None:
-    """Print every record of a year to PDF files in a folder, with a progress dialog."""
-    year = window.prompts.year(
-        "打印全年",
-        "打印哪一年度的全部申报表？",
-        window.browser.model.filter.year or dt.date.today().year,
-    )
-    if year is None:
-        return
-    folder = window.prompts.open_folder(
-        window.settings.folder(S.EXPORT_DIR), "选择保存 PDF 的文件夹"
-    )
-    if folder is None:
-        return
-    window.settings.remember_folder(S.EXPORT_DIR, folder)
-    form = window.current_form()
-
-    def job(store: Store, ctx: JobContext) -> list[Path]:
-        from perfdesk.pdf.year import print_year
-
-        # One process: this is a worker thread of the window, which must not fork.
-        return print_year(
-            store, year, folder, form, progress=ctx.progress, cancel=ctx.cancelled, jobs=1
+        run_with_progress(
+            self.writer, self.feedback.parent, "正在导入…", job, done, self.feedback.error
         )
 
-    def done(paths: list[Path]) -> None:
-        from perfdesk.ui.dialogs import ReportDialog
+    # ================================================================ export, preview, print
 
-        window.last_dialog = ReportDialog(
-            "打印全年", f"已把 {year} 年度的 {len(paths)} 份表打印到“{folder}”。",
-            "\n".join(str(p) for p in paths), window,
+    def _form_record(self) -> tuple[Declaration, str] | None:
+        """A copy of the open record and the form on screen; None (and a word) when that
+        form does not exist yet."""
+        decl = self.record.decl
+        if decl is None:
+            return None
+        form = self.record.current_form()
+        if form == "evaluation" and decl.evaluation is None:
+            self.feedback.message("无法完成", "这个项目还没有自评表。")
+            return None
+        return copy.deepcopy(decl), form
+
+    def _ask_export_path(
+        self, title: str, suggested_name: str, file_filter: str, suffix: str
+    ) -> Path | None:
+        suggested = str(Path(self.settings.folder(S.EXPORT_DIR)) / suggested_name)
+        path = self.prompts.save_file(title, suggested, file_filter)
+        if path is None:
+            return None
+        if path.suffix.lower() != suffix:
+            path = path.with_suffix(suffix)
+        self.settings.remember_folder(S.EXPORT_DIR, path)
+        return path
+
+    def _exported(self, path: Path) -> None:
+        self.feedback.status(f"已导出：{path}")
+
+    def export_excel(self) -> None:
+        from perfdesk.pdf.printout import pdf_file_name
+
+        got = self._form_record()
+        if got is None:
+            return
+        decl, form = got
+        name = pdf_file_name(decl, form).replace(".pdf", ".xlsx")
+        path = self._ask_export_path("导出Excel", name, "Excel 文件 (*.xlsx)", ".xlsx")
+        if path is None:
+            return
+
+        def job(_store: Any, _ctx: JobContext) -> Path:
+            from perfdesk.excel.writer import export_file
+
+            export_file(decl, path, form=form)
+            return path
+
+        self.writer.submit(job, self._exported, self.feedback.error)
+
+    def export_pdf(self) -> None:
+        """The record on screen as a PDF file."""
+        from perfdesk.pdf.printout import pdf_file_name, write_pdf
+
+        got = self._form_record()
+        if got is None:
+            return
+        decl, form = got
+        path = self._ask_export_path(
+            "导出PDF", pdf_file_name(decl, form), "PDF 文件 (*.pdf)", ".pdf"
+        )
+        if path is None:
+            return
+        self.writer.submit(
+            lambda _store, _ctx: write_pdf(decl, path, form), self._exported, self.feedback.error
+        )
+
+    def _render(
+        self, form: str, revision: int | None, then: Callable[[bytes, Declaration], object]
+    ) -> None:
+        """Render on the writer, behind the saves queued before."""
+        decl = self.record.decl
+        if decl is None:
+            return
+        job = render_job(self.record.record_id, copy.deepcopy(decl), form, revision)
+        self.writer.submit(job, lambda got: then(*got), self.feedback.error)
+
+    def preview(self, revision: int | None = None, form: str | None = None) -> None:
+        """The print preview of the form on screen, or of a stored revision."""
+        from perfdesk.ui.preview import PreviewDialog
+
+        if form is None:
+            got = self._form_record()
+            if got is None:
+                return
+            form = got[1]
+        shown_form = form
+
+        def show(data: bytes, decl: Declaration) -> None:
+            dialog = PreviewDialog(data, decl, shown_form, self.feedback.parent)
+            self.feedback.last_dialog = dialog
+            dialog.show()
+
+        self._render(form, revision, show)
+
+    def print_current(self) -> None:
+        from perfdesk.ui.preview import print_pdf
+
+        got = self._form_record()
+        if got is None:
+            return
+        self._render(got[1], None, lambda data, _d: print_pdf(data, self.feedback.parent))
+
+    def print_year(self) -> None:
+        """Print every record of a year to PDF files in a folder, with a progress dialog."""
+        year = self.prompts.year(
+            "打印全年",
+            "打印哪一年度的全部申报表？",
+            self.browser.model.query.year or dt.date.today().year,
+        )
+        if year is None:
+            return
+        folder = self.prompts.open_folder(
+            self.settings.folder(S.EXPORT_DIR), "选择保存 PDF 的文件夹"
+        )
+        if folder is None:
+            return
+        self.settings.remember_folder(S.EXPORT_DIR, folder)
+        form = self.record.current_form()
+
+        def job(store: Any, ctx: JobContext) -> list[Path]:
+            from perfdesk.pdf.year import print_year
+
+            # One process: this is a thread of the window, which must not fork.
+            return print_year(
+                store, year, folder, form, progress=ctx.progress, cancel=ctx.cancelled, jobs=1
+            )
+
+        def done(paths: list[Path]) -> None:
+            self.feedback.show(ReportDialog(
+                "打印全年", f"已把 {year} 年度的 {len(paths)} 份表打印到“{folder}”。",
+                "\n".join(str(p) for p in paths), self.feedback.parent,
+            ))  # fmt: skip
+
+        run_with_progress(
+            self.writer, self.feedback.parent, f"正在打印 {year} 年度…", job, done,
+            self.feedback.error,
         )  # fmt: skip
-        window.last_dialog.open()
 
-    from perfdesk.ui.operations import run_with_progress
+    # ================================================================ backup
 
-    run_with_progress(
-        window.worker, window, f"正在打印 {year} 年度…", job, done, window.report_error
-    )
+    def start_auto_backup(self) -> None:
+        """One automatic backup a day, made by the writer when the window opens."""
 
+        def failed(exc: BaseException, tb: str) -> None:
+            # A backup that could not be made is worth a line, not a dialog at start-up.
+            if isinstance(exc, PerfdeskError):
+                self.feedback.status(str(exc), 10000)
+            else:
+                self.feedback.error(exc, tb)
 
-# ==================================================================== backup
+        self.writer.submit(lambda store, _ctx: auto_backup(store), lambda _p: None, failed)
 
+    def backup(self) -> None:
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M")
+        folder = Path(self.settings.folder(S.BACKUP_DIR))
+        path = self.prompts.save_file(
+            "备份数据库",
+            str(folder / f"perfdesk-备份-{stamp}.sqlite"),
+            "perfdesk 数据库 (*.sqlite)",
+        )
+        if path is None:
+            return
+        self.settings.remember_folder(S.BACKUP_DIR, path)
+        self.record.save(quiet=True)
+        self.writer.submit(
+            lambda store, _c: store.backup(path),
+            lambda p: self.feedback.status(f"已备份到：{p}"),
+            self.feedback.error,
+        )
 
-def start_auto_backup(window: MainWindow) -> None:
-    """One automatic backup a day, made by the worker when the window opens."""
-    if window.demo:
-        return
+    def restore(self) -> None:
+        """Replace the database with a backup (the current one is kept beside it). The
+        writer replaces the file with its own connection closed; the reader's stays closed
+        meanwhile."""
+        path = self.prompts.open_file(
+            "从备份恢复",
+            self.settings.folder(S.BACKUP_DIR),
+            "perfdesk 数据库 (*.sqlite);;所有文件 (*)",
+        )
+        if path is None:
+            return
+        if not self.prompts.confirm(
+            "从备份恢复", f"用“{path.name}”替换当前数据库？当前数据库会先另存一份。"
+        ):
+            return
+        if not self.record.maybe_leave():
+            return
+        self.reader.hold()
 
-    def job(store: Store, _ctx: JobContext) -> Path | None:
-        from perfdesk.store.backups import auto_backup
+        def done(saved: Path | None) -> None:
+            self.reader.resume()
+            self.record.close()
+            self.browser.current_id = None
+            self.browser.refresh()
+            note = f"原数据库另存为“{saved}”。" if saved else ""
+            self.feedback.message("已恢复", f"已从“{path}”恢复数据库。{note}", warning=False)
 
-        return auto_backup(store)
+        def failed(exc: BaseException, tb: str) -> None:
+            self.reader.resume()
+            self.feedback.error(exc, tb)
 
-    def failed(exc: BaseException, tb: str) -> None:
-        # A backup that could not be made is worth a line, not a dialog at start-up.
-        if isinstance(exc, PerfdeskError):
-            window.statusBar().showMessage(str(exc), 10000)
-        else:
-            window.report_error(exc, tb)
+        self.writer.submit(
+            lambda db_path, _ctx: restore_backup(path, db_path), done, failed, exclusive=True
+        )
 
-    window.worker.submit(job, lambda _p: None, failed)
-
-
-def backup(window: MainWindow) -> None:
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M")
-    suggested = str(Path(window.settings.folder(S.BACKUP_DIR)) / f"perfdesk-备份-{stamp}.sqlite")
-    path = window.prompts.save_file("备份数据库", suggested, "perfdesk 数据库 (*.sqlite)")
-    if path is None:
-        return
-    window.settings.remember_folder(S.BACKUP_DIR, path)
-    window.save(quiet=True)
-    window.worker.submit(
-        lambda store, _c: store.backup(path),
-        lambda p: window.statusBar().showMessage(f"已备份到：{p}", 6000),
-        window.report_error,
-    )
-
-
-def restore(window: MainWindow) -> None:
-    """Replace the database with a backup (the current one is kept beside it)."""
-    path = window.prompts.open_file(
-        "从备份恢复",
-        window.settings.folder(S.BACKUP_DIR),
-        "perfdesk 数据库 (*.sqlite);;所有文件 (*)",
-    )
-    if path is None:
-        return
-    if not window.prompts.confirm(
-        "从备份恢复", f"用“{path.name}”替换当前数据库？当前数据库会先另存一份。"
-    ):
-        return
-    if not window.maybe_leave():
-        return
-    window.wait_idle()
-    from perfdesk.store.database import Store, restore_backup
-
-    # Both connections are closed while the file is replaced, then opened again.
-    window.stop_worker()  # a new one (own connection) on next use
-    window.store.close()
-    try:
-        saved = restore_backup(path, window.db_path)
-    finally:
-        window.store = Store(window.db_path)
-        window.browser.store = window.store
-        window.browser.model.store = window.store
-    window.session = None
-    window.stack.setCurrentIndex(0)
-    window.browser.current_id = None
-    window.browser.refresh()
-    window.update_actions()
-    note = f"原数据库另存为“{saved}”。" if saved else ""
-    from perfdesk.ui.dialogs import message_box
-
-    window.last_dialog = message_box(
-        window, "已恢复", f"已从“{path}”恢复数据库。{note}", warning=False
-    )
-
-
-def about(window: MainWindow) -> None:
-    from perfdesk.ui.dialogs import about_text, message_box
-
-    window.last_dialog = message_box(window, "关于 perfdesk", about_text(), warning=False)
+    def about(self) -> None:
+        self.feedback.message("关于 perfdesk", about_text(), warning=False)

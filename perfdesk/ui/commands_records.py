@@ -1,125 +1,133 @@
-"""The record commands of the window: new, finalize 定稿, new revision 新修订, carry forward
-结转下一年, the evaluation form, version history.
+"""The record commands: new, finalize 定稿, new revision 新修订, carry forward 结转下一年,
+version history.
 
-Each is a function of the window (its menus and toolbar call them through the
-:class:`~perfdesk.ui.main_window.MainWindow` methods of the same name). Writes go through the
-window's one worker after the record is saved (:mod:`perfdesk.ui.saving`); the rules are the
-store's and :mod:`perfdesk.carry`'s. Imported with the window, so module level stays light:
-whatever a command needs is imported when it runs.
+:class:`RecordCommands` is given what it uses: the open record, the reader and the writer,
+the prompts, the feedback and the browser. Writes go through the writer after the record is
+saved; the rules are the store's and :mod:`perfdesk.carry`'s.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import Any
 
-if TYPE_CHECKING:
-    from perfdesk.models.records import Declaration
-    from perfdesk.store.database import Store
-    from perfdesk.ui.main_window import MainWindow
-    from perfdesk.ui.operations import JobContext
+from perfdesk.carry import carry_forward
+from perfdesk.models.records import Declaration
+from perfdesk.ui.browser import Browser
+from perfdesk.ui.feedback import Feedback
+from perfdesk.ui.history import HistoryDialog
+from perfdesk.ui.open_record import OpenRecord
+from perfdesk.ui.operations import JobContext, Reader, Worker
+from perfdesk.ui.prompts import Prompts
 
-
-def new_record(window: MainWindow) -> None:
-    """A blank declaration for the list's year and unit, the cursor on the first empty field."""
-    if not window.maybe_leave():
-        return
-    from perfdesk.models.records import Declaration
-    from perfdesk.ui.editor_pane import TAB_DECLARATION
-
-    f = window.browser.model.filter
-    decl = Declaration(year=f.year or dt.date.today().year, unit=f.unit, name=None)
-    window.load(decl)
-    window.tabs.setCurrentIndex(TAB_DECLARATION)
-    window.declaration_editor.focus_field("unit" if not f.unit else "name")
+Reloaded = tuple[Declaration, Declaration | None]
 
 
-def create_evaluation(window: MainWindow) -> None:
-    """Start the record's 自评表 (as an undoable edit)."""
-    from perfdesk.ui.evaluation_editor import new_evaluation
-
-    session = window.session
-    if session is None:
-        return
-
-    def write(decl: Declaration) -> None:
-        decl.evaluation = new_evaluation(decl)
-
-    window.apply_edit(write, "evaluation")
-    window.evaluation_editor.show_record(session.decl)
-    window.update_actions()
+def with_previous(store: Any, decl: Declaration) -> Reloaded:
+    """A record the writer hands back, with last year's record for the checks."""
+    return decl, store.previous_year(decl)
 
 
-def reload(window: MainWindow, decl: Declaration) -> None:
-    """Show a record the worker hands back and select it in the list."""
-    window.load(decl)
-    window.browser.refresh(select_id=decl.id)
+class RecordCommands:
+    def __init__(
+        self,
+        record: OpenRecord,
+        reader: Reader,
+        writer: Worker,
+        prompts: Prompts,
+        feedback: Feedback,
+        browser: Browser,
+        preview: Callable[[int, str], None],
+    ) -> None:
+        self.record = record
+        self.reader = reader
+        self.writer = writer
+        self.prompts = prompts
+        self.feedback = feedback
+        self.browser = browser
+        self.preview = preview  # (revision, form): the file commands render it
 
+    def _reload(self, got: Reloaded) -> None:
+        """Show a record the writer hands back and select it in the list."""
+        self.record.load(*got)
+        self.browser.refresh(select_id=got[0].id)
 
-def finalize(window: MainWindow) -> None:
-    """Save, then finalize the form on screen (申报表 or 自评表)."""
-    if window.session is None:
-        return
-    form = window.current_form()
+    def new_record(self) -> None:
+        """A blank declaration for the list's year and unit, the cursor on the first empty
+        field."""
+        if not self.record.maybe_leave():
+            return
+        q = self.browser.model.query
+        self.record.load(Declaration(year=q.year or dt.date.today().year, unit=q.unit, name=None))
+        self.browser.current_id = None
+        self.browser.reselect()
+        self.record.pane.show_form("declaration")
+        self.record.pane.declaration_editor.focus_field("unit" if not q.unit else "name")
 
-    def after_save(stored: Declaration) -> None:
-        rid = stored.id
-        assert rid is not None, "save() hands back a stored record"
+    def finalize(self) -> None:
+        """Save, then finalize the form on screen (申报表 or 自评表)."""
+        if self.record.session is None:
+            return
+        form = self.record.current_form()
 
-        def job(store: Store, _ctx: JobContext) -> Declaration:
-            return store.finalize_evaluation(rid) if form == "evaluation" else store.finalize(rid)
+        def after_save(stored: Declaration) -> None:
+            rid = stored.id
+            assert rid is not None, "save() hands back a stored record"
 
-        def done(decl: Declaration) -> None:
-            reload(window, decl)
-            what = "自评表" if form == "evaluation" else "申报表"
-            window.statusBar().showMessage(f"{what}已定稿：第 {decl.revision} 版", 6000)
+            def job(store: Any, _ctx: JobContext) -> Reloaded:
+                if form == "evaluation":
+                    return with_previous(store, store.finalize_evaluation(rid))
+                return with_previous(store, store.finalize(rid))
 
-        window.worker.submit(job, done, window.report_error)
+            def done(got: Reloaded) -> None:
+                self._reload(got)
+                what = "自评表" if form == "evaluation" else "申报表"
+                self.feedback.status(f"{what}已定稿：第 {got[0].revision} 版")
 
-    window.save(then=after_save)
+            self.writer.submit(job, done, self.feedback.error)
 
+        self.record.save(then=after_save)
 
-def new_revision(window: MainWindow) -> None:
-    s = window.session
-    if s is None or s.handle.id is None:
-        return
-    rid = s.handle.id
-    window.worker.submit(
-        lambda store, _c: store.new_revision(rid),
-        lambda decl: reload(window, decl),
-        window.report_error,
-    )
+    def new_revision(self) -> None:
+        rid = self.record.record_id
+        if rid is None:
+            return
+        self.writer.submit(
+            lambda store, _c: with_previous(store, store.new_revision(rid)),
+            self._reload,
+            self.feedback.error,
+        )
 
+    def carry_forward(self) -> None:
+        """Save, then make next year's draft from this record."""
+        decl, rid = self.record.decl, self.record.record_id
+        if decl is None or rid is None:
+            return
+        to_year = self.prompts.year("结转下一年", "生成哪一年度的申报草稿？", decl.year + 1)
+        if to_year is None:
+            return
 
-def carry_forward(window: MainWindow) -> None:
-    """Save, then make next year's draft from this record."""
-    s = window.session
-    if s is None or s.handle.id is None:
-        return
-    to_year = window.prompts.year("结转下一年", "生成哪一年度的申报草稿？", s.decl.year + 1)
-    if to_year is None:
-        return
-    rid = s.handle.id
+        def job(store: Any, _ctx: JobContext) -> Reloaded:
+            return with_previous(store, carry_forward(store, rid, to_year))
 
-    def job(store: Store, _ctx: JobContext) -> Declaration:
-        from perfdesk.carry import carry_forward
+        def done(got: Reloaded) -> None:
+            self._reload(got)
+            self.feedback.status(f"已生成 {got[0].year} 年度申报草稿")
 
-        return carry_forward(store, rid, to_year)
+        self.record.save(then=lambda _d: self.writer.submit(job, done, self.feedback.error))
 
-    def done(decl: Declaration) -> None:
-        reload(window, decl)
-        window.statusBar().showMessage(f"已生成 {decl.year} 年度申报草稿", 6000)
+    def show_history(self) -> None:
+        """Every stored revision (read on the reader), each previewable."""
+        rid = self.record.record_id
+        if rid is None:
+            return
 
-    window.save(then=lambda _d: window.worker.submit(job, done, window.report_error))
+        def show(revisions: list[Any]) -> None:
+            dialog = HistoryDialog(revisions, rid, self.feedback.parent)
+            dialog.preview_requested.connect(self.preview)
+            self.feedback.show(dialog)
 
-
-def show_history(window: MainWindow) -> None:
-    from perfdesk.ui.history import HistoryDialog
-
-    s = window.session
-    if s is None or s.handle.id is None:
-        return
-    dialog = HistoryDialog(window.store, s.handle.id, window)
-    dialog.preview_requested.connect(lambda rev, form: window.preview(revision=rev, form=form))
-    window.last_dialog = dialog
-    dialog.open()
+        self.writer.after_writes(
+            lambda: self.reader.query("history", lambda store: store.revisions(rid), show)
+        )

@@ -37,6 +37,8 @@ from perfdesk.models.records import (
     Indicator,
     Signoff,
 )
+from perfdesk.models.target_history import last_year_of, last_year_text
+from perfdesk.models.targets import parse_target
 from perfdesk.ui.row_table import COMBO, INFO, MONEY, TEXT, Column, RowTable
 from perfdesk.ui.widgets import ChoiceGroup, DateField, LongText, MoneyEdit, TextLine
 
@@ -222,7 +224,11 @@ class DeclarationEditor(QWidget):
     def _pick_from_library(self) -> None:
         from perfdesk.ui.indicator_picker import pick_indicator
 
-        pick_indicator(self)
+        if self.library_submit is None or self.read_only:
+            return
+        pick_indicator(
+            self, self.library_submit, self.current_framework(), self.previous, self.indicators
+        )
 
     def _form(self, title: str, rows: list[tuple[str, Any]]) -> QGroupBox:
         box = QGroupBox(title)
@@ -346,11 +352,6 @@ class DeclarationEditor(QWidget):
             ok = False
         self.budget_total.setText(text)
         self.budget_total.setStyleSheet("" if ok else "color: #b71c1c;")
-        # Imported on first use: the target parser compiles many patterns, and the window
-        # should open before it is needed (the worker warms it up after start).
-        from perfdesk.models.target_history import last_year_of, last_year_text
-        from perfdesk.models.targets import parse_target
-
         for r, row in enumerate(self.indicators.rows()):
             parsed = parse_target(row["target"], row["name"]).with_direction(row["direction"])
             self.indicators.set_info(r, "parsed", parsed.explain() if row["target"] else "")

@@ -1,9 +1,4 @@
-"""The right-hand side of the window: the two editors in tabs above the check panel.
-
-It is the heaviest part of the window (hundreds of widgets, the framework and label
-tables, the row tables), so the main window builds it just after its first paint, or at
-once when something needs it earlier (see ``MainWindow.ensure_editors``).
-"""
+"""The right-hand side of the window: the two editors in tabs above the check panel."""
 
 from __future__ import annotations
 
@@ -32,6 +27,13 @@ class EditorPane(QSplitter):
         self.addWidget(self.checks)
         self.setStretchFactor(0, 4)
         self.setStretchFactor(1, 1)
+
+    def on_evaluation_tab(self) -> bool:
+        return self.tabs.currentIndex() == TAB_EVALUATION
+
+    def show_form(self, form: str) -> None:
+        """The tab of ``form``: "declaration" or "evaluation"."""
+        self.tabs.setCurrentIndex(TAB_EVALUATION if form == "evaluation" else TAB_DECLARATION)
 
 
 __all__ = ["EditorPane", "TAB_DECLARATION", "TAB_EVALUATION"]

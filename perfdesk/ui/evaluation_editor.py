@@ -40,6 +40,13 @@ from perfdesk.models.records import (
     FundRow,
     Funds,
 )
+from perfdesk.models.scoring import (
+    budget_explanation,
+    execution_rate,
+    fmt,
+    propose_weights,
+    score_evaluation,
+)
 from perfdesk.ui.row_table import CHECK, COMBO, INFO, NUMBER, TEXT, Column, RowTable
 from perfdesk.ui.widgets import LongText, MoneyEdit, TextLine
 
@@ -310,13 +317,6 @@ class EvaluationEditor(QWidget):
 
     def refresh_scores(self, decl: Declaration) -> None:
         """Scores, explanations, execution rate, total and grade for the record on screen."""
-        from perfdesk.models.scoring import (
-            budget_explanation,
-            execution_rate,
-            fmt,
-            score_evaluation,
-        )
-
         ev = decl.evaluation
         if ev is None:
             return
@@ -340,8 +340,6 @@ class EvaluationEditor(QWidget):
 
     def propose_weights(self) -> None:
         """Fill the 分值 column with the rules' proposal (an edit, so it can be undone)."""
-        from perfdesk.models.scoring import propose_weights
-
         rows = self.indicators.rows()
         ev = Evaluation(
             indicators=[

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -15,7 +15,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from perfdesk.models.records import STATUS_LABELS
+from perfdesk.models.status import STATUS_LABELS
+
+if TYPE_CHECKING:
+    from perfdesk.store.database import RevisionInfo
 
 
 class HistoryDialog(QDialog):
@@ -23,12 +26,14 @@ class HistoryDialog(QDialog):
 
     preview_requested = Signal(int, str)
 
-    def __init__(self, store: Any, record_id: int, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, revisions: list[RevisionInfo], record_id: int, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"版本历史 — 编号 {record_id}")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.resize(760, 360)
-        self.revisions = store.revisions(record_id)
+        self.revisions = revisions
         self.table = QTableWidget(len(self.revisions), 5)
         self.table.setHorizontalHeaderLabels(
             ["版本", "状态", "保存时间", "申报表指纹", "自评表指纹"]

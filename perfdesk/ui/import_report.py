@@ -41,7 +41,5 @@ def report_heading(report: Any) -> str:
     return heading + "。被拒收的文件没有写入任何内容。"
 
 
-def show_import_report(parent: QWidget | None, report: Any) -> ReportDialog:
-    dialog = ReportDialog("导入结果", report_heading(report), report_text(report), parent)
-    dialog.open()
-    return dialog
+def import_report_dialog(report: Any, parent: QWidget | None) -> ReportDialog:
+    return ReportDialog("导入结果", report_heading(report), report_text(report), parent)

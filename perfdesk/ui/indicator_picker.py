@@ -30,7 +30,7 @@ from perfdesk.library.catalogue import CatalogueEntry, filter_entries, order_for
 
 if TYPE_CHECKING:
     from perfdesk.models.records import Declaration
-    from perfdesk.ui.declaration_editor import DeclarationEditor
+    from perfdesk.ui.row_table import RowTable
 
 Submit = Callable[..., Any]  # submit(fn, on_done, on_error): fn(store, ctx) off the GUI thread
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -201,10 +201,9 @@ class IndicatorPicker(QDialog):
         super().accept()
 
 
-def fill_row(editor: DeclarationEditor, entry: CatalogueEntry, target: str | None) -> int:
-    """Write the chosen indicator into the editor's table (one undoable edit); returns
+def fill_row(table: RowTable, entry: CatalogueEntry, target: str | None) -> int:
+    """Write the chosen indicator into the indicator table (one undoable edit); returns
     the row. The current row is filled when its name is empty, else a row is added below."""
-    table = editor.indicators
     rows = table.rows()
     r = table.table.currentRow()
     values = {
@@ -225,15 +224,18 @@ def fill_row(editor: DeclarationEditor, entry: CatalogueEntry, target: str | Non
     return r
 
 
-def pick_indicator(editor: DeclarationEditor) -> IndicatorPicker | None:
-    """Open the picker for the editor (non-modal to the rest of the app, modal to it)."""
-    if editor.library_submit is None or editor.read_only:
-        return None
-    picker = IndicatorPicker(
-        editor.library_submit, editor.current_framework(), editor.previous, editor
-    )
+def pick_indicator(
+    parent: QWidget,
+    submit: Submit,
+    framework: str,
+    previous: Declaration | None,
+    table: RowTable,
+) -> IndicatorPicker:
+    """Open the picker over ``parent`` (modal to that window only); the chosen entry fills
+    ``table``."""
+    picker = IndicatorPicker(submit, framework, previous, parent)
     picker.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    picker.chosen.connect(lambda entry, target: fill_row(editor, entry, target))
+    picker.chosen.connect(lambda entry, target: fill_row(table, entry, target))
     picker.setWindowModality(Qt.WindowModality.WindowModal)
     picker.show()
     picker.search.setFocus()

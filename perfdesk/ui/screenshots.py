@@ -22,8 +22,9 @@ def _settle(ms: int = 300) -> None:
 
 
 def _wait(window, ms: int = 20_000) -> None:
+    """Until the writer and the reader have answered everything asked of them."""
     for _ in range(ms // 50):
-        if window.worker.pending == 0:
+        if window.writer.pending == 0 and window.reader.pending == 0:
             break
         _settle(50)
     _settle(200)
@@ -109,7 +110,7 @@ def main(out: str = "docs") -> int:
     _save(window, folder / "window-evaluation.png")
 
     window.tabs.setCurrentIndex(0)
-    window.preview()
+    window.files.preview()
     _wait(window)
     dialog = window.last_dialog
     if isinstance(dialog, PreviewDialog):

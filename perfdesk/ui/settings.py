@@ -8,14 +8,15 @@ file in a temp folder) so they never touch the user's settings.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NamedTuple, SupportsIndex, SupportsInt
+from typing import Any, SupportsIndex, SupportsInt
 
 from PySide6.QtCore import QByteArray, QSettings
 
 
-# A NamedTuple, not a dataclass: dataclasses is not loaded before the first paint.
-class Setting(NamedTuple):
+@dataclass(frozen=True)
+class Setting:
     key: str
     type: type
     default: Any

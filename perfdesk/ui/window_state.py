@@ -1,24 +1,19 @@
-"""The window's size, layout and hidden list columns: restored at start, saved on close.
-
-Runs in the window's constructor, before the first paint: Qt classes only, no enums.
-"""
+"""The window's size, layout and hidden list columns: restored at start, saved on close."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from PySide6.QtCore import QByteArray
+from PySide6.QtWidgets import QMainWindow, QSplitter
 
 from perfdesk.ui import settings as S
-
-if TYPE_CHECKING:
-    from perfdesk.ui.main_window import MainWindow
+from perfdesk.ui.browser import Browser
 
 
-def restore_state(window: MainWindow) -> None:
+def restore_state(
+    window: QMainWindow, splitter: QSplitter, browser: Browser, settings: S.Settings
+) -> None:
     """Put back what the last session left (or a first size that fits the screen), and
     remember the list's hidden columns as they change."""
-    browser, settings = window.browser, window.settings
     hidden = settings.get(S.HIDDEN_COLUMNS)
     browser.set_hidden_columns([k for k in hidden.split(",") if k])
     browser.columns_changed.connect(
@@ -32,18 +27,17 @@ def restore_state(window: MainWindow) -> None:
     state = settings.get(S.STATE)
     if isinstance(state, QByteArray) and not state.isEmpty():
         window.restoreState(state)
-    splitter = settings.get(S.SPLITTER)
-    if isinstance(splitter, QByteArray) and not splitter.isEmpty():
-        window.splitter.restoreState(splitter)
+    sizes = settings.get(S.SPLITTER)
+    if isinstance(sizes, QByteArray) and not sizes.isEmpty():
+        splitter.restoreState(sizes)
     else:
-        window.splitter.setSizes(list(default_split(window.width())))
+        splitter.setSizes(list(default_split(window.width())))
 
 
-def save_state(window: MainWindow) -> None:
-    settings = window.settings
+def save_state(window: QMainWindow, splitter: QSplitter, settings: S.Settings) -> None:
     settings.set(S.GEOMETRY, window.saveGeometry())
     settings.set(S.STATE, window.saveState())
-    settings.set(S.SPLITTER, window.splitter.saveState())
+    settings.set(S.SPLITTER, splitter.saveState())
     settings.sync()
 
 
