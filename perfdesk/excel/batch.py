@@ -21,13 +21,14 @@ import stat
 import traceback
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Protocol
 
 from perfdesk.excel.cells import MAX_FILE_BYTES
 from perfdesk.excel.reader import EXCEL_SUFFIXES, KIND_EVALUATION, ImportedForm, read_workbook
 from perfdesk.excel.sandbox import ReaderBug, ReaderCrash, Sandbox
-from perfdesk.excel.values import strip_invisible
+from perfdesk.excel.values import MAX_AMOUNT, strip_invisible
 from perfdesk.models.errors import Cancelled, InputError, PerfdeskError
 from perfdesk.models.records import Declaration
 from perfdesk.models.serialize import declaration_from_dict, loads
@@ -211,10 +212,11 @@ def import_file(
 
 
 def _internal_error(name: str, what: str, detail: str) -> FileResult:
+    shown = strip_invisible(Path(name).name)[0]
     return FileResult(
         file=name,
         status=STATUS_REJECTED,
-        error=f"程序内部错误，文件未导入（请把此文件和错误信息发给维护人员）：{what}",
+        error=f"文件“{shown}”：程序内部错误，文件未导入（请把此文件和错误信息发给维护人员）：{what}",
         debug=detail,
     )
 
@@ -328,10 +330,13 @@ def restore_stamped(form: ImportedForm, data: bytes) -> bool:
     # Only files that may carry a stamp load the stamp reader (zipfile + defusedxml).
     from perfdesk.excel.stamp import read_stamp, restore_from_stamp
 
-    stamp = read_stamp(data)
-    if stamp is None or stamp.get("form") != form.kind:
+    try:
+        stamp = read_stamp(data)
+        if stamp is None or stamp.get("form") != form.kind:
+            return False
+        restored = restore_from_stamp(form.declaration, stamp)
+    except Exception:  # noqa: BLE001 - a damaged stamp (even nested too deep): the sheet counts
         return False
-    restored = restore_from_stamp(form.declaration, stamp)
     if restored is form.declaration:
         return False
     form.declaration = restored
@@ -365,15 +370,20 @@ def _read_json(data: bytes, filename: str) -> list[ImportedForm]:
     forms = []
     for n, item in enumerate(docs, 1):
         where = f"第{n}条记录" if len(docs) > 1 else ""
-        warnings: list[str] = []
-        item = _clean_json(item, "", warnings)
+        warnings: list[tuple[str, str]] = []
         try:
+            item = _clean_json(item, "", warnings)
             decl = declaration_from_dict(item)
         except InputError as exc:
             raise InputError((where and where + "：") + exc.reason, file=filename) from None
         except ArithmeticError:
             raise InputError(
                 (where and where + "：") + "金额或数值超出范围。", file=filename
+            ) from None
+        except RecursionError:
+            raise InputError(
+                (where and where + "：") + "不是 perfdesk 的记录（嵌套过深），已拒绝。",
+                file=filename,
             ) from None
         # Store identity and state belong to the database the file came from, not to this one.
         decl.id = None
@@ -384,6 +394,11 @@ def _read_json(data: bytes, filename: str) -> list[ImportedForm]:
     return forms
 
 
+def _short(value: object) -> str:
+    text = str(value)
+    return text if len(text) <= 24 else f"{text[:12]}…（{len(text)} 位）"
+
+
 def _clean_json(value: Any, key: str, found: list[tuple[str, str]]) -> Any:
     """The JSON value with invisible and control characters removed from every string (keys
     included); ``found`` gets (field path, code points) for each change."""
@@ -392,6 +407,12 @@ def _clean_json(value: Any, key: str, found: list[tuple[str, str]]) -> Any:
         if removed:
             found.append((key or "（记录）", "、".join(removed)))
         return text
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        # No field of a record (amounts in 元, weights, scores, years) comes near 10^15; a
+        # larger amount would not even fit the store's integer 分.
+        if not Decimal(value).is_finite() or abs(Decimal(value)) >= MAX_AMOUNT:
+            raise InputError(f"字段“{key}”的数值 {_short(value)} 不是有效的数或超出范围。")
+        return value
     if isinstance(value, list):
         return [_clean_json(v, f"{key}[{n}]", found) for n, v in enumerate(value, 1)]
     if isinstance(value, dict):

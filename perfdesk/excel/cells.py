@@ -17,7 +17,9 @@ import datetime as dt
 import io
 import math
 import re
+import struct
 import zipfile
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -44,6 +46,13 @@ MAX_COLS = 16_384
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# What zipfile raises on a damaged package besides BadZipFile: a truncated stream (EOFError),
+# a bad deflate stream (zlib.error), an unknown version or method (NotImplementedError), an
+# encrypted member (RuntimeError), a broken header (struct.error, ValueError).
+ZIP_ERRORS = (
+    zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError,
+    NotImplementedError, RuntimeError, zlib.error, struct.error,
+)  # fmt: skip
 _ENC_STREAMS = ("EncryptionInfo".encode("utf-16-le"), "EncryptedPackage".encode("utf-16-le"))
 _CHUNK = 1024 * 1024
 # Cells with content only: a self-closed <c r="J1048576" s="1"/> is formatting that WPS and
@@ -191,7 +200,7 @@ def check_zip(data: bytes, filename: str) -> list[str]:
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except ZIP_ERRORS:
         raise InputError(
             "文件已损坏或不完整（压缩包无法打开），请重新下载或另存后再导入。", file=filename
         ) from None
@@ -277,7 +286,7 @@ def _scan_member(
                 tail = buf[-256:]
     except InputError:
         raise
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
+    except ZIP_ERRORS:
         raise InputError(
             "文件已损坏或不完整（压缩数据无法解开），请重新下载或另存后再导入。", file=filename
         ) from None
@@ -460,7 +469,7 @@ def _show_percentages(data: bytes, grids: list[Grid]) -> None:
                     v = target.raw(r, c)
                     if isinstance(v, (int, float)) and not isinstance(v, bool):
                         _set(target, r, c, percent_text(v))
-    except (KeyError, zipfile.BadZipFile, OSError, ValueError, SyntaxError):
+    except (KeyError, SyntaxError, *ZIP_ERRORS):
         return  # formats are a nicety: the values calamine gave stand
 
 
@@ -550,6 +559,9 @@ def _fill_formulas(data: bytes, grids: list[Grid]) -> None:
             grid = by_name.get(ws.title)
             if grid is None:
                 continue
+            # The sheet's stated <dimension> would pad every row and add empty rows up to it
+            # (A1:XFD1048576 is 17 billion cells); the cells written are what counts.
+            ws.reset_dimensions()
             formulas: dict[tuple[int, int], str] = {}
             for row in ws.iter_rows():
                 for cell in row:
@@ -566,6 +578,8 @@ def _fill_formulas(data: bytes, grids: list[Grid]) -> None:
                     _set(grid, r, c, formulas[(r, c)].replace(" ", ""))
                 elif is_blank(grid.raw(r, c)):
                     _set(grid, r, c, _evaluate(grid, formulas, r, c, set()))
+    except ZIP_ERRORS + (KeyError, SyntaxError, TypeError, AttributeError):
+        return  # a damaged part openpyxl cannot read: the cached values calamine gave stand
     finally:
         wb.close()
 
@@ -596,6 +610,9 @@ def _evaluate(
             c1, r1 = (
                 (c0, r0) if a.group(3) is None else (_col_index(a.group(3)), int(a.group(4)) - 1)
             )
+            # SUM(A1:XFD1048576) is counted before its cells are listed.
+            if len(refs) + (abs(r1 - r0) + 1) * (abs(c1 - c0) + 1) > MAX_AREA:
+                return Unresolved(formula)
             refs += [
                 (rr, cc)
                 for rr in range(min(r0, r1), max(r0, r1) + 1)

@@ -135,6 +135,8 @@ class Sandbox:
             reply = conn.recv()
         except (EOFError, OSError):
             raise self._died(filename) from None
+        if reply[0] == "panic":  # Rust wrote the panic and its backtrace to the log
+            reply = ("panic", f"{reply[1]}\n{_read_log(self._log)}")
         return _unpack(reply, filename)
 
     # ------------------------------------------------------------ the worker
@@ -180,7 +182,7 @@ class Sandbox:
             proc.join(5.0)
             code = proc.exitcode
         self._stop(graceful=False)
-        detail = _tail(self._log)
+        detail = _read_log(self._log)
         if code is not None and code < 0:
             try:
                 cause = signal.Signals(-code).name
@@ -195,18 +197,22 @@ class Sandbox:
         return ReaderCrash(reason + _REPAIR, filename, f"reader process ended ({cause})\n{detail}")
 
 
-def _tail(path: str, size: int = 4000) -> str:
+def _read_log(path: str, keep: int = 2000) -> str:
+    """What the worker wrote to its stderr (head and tail: Rust writes the allocation that
+    failed first, then a backtrace), emptied for the next file."""
     try:
         with open(path, "rb") as f:
+            head = f.read(keep)
             f.seek(0, os.SEEK_END)
             end = f.tell()
-            f.seek(max(0, end - size))
-            text = f.read().decode("utf-8", "replace")
+            f.seek(max(len(head), end - keep))
+            tail = f.read()
         with open(path, "wb"):
-            pass  # the next file's messages start afresh
-        return text
+            pass
     except OSError:
         return ""
+    gap = "\n…\n" if end > len(head) + len(tail) else ""
+    return (head + gap.encode() + tail).decode("utf-8", "replace")
 
 
 def _unpack(reply: tuple[Any, ...], filename: str) -> Any:

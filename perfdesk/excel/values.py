@@ -104,7 +104,10 @@ def cell_text(value: object) -> str | None:
         return repr(value)
     if isinstance(value, (int, Decimal)):
         d = Decimal(value)
-        return str(d.quantize(Decimal(1))) if d == d.to_integral_value() else str(d.normalize())
+        # Whole numbers without exponent, up to Decimal's 28 digits (a SUM of 1e308s is more).
+        if d.is_finite() and d == d.to_integral_value() and d.adjusted() < 28:
+            return str(d.quantize(Decimal(1)))
+        return str(d.normalize()) if d.is_finite() else str(d)
     if isinstance(value, dt.datetime):
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat(" ")
     if isinstance(value, dt.date):
