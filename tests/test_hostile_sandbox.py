@@ -195,3 +195,22 @@ def _address_space_limit(data: bytes, filename: str) -> int:
 
     return resource.getrlimit(resource.RLIMIT_AS)[0]
 
+
+
+def test_files_queued_behind_a_crash_go_to_a_fresh_worker() -> None:
+    seed = (CORPUS / "seed.xlsx").read_bytes()
+    flat = (CORPUS / "flat_list.xlsx").read_bytes()
+    with Sandbox(segfault) as sandbox:
+        # All four are with the worker before the first answer is asked for.
+        files = [(seed, "a.xlsx"), (seed, "segv.xlsx"), (flat, "b.xlsx"), (seed, "c.xlsx")]
+        for data, name in files:
+            sandbox.submit(data, name)
+        assert sandbox.result()[0].declaration.year == 2019
+        with pytest.raises(ReaderCrash) as info:
+            sandbox.result()
+        assert "segv.xlsx" in info.value.message
+        b, c = sandbox.result(), sandbox.result()
+        # In order, each its own: b is the 万元 copy of the seed, c the seed again.
+        assert b[0].declaration == read_bytes(flat, "b.xlsx")[0].declaration
+        assert c[0].declaration == read_bytes(seed, "c.xlsx")[0].declaration
+        assert sandbox.started == 2

@@ -19,6 +19,7 @@ import json
 import os
 import stat
 import traceback
+from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -143,11 +144,14 @@ def import_paths(
     """Import every file found under ``paths``; one transaction per file.
 
     Every file is parsed by one worker process, started at the first file and stopped at
-    the end (``sandbox`` gives one, e.g. with other limits)."""
+    the end (``sandbox`` gives one, e.g. with other limits); it parses the next file while
+    this process stores the last."""
     files = expand_paths(paths)
     report = ImportReport(total=len(files))
     own = sandbox is None
     reader = Sandbox(read_bytes) if sandbox is None else sandbox
+    check = None if cancel is None else (lambda: _is_cancelled(cancel))
+    reads = _ReadAhead(files, reader, year, check)
     try:
         for n, path in enumerate(files):
             if _is_cancelled(cancel):
@@ -156,7 +160,7 @@ def import_paths(
             if progress:
                 progress(n, len(files), f"正在导入 {path.name}（{n + 1}/{len(files)}）")
             try:
-                result = import_file(store, path, year=year, sandbox=reader, cancel=cancel)
+                result = _import(store, path, reads.take)
             except Cancelled:
                 report.cancelled = True
                 break
@@ -177,6 +181,56 @@ def import_paths(
     return report
 
 
+class _ReadAhead:
+    """The files of a batch, read here and handed to the worker up to two ahead of the one
+    being stored: the worker parses the next file while this process writes the last."""
+
+    AHEAD = 2
+
+    def __init__(
+        self,
+        files: Sequence[Path],
+        sandbox: Sandbox,
+        year: int | None,
+        cancel: Callable[[], bool] | None,
+    ) -> None:
+        self._files = iter(files)
+        self._sandbox = sandbox
+        self._year = year
+        self._cancel = cancel
+        # Per file in order: None when it is with the worker, else why it was not read.
+        self._queue: deque[InputError | None] = deque()
+        self._fill()
+
+    def _fill(self) -> None:
+        while sum(1 for q in self._queue if q is None) < self.AHEAD:
+            path = next(self._files, None)
+            if path is None:
+                return
+            try:
+                data = read_file(path)
+            except InputError as exc:
+                self._queue.append(exc)
+                continue
+            self._sandbox.submit(data, strip_invisible(path.name)[0], self._year)
+            self._queue.append(None)
+
+    def take(self) -> list[ImportedForm]:
+        """The next file's records (or its error), and the one after it queued."""
+        error = self._queue.popleft()
+        try:
+            if error is not None:
+                raise error
+            forms: list[ImportedForm] = self._sandbox.result(cancel=self._cancel)
+        except Cancelled:
+            raise
+        except BaseException:
+            self._fill()
+            raise
+        self._fill()
+        return forms
+
+
 def import_file(
     store: Any,
     path: Path,
@@ -188,13 +242,20 @@ def import_file(
     """Read one file fully (in ``sandbox``'s worker, or a worker of its own), then store
     its records in one transaction (or nothing). :class:`Cancelled` when ``cancel`` is set
     while the file is read."""
-    name = str(path)
     if sandbox is None:
         with Sandbox(read_bytes) as own:
             return import_file(store, path, year=year, sandbox=own, cancel=cancel)
+    check = None if cancel is None else (lambda: _is_cancelled(cancel))
+    return _import(
+        store, path, lambda: read_path(path, year=year, sandbox=sandbox, cancel=check)
+    )
+
+
+def _import(store: Any, path: Path, read: Callable[[], list[ImportedForm]]) -> FileResult:
+    """One file's records, from ``read``, stored in one transaction; its outcome."""
+    name = str(path)
     try:
-        check = None if cancel is None else (lambda: _is_cancelled(cancel))
-        forms = read_path(path, year=year, sandbox=sandbox, cancel=check)
+        forms = read()
         ids = store_forms(store, forms)
     except Cancelled:
         raise

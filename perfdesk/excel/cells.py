@@ -559,9 +559,6 @@ def _fill_formulas(data: bytes, grids: list[Grid]) -> None:
             grid = by_name.get(ws.title)
             if grid is None:
                 continue
-            # The sheet's stated <dimension> would pad every row and add empty rows up to it
-            # (A1:XFD1048576 is 17 billion cells); the cells written are what counts.
-            ws.reset_dimensions()
             formulas: dict[tuple[int, int], str] = {}
             for row in ws.iter_rows():
                 for cell in row:

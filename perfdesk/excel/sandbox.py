@@ -22,11 +22,14 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import queue
 import signal
 import sys
 import tempfile
+import threading
 import time
 import traceback
+from collections import deque
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any
@@ -68,9 +71,12 @@ class ReaderCrash(InputError):
 class Sandbox:
     """A worker process that runs ``reader(data, filename, *args)`` on untrusted bytes.
 
-    ``run`` returns what the reader returned, or raises: the reader's own
-    :class:`PerfdeskError`, an :class:`InputError` when the worker died, ran out of memory
-    or out of time on the file, :class:`Cancelled`, or :class:`ReaderBug`.
+    ``submit`` queues a file and ``result`` waits for the oldest one: a batch keeps the next
+    file queued while it stores the last, so parsing and storing overlap (two processes).
+    ``run`` is both at once. ``result`` returns what the reader returned, or raises: the
+    reader's own :class:`PerfdeskError`, :class:`ReaderCrash` when the worker died, ran out
+    of memory or out of time on the file (the files queued behind it go to a fresh worker),
+    :class:`Cancelled`, or :class:`ReaderBug`.
     """
 
     def __init__(
@@ -84,11 +90,16 @@ class Sandbox:
         self.seconds = seconds
         self.memory = memory
         self._proc: Any = None
-        self._conn: Connection | None = None
+        self._requests: Connection | None = None
+        self._replies: Connection | None = None
+        self._pending: deque[tuple[int, bytes, str, tuple[Any, ...]]] = deque()
+        self._seq = 0  # numbers the files, to find each one's part of the log
+        self._head_since = 0.0  # when the worker started on the oldest pending file
         # The worker's stderr (Rust's panic and allocation messages) is kept here, for
         # --debug, instead of reaching the clerk's terminal.
         fd, self._log = tempfile.mkstemp(prefix="perfdesk-reader-", suffix=".log")
         os.close(fd)
+        self._log_seen = 0  # what of the log has been reported already
         self.started = 0  # workers started so far (a test looks: one per batch)
 
     def __enter__(self) -> Sandbox:
@@ -98,28 +109,47 @@ class Sandbox:
         self.close()
 
     def close(self) -> None:
+        self._pending.clear()
         self._stop(graceful=True)
         with contextlib.suppress(OSError):
             os.unlink(self._log)
 
-    # ------------------------------------------------------------ one file
+    # ------------------------------------------------------------ files
 
     def run(
         self, data: bytes, filename: str, *args: Any, cancel: CancelCheck | None = None
     ) -> Any:
-        conn = self._ready()
-        try:
-            conn.send((data, filename, args))
-        except (OSError, ValueError):
-            # The worker died while idle (killed from outside); one fresh start.
-            self._stop(graceful=False)
-            conn = self._ready()
-            conn.send((data, filename, args))
-        deadline = time.monotonic() + self.seconds
+        self.submit(data, filename, *args)
+        return self.result(cancel=cancel)
+
+    def submit(self, data: bytes, filename: str, *args: Any) -> None:
+        self._seq += 1
+        request = (self._seq, data, filename, args)
+        self._pending.append(request)
+        if len(self._pending) == 1:
+            # Idle: a worker that died meanwhile (killed from outside) is replaced here.
+            self._head_since = time.monotonic()
+            requests = self._ready()
+        else:
+            # Busy: if it died on an earlier file, result() says so for that file and sends
+            # the files behind it, this one included, to a fresh worker.
+            assert self._requests is not None  # a worker is kept while files are queued
+            requests = self._requests
+        # The worker drains its requests on a thread of its own, so this does not wait for
+        # the file before to be parsed.
+        with contextlib.suppress(OSError, ValueError):
+            requests.send(request)
+
+    def result(self, *, cancel: CancelCheck | None = None) -> Any:
+        if not self._pending:
+            raise RuntimeError("no file submitted")
+        seq, _, filename, _ = self._pending[0]
+        replies = self._replies
+        assert replies is not None
         while True:
-            left = deadline - time.monotonic()
+            left = self._head_since + self.seconds - time.monotonic()
             if left <= 0:
-                self._stop(graceful=False)
+                self._restart(failed=True)
                 raise ReaderCrash(
                     f"读取超过 {self.seconds:g} 秒仍未完成，已停止；文件可能已损坏或结构异常，"
                     f"未导入。{_REPAIR}",
@@ -127,45 +157,68 @@ class Sandbox:
                     "timeout",
                 )
             if cancel is not None and cancel():
+                self._pending.clear()
                 self._stop(graceful=False)
                 raise Cancelled()
-            if conn.poll(min(_TICK, left)):
+            if replies.poll(min(_TICK, left)):
                 break
         try:
-            reply = conn.recv()
+            reply = replies.recv()
         except (EOFError, OSError):
-            raise self._died(filename) from None
+            crash = self._died(seq, filename)
+            self._restart(failed=True)
+            raise crash from None
+        self._pending.popleft()
+        self._head_since = time.monotonic()
         if reply[0] == "panic":  # Rust wrote the panic and its backtrace to the log
-            reply = ("panic", f"{reply[1]}\n{_read_log(self._log)}")
+            told, self._log_seen = _read_log(self._log, self._log_seen, seq)
+            reply = ("panic", f"{reply[1]}\n{told}")
         return _unpack(reply, filename)
 
     # ------------------------------------------------------------ the worker
 
     def _ready(self) -> Connection:
-        if self._proc is not None and self._proc.is_alive() and self._conn is not None:
-            return self._conn
+        if self._proc is not None and self._proc.is_alive() and self._requests is not None:
+            return self._requests
         self._stop(graceful=False)
-        parent, child = _CONTEXT.Pipe()
+        # Two one-way pipes: requests are read by a thread of the worker while it parses,
+        # and neither side's send can wait on the other's.
+        req_read, req_write = _CONTEXT.Pipe(duplex=False)
+        rep_read, rep_write = _CONTEXT.Pipe(duplex=False)
         proc = _CONTEXT.Process(
             target=serve,
-            args=(child, self.reader, self.memory, self._log),
+            args=(req_read, rep_write, self.reader, self.memory, self._log),
             name="perfdesk-reader",
             daemon=True,
         )
         proc.start()
-        child.close()
-        self._proc, self._conn = proc, parent
+        req_read.close()
+        rep_write.close()
+        self._proc, self._requests, self._replies = proc, req_write, rep_read
         self.started += 1
-        return parent
+        return req_write
+
+    def _restart(self, *, failed: bool) -> None:
+        """A fresh worker for the files still queued (without the one that failed)."""
+        if failed:
+            self._pending.popleft()
+        self._stop(graceful=False)
+        self._head_since = time.monotonic()
+        if self._pending:
+            requests = self._ready()
+            for request in self._pending:
+                requests.send(request)
 
     def _stop(self, *, graceful: bool) -> None:
-        proc, conn = self._proc, self._conn
-        self._proc = self._conn = None
-        if conn is not None:
+        proc, requests, replies = self._proc, self._requests, self._replies
+        self._proc = self._requests = self._replies = None
+        if requests is not None:
             if graceful:
                 with contextlib.suppress(OSError, ValueError):
-                    conn.send(None)
-            conn.close()
+                    requests.send(None)
+            requests.close()
+        if replies is not None:
+            replies.close()
         if proc is None:
             return
         proc.join(1.0 if graceful else 0)
@@ -174,15 +227,14 @@ class Sandbox:
             proc.join()
         proc.close()
 
-    def _died(self, filename: str) -> ReaderCrash:
+    def _died(self, seq: int, filename: str) -> ReaderCrash:
         """The worker ended while reading a file: say so, keep its last words for --debug."""
         proc = self._proc
         code = None
         if proc is not None:
             proc.join(5.0)
             code = proc.exitcode
-        self._stop(graceful=False)
-        detail = _read_log(self._log)
+        detail, self._log_seen = _read_log(self._log, self._log_seen, seq)
         if code is not None and code < 0:
             try:
                 cause = signal.Signals(-code).name
@@ -197,22 +249,29 @@ class Sandbox:
         return ReaderCrash(reason + _REPAIR, filename, f"reader process ended ({cause})\n{detail}")
 
 
-def _read_log(path: str, keep: int = 2000) -> str:
-    """What the worker wrote to its stderr (head and tail: Rust writes the allocation that
-    failed first, then a backtrace), emptied for the next file."""
+def _marker(seq: int) -> bytes:
+    return f"\x1eperfdesk file {seq}\n".encode()
+
+
+def _read_log(path: str, start: int, seq: int, keep: int = 2000) -> tuple[str, int]:
+    """What the worker wrote to its stderr about file ``seq`` (head and tail: Rust writes the
+    allocation that failed first, then a backtrace), and where the next file's part starts.
+    The worker may already be writing about the next file: a marker line before each file
+    tells them apart."""
     try:
         with open(path, "rb") as f:
-            head = f.read(keep)
-            f.seek(0, os.SEEK_END)
-            end = f.tell()
-            f.seek(max(len(head), end - keep))
-            tail = f.read()
-        with open(path, "wb"):
-            pass
+            f.seek(start)
+            chunk = f.read()
     except OSError:
-        return ""
-    gap = "\n…\n" if end > len(head) + len(tail) else ""
-    return (head + gap.encode() + tail).decode("utf-8", "replace")
+        return "", start
+    at = chunk.find(_marker(seq))
+    begin = at + len(_marker(seq)) if at >= 0 else 0
+    end = chunk.find(_marker(seq + 1), begin)
+    end = len(chunk) if end < 0 else end
+    body = chunk[begin:end]
+    if len(body) > 2 * keep:
+        body = body[:keep] + b"\n...\n" + body[-keep:]
+    return body.decode("utf-8", "replace"), start + end
 
 
 def _unpack(reply: tuple[Any, ...], filename: str) -> Any:
@@ -241,22 +300,43 @@ def _unpack(reply: tuple[Any, ...], filename: str) -> Any:
 # ---------------------------------------------------------------- in the child
 
 
-def serve(conn: Connection, reader: Reader, memory: int | None, log: str) -> None:
-    """The worker's loop: one request at a time until ``None`` or the parent is gone."""
+def serve(
+    requests: Connection, replies: Connection, reader: Reader, memory: int | None, log: str
+) -> None:
+    """The worker: files are answered in order until ``None`` or the parent is gone."""
     # Ctrl-C in a terminal reaches the whole process group; the parent decides.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _quiet(log)
     if memory:
         limit_memory(memory)
+    inbox: queue.SimpleQueue[Any] = queue.SimpleQueue()
+
+    def drain() -> None:
+        # Taking requests as they come keeps the parent's send from waiting on a parse.
+        while True:
+            try:
+                request = requests.recv()
+            except (EOFError, OSError):
+                request = None
+            inbox.put(request)
+            if request is None:
+                return
+
+    threading.Thread(target=drain, name="requests", daemon=True).start()
     while True:
-        try:
-            request = conn.recv()
-        except (EOFError, OSError):
-            return
+        request = inbox.get()
         if request is None:
             return
-        data, filename, args = request
-        conn.send(_answer(reader, data, filename, args))
+        seq, data, filename, args = request
+        with contextlib.suppress(OSError):
+            os.write(2, _marker(seq))
+        reply = _answer(reader, data, filename, args)
+        try:
+            replies.send(reply)
+        except (OSError, ValueError):
+            return  # the parent is gone
+        except Exception as exc:  # noqa: BLE001 - a result that cannot be pickled: our bug
+            replies.send(("bug", f"{type(exc).__name__}: {exc}", traceback.format_exc()))
 
 
 def _answer(reader: Reader, data: bytes, filename: str, args: tuple[Any, ...]) -> tuple[Any, ...]:
