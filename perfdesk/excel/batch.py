@@ -111,8 +111,8 @@ def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
                 for f in p.rglob("*")
                 if f.suffix.lower() in IMPORT_SUFFIXES
                 and not f.name.startswith(("~$", "."))
+                and f.exists()
                 and not f.is_dir()
-                and (f.is_file() or f.exists())
             )
         else:
             found = [p]

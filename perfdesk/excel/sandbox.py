@@ -7,8 +7,10 @@ with documents, the parsing therefore happens in a separate process: whatever ha
 this process (which holds the database and its lock) only sees a reply, a dead child or a
 child that took too long, and turns each into one Chinese sentence naming the file.
 
-One long-lived worker serves a whole batch (starting one costs ~0.2 s: a spawned Python
-importing the readers) and is started again only after it died or was stopped. Its memory is
+One long-lived worker serves a whole batch (starting one costs a few tenths of a second: a
+spawned Python importing the readers) and is started again only after it died or was
+stopped; files are queued to it ahead, so that it parses the next file while this process
+stores the last (on two cores that is faster than reading in-process). Its memory is
 capped with ``RLIMIT_AS`` where the system enforces it (Linux); Windows has no rlimit and
 macOS does not enforce ``RLIMIT_AS``, so there the per-file time limit, and the size, cell
 and range bounds checked before any cell is parsed, are what keep a file in check (a
@@ -97,8 +99,11 @@ class Sandbox:
         self._head_since = 0.0  # when the worker started on the oldest pending file
         # The worker's stderr (Rust's panic and allocation messages) is kept here, for
         # --debug, instead of reaching the clerk's terminal.
-        fd, self._log = tempfile.mkstemp(prefix="perfdesk-reader-", suffix=".log")
-        os.close(fd)
+        try:
+            fd, self._log = tempfile.mkstemp(prefix="perfdesk-reader-", suffix=".log")
+            os.close(fd)
+        except OSError:  # no writable temporary folder: the messages are dropped
+            self._log = os.devnull
         self._log_seen = 0  # what of the log has been reported already
         self.started = 0  # workers started so far (a test looks: one per batch)
 
@@ -111,8 +116,9 @@ class Sandbox:
     def close(self) -> None:
         self._pending.clear()
         self._stop(graceful=True)
-        with contextlib.suppress(OSError):
-            os.unlink(self._log)
+        if self._log != os.devnull:
+            with contextlib.suppress(OSError):
+                os.unlink(self._log)
 
     # ------------------------------------------------------------ files
 
