@@ -285,6 +285,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     import json
 
     from perfdesk.excel.batch import TerminalProgress, import_paths
+    from perfdesk.excel.values import strip_invisible
 
     bar = TerminalProgress(sys.stderr)
     with _open_store(args) as store:
@@ -292,16 +293,18 @@ def cmd_import(args: argparse.Namespace) -> int:
     bar.finish()
     out, err = sys.stdout, sys.stderr
     for f in report.files:
+        # A file name may hold a line break or U+202E too; the JSON line escapes them.
+        shown = strip_invisible(f.file)[0]
         if args.json:
             out.write(json.dumps(f.to_json(), ensure_ascii=False) + "\n")
         elif f.status == "imported":
-            out.write(f"已导入 {f.file}：编号 {', '.join(map(str, f.ids))}\n")
+            out.write(f"已导入 {shown}：编号 {', '.join(map(str, f.ids))}\n")
             for w in f.warnings:
                 out.write(f"    提示：{w}\n")
         if f.status != "imported":
             # Ordered with the results: a reader of both streams sees each where it belongs.
             out.flush()
-            err.write(f"已拒绝 {f.file}：{f.error}\n")
+            err.write(f"已拒绝 {shown}：{f.error}\n")
             if args.debug and f.debug:
                 err.write(f.debug.rstrip("\n") + "\n")
             err.flush()

@@ -40,9 +40,6 @@ MAX_CELLS = 200_000  # non-empty cells in the whole workbook
 MAX_AREA = 2_000_000  # rows × columns of one sheet's used range
 MAX_SHEETS = 255
 MAX_MERGED = MAX_AREA  # cells covered by merges, per sheet, once clipped to the used range
-# Excel's own grid: a reference beyond it was not written by Excel or WPS.
-MAX_ROWS = 1_048_576
-MAX_COLS = 16_384
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"

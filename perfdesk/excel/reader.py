@@ -23,6 +23,7 @@ from perfdesk.excel.cells import (
 )
 from perfdesk.excel.forms import KIND_DECLARATION, KIND_EVALUATION, ImportedForm, read_sheet
 from perfdesk.excel.sheet import SheetReader
+from perfdesk.excel.values import strip_invisible
 from perfdesk.models.errors import InputError
 
 __all__ = [
@@ -122,8 +123,8 @@ def invisible_warnings(grid: Grid, filename: str) -> list[str]:
     (the label left of it, else the column header above it)."""
     out: list[str] = []
     if grid.raw_name:
-        points = "、".join(f"U+{ord(ch):04X}" for ch in dict.fromkeys(grid.raw_name) if ch not in grid.name)
-        out.append(f"{grid.label()}的名称中有不可见字符或控制字符（{points}），已删除。")
+        removed = "、".join(strip_invisible(grid.raw_name)[1])
+        out.append(f"{grid.label()}的名称中有不可见字符或控制字符（{removed}），已删除。")
     if not grid.cleaned:
         return out
     reader = SheetReader(grid, filename)
