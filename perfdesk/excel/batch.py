@@ -151,8 +151,8 @@ def import_paths(
     own = sandbox is None
     reader = Sandbox(read_bytes) if sandbox is None else sandbox
     check = None if cancel is None else (lambda: _is_cancelled(cancel))
-    reads = _ReadAhead(files, reader, year, check)
     try:
+        reads = _ReadAhead(files, reader, year, check)
         for n, path in enumerate(files):
             if _is_cancelled(cancel):
                 report.cancelled = True
