@@ -341,28 +341,35 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    """Results on stdout (the ``--json`` line of every file, rejected ones included: that is
+    the result format), each rejection's sentence on stderr (interfaces.md)."""
     import json
 
     from perfdesk.excel.batch import TerminalProgress, import_paths
+    from perfdesk.excel.values import strip_invisible
 
     bar = TerminalProgress(sys.stderr)
     with _open_store(args) as store:
         report = import_paths(store, args.paths, year=args.year, progress=None if args.json else bar)
     bar.finish()
-    out = sys.stdout
-    if args.json:
-        for f in report.files:
+    out, err = sys.stdout, sys.stderr
+    for f in report.files:
+        # A file name may hold a line break or U+202E too; the JSON line escapes them.
+        shown = strip_invisible(f.file)[0]
+        if args.json:
             out.write(json.dumps(f.to_json(), ensure_ascii=False) + "\n")
-    else:
-        for f in report.files:
-            if f.status == "imported":
-                out.write(f"已导入 {f.file}：编号 {', '.join(map(str, f.ids))}\n")
-                for w in f.warnings:
-                    out.write(f"    提示：{w}\n")
-            else:
-                out.write(f"已拒绝 {f.file}：{f.error}\n")
-                if args.debug and f.debug:
-                    sys.stderr.write(f.debug)
+        elif f.status == "imported":
+            out.write(f"已导入 {shown}：编号 {', '.join(map(str, f.ids))}\n")
+            for w in f.warnings:
+                out.write(f"    提示：{w}\n")
+        if f.status != "imported":
+            # Ordered with the results: a reader of both streams sees each where it belongs.
+            out.flush()
+            err.write(f"已拒绝 {shown}：{f.error}\n")
+            if args.debug and f.debug:
+                err.write(f.debug.rstrip("\n") + "\n")
+            err.flush()
+    if not args.json:
         out.write(
             f"共 {len(report.files)} 个文件：导入 {len(report.imported)} 个，"
             f"拒绝 {len(report.rejected)} 个。\n"

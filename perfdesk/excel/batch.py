@@ -5,22 +5,32 @@ are walked recursively for .xlsx/.xls/.xlsm/.json; every file is read first (not
 written while reading), then its records are stored in one transaction. The checks of
 forms.md §3 run on what was stored and are reported as warnings, never blocking.
 Progress goes to a plain ``(done, total, message)`` callback; ``cancel`` (a callable or a
-``threading.Event``) is looked at between files.
+``threading.Event``) is looked at between files and while a file is read.
+
+Files are untrusted: only regular files are opened (a FIFO or a link to /dev/zero would
+block or never end), and their bytes are parsed in a child process with limits on memory
+and time (:mod:`perfdesk.excel.sandbox`), one worker for the whole batch. Whatever the bytes
+do there, this process writes its result line for the file and goes on with the next.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import stat
 import traceback
+from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Protocol
 
 from perfdesk.excel.cells import MAX_FILE_BYTES
 from perfdesk.excel.reader import EXCEL_SUFFIXES, KIND_EVALUATION, ImportedForm, read_workbook
-from perfdesk.models.errors import InputError, PerfdeskError
+from perfdesk.excel.sandbox import ReaderBug, ReaderCrash, Sandbox
+from perfdesk.excel.values import MAX_AMOUNT, strip_invisible
+from perfdesk.models.errors import Cancelled, InputError, PerfdeskError
 from perfdesk.models.records import Declaration
 from perfdesk.models.serialize import declaration_from_dict, loads
 from perfdesk.progress import Progress, TerminalProgress  # noqa: F401 - TerminalProgress re-exported
@@ -86,19 +96,23 @@ def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     """Files named, and the importable files inside folders named (recursively, sorted).
 
     A file named explicitly is kept whatever its suffix, so that it is reported rather than
-    silently skipped; inside folders, Office lock files (``~$…``) and hidden files are left out.
+    silently skipped; so is a folder named like a spreadsheet (``表.xlsx/``), which is refused
+    rather than walked. Inside folders, Office lock files (``~$…``) and hidden files are left
+    out; a FIFO, socket or device (or a link to one) named like a spreadsheet is kept, to be
+    refused with its reason.
     """
     out: list[Path] = []
     seen: set[Path] = set()
     for raw in paths:
         p = Path(raw)
-        if p.is_dir():
+        if p.is_dir() and p.suffix.lower() not in IMPORT_SUFFIXES:
             found = sorted(
                 f
                 for f in p.rglob("*")
-                if f.is_file()
-                and f.suffix.lower() in IMPORT_SUFFIXES
+                if f.suffix.lower() in IMPORT_SUFFIXES
                 and not f.name.startswith(("~$", "."))
+                and f.exists()
+                and not f.is_dir()
             )
         else:
             found = [p]
@@ -125,21 +139,38 @@ def import_paths(
     year: int | None = None,
     progress: Progress | None = None,
     cancel: Cancel | None = None,
+    sandbox: Sandbox | None = None,
 ) -> ImportReport:
-    """Import every file found under ``paths``; one transaction per file."""
+    """Import every file found under ``paths``; one transaction per file.
+
+    Every file is parsed by one worker process, started at the first file and stopped at
+    the end (``sandbox`` gives one, e.g. with other limits); it parses the next file while
+    this process stores the last."""
     files = expand_paths(paths)
     report = ImportReport(total=len(files))
-    for n, path in enumerate(files):
-        if _is_cancelled(cancel):
-            report.cancelled = True
-            break
-        if progress:
-            progress(n, len(files), f"正在导入 {path.name}（{n + 1}/{len(files)}）")
-        result = import_file(store, path, year=year)
-        report.files.append(result)
-        if progress:
-            verdict = "已导入" if result.status == STATUS_IMPORTED else "已拒绝"
-            progress(n + 1, len(files), f"{path.name}：{verdict}")
+    own = sandbox is None
+    reader = Sandbox(read_bytes) if sandbox is None else sandbox
+    check = None if cancel is None else (lambda: _is_cancelled(cancel))
+    try:
+        reads = _ReadAhead(files, reader, year, check)
+        for n, path in enumerate(files):
+            if _is_cancelled(cancel):
+                report.cancelled = True
+                break
+            if progress:
+                progress(n, len(files), f"正在导入 {path.name}（{n + 1}/{len(files)}）")
+            try:
+                result = _import(store, path, reads.take)
+            except Cancelled:
+                report.cancelled = True
+                break
+            report.files.append(result)
+            if progress:
+                verdict = "已导入" if result.status == STATUS_IMPORTED else "已拒绝"
+                progress(n + 1, len(files), f"{path.name}：{verdict}")
+    finally:
+        if own:
+            reader.close()
     if progress:
         done = len(report.files)
         bad = len(report.rejected)
@@ -150,25 +181,105 @@ def import_paths(
     return report
 
 
-def import_file(store: Any, path: Path, *, year: int | None = None) -> FileResult:
-    """Read one file fully, then store its records in one transaction (or nothing)."""
+class _ReadAhead:
+    """The files of a batch, read here and handed to the worker up to two ahead of the one
+    being stored: the worker parses the next file while this process writes the last."""
+
+    AHEAD = 2
+
+    def __init__(
+        self,
+        files: Sequence[Path],
+        sandbox: Sandbox,
+        year: int | None,
+        cancel: Callable[[], bool] | None,
+    ) -> None:
+        self._files = iter(files)
+        self._sandbox = sandbox
+        self._year = year
+        self._cancel = cancel
+        # Per file in order: None when it is with the worker, else why it was not read.
+        self._queue: deque[InputError | None] = deque()
+        self._fill()
+
+    def _fill(self) -> None:
+        while sum(1 for q in self._queue if q is None) < self.AHEAD:
+            path = next(self._files, None)
+            if path is None:
+                return
+            try:
+                data = read_file(path)
+            except InputError as exc:
+                self._queue.append(exc)
+                continue
+            self._sandbox.submit(data, strip_invisible(path.name)[0], self._year)
+            self._queue.append(None)
+
+    def take(self) -> list[ImportedForm]:
+        """The next file's records (or its error), and the one after it queued."""
+        error = self._queue.popleft()
+        try:
+            if error is not None:
+                raise error
+            forms: list[ImportedForm] = self._sandbox.result(cancel=self._cancel)
+        except Cancelled:
+            raise
+        except BaseException:
+            self._fill()
+            raise
+        self._fill()
+        return forms
+
+
+def import_file(
+    store: Any,
+    path: Path,
+    *,
+    year: int | None = None,
+    sandbox: Sandbox | None = None,
+    cancel: Cancel | None = None,
+) -> FileResult:
+    """Read one file fully (in ``sandbox``'s worker, or a worker of its own), then store
+    its records in one transaction (or nothing). :class:`Cancelled` when ``cancel`` is set
+    while the file is read."""
+    if sandbox is None:
+        with Sandbox(read_bytes) as own:
+            return import_file(store, path, year=year, sandbox=own, cancel=cancel)
+    check = None if cancel is None else (lambda: _is_cancelled(cancel))
+    return _import(
+        store, path, lambda: read_path(path, year=year, sandbox=sandbox, cancel=check)
+    )
+
+
+def _import(store: Any, path: Path, read: Callable[[], list[ImportedForm]]) -> FileResult:
+    """One file's records, from ``read``, stored in one transaction; its outcome."""
     name = str(path)
     try:
-        forms = read_path(path, year=year)
+        forms = read()
         ids = store_forms(store, forms)
+    except Cancelled:
+        raise
+    except ReaderCrash as exc:
+        return FileResult(file=name, status=STATUS_REJECTED, error=exc.message, debug=exc.detail)
+    except ReaderBug as exc:
+        return _internal_error(name, str(exc), exc.detail)
     except PerfdeskError as exc:
         return FileResult(file=name, status=STATUS_REJECTED, error=exc.message)
     except Exception as exc:  # noqa: BLE001 - one bad file must not end a batch of hundreds
-        return FileResult(
-            file=name,
-            status=STATUS_REJECTED,
-            error="程序内部错误，文件未导入（请把此文件和错误信息发给维护人员）："
-            f"{type(exc).__name__}: {exc}",
-            debug=traceback.format_exc(),
-        )
+        return _internal_error(name, f"{type(exc).__name__}: {exc}", traceback.format_exc())
     warnings = [w for f in forms for w in f.warnings]
     warnings += _check_warnings(store, forms, ids)
     return FileResult(file=name, status=STATUS_IMPORTED, ids=ids, warnings=warnings)
+
+
+def _internal_error(name: str, what: str, detail: str) -> FileResult:
+    shown = strip_invisible(Path(name).name)[0]
+    return FileResult(
+        file=name,
+        status=STATUS_REJECTED,
+        error=f"文件“{shown}”：程序内部错误，文件未导入（请把此文件和错误信息发给维护人员）：{what}",
+        debug=detail,
+    )
 
 
 def _os_reason(exc: OSError) -> str:
@@ -181,25 +292,86 @@ def _os_reason(exc: OSError) -> str:
     return f"无法读取文件（{exc.strerror or exc}）。"
 
 
-def read_path(path: Path, *, year: int | None = None) -> list[ImportedForm]:
-    """The records in a file, nothing written; InputError when it cannot be read whole."""
+def _kind_of(mode: int) -> str | None:
+    """Why a file that is not a regular file is refused (None for a regular file)."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "这是一个文件夹，不是文件。"
+    if stat.S_ISFIFO(mode):
+        return "这是一个管道（FIFO），不是普通文件，已拒绝。"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "这是一个设备（或指向设备的链接），不是普通文件，已拒绝。"
+    if stat.S_ISSOCK(mode):
+        return "这是一个套接字，不是普通文件，已拒绝。"
+    return "这不是普通文件，已拒绝。"
+
+
+def read_file(path: Path) -> bytes:
+    """A regular file's bytes, at most the size limit; anything else is refused unopened.
+
+    The kind is looked at before opening (a FIFO would block ``open``) and again on the
+    opened file (it may have been swapped in between); reading stops at the limit even if
+    the file grows while it is read."""
+    shown = strip_invisible(path.name)[0]
     try:
-        size = path.stat().st_size
+        st = os.stat(path)
     except OSError as exc:
-        raise InputError(_os_reason(exc), file=str(path)) from None
-    if size > MAX_FILE_BYTES:
-        raise InputError(
-            f"文件太大（{size // (1024 * 1024)} MB），"
-            f"超过 {MAX_FILE_BYTES // (1024 * 1024)} MB 的上限。",
-            file=path.name,
+        raise InputError(_os_reason(exc), file=shown) from None
+    reason = _kind_of(st.st_mode)
+    if reason is None and st.st_size > MAX_FILE_BYTES:
+        reason = (
+            f"文件太大（{st.st_size // (1024 * 1024)} MB），"
+            f"超过 {MAX_FILE_BYTES // (1024 * 1024)} MB 的上限。"
         )
+    if reason:
+        raise InputError(reason, file=shown)
+    flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
     try:
-        data = path.read_bytes()
+        fd = os.open(path, flags)
     except OSError as exc:
-        raise InputError(_os_reason(exc), file=str(path)) from None
-    if path.suffix.lower() == ".json":
-        return _read_json(data, path.name)
-    result = read_workbook(data, path.name, year=year)
+        raise InputError(_os_reason(exc), file=shown) from None
+    try:
+        reason = _kind_of(os.fstat(fd).st_mode)
+        if reason:
+            raise InputError(reason, file=shown)
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            data = fh.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise InputError(_os_reason(exc), file=shown) from None
+    finally:
+        os.close(fd)
+    if len(data) > MAX_FILE_BYTES:
+        raise InputError(
+            f"文件太大，超过 {MAX_FILE_BYTES // (1024 * 1024)} MB 的上限。", file=shown
+        )
+    return data
+
+
+def read_path(
+    path: Path,
+    *,
+    year: int | None = None,
+    sandbox: Sandbox | None = None,
+    cancel: Callable[[], bool] | None = None,
+) -> list[ImportedForm]:
+    """The records in a file, nothing written; InputError when it cannot be read whole.
+    The bytes are parsed in ``sandbox``'s worker when one is given, else here (trusted
+    files only: a test's own)."""
+    data = read_file(path)
+    name = strip_invisible(path.name)[0]
+    if sandbox is None:
+        return read_bytes(data, name, year)
+    forms: list[ImportedForm] = sandbox.run(data, name, year, cancel=cancel)
+    return forms
+
+
+def read_bytes(data: bytes, filename: str, year: int | None = None) -> list[ImportedForm]:
+    """The records in one file's bytes (a workbook, or perfdesk's JSON by its name); pure,
+    so that it can run in the reader process."""
+    if filename.lower().endswith(".json"):
+        return _read_json(data, filename)
+    result = read_workbook(data, filename, year=year)
     forms = result.forms
     if forms and result.warnings:
         # Workbook-level notes (a 填表说明 sheet skipped, …) are reported with the file.
@@ -219,10 +391,13 @@ def restore_stamped(form: ImportedForm, data: bytes) -> bool:
     # Only files that may carry a stamp load the stamp reader (zipfile + defusedxml).
     from perfdesk.excel.stamp import read_stamp, restore_from_stamp
 
-    stamp = read_stamp(data)
-    if stamp is None or stamp.get("form") != form.kind:
+    try:
+        stamp = read_stamp(data)
+        if stamp is None or stamp.get("form") != form.kind:
+            return False
+        restored = restore_from_stamp(form.declaration, stamp)
+    except Exception:  # noqa: BLE001 - a damaged stamp (even nested too deep): the sheet counts
         return False
-    restored = restore_from_stamp(form.declaration, stamp)
     if restored is form.declaration:
         return False
     form.declaration = restored
@@ -243,21 +418,74 @@ def _may_carry_stamp(data: bytes) -> bool:
 def _read_json(data: bytes, filename: str) -> list[ImportedForm]:
     try:
         doc = loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except UnicodeDecodeError:
+        raise InputError("不是有效的 JSON 文件：不是 UTF-8 编码的文本。", file=filename) from None
+    except json.JSONDecodeError as exc:
         raise InputError(f"不是有效的 JSON 文件：{exc}", file=filename) from None
+    except (ValueError, RecursionError):
+        # A number of thousands of digits (int's own limit), or nesting thousands deep.
+        raise InputError(
+            "不是 perfdesk 的 JSON 记录：含有过长的数字或嵌套过深，已拒绝。", file=filename
+        ) from None
     docs = doc if isinstance(doc, list) else [doc]
     forms = []
     for n, item in enumerate(docs, 1):
+        where = f"第{n}条记录" if len(docs) > 1 else ""
+        warnings: list[tuple[str, str]] = []
         try:
+            item = _clean_json(item, "", warnings)
             decl = declaration_from_dict(item)
         except InputError as exc:
-            where = f"第{n}条记录：" if len(docs) > 1 else ""
-            raise InputError(where + exc.reason, file=filename) from None
+            raise InputError((where and where + "：") + exc.reason, file=filename) from None
+        except ArithmeticError:
+            raise InputError(
+                (where and where + "：") + "金额或数值超出范围。", file=filename
+            ) from None
+        except RecursionError:
+            raise InputError(
+                (where and where + "：") + "不是 perfdesk 的记录（嵌套过深），已拒绝。",
+                file=filename,
+            ) from None
         # Store identity and state belong to the database the file came from, not to this one.
         decl.id = None
         kind = KIND_EVALUATION if decl.created_from == "evaluation" else "declaration"
-        forms.append(ImportedForm(declaration=decl, kind=kind, sheet=""))
+        found = [f"{where}字段“{key}”中有不可见字符或控制字符（{points}），导入时已删除。"
+                 for key, points in warnings]  # fmt: skip
+        forms.append(ImportedForm(declaration=decl, kind=kind, sheet="", warnings=found))
     return forms
+
+
+def _short(value: object) -> str:
+    text = str(value)
+    return text if len(text) <= 24 else f"{text[:12]}…（{len(text)} 位）"
+
+
+def _clean_json(value: Any, key: str, found: list[tuple[str, str]]) -> Any:
+    """The JSON value with invisible and control characters removed from every string (keys
+    included); ``found`` gets (field path, code points) for each change."""
+    if isinstance(value, str):
+        text, removed = strip_invisible(value)
+        if removed:
+            found.append((key or "（记录）", "、".join(removed)))
+        return text
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        # No field of a record (amounts in 元, weights, scores, years) comes near 10^15; a
+        # larger amount would not even fit the store's integer 分.
+        if not Decimal(value).is_finite() or abs(Decimal(value)) >= MAX_AMOUNT:
+            raise InputError(f"字段“{key}”的数值 {_short(value)} 不是有效的数或超出范围。")
+        return value
+    if isinstance(value, list):
+        return [_clean_json(v, f"{key}[{n}]", found) for n, v in enumerate(value, 1)]
+    if isinstance(value, dict):
+        out = {}
+        for k, v in value.items():
+            name, removed = strip_invisible(k)  # JSON keys are always strings
+            path = f"{key}.{name}" if key else name
+            if removed:
+                found.append((path, "、".join(removed)))
+            out[name] = _clean_json(v, path, found)
+        return out
+    return value
 
 
 def store_forms(store: Any, forms: Sequence[ImportedForm]) -> list[int]:

@@ -15,15 +15,18 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import re
+import struct
 import zipfile
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 import python_calamine
 
-from perfdesk.excel.values import percent_text
+from perfdesk.excel.values import MAX_TEXT, percent_text, strip_invisible
 from perfdesk.models.errors import InputError
 
 # Limits stated in the README ("Excel import").
@@ -36,14 +39,23 @@ MAX_MEMBERS = 10_000
 MAX_CELLS = 200_000  # non-empty cells in the whole workbook
 MAX_AREA = 2_000_000  # rows × columns of one sheet's used range
 MAX_SHEETS = 255
+MAX_MERGED = MAX_AREA  # cells covered by merges, per sheet, once clipped to the used range
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# What zipfile raises on a damaged package besides BadZipFile: a truncated stream (EOFError),
+# a bad deflate stream (zlib.error), an unknown version or method (NotImplementedError), an
+# encrypted member (RuntimeError), a broken header (struct.error, ValueError).
+ZIP_ERRORS = (
+    zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError,
+    NotImplementedError, RuntimeError, zlib.error, struct.error,
+)  # fmt: skip
 _ENC_STREAMS = ("EncryptionInfo".encode("utf-16-le"), "EncryptedPackage".encode("utf-16-le"))
 _CHUNK = 1024 * 1024
 # Cells with content only: a self-closed <c r="J1048576" s="1"/> is formatting that WPS and
 # Excel write down whole columns, and the reader skips it.
-_CELL_REF = re.compile(rb"<c\s[^>]*?r=\"([A-Z]{1,3})([0-9]{1,7})\"[^>/]*>")
+# Either quote is XML, and calamine reads lower-case column letters too.
+_CELL_REF = re.compile(rb"<c\s[^>]*?\br\s*=\s*[\"']([A-Za-z]{1,3})([0-9]{1,7})[\"'][^>/]*>")
 _CELL_OPEN = re.compile(rb"<c(?:\s[^>]*)?(?<!/)>")
 _DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
 # A formula whose value element is absent or empty.
@@ -71,6 +83,10 @@ class Grid:
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)
     # Hidden sheets hold the finance system's lookup lists, not forms.
     hidden: bool = False
+    # Cells whose invisible or control characters were removed: (row, col) → code points.
+    cleaned: dict[tuple[int, int], list[str]] = field(default_factory=dict)
+    # The sheet's name as written, when it held such characters (``name`` is cleaned).
+    raw_name: str | None = None
     _owner: dict[tuple[int, int], tuple[int, int, int, int]] = field(default_factory=dict)
     _width: int | None = None
 
@@ -181,7 +197,7 @@ def check_zip(data: bytes, filename: str) -> list[str]:
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except ZIP_ERRORS:
         raise InputError(
             "文件已损坏或不完整（压缩包无法打开），请重新下载或另存后再导入。", file=filename
         ) from None
@@ -258,7 +274,7 @@ def _scan_member(
                     cut = len(tail)
                     cells += sum(1 for m in _CELL_OPEN.finditer(buf) if m.start() >= cut)
                     for m in _CELL_REF.finditer(buf):
-                        max_col = max(max_col, _col_index(m.group(1)) + 1)
+                        max_col = max(max_col, _col_index(m.group(1).upper()) + 1)
                         max_row = max(max_row, int(m.group(2)))
                     if not no_value and (
                         _FORMULA_NO_VALUE.search(buf) or _FORMULA_CONSTANT.search(buf)
@@ -267,7 +283,7 @@ def _scan_member(
                 tail = buf[-256:]
     except InputError:
         raise
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
+    except ZIP_ERRORS:
         raise InputError(
             "文件已损坏或不完整（压缩数据无法解开），请重新下载或另存后再导入。", file=filename
         ) from None
@@ -305,11 +321,23 @@ def read_grids(data: bytes, filename: str) -> list[Grid]:
     for n, meta in enumerate(metas, 1):
         if meta.typ != python_calamine.SheetTypeEnum.WorkSheet:
             continue
+        shown = strip_invisible(meta.name)[0]  # for messages; the grid keeps it until cleaned
         try:
             sheet = wb.get_sheet_by_index(n - 1)
+            # Absolute extent: the rows above and columns left of the used range are built too.
+            r0, c0 = sheet.start or (0, 0)
+            if (r0 + sheet.height) * (c0 + sheet.width) > MAX_AREA:
+                raise InputError(
+                    f"表格范围过大（{r0 + sheet.height} 行 × {c0 + sheet.width} 列），"
+                    f"超过 {MAX_AREA:,} 格的上限；请删除远处的空白格式或拆分后导入。",
+                    file=filename,
+                    sheet=shown,
+                )
             values = sheet.to_python()
             merged = sheet.merged_cell_ranges or []
             start = sheet.start
+        except InputError:
+            raise
         except python_calamine.PasswordError:
             raise InputError(
                 "文件已加密（设置了打开密码），请取消密码后另存再导入。", file=filename
@@ -318,26 +346,94 @@ def read_grids(data: bytes, filename: str) -> list[Grid]:
             raise InputError(
                 "工作表已损坏，无法读取，请用 Excel/WPS 打开后另存为 xlsx 再导入。",
                 file=filename,
-                sheet=meta.name,
+                sheet=shown,
             ) from None
-        if len(values) * max((len(r) for r in values), default=0) > MAX_AREA:
-            raise InputError(
-                f"表格范围过大，超过 {MAX_AREA:,} 格的上限。", file=filename, sheet=meta.name
-            )
         rows = _place(values, start)
+        hidden = meta.visible != python_calamine.SheetVisibleEnum.Visible
+        if not hidden:  # hidden sheets are skipped unread
+            _check_cells(rows, filename, shown)
         cells += sum(1 for row in rows for v in row if not is_blank(v))
         if cells > MAX_CELLS:
             raise InputError(
                 f"表格过大：超过 {MAX_CELLS:,} 个单元格的上限，请拆分后导入。", file=filename
             )
-        merges = [(a[0], a[1], b[0], b[1]) for a, b in merged]
-        hidden = meta.visible != python_calamine.SheetVisibleEnum.Visible
+        merges = _clip_merges(merged, rows, filename, shown)
         grids.append(Grid(name=meta.name, index=n, rows=rows, merges=merges, hidden=hidden))
     if pending:
         _fill_formulas(data, grids)
     if kind == "xlsx":
         _show_percentages(data, grids)
+    for grid in grids:
+        _clean_text(grid)
     return grids
+
+
+def _check_cells(rows: list[list[object]], filename: str, sheet: str) -> None:
+    """Numbers Excel cannot hold (NaN, ±∞: a damaged or hand-made file) and text longer than
+    Excel allows are refused here, naming the cell, before anything reads them as a value."""
+    for r, row in enumerate(rows):
+        for c, v in enumerate(row):
+            if isinstance(v, float) and not math.isfinite(v):
+                raise InputError(
+                    f"数值“{v}”不是有效的数（NaN 或无穷大），文件可能已损坏；"
+                    "请在 Excel/WPS 中改正该单元格后再导入。",
+                    file=filename,
+                    sheet=sheet,
+                    cell=addr(r, c),
+                )
+            if isinstance(v, str) and len(v) > MAX_TEXT:
+                raise InputError(
+                    f"单元格文字有 {len(v):,} 个字符，超过 Excel 的上限 {MAX_TEXT:,}；"
+                    "文件不是 Excel/WPS 正常保存的，已拒绝。",
+                    file=filename,
+                    sheet=sheet,
+                    cell=addr(r, c),
+                )
+
+
+def _clip_merges(
+    merged: Sequence[tuple[tuple[int, int], tuple[int, int]]],
+    rows: list[list[object]],
+    filename: str,
+    sheet: str,
+) -> list[tuple[int, int, int, int]]:
+    """Merged ranges cut to the used range: beyond it every cell is empty, so a merge such as
+    A40:XFD1048576 means no more than its part within the cells (a grid keeps one entry per
+    covered cell). What remains is bounded like the used range itself."""
+    height = len(rows)
+    width = max((len(r) for r in rows), default=0)
+    out: list[tuple[int, int, int, int]] = []
+    covered = 0
+    for (r0, c0), (r1, c1) in merged:
+        r0, r1 = min(r0, r1), max(r0, r1)
+        c0, c1 = min(c0, c1), max(c0, c1)
+        if r0 >= height or c0 >= width:
+            continue
+        r1, c1 = min(r1, height - 1), min(c1, width - 1)
+        covered += (r1 - r0 + 1) * (c1 - c0 + 1)
+        if covered > MAX_MERGED:
+            raise InputError(
+                f"合并单元格过多或过大（共超过 {MAX_MERGED:,} 格），文件结构异常，已拒绝。",
+                file=filename,
+                sheet=sheet,
+            )
+        out.append((r0, c0, r1, c1))
+    return out
+
+
+def _clean_text(grid: Grid) -> None:
+    """Remove invisible and control characters from every text cell and the sheet's name,
+    remembering where (the reader warns, naming the field)."""
+    name, removed = strip_invisible(grid.name)
+    if removed:
+        grid.raw_name, grid.name = grid.name, name
+    for r, row in enumerate(grid.rows):
+        for c, v in enumerate(row):
+            if isinstance(v, str):
+                text, removed = strip_invisible(v)
+                if removed:
+                    row[c] = text
+                    grid.cleaned[(r, c)] = removed
 
 
 # ---------------------------------------------------------------- number formats
@@ -370,7 +466,7 @@ def _show_percentages(data: bytes, grids: list[Grid]) -> None:
                     v = target.raw(r, c)
                     if isinstance(v, (int, float)) and not isinstance(v, bool):
                         _set(target, r, c, percent_text(v))
-    except (KeyError, zipfile.BadZipFile, OSError, ValueError, SyntaxError):
+    except (KeyError, SyntaxError, *ZIP_ERRORS):
         return  # formats are a nicety: the values calamine gave stand
 
 
@@ -476,6 +572,8 @@ def _fill_formulas(data: bytes, grids: list[Grid]) -> None:
                     _set(grid, r, c, formulas[(r, c)].replace(" ", ""))
                 elif is_blank(grid.raw(r, c)):
                     _set(grid, r, c, _evaluate(grid, formulas, r, c, set()))
+    except ZIP_ERRORS + (KeyError, SyntaxError, TypeError, AttributeError):
+        return  # a damaged part openpyxl cannot read: the cached values calamine gave stand
     finally:
         wb.close()
 
@@ -506,6 +604,9 @@ def _evaluate(
             c1, r1 = (
                 (c0, r0) if a.group(3) is None else (_col_index(a.group(3)), int(a.group(4)) - 1)
             )
+            # SUM(A1:XFD1048576) is counted before its cells are listed.
+            if len(refs) + (abs(r1 - r0) + 1) * (abs(c1 - c0) + 1) > MAX_AREA:
+                return Unresolved(formula)
             refs += [
                 (rr, cc)
                 for rr in range(min(r0, r1), max(r0, r1) + 1)

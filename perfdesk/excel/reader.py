@@ -17,10 +17,13 @@ from perfdesk.excel.cells import (
     MAX_UNCOMPRESSED_BYTES,
     MAX_XLS_BYTES,
     Grid,
+    addr,
     is_blank,
     read_grids,
 )
 from perfdesk.excel.forms import KIND_DECLARATION, KIND_EVALUATION, ImportedForm, read_sheet
+from perfdesk.excel.sheet import SheetReader
+from perfdesk.excel.values import strip_invisible
 from perfdesk.models.errors import InputError
 
 __all__ = [
@@ -53,9 +56,12 @@ def read_workbook(data: bytes, filename: str, *, year: int | None = None) -> Wor
     grids = read_grids(data, filename)
     result = WorkbookResult(filename=filename)
     unrecognised: list[Grid] = []
+    cleaned: dict[str, list[str]] = {}  # sheet → warnings about characters removed
     for grid in grids:
         if grid.hidden or all(is_blank(v) for row in grid.rows for v in row):
             continue
+        if grid.cleaned or grid.raw_name:
+            cleaned[grid.name] = invisible_warnings(grid, filename)
         try:
             forms, kind = read_sheet(grid, filename, year)
         except InputError:
@@ -99,7 +105,66 @@ def read_workbook(data: bytes, filename: str, *, year: int | None = None) -> Wor
         )
     for grid in unrecognised:
         result.warnings.append(f"{grid.label()}没有可识别的表单，已跳过。")
+        result.warnings += cleaned.pop(grid.name, [])
+    # Each sheet's removals go with the first record read from it.
+    for form in result.forms:
+        form.warnings = [*cleaned.pop(form.sheet, []), *form.warnings]
+    for rest in cleaned.values():
+        result.warnings += rest
     return result
+
+
+# A sheet whose every cell carries a zero-width space would otherwise give thousands of lines.
+MAX_CLEANED_WARNINGS = 20
+
+
+def invisible_warnings(grid: Grid, filename: str) -> list[str]:
+    """What was removed where: the sheet's name, and each cell with the field it belongs to
+    (the label left of it, else the column header above it)."""
+    out: list[str] = []
+    if grid.raw_name:
+        removed = "、".join(strip_invisible(grid.raw_name)[1])
+        out.append(f"{grid.label()}的名称中有不可见字符或控制字符（{removed}），已删除。")
+    if not grid.cleaned:
+        return out
+    reader = SheetReader(grid, filename)
+    cells = sorted(grid.cleaned.items())
+    for (r, c), points in cells[:MAX_CLEANED_WARNINGS]:
+        field = _field_of(reader, r, c)
+        where = f"“{field}”" if field else "单元格"
+        out.append(
+            f"{grid.label()} {addr(r, c)}：{where}中有不可见字符或控制字符"
+            f"（{'、'.join(points)}），导入时已删除。"
+        )
+    if len(cells) > MAX_CLEANED_WARNINGS:
+        out.append(
+            f"{grid.label()}：另有 {len(cells) - MAX_CLEANED_WARNINGS} 个单元格中的"
+            "不可见字符或控制字符已删除。"
+        )
+    return out
+
+
+def _field_of(reader: SheetReader, r: int, c: int) -> str | None:
+    """The label a value cell belongs to: itself when it is a label (or 'label：value'),
+    else the nearest label to its left on the row, else the header above it."""
+    grid = reader.grid
+    r0, c0, _, _ = grid.span(r, c)
+    if (r0, c0) in reader.inline_cells:
+        for hits in reader.labels.values():
+            for hit in hits:
+                if (hit.r, hit.c) == (r0, c0) and hit.inline is not None:
+                    return hit.text
+    if reader.is_label(r0, c0):
+        return reader.key(r0, c0)
+    for col in range(c0 - 1, -1, -1):
+        rr, cc, _, _ = grid.span(r0, col)
+        if reader.is_label(rr, cc):
+            return reader.key(rr, cc)
+    for row in range(r0 - 1, -1, -1):
+        rr, cc, _, _ = grid.span(row, c0)
+        if reader.is_label(rr, cc):
+            return reader.key(rr, cc)
+    return None
 
 
 _INSTRUCTION_NAMES = (

@@ -8,6 +8,7 @@ InputError naming the sheet and cell.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
@@ -19,6 +20,34 @@ _WS = re.compile(r"\s+")
 _LABEL_NOTE = re.compile(r"\((?:" + "|".join(LABEL_NOTES) + r")\)")
 _UNIT_SUFFIX = re.compile(r"\((万元|元|亿元)\)$")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+# Characters that show nothing, or move what follows, yet change what a text is: bidi
+# controls (U+202E turns 12345 into 54321 on screen), zero-width marks and joiners, the byte
+# order mark, C0/C1 controls (NEL U+0085 included; tab, line feed and carriage return are
+# text), line/paragraph separators and lone surrogates. That is Unicode's Cc, Cf, Zl, Zp and
+# Cs, spelled out so the test against unicodedata can say when a new Unicode adds one.
+INVISIBLE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\xad\u0600-\u0605\u061c\u06dd\u070f"
+    "\u0890\u0891\u08e2\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f"
+    "\ud800-\udfff\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]"
+)
+# Excel's own limit on a cell's text; a longer one was not made by Excel or WPS.
+MAX_TEXT = 32767
+# Bounds of what a form can mean: 10^15 元 is ten times the national budget; a weight, score
+# or rate beyond 10^9 is a damaged cell, and Decimal arithmetic on 1e308 only hides that.
+MAX_AMOUNT = Decimal(10) ** 15
+MAX_NUMBER = Decimal(10) ** 9
+
+
+def strip_invisible(text: str) -> tuple[str, list[str]]:
+    """``text`` without invisible and control characters, and the code points removed
+    (``U+202E``), in order of first appearance."""
+    found = INVISIBLE.findall(text)
+    if not found:
+        return text, []
+    return INVISIBLE.sub("", text), [f"U+{ord(ch):04X}" for ch in dict.fromkeys(found)]
 
 
 # What units write into a cell that has nothing to say: a dash, a slash, 无. In a money,
@@ -69,12 +98,16 @@ def cell_text(value: object) -> str | None:
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, float):
-        if value.is_integer():
+        # Beyond 2^53 a float's digits are noise: 30 typed digits show as 1.2345678901234568e+29.
+        if value.is_integer() and abs(value) < 2**53:
             return str(int(value))
         return repr(value)
     if isinstance(value, (int, Decimal)):
         d = Decimal(value)
-        return str(d.quantize(Decimal(1))) if d == d.to_integral_value() else str(d.normalize())
+        # Whole numbers without exponent, up to Decimal's 28 digits (a SUM of 1e308s is more).
+        if d.is_finite() and d == d.to_integral_value() and d.adjusted() < 28:
+            return str(d.quantize(Decimal(1)))
+        return str(d.normalize()) if d.is_finite() else str(d)
     if isinstance(value, dt.datetime):
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat(" ")
     if isinstance(value, dt.date):
@@ -105,7 +138,7 @@ def parse_amount(value: object, factor: Decimal = Decimal(1)) -> Decimal | None:
         raise ValueError
     if isinstance(value, (int, float, Decimal)):
         exact = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-        return to_money(exact * factor)
+        return to_money(_bounded(_finite(exact) * factor, MAX_AMOUNT))
     text = unicodedata.normalize("NFKC", str(value))
     text = _WS.sub("", text).replace(",", "").replace("¥", "").replace("￥", "")
     # '人民币' and a constant formula's '=' (=19030000 typed into the cell) carry nothing.
@@ -124,7 +157,7 @@ def parse_amount(value: object, factor: Decimal = Decimal(1)) -> Decimal | None:
         number *= YI
     elif suffix != "元":
         number *= factor
-    return to_money(number)
+    return to_money(_bounded(number, MAX_AMOUNT))
 
 
 _NUMBER = re.compile(r"^([+-]?\d+(?:\.\d+)?)(%|分)?$")
@@ -137,14 +170,29 @@ def parse_number(value: object) -> Decimal | None:
     if isinstance(value, bool) or isinstance(value, dt.date):
         raise ValueError
     if isinstance(value, float):
-        return Decimal(repr(value)).normalize() if not value.is_integer() else Decimal(int(value))
+        if not math.isfinite(value):
+            raise ValueError
+        number = Decimal(repr(value)).normalize() if not value.is_integer() else Decimal(int(value))
+        return _bounded(number, MAX_NUMBER)
     if isinstance(value, (int, Decimal)):
-        return Decimal(value)
+        return _bounded(_finite(Decimal(value)), MAX_NUMBER)
     text = _WS.sub("", unicodedata.normalize("NFKC", str(value)))
     m = _NUMBER.match(text)
     if not m or m.group(2) == "%":
         raise ValueError
-    return Decimal(m.group(1))
+    return _bounded(Decimal(m.group(1)), MAX_NUMBER)
+
+
+def _finite(number: Decimal) -> Decimal:
+    if not number.is_finite():
+        raise ValueError
+    return number
+
+
+def _bounded(number: Decimal, limit: Decimal) -> Decimal:
+    if abs(number) >= limit:
+        raise ValueError
+    return number
 
 
 _DATE = re.compile(
