@@ -29,7 +29,7 @@ def test_the_window_reports_crashing_files_and_imports_the_rest(qtbot, make_wind
     (folder / "3_abort.xls").write_bytes(patched(ABORT_XLS))
     (folder / "4_flat.xlsx").write_bytes((CORPUS / "flat_list.xlsx").read_bytes())
     w = make_window()
-    w.import_paths([folder])
+    w.files.import_paths([folder])
     wait_idle(qtbot, w)
     assert len(rows(w)) == 4  # the seed and the three projects of the list
     assert "拒收 2 个" in w.last_dialog.heading.text()
