@@ -110,8 +110,15 @@ def run(db_path: Path | None, demo: bool = False) -> int:
     """Open the window on ``db_path`` (or a demo database) and run until it closes."""
     # First: from here on a bug of ours gets the crash dialog (stderr until Qt is up).
     install_excepthook()
+    from perfdesk.store.faults import DamagedError
     from perfdesk.store.lock import DatabaseLock
     from perfdesk.ui.main_window import MainWindow
+    from perfdesk.ui.open_database import (
+        DamagedDatabaseDialog,
+        acquire_or_offer,
+        confirm_break,
+    )
+    from perfdesk.ui.prompts import Prompts
     from perfdesk.ui.settings import Settings
 
     app = ensure_app()
@@ -124,11 +131,23 @@ def run(db_path: Path | None, demo: bool = False) -> int:
                 db_path = default_db_path()
             else:
                 db_path = demo_database()
-        # Two people must not write one database file (a shared folder): the lock file
-        # names who holds it; the refusal is shown as a friendly message.
-        lock = DatabaseLock(db_path)
-        lock.acquire()
-        window = MainWindow(db_path, Settings(), demo=demo)
+        while True:
+            # Two people must not write one database file (a shared folder): the lock file
+            # names who holds it; a lock left by a crash can be cleared here.
+            lock = DatabaseLock(db_path)
+            if not acquire_or_offer(lock, lambda exc: confirm_break(None, exc)):
+                return 1
+            try:
+                window = MainWindow(db_path, Settings(), demo=demo)
+                break
+            except DamagedError as exc:
+                # Never written to: check it, save what is readable, or go to the backups.
+                lock.release()
+                dialog = DamagedDatabaseDialog(Path(db_path), exc.message, Prompts())
+                dialog.exec()
+                if dialog.chosen is None:
+                    return 1
+                db_path = dialog.chosen
     except Exception as exc:  # noqa: BLE001 - shown to the user, then exit
         if lock is not None and lock.held:
             lock.release()
