@@ -56,6 +56,8 @@ class ScriptedPrompts:
         self.unsaved_asked: list[str] = []
         self.years: list[int | None] = []
         self.confirms: list[bool] = []
+        self.packages: list[list[Path]] = []
+        self.dialog_answers: list[Any] = []  # each: a function(dialog) -> accepted
 
     def open_files(self, folder: str) -> list[Path]:
         return self.files.pop(0)
@@ -78,6 +80,12 @@ class ScriptedPrompts:
 
     def year(self, title: str, text: str, value: int) -> int | None:
         return self.years.pop(0) if self.years else value
+
+    def open_packages(self) -> list[Path]:
+        return self.packages.pop(0)
+
+    def run_dialog(self, dialog: Any) -> bool:
+        return bool(self.dialog_answers.pop(0)(dialog))
 
 
 def seed_decl():

@@ -46,6 +46,14 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("act_carry", "结转下一年", "carry_forward", None, None,
                "由本项目生成下一年度的申报草稿"),
     ActionSpec("act_history", "版本历史…", "show_history"),
+    ActionSpec("act_pack", "上报…", "pack_year", None, Icon.MailSend,
+               "把一个年度的定稿表打成数据包，交给主管部门"),
+    ActionSpec("act_receive", "接收…", "receive_files", None, Icon.MailMessageNew,
+               "接收单位上报或主管部门退回的数据包（也可把 .pdpack 文件拖到窗口上）"),
+    ActionSpec("act_return", "退回…", "return_selected", None, None,
+               "把列表中选中的项目连同退回意见打成数据包，退回给单位"),
+    ActionSpec("act_status", "上报汇总…", "show_status", None, None,
+               "各单位的上报、退回和未报情况"),
     ActionSpec("act_backup", "备份…", "backup"),
     ActionSpec("act_restore", "恢复…", "restore", None, Icon.DocumentRevert),
     ActionSpec("act_about", "关于", "about", None, Icon.HelpAbout),
@@ -60,6 +68,7 @@ MENUS: tuple[tuple[str, tuple[str | None, ...]], ...] = (
                 "act_backup", "act_restore", None, "act_quit")),
     ("编辑(&E)", ("act_undo", "act_redo", None, "act_find")),
     ("项目(&P)", ("act_finalize", "act_new_revision", "act_carry", "act_history")),
+    ("报送(&S)", ("act_pack", "act_receive", None, "act_return", "act_status")),
     ("帮助(&H)", ("act_about",)),
 )  # fmt: skip
 

@@ -102,7 +102,8 @@ class Browser(QWidget):
         self.view.setModel(self.model)
         self.view.verticalHeader().setVisible(False)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # Several rows for 退回 (Ctrl/Shift+click); the row clicked last is the one opened.
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.view.setAlternatingRowColors(True)
         self.view.setWordWrap(False)
         # A fixed row height lets the view skip measuring 100,000 rows.
@@ -330,8 +331,18 @@ class Browser(QWidget):
         return True
 
     def selected_id(self) -> int | None:
-        rows = self.view.selectionModel().selectedRows()
+        """The record opened from the list: the selected row clicked last."""
+        selection = self.view.selectionModel()
+        current = selection.currentIndex()
+        if current.isValid() and selection.isRowSelected(current.row(), current.parent()):
+            return self.model.record_id(current.row())
+        rows = selection.selectedRows()
         return self.model.record_id(rows[0].row()) if rows else None
+
+    def selected_ids(self) -> list[int]:
+        """Every record selected in the list, in list order."""
+        rows = sorted(i.row() for i in self.view.selectionModel().selectedRows())
+        return [rid for rid in (self.model.record_id(r) for r in rows) if rid is not None]
 
     def _selection_changed(self, *_args: QItemSelection | QModelIndex) -> None:
         if self._quiet:

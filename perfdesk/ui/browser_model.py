@@ -229,6 +229,11 @@ class BrowserModel(QAbstractTableModel):
     def record_id(self, row: int) -> int | None:
         return int(self._rows[row][0]) if 0 <= row < len(self._rows) else None
 
+    def name_of(self, record_id: int) -> str | None:
+        """The project name of a record among those fetched so far."""
+        row = self.row_of(record_id)
+        return None if row is None else self._rows[row][KEYS.index("name")]
+
     def row_of(self, record_id: int) -> int | None:
         """The row of a record among those fetched so far."""
         for i, r in enumerate(self._rows):

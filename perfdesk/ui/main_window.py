@@ -34,6 +34,7 @@ from perfdesk.store.database import Store
 from perfdesk.ui import settings as S
 from perfdesk.ui.actions import build_actions, update_actions
 from perfdesk.ui.browser import Browser
+from perfdesk.ui.commands_exchange import ExchangeCommands, dropped_packages
 from perfdesk.ui.commands_files import FileCommands, dropped_paths
 from perfdesk.ui.commands_records import RecordCommands
 from perfdesk.ui.feedback import Feedback
@@ -106,7 +107,14 @@ class MainWindow(QMainWindow):
             self.record, self.reader, self.writer, self.prompts, self.feedback, self.browser,
             self.files.preview,
         )  # fmt: skip
+        self.exchange = ExchangeCommands(
+            self.record, self.reader, self.writer, self.prompts, self.feedback, self.browser
+        )
         self.acts: dict[str, QAction] = build_actions(self, self.undo_group, {
+            "pack_year": self.exchange.pack_year,
+            "receive_files": self.exchange.receive_files,
+            "return_selected": self.exchange.return_selected,
+            "show_status": self.exchange.show_status,
             "new_record": self.records.new_record,
             "import_files": self.files.import_files,
             "import_folder": self.files.import_folder,
@@ -190,13 +198,19 @@ class MainWindow(QMainWindow):
     # ================================================================ drops and close
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt's name
-        if event.mimeData().hasUrls() and dropped_paths(event.mimeData().urls()):
+        urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
+        if dropped_paths(urls) or dropped_packages(urls):
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt's name
-        paths = dropped_paths(event.mimeData().urls())
-        if paths:
+        """Forms and folders are imported; hand-in packages (.pdpack) are received."""
+        urls = event.mimeData().urls()
+        paths, packages = dropped_paths(urls), dropped_packages(urls)
+        if paths or packages:
             event.acceptProposedAction()
+        if packages:
+            self.exchange.receive_paths(packages)
+        elif paths:
             self.files.import_paths(paths)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox, QWidget
 
 EXCEL_FILTER = "Excel 文件 (*.xlsx *.xls);;perfdesk JSON (*.json);;所有文件 (*)"
 SAVE, DISCARD, CANCEL = "save", "discard", "cancel"
@@ -62,3 +62,13 @@ class Prompts:
     def year(self, title: str, text: str, value: int) -> int | None:
         year, ok = QInputDialog.getInt(self.parent, title, text, value, 2000, 2100)
         return year if ok else None
+
+    def open_packages(self) -> list[Path]:
+        names, _ = QFileDialog.getOpenFileNames(
+            self.parent, "接收数据包", "", "perfdesk 数据包 (*.pdpack)"
+        )
+        return [Path(n) for n in names]
+
+    def run_dialog(self, dialog: QDialog) -> bool:
+        """Run a dialog the clerk fills in; True when accepted."""
+        return dialog.exec() == QDialog.DialogCode.Accepted
