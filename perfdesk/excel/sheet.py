@@ -514,6 +514,12 @@ class SheetReader:
             m = re.fullmatch(r"((?:19|20)\d{2})年", norm(text))
             if m:
                 return int(m.group(1))
+        for _, _, text in self.title_rows(first_label_row):
+            # A form's title with one year in it: 鄂州市2022年市直部门预算项目支出绩效目标表.
+            key = norm(text)
+            years = set(re.findall(r"(?<!\d)((?:19|20)\d{2})年", key))
+            if key.endswith("表") and len(years) == 1:
+                return int(years.pop())
         value, pos, _ = self.field(L.YEAR_LABELS)
         if not is_blank(value):
             return self.read(parse_year, value, pos, "年度", "年份")  # type: ignore[return-value]
@@ -606,6 +612,12 @@ def _find_table(reader: SheetReader) -> Table | None:
     g = reader.grid
     for r in range(g.height):
         roles = _header_roles(reader, r)
+        if "name" not in roles and "subcategory" in roles:
+            # 二级指标 merged over two columns with no 三级指标 header (鄂州): the
+            # subcategory is written in the first column under it, the indicator in the last.
+            _, c0, _, c1 = g.span(r, roles["subcategory"])
+            if c1 > c0:
+                roles["subcategory"], roles["name"] = c0, c1
         if "name" not in roles or not ({"target", "category"} & roles.keys()):
             continue
         if "list_name" not in roles:
@@ -812,9 +824,31 @@ def required_name(reader: SheetReader) -> str:
     return name
 
 
+# A title that starts with the unit's name: 青神县财政局2023年项目支出绩效目标表. The name
+# must end as a body's name does (局, 委员会, 中心 …): 鄂州市2022年… names a city, not a unit.
+_TITLE_UNIT = re.compile(
+    r"^(.{2,40}?(?:局|委员会|委|办公室|院|中心|人民政府|政府|厅|站|所|馆|学校|学院|协会|联合会"
+    r"|处|队|部|社|园|台))(?:19|20)\d{2}年"
+)
+
+
+def _unit_in_title(reader: SheetReader) -> tuple[str, int, int] | None:
+    for r, c, text in reader.title_rows(first_label_row(reader)):
+        m = _TITLE_UNIT.match(norm(text))
+        if m:
+            return m.group(1), r, c
+    return None
+
+
 def required_unit(reader: SheetReader, variants: Iterable[str]) -> str:
     value, pos, hit = reader.field(variants)
     unit = reader.text(value, pos)
+    if unit is None and hit is None:
+        # No unit label at all: a title that names the unit is the form's word for it.
+        found = _unit_in_title(reader)
+        if found is not None:
+            unit, r, c = found
+            reader.warn(f"表中没有单位栏，单位名称取自标题：“{unit}”。", r, c)
     if unit is None:
         r, c = (hit.r, hit.c) if hit else (None, None)
         raise reader.error(
