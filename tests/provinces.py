@@ -513,7 +513,8 @@ FENGJIE = Form(
     sheet="审批表",
 )
 
-# ---------------------------------------------------------------- held out (measured at the end)
+# ---------------------------------------------------------------- 衡山, 鄂州: held out in the first
+# round (measured before the importer was changed for them), seen since.
 
 # 湖南 (衡山县) 2020 县级专项资金绩效目标自评表
 _HS_IND = [
@@ -540,7 +541,7 @@ HENGSHAN = Form(
     year=2020,
     kind="evaluation",
     source="https://taowenge.com/p-72820237.html",
-    held_out=True,
+    held_out=False,
     rows=[
         ["2020年度县级专项资金绩效目标自评表", "", "", "", "", ""],
         ["专项资金名称", "县级储备粮", "", "负责人及电话", "旷建成、向建军", ""],
@@ -600,7 +601,7 @@ EZHOU = Form(
     year=2022,
     kind="declaration",
     source="https://desk33.com/d-245426.html",
-    held_out=True,
+    held_out=False,
     rows=[
         ["鄂州市2022年市直部门预算项目支出绩效目标表", "", "", "", ""],
         ["项目名称", "滨湖大胆办公大楼运行保障", "", "项目类别", "本级支出项目"],
