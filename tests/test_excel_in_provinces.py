@@ -289,3 +289,22 @@ def test_no_unit_anywhere_is_refused_naming_the_sheet() -> None:
     msg = str(e.value)
     assert "工作表“Sheet1”" in msg and "单位" in msg
     assert msg.count("。") == 1
+
+
+def test_bracketed_alternative_in_a_label() -> None:
+    """部门（单位）名称: the bracketed word is an alternative; 单位名称 is the label."""
+    rows = [["项目支出绩效目标表"], ["（2023年度）"], ["部门（单位）名称", "某局"],
+            ["项目名称", "宗教管理经费补助"], *TABLE]  # fmt: skip
+    assert read_one(rows).declaration.unit == "某局"
+
+
+def test_targets_per_region_stay_empty_and_are_reported() -> None:
+    """区域目标值 over one column per region: no column is the indicator's target, so none is
+    taken, and the import says so naming the header."""
+    rows = [["项目支出绩效目标表"], ["（2023年度）"], ["单位名称", "某局"], ["项目名称", "补助"],
+            ["一级指标", "二级指标", "三级指标", "区域目标值", ""],
+            ["", "", "", "甲县", "乙县"],
+            ["产出指标", "数量指标", "补助县数量", 2, 3]]  # fmt: skip
+    form = read_one(rows, ("A5:A6", "B5:B6", "C5:C6", "D5:E5"))
+    assert [(i.name, i.target) for i in form.declaration.indicators] == [("补助县数量", None)]
+    assert any("没有“指标值”列" in w and "区域目标值" in w and "D5" in w for w in form.warnings)

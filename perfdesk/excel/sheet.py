@@ -120,10 +120,25 @@ def label_base(key: str) -> tuple[str, str | None]:
     while name not in ALL_LABELS and name not in ROLE_INDEX:
         m = _TRAILING_NOTE.search(name)
         if m is None:
-            return base, unit
+            return _alternative(base), unit
         stripped, found_unit = split_unit(name[: m.start()])
         name, name_unit = stripped, name_unit or found_unit
     return name, name_unit
+
+
+_INNER_ALTERNATIVE = re.compile(r"^(.+?)\(([^()]{1,6})\)(.+)$")
+
+
+def _alternative(key: str) -> str:
+    """部门（单位）名称: a word and its alternative in brackets before a shared ending; the
+    label is whichever reading the dictionary knows (单位名称), else the text unchanged."""
+    m = _INNER_ALTERNATIVE.match(key)
+    if m is None:
+        return key
+    for reading in (m.group(2) + m.group(3), m.group(1) + m.group(3)):
+        if reading in ALL_LABELS or reading in ROLE_INDEX:
+            return reading
+    return key
 
 
 _INLINE = re.compile(
@@ -645,8 +660,26 @@ def _find_table(reader: SheetReader) -> Table | None:
             or "subcategory" in roles
         )
         units = {c: label_base(reader.keys.get((r, c), ""))[1] for c in roles.values()}
+        if "target" not in roles and "list_name" not in roles:
+            _warn_no_target(reader, r, roles)
         return Table(header_row=r, first_row=first, cols=roles, national=national, units=units)
     return None
+
+
+def _warn_no_target(reader: SheetReader, r: int, roles: dict[str, int]) -> None:
+    """A table without a 指标值 column (龙岩: 区域目标值 over one column per region) leaves
+    every target empty: the import says so and names the headers it did not take, rather
+    than choosing one region's value as the indicator's."""
+    g = reader.grid
+    taken = set(roles.values())
+    others = [
+        f"“{g.raw(r, c)}”（{addr(r, c)}）"
+        for c in range(len(g.rows[r]))
+        if g.is_owner(r, c) and c not in taken and isinstance(g.raw(r, c), str)
+        and g.raw(r, c).strip() and c > min(taken)
+    ]  # fmt: skip
+    tail = f"（未导入的表头：{'、'.join(others)}）" if others else ""
+    reader.warn(f"指标表没有“指标值”列，各指标的指标值导入后为空{tail}。", r, min(taken))
 
 
 def table_framework(table: Table, indicators: Iterable[_HasCategory]) -> str:
