@@ -744,7 +744,69 @@ LONGYAN = Form(
     sheet="绩效目标表",
 )
 
-FORMS: list[Form] = [QINGSHEN, CHIZHOU, NINGXIANG, FENGJIE, HENGSHAN, EZHOU, TONGXIN, LONGYAN]
+# ---------------------------------------------------------------- 广东 (东莞市) 2019 绩效目标批复表
+# Held out (round 3). Two indicator tables side by side under one 一级指标 column: the medium
+# term's (二级/三级指标, 指标值) and the year's (二级/三级指标, 计划指标值). A declaration keeps the
+# year's. The page stops inside the 可持续影响指标 row, which is left out.
+_DG_MID = "新建或改造道路，共29个项目，规划里程169公里。"
+_DG_YEAR = (
+    "督促勘察设计单位、咨询单位完成勘察设计费、审查咨询费结算532万元，"
+    "以及茶山、常平镇街完成3个项目补助尾款结算387万元。"
+)
+_DG_IND = [
+    ("预期产出指标", "数量指标（或建筑规模指标）", "镇街补助款完成结算项目数", 3,
+     "数量指标（或建筑规模指标）", "镇街补助款完成结算项目数", 3),
+    ("", "质量指标", "补助款结算误差率", "±3%以内", "质量指标", "补助款结算误差率", "±3%以内"),
+    ("", "时效指标（工期指标）", "结算款支付及时性", "及时", "时效指标（工期指标、形象进度指标）",
+     "结算款支付及时性", "及时"),
+    ("", "预算（或投资规模）控制指标", "年度预算执行率", "≥90%", "预算（或投资规模）控制指标",
+     "年度预算执行率", "≥90%"),
+    ("效果指标", "社会、经济、生态效益指标", "补助款结算争议率", "0%", "社会、经济、生态效益指标",
+     "补助款结算争议率", "0%"),
+]  # fmt: skip
+DONGGUAN = Form(
+    key="guangdong_dongguan_2019_decl",
+    province="广东",
+    year=2019,
+    kind="declaration",
+    source="https://gdyinping.com/wwwgdyinpingcom/007329896/0801/201904/fdb5a052be7e4616a3536a4af16269b8.htm",
+    held_out=True,
+    rows=[
+        ["东莞市财政项目支出绩效目标批复表", *[""] * 7],
+        ["（ 2019 年度）", *[""] * 7],
+        ["预算单位：东莞市交通运输局", *[""] * 7],
+        ["项目名称", "镇际联网路升级改造工程一期", "", "中期市财政预算（万元）", "284500.00",
+         "本年度申请市财政预算资金（万元）", "", "919.00"],
+        ["总体目标", "中期滚动目标（2019年--2021年）", "", "", "年度目标", "", "", ""],
+        ["", _DG_MID, "", "", _DG_YEAR, "", "", ""],
+        ["绩效指标", "一级\n指标", "二级\n指标", "三级\n指标", "指标值（或计划水平）", "二级\n指标",
+         "三级\n指标", "计划指标值（或计划水平）"],
+        *[["", *r] for r in _DG_IND],
+    ],  # fmt: skip
+    merges=[
+        (0, 0, 0, 7), (1, 0, 1, 7), (2, 0, 2, 7), (3, 1, 3, 2), (3, 5, 3, 6), (4, 0, 5, 0),
+        (4, 1, 4, 3), (4, 4, 4, 7), (5, 1, 5, 3), (5, 4, 5, 7), (6, 0, 11, 0), (7, 1, 10, 1),
+    ],  # fmt: skip
+    expect={
+        "name": "镇际联网路升级改造工程一期",
+        "unit": "东莞市交通运输局",
+        "year": 2019,
+        "total_budget": wan("284500.00"),
+        "year_budget": wan("919.00"),
+        "overall_goal": _DG_MID,
+        "annual_goal": _DG_YEAR,
+        "indicators": [],  # filled below: the year's table
+    },
+    sheet="批复表",
+)
+_c = None
+for c, _s2, _n2, _t2, s, n, t in _DG_IND:
+    _c = c or _c
+    DONGGUAN.expect["indicators"].append((_c, s, n, str(t)))
+
+FORMS: list[Form] = [
+    QINGSHEN, CHIZHOU, NINGXIANG, FENGJIE, HENGSHAN, EZHOU, TONGXIN, LONGYAN, DONGGUAN
+]  # fmt: skip
 
 
 # ---------------------------------------------------------------- 一体化 flat list (seen)
