@@ -308,3 +308,32 @@ def test_targets_per_region_stay_empty_and_are_reported() -> None:
     form = read_one(rows, ("A5:A6", "B5:B6", "C5:C6", "D5:E5"))
     assert [(i.name, i.target) for i in form.declaration.indicators] == [("补助县数量", None)]
     assert any("没有“指标值”列" in w and "区域目标值" in w and "D5" in w for w in form.warnings)
+
+
+# ---------------------------------------------------------------- rules the round-3 held-out form exposed
+
+
+def test_two_indicator_sets_side_by_side_take_the_years() -> None:
+    """东莞: 一级指标 | 二级指标 | 三级指标 | 指标值 | 二级指标 | 三级指标 | 计划指标值 — the
+    medium term's columns, then the year's: the year's are read, and the import says so."""
+    rows = [["项目支出绩效目标表"], ["（2019年度）"], ["预算单位：某局"], ["项目名称", "道路改造"],
+            ["一级指标", "二级指标", "三级指标", "指标值", "二级指标", "三级指标", "计划指标值"],
+            ["产出指标", "数量指标", "三年改造里程", "169公里", "数量指标", "当年结算项目数", 3],
+            ["", "时效指标（工期指标）", "总工期", "3年", "时效指标", "支付及时性", "及时"]]  # fmt: skip
+    form = read_one(rows)
+    inds = form.declaration.indicators
+    assert [(i.category, i.subcategory, i.name, i.target) for i in inds] == [
+        ("产出指标", "数量指标", "当年结算项目数", "3"),
+        ("产出指标", "时效指标", "支付及时性", "及时"),
+    ]
+    assert any("两组指标" in w and "E5" in w for w in form.warnings), form.warnings
+
+
+def test_header_with_a_bracketed_period_is_not_a_value() -> None:
+    """总体目标 | 阶段目标（2019年--2021年） | 年度目标: an unknown header with a note in brackets
+    is still a header, never the goal."""
+    rows = [*HEAD, ["总体目标", "阶段目标（2019年--2021年）", "年度目标"],
+            ["", "三年改造169公里", "当年结算"], *TABLE]  # fmt: skip
+    d = read_one(rows, ("A5:A6",)).declaration
+    assert d.overall_goal is None
+    assert d.annual_goal == "当年结算"

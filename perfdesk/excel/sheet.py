@@ -333,7 +333,7 @@ class SheetReader:
         """A known label, or a short text shaped like one (阶段性目标)."""
         if self.is_label(r, c):
             return True
-        key = self.key(r, c)
+        key = _TRAILING_NOTE.sub("", self.key(r, c))
         return 0 < len(key) <= 8 and not re.search(r"\d", key) and key.endswith(_LABEL_ENDINGS)
 
     def block_unit(self, hit: Hit) -> str | None:
@@ -349,8 +349,9 @@ class SheetReader:
 
     def _unknown_header(self, r: int, c: int, c_end: int) -> bool:
         """A short text shaped like a form's label (中期目标, 年度任务) that has more cells
-        after it on its row: a header the dictionary does not know, not a value."""
-        key = self.key(r, c)
+        after it on its row: a header the dictionary does not know, not a value. A note in
+        brackets after it (中期滚动目标（2019年--2021年）) is not part of its shape."""
+        key = _TRAILING_NOTE.sub("", self.key(r, c))
         if not key or len(key) > 8 or re.search(r"\d", key) or not key.endswith(_LABEL_ENDINGS):
             return False
         row = self.grid.rows[r] if r < self.grid.height else []
@@ -596,13 +597,36 @@ def _role_of(key: str) -> tuple[str, int] | None:
     return found
 
 
+def _second_set(reader: SheetReader, r: int) -> int | None:
+    """Where a header row starts a second set of the same columns (东莞: 一级指标 | 二级指标 |
+    三级指标 | 指标值 | 二级指标 | 三级指标 | 计划指标值, the medium term's indicators beside the
+    year's): the first column whose header repeats an earlier one's, or None."""
+    g = reader.grid
+    seen: set[str] = set()
+    for c in range(len(g.rows[r]) if r < g.height else 0):
+        if not g.is_owner(r, c):
+            continue
+        key = reader.label_key(r, c)
+        found = _role_of(key)
+        if found is None or found[0] == "category":
+            continue
+        base = label_base(key)[0]
+        if base in seen:
+            return c
+        seen.add(base)
+    return None
+
+
 def _header_roles(reader: SheetReader, r: int) -> dict[str, int]:
     """Columns of a header row by role; where two cells claim a role the more specific
-    variant wins (三级指标 over a 绩效指标 block label beside the table)."""
+    variant wins (三级指标 over a 绩效指标 block label beside the table). Of two sets of
+    columns side by side, a role is taken from the second (the year's, after the medium
+    term's) where that set has it."""
     g = reader.grid
-    best: dict[str, tuple[int, int]] = {}
     if r >= g.height:
         return {}
+    split = _second_set(reader, r)
+    best: dict[str, tuple[bool, int, int]] = {}
     for c in range(len(g.rows[r])):
         if not g.is_owner(r, c):
             continue
@@ -610,9 +634,10 @@ def _header_roles(reader: SheetReader, r: int) -> dict[str, int]:
         if found is None:
             continue
         role, rank = found
-        if role not in best or rank < best[role][0]:
-            best[role] = (rank, c)
-    return {role: c for role, (_, c) in best.items()}
+        later = split is not None and c >= split
+        if role not in best or (later, -rank) > (best[role][0], -best[role][1]):
+            best[role] = (later, rank, c)
+    return {role: c for role, (_, _, c) in best.items()}
 
 
 def find_table(reader: SheetReader) -> Table | None:
@@ -662,6 +687,11 @@ def _find_table(reader: SheetReader) -> Table | None:
         units = {c: label_base(reader.keys.get((r, c), ""))[1] for c in roles.values()}
         if "target" not in roles and "list_name" not in roles:
             _warn_no_target(reader, r, roles)
+        split = _second_set(reader, r)
+        if split is not None and "name" in roles and roles["name"] > split:
+            reader.warn(
+                "指标表并列两组指标列，导入从这一列起的后一组（年度指标），前一组未导入。", r, split
+            )
         return Table(header_row=r, first_row=first, cols=roles, national=national, units=units)
     return None
 
