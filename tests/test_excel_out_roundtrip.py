@@ -30,7 +30,7 @@ from perfdesk.excel.writer import (
     write_form,
 )
 from perfdesk.models.form_rows import DECLARATION_ROWS
-from perfdesk.models.records import FUND_USES, PROJECT_TYPES, Declaration
+from perfdesk.models.records import FUND_USES, PROJECT_TYPES, BudgetItem, Declaration
 from perfdesk.models.serialize import declaration_from_dict, declaration_to_dict, loads
 from tests.strategies import declarations
 
@@ -240,6 +240,7 @@ def tricky_records(draw: st.DrawFn) -> Declaration:
 @given(tricky_records())
 @example(seed_with(remarks="分解目标", overview="项目名称", plan=" 备注\n", annual_goal="-5"))
 @example(seed_with(basis="一级指标", necessity="总分", measures="001", overall_goal="\t年度目标"))
+@example(seed_with(budget_items=[BudgetItem("合计", None)]))  # a sub-project named 合计
 def test_label_words_and_odd_texts_round_trip(decl: Declaration) -> None:
     for form in forms_of(decl):
         assert_round_trip(decl, form)

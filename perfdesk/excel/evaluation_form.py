@@ -181,21 +181,32 @@ _ROWS: tuple[tuple[str, tuple[str, ...]], ...] = (
 
 
 def _money_block(reader: SheetReader, ev: Evaluation) -> str | None:
-    """年初预算数 / 全年预算数 / 全年执行数 columns, 年度资金总额 … rows. Returns the unit."""
+    """年初预算数 / 全年预算数 / 全年执行数 columns, 年度资金总额 … rows. Returns the unit.
+
+    The header row is the first holding a 年初预算数, or a 全年预算数 and a 全年执行数
+    together: county forms (衡山) print only 全年预算数（A） | 全年执行数（B） | 执行率（B/A）.
+    """
     g = reader.grid
-    heads = reader.hits(L.EVAL_INITIAL)
-    if not heads:
-        return None
-    head = heads[0]
-    cols: dict[str, tuple[int, str | None]] = {"initial": (head.c, head.unit)}
+    by_row: dict[int, dict[str, Hit]] = {}
     for key, variants in (
+        ("initial", L.EVAL_INITIAL),
         ("adjusted", L.EVAL_ADJUSTED),
         ("spent", L.EVAL_SPENT),
         ("rate", L.EVAL_RATE),
     ):
-        same_row = [h for h in reader.hits(variants) if h.r == head.r]
-        if same_row:
-            cols[key] = (same_row[0].c, same_row[0].unit)
+        for h in reader.hits(variants):
+            found = by_row.setdefault(h.r, {})
+            if key not in found or h.c < found[key].c:
+                found[key] = h
+    header = [
+        found
+        for _, found in sorted(by_row.items())
+        if "initial" in found or ("adjusted" in found and "spent" in found)
+    ]
+    if not header:
+        return None
+    head = min(header[0].values(), key=lambda h: h.c)
+    cols: dict[str, tuple[int, str | None]] = {k: (h.c, h.unit) for k, h in header[0].items()}
     for key, variants in (("weight", L.IND_WEIGHT), ("score", L.IND_SCORE)):
         same_row = [h for v in variants for h in reader.labels.get(v, []) if h.r == head.r]
         if same_row:

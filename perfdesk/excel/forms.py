@@ -237,7 +237,9 @@ def _budget_items(reader: SheetReader) -> list[BudgetItem]:
                 break
             r += 1
             continue
-        if name and norm(name) in ("合计", "小计", "总计"):
+        # A bureau's 合计 row sums the items; perfdesk's own export writes none, so there a
+        # sub-project named 合计 is one.
+        if name and norm(name) in L.TOTAL_ROWS and reader.label_cells is None:
             r += 1
             continue
         items.append(

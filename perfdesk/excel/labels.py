@@ -25,7 +25,17 @@ DECLARATION_FIELDS: dict[str, tuple[str, ...]] = {
     "fund_use": ("资金用途", "项目资金用途"),
     "start_date": ("开始时间", "开始日期", "项目开始时间", "起始时间", "项目起始时间"),
     "end_date": ("结束时间", "结束日期", "项目结束时间", "完成时间", "截止时间"),
-    "overview": ("项目概况", "项目基本情况", "项目简介", "项目概述", "项目总体概况", "项目内容"),
+    "overview": (
+        "项目概况",
+        "项目基本情况",
+        "项目简介",
+        "项目概述",
+        "项目总体概况",
+        "项目内容",
+        "项目建设内容",
+        "建设内容",
+        "主要建设内容",
+    ),
     "basis": ("立项依据", "项目立项依据", "项目立项的依据", "立项的依据", "政策依据"),
     "necessity": (
         "项目设立的必要性",
@@ -49,6 +59,8 @@ DECLARATION_FIELDS: dict[str, tuple[str, ...]] = {
         "项目总预算金额",
         "总预算",
         "中期预算资金总额",
+        "中期财政预算",
+        "中期市财政预算",
         "中期资金总额",
         "项目总投资",
         "项目预算总额",
@@ -65,6 +77,9 @@ DECLARATION_FIELDS: dict[str, tuple[str, ...]] = {
         "年度预算",
         "年度预算数",
         "本年度预算",
+        "本年度申请财政预算资金",
+        "本年度申请市财政预算资金",
+        "本年度申请资金",
         # 年度资金总额及构成 | 总额 | 10606.7522万元: the total row under the money block.
         "总额",
     ),
@@ -82,8 +97,12 @@ DECLARATION_FIELDS: dict[str, tuple[str, ...]] = {
         "项目总目标",
         "总目标",
         "总体目标",
+        "总体绩效目标",
+        "项目总体绩效目标",
+        "项目总体目标",
         "中长期目标",
         "中期目标",
+        "中期滚动目标",
         "长期目标",
         "实施期目标",
         "项目长期目标",
@@ -212,6 +231,7 @@ IND_TARGET = (
     "年度目标值",
     "当年预期实现值",
     "绩效指标值",
+    "计划指标值",
 )
 IND_NATURE = ("指标性质", "指标方向", "运算符号")
 IND_UNIT = ("度量单位", "计量单位")
@@ -235,12 +255,23 @@ IND_TIER = ("达成情况", "完成等级", "评价等级")
 LIST_NAME = ("项目名称",)
 LIST_UNIT = ("申报单位", "申报单位名称", "单位名称", "实施单位", "预算单位", "单位", "部门")
 LIST_YEAR = YEAR_LABELS
-LIST_SUPERVISOR = ("主管部门",)
 
 # Self-evaluation (forms.md §2).
 EVAL_TITLE_MARKS = ("自评表",)
 SHANGHAI_TITLE_MARKS = ("财政项目支出绩效自评表", "上海")
-EVAL_SUPERVISOR = ("主管部门",)
+# 县级主管部门 (湖南 county 专项资金 forms), 业务主管部门 (重庆): the level or kind before it.
+SUPERVISOR_LABELS = (
+    "主管部门",
+    "主管部门名称",
+    "业务主管部门",
+    "县级主管部门",
+    "市级主管部门",
+    "区级主管部门",
+    "省级主管部门",
+    "主管单位",
+)
+EVAL_SUPERVISOR = SUPERVISOR_LABELS
+LIST_SUPERVISOR = SUPERVISOR_LABELS
 EVAL_UNIT = (
     "实施单位",
     "项目实施单位",

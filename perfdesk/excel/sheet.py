@@ -120,10 +120,25 @@ def label_base(key: str) -> tuple[str, str | None]:
     while name not in ALL_LABELS and name not in ROLE_INDEX:
         m = _TRAILING_NOTE.search(name)
         if m is None:
-            return base, unit
+            return _alternative(base), unit
         stripped, found_unit = split_unit(name[: m.start()])
         name, name_unit = stripped, name_unit or found_unit
     return name, name_unit
+
+
+_INNER_ALTERNATIVE = re.compile(r"^(.+?)\(([^()]{1,6})\)(.+)$")
+
+
+def _alternative(key: str) -> str:
+    """部门（单位）名称: a word and its alternative in brackets before a shared ending; the
+    label is whichever reading the dictionary knows (单位名称), else the text unchanged."""
+    m = _INNER_ALTERNATIVE.match(key)
+    if m is None:
+        return key
+    for reading in (m.group(2) + m.group(3), m.group(1) + m.group(3)):
+        if reading in ALL_LABELS or reading in ROLE_INDEX:
+            return reading
+    return key
 
 
 _INLINE = re.compile(
@@ -318,7 +333,7 @@ class SheetReader:
         """A known label, or a short text shaped like one (阶段性目标)."""
         if self.is_label(r, c):
             return True
-        key = self.key(r, c)
+        key = _TRAILING_NOTE.sub("", self.key(r, c))
         return 0 < len(key) <= 8 and not re.search(r"\d", key) and key.endswith(_LABEL_ENDINGS)
 
     def block_unit(self, hit: Hit) -> str | None:
@@ -334,8 +349,9 @@ class SheetReader:
 
     def _unknown_header(self, r: int, c: int, c_end: int) -> bool:
         """A short text shaped like a form's label (中期目标, 年度任务) that has more cells
-        after it on its row: a header the dictionary does not know, not a value."""
-        key = self.key(r, c)
+        after it on its row: a header the dictionary does not know, not a value. A note in
+        brackets after it (中期滚动目标（2019年--2021年）) is not part of its shape."""
+        key = _TRAILING_NOTE.sub("", self.key(r, c))
         if not key or len(key) > 8 or re.search(r"\d", key) or not key.endswith(_LABEL_ENDINGS):
             return False
         row = self.grid.rows[r] if r < self.grid.height else []
@@ -514,6 +530,12 @@ class SheetReader:
             m = re.fullmatch(r"((?:19|20)\d{2})年", norm(text))
             if m:
                 return int(m.group(1))
+        for _, _, text in self.title_rows(first_label_row):
+            # A form's title with one year in it: 鄂州市2022年市直部门预算项目支出绩效目标表.
+            key = norm(text)
+            years = set(re.findall(r"(?<!\d)((?:19|20)\d{2})年", key))
+            if key.endswith("表") and len(years) == 1:
+                return int(years.pop())
         value, pos, _ = self.field(L.YEAR_LABELS)
         if not is_blank(value):
             return self.read(parse_year, value, pos, "年度", "年份")  # type: ignore[return-value]
@@ -575,13 +597,36 @@ def _role_of(key: str) -> tuple[str, int] | None:
     return found
 
 
+def _second_set(reader: SheetReader, r: int) -> int | None:
+    """Where a header row starts a second set of the same columns (东莞: 一级指标 | 二级指标 |
+    三级指标 | 指标值 | 二级指标 | 三级指标 | 计划指标值, the medium term's indicators beside the
+    year's): the first column whose header repeats an earlier one's, or None."""
+    g = reader.grid
+    seen: set[str] = set()
+    for c in range(len(g.rows[r]) if r < g.height else 0):
+        if not g.is_owner(r, c):
+            continue
+        key = reader.label_key(r, c)
+        found = _role_of(key)
+        if found is None or found[0] == "category":
+            continue
+        base = label_base(key)[0]
+        if base in seen:
+            return c
+        seen.add(base)
+    return None
+
+
 def _header_roles(reader: SheetReader, r: int) -> dict[str, int]:
     """Columns of a header row by role; where two cells claim a role the more specific
-    variant wins (三级指标 over a 绩效指标 block label beside the table)."""
+    variant wins (三级指标 over a 绩效指标 block label beside the table). Of two sets of
+    columns side by side, a role is taken from the second (the year's, after the medium
+    term's) where that set has it."""
     g = reader.grid
-    best: dict[str, tuple[int, int]] = {}
     if r >= g.height:
         return {}
+    split = _second_set(reader, r)
+    best: dict[str, tuple[bool, int, int]] = {}
     for c in range(len(g.rows[r])):
         if not g.is_owner(r, c):
             continue
@@ -589,9 +634,10 @@ def _header_roles(reader: SheetReader, r: int) -> dict[str, int]:
         if found is None:
             continue
         role, rank = found
-        if role not in best or rank < best[role][0]:
-            best[role] = (rank, c)
-    return {role: c for role, (_, c) in best.items()}
+        later = split is not None and c >= split
+        if role not in best or (later, -rank) > (best[role][0], -best[role][1]):
+            best[role] = (later, rank, c)
+    return {role: c for role, (_, _, c) in best.items()}
 
 
 def find_table(reader: SheetReader) -> Table | None:
@@ -606,6 +652,12 @@ def _find_table(reader: SheetReader) -> Table | None:
     g = reader.grid
     for r in range(g.height):
         roles = _header_roles(reader, r)
+        if "name" not in roles and "subcategory" in roles:
+            # 二级指标 merged over two columns with no 三级指标 header (鄂州): the
+            # subcategory is written in the first column under it, the indicator in the last.
+            _, c0, _, c1 = g.span(r, roles["subcategory"])
+            if c1 > c0:
+                roles["subcategory"], roles["name"] = c0, c1
         if "name" not in roles or not ({"target", "category"} & roles.keys()):
             continue
         if "list_name" not in roles:
@@ -633,8 +685,31 @@ def _find_table(reader: SheetReader) -> Table | None:
             or "subcategory" in roles
         )
         units = {c: label_base(reader.keys.get((r, c), ""))[1] for c in roles.values()}
+        if "target" not in roles and "list_name" not in roles:
+            _warn_no_target(reader, r, roles)
+        split = _second_set(reader, r)
+        if split is not None and "name" in roles and roles["name"] > split:
+            reader.warn(
+                "指标表并列两组指标列，导入从这一列起的后一组（年度指标），前一组未导入。", r, split
+            )
         return Table(header_row=r, first_row=first, cols=roles, national=national, units=units)
     return None
+
+
+def _warn_no_target(reader: SheetReader, r: int, roles: dict[str, int]) -> None:
+    """A table without a 指标值 column (龙岩: 区域目标值 over one column per region) leaves
+    every target empty: the import says so and names the headers it did not take, rather
+    than choosing one region's value as the indicator's."""
+    g = reader.grid
+    taken = set(roles.values())
+    others = [
+        f"“{g.raw(r, c)}”（{addr(r, c)}）"
+        for c in range(len(g.rows[r]))
+        if g.is_owner(r, c) and c not in taken and isinstance(g.raw(r, c), str)
+        and g.raw(r, c).strip() and c > min(taken)
+    ]  # fmt: skip
+    tail = f"（未导入的表头：{'、'.join(others)}）" if others else ""
+    reader.warn(f"指标表没有“指标值”列，各指标的指标值导入后为空{tail}。", r, min(taken))
 
 
 def table_framework(table: Table, indicators: Iterable[_HasCategory]) -> str:
@@ -812,9 +887,31 @@ def required_name(reader: SheetReader) -> str:
     return name
 
 
+# A title that starts with the unit's name: 青神县财政局2023年项目支出绩效目标表. The name
+# must end as a body's name does (局, 委员会, 中心 …): 鄂州市2022年… names a city, not a unit.
+_TITLE_UNIT = re.compile(
+    r"^(.{2,40}?(?:局|委员会|委|办公室|院|中心|人民政府|政府|厅|站|所|馆|学校|学院|协会|联合会"
+    r"|处|队|部|社|园|台))(?:19|20)\d{2}年"
+)
+
+
+def _unit_in_title(reader: SheetReader) -> tuple[str, int, int] | None:
+    for r, c, text in reader.title_rows(first_label_row(reader)):
+        m = _TITLE_UNIT.match(norm(text))
+        if m:
+            return m.group(1), r, c
+    return None
+
+
 def required_unit(reader: SheetReader, variants: Iterable[str]) -> str:
     value, pos, hit = reader.field(variants)
     unit = reader.text(value, pos)
+    if unit is None and hit is None:
+        # No unit label at all: a title that names the unit is the form's word for it.
+        found = _unit_in_title(reader)
+        if found is not None:
+            unit, r, c = found
+            reader.warn(f"表中没有单位栏，单位名称取自标题：“{unit}”。", r, c)
     if unit is None:
         r, c = (hit.r, hit.c) if hit else (None, None)
         raise reader.error(
