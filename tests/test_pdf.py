@@ -494,3 +494,21 @@ def test_reportlab_runs_with_its_c_accelerator() -> None:
 
     assert rl_accel.fp_str.__module__ == "_rl_accel"
     assert rl_accel.instanceStringWidthTTF.__module__ == "_rl_accel"
+
+
+def test_chinese_line_breaking_rules() -> None:
+    """Closing punctuation never starts a line, an opening bracket never ends one, a
+    number is not cut, and no character is lost."""
+    from perfdesk.pdf.fonts import default_fonts
+
+    fonts = default_fonts()
+    text = "数量指标（工程量指标、采购数量指标），完成率≥95.5%，共12345件。" * 3
+    for width in range(30, 200, 7):
+        lines = break_lines(text, fonts, 10, width, "x")
+        assert "".join(lines) == text
+        for line in lines:
+            assert fonts.width(line, 10) <= width + 1e-6 or len(line) == 1
+        for before, after in zip(lines, lines[1:], strict=False):
+            assert after[0] not in "，。、）%", (before, after)
+            assert before[-1] != "（", (before, after)
+            assert not (before[-1].isdigit() and after[0].isdigit()), (before, after)

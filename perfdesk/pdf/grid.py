@@ -200,14 +200,16 @@ class Grid:
         return True
 
     def finish(self) -> None:
-        """Make each merged cell's rows tall enough for its content."""
+        """Make each cell's rows tall enough for its content: a label merged over rows
+        after they were measured (a category over one indicator too) grows its last row,
+        so its lines never run over the rows below."""
         for r, row in enumerate(self.cells):
             for placed in row.values():
-                if placed.last_row > r:
-                    need = placed.content.height + 2 * PAD_Y
-                    have = sum(self.heights[r : placed.last_row + 1])
-                    if need > have:
-                        self.heights[placed.last_row] += need - have
+                last = placed.last_row
+                need = placed.content.height + self.pads[r][0] + self.pads[last][1]
+                have = sum(self.heights[r : last + 1])
+                if need > have:
+                    self.heights[last] += need - have
 
     def chunks(self, repeat_rows: int) -> list[tuple[int, int]]:
         """Row ranges the page may break between; the repeated header rows stay with

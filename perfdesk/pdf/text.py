@@ -27,6 +27,9 @@ _WORD_CHARS = frozenset(
 # Never at the start of a line (Chinese typesetting rule 避头点): carried back with the
 # character before it.
 _NO_LINE_START = frozenset("，。、；：？！）》」』】〕〉”’%％,.;:?!)]}·…—")
+# Never at the end of a line (避尾点): opening brackets and quotes go over with the
+# character they open.
+_NO_LINE_END = frozenset("（《「『【〔〈“‘([{")
 
 
 @dataclass(frozen=True)
@@ -106,9 +109,12 @@ def _break(text: str, table: dict[str, float], limit: float) -> list[str]:
 
 def _line_end(para: str, s: int, e: int) -> int:
     """Move a line end ``e`` (the line is ``para[s:e]``, ``para[e]`` starts the next
-    one) back so that no word is cut and no closing punctuation starts the next line."""
+    one) back so that no word is cut, no closing punctuation starts the next line and no
+    opening bracket ends this one."""
     for _ in range(3):  # a few punctuation marks in a row at most
         if para[e] in _NO_LINE_START and e - 1 > s:
+            e -= 1
+        elif para[e - 1] in _NO_LINE_END and e - 1 > s:
             e -= 1
         else:
             break
