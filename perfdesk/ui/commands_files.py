@@ -245,10 +245,7 @@ def print_year(window: MainWindow) -> None:
     def job(store: Store, ctx: JobContext) -> list[Path]:
         from perfdesk.pdf.year import print_year
 
-        # One process: this is a worker thread of the window, which must not fork.
-        return print_year(
-            store, year, folder, form, progress=ctx.progress, cancel=ctx.cancelled, jobs=1
-        )
+        return print_year(store, year, folder, form, progress=ctx.progress, cancel=ctx.cancelled)
 
     def done(paths: list[Path]) -> None:
         from perfdesk.ui.dialogs import ReportDialog
