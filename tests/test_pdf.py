@@ -512,3 +512,14 @@ def test_chinese_line_breaking_rules() -> None:
             assert after[0] not in "，。、）%", (before, after)
             assert before[-1] != "（", (before, after)
             assert not (before[-1].isdigit() and after[0].isdigit()), (before, after)
+
+
+@pytest.mark.parametrize("char", ["\u202e", "\u0085"])
+def test_invisible_character_is_named_by_its_code(seed_decl, char: str) -> None:
+    """A bidi override or NEL no font draws is refused like any missing glyph, named by
+    its code only: shown raw it would reverse or break the message itself."""
+    seed_decl.indicators[1].name = f"指标{char}名称"
+    with pytest.raises(MissingGlyphError) as err:
+        render_bytes(seed_decl)
+    assert char not in err.value.message
+    assert f"U+{ord(char):04X}" in err.value.message and "分解目标第2行" in err.value.message

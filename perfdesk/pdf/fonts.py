@@ -58,8 +58,11 @@ class MissingGlyphError(InputError):
         self.field = field
         self.fonts = tuple(fonts)
         code = f"U+{ord(char):04X}"
+        # An invisible or control character (a bidi override such as U+202E, NEL) is named
+        # by its code alone: shown raw it would vanish or reverse the rest of the message.
+        what = f"字符“{char}”（{code}）" if char.isprintable() else f"不可见字符 {code}"
         super().__init__(
-            f"“{field}”中的字符“{char}”（{code}）在打印字体（{'、'.join(fonts)}）中没有字形，"
+            f"“{field}”中的{what}在打印字体（{'、'.join(fonts)}）中没有字形，"
             "无法打印。请改用常用字或安装含此字的字体（设置环境变量 PERFDESK_PDF_FONT）。"
         )
 
