@@ -60,10 +60,14 @@ class MissingGlyphError(InputError):
         code = f"U+{ord(char):04X}"
         # An invisible or control character (a bidi override such as U+202E, NEL) is named
         # by its code alone: shown raw it would vanish or reverse the rest of the message.
-        what = f"字符“{char}”（{code}）" if char.isprintable() else f"不可见字符 {code}"
+        if char.isprintable():
+            what = f"字符“{char}”（{code}）"
+            advice = "请改用常用字或安装含此字的字体（设置环境变量 PERFDESK_PDF_FONT）。"
+        else:
+            what = f"不可见字符（{code}）"
+            advice = "请删去这个字符。"
         super().__init__(
-            f"“{field}”中的{what}在打印字体（{'、'.join(fonts)}）中没有字形，"
-            "无法打印。请改用常用字或安装含此字的字体（设置环境变量 PERFDESK_PDF_FONT）。"
+            f"“{field}”中的{what}在打印字体（{'、'.join(fonts)}）中没有字形，无法打印。{advice}"
         )
 
 
