@@ -181,6 +181,7 @@ def main(n: int = 500) -> None:
             ("ratio perfdesk / bare reportlab (target ≤ 1.5×): wall / CPU",
              f"{ours_wall / bare_wall:.2f}× / {ours_cpu / bare_cpu:.2f}×"),
         ]  # fmt: skip
+        print(*(f"{k}: {v}" for k, v in rows), sep="\n", flush=True)  # kept if LO fails
         soffice = shutil.which("soffice")
         if soffice:
             xlsx = tmp_path / "xlsx"
@@ -189,19 +190,30 @@ def main(n: int = 500) -> None:
                 with (xlsx / f"f{i:04d}.xlsx").open("wb") as f:
                     write_declaration(d, f)
             profile = tmp_path / "lo-profile"
-            lo_wall, lo_cpu = whole_run(
-                [soffice, f"-env:UserInstallation=file://{profile}", "--headless",
-                 "--convert-to", "pdf", "--outdir", str(tmp_path / "lo"),
-                 *map(str, sorted(xlsx.glob("*.xlsx")))],
-                env,
-            )  # fmt: skip
-            assert pdfs(tmp_path / "lo") == n
+            # One soffice run converts them all, but on this machine it has stopped without
+            # a word after a few hundred files: the rest go to another run, and every run's
+            # time counts.
+            lo_wall = lo_cpu = 0.0
+            runs = 0
+            while runs < 5:
+                done = {p.stem for p in (tmp_path / "lo").glob("*.pdf")}
+                left = [str(p) for p in sorted(xlsx.glob("*.xlsx")) if p.stem not in done]
+                if not left:
+                    break
+                wall, cpu = whole_run(
+                    [soffice, f"-env:UserInstallation=file://{profile}", "--headless",
+                     "--convert-to", "pdf", "--outdir", str(tmp_path / "lo"), *left],
+                    env,
+                )  # fmt: skip
+                lo_wall, lo_cpu, runs = lo_wall + wall, lo_cpu + cpu, runs + 1
+            converted = pdfs(tmp_path / "lo")
             rows += [
-                ("LibreOffice headless .xlsx → PDF (same forms, one soffice process): wall",
-                 per(lo_wall, n)),
-                ("… CPU (user + system)", per(lo_cpu, n)),
+                (f"LibreOffice headless .xlsx → PDF (same forms; {converted} PDFs in {runs} "
+                 "soffice run(s), one process each): wall", per(lo_wall, converted)),
+                ("… CPU (user + system)", per(lo_cpu, converted)),
                 ("perfdesk speed-up over LibreOffice per form (target ≥ 3×): wall / CPU",
-                 f"{lo_wall / ours_wall:.1f}× / {lo_cpu / ours_cpu:.1f}×"),
+                 f"{lo_wall / converted / (ours_wall / n):.1f}× / "
+                 f"{lo_cpu / converted / (ours_cpu / n):.1f}×"),
             ]  # fmt: skip
         else:
             rows.append(("LibreOffice", "not installed: no comparison in this run"))
