@@ -130,8 +130,6 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--form", choices=("declaration", "evaluation"), default="declaration")
     s.add_argument("--year", type=int, help="打印该年度的全部表，每表一个 PDF")
     s.add_argument("--revision", type=_positive, help="打印指定版本")
-    s.add_argument("-j", "--jobs", type=_positive,
-                   help="--year 时同时打印的进程数（默认：每个处理器核一个）")
 
     s = sub.add_parser("summary", help="年度汇总表（全部门或一个单位）")
     s.add_argument("--year", type=int, required=True)
@@ -388,7 +386,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_print(args: argparse.Namespace) -> int:
-    from perfdesk.pdf.year import print_record_file, print_year
+    from perfdesk.pdf.year import YearPrintError, print_record_file, print_year
 
     with _open_store(args) as store:
         if args.year is not None:
@@ -398,8 +396,12 @@ def cmd_print(args: argparse.Namespace) -> int:
                 raise UsageError("--revision 只能用于打印一个项目，不能与 --year 同用。")
             if Path(args.output).is_file():
                 raise UsageError(f"“{args.output}”是一个文件；print --year 的 -o 应给出文件夹。")
-            paths = print_year(store, args.year, Path(args.output), form=args.form,
-                               progress_stream=sys.stderr, jobs=args.jobs)
+            try:
+                paths = print_year(store, args.year, Path(args.output), form=args.form,
+                                   progress_stream=sys.stderr)
+            except YearPrintError as exc:  # the others are printed: say so, then the failures
+                print(f"已打印 {len(exc.written)} 份到 {args.output}")
+                raise
             if not paths:
                 what = "有自评表的项目" if args.form == "evaluation" else "项目"
                 print(f"{args.year} 年度没有{what}，未打印。")
@@ -408,8 +410,6 @@ def cmd_print(args: argparse.Namespace) -> int:
             return 0
         if args.id is None:
             raise UsageError("print 需要项目编号，或用 --year 打印整个年度。")
-        if args.jobs is not None:
-            raise UsageError("--jobs 只能与 --year 同用。")
         decl = store.get(args.id, args.revision)
         print_record_file(decl, _output_file(args.output, ".pdf"), form=args.form, store=store)
     print(f"已打印：{args.output}")

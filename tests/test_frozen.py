@@ -153,16 +153,17 @@ def test_import_excel_and_print_pdf_in_a_chinese_folder(
     assert SEED_NAME in text and SEED_UNIT in text and "绩效目标申报表" in text
 
 
-def test_print_a_year_with_worker_processes(
+def test_print_a_year(
     frozen_app: Path, office_env: dict[str, str], tmp_path: Path
 ) -> None:
-    """``print --year`` starts its workers from the frozen program as well."""
+    """``print --year`` from the frozen program: reportlab and its QR code modules are in
+    the bundle."""
     db = tmp_path / "年度.sqlite"
     forms = SEED_XLSX.parent / "multi_forms.xlsx"
     out = _run(frozen_app, ["--db", str(db), "import", str(forms)], office_env, tmp_path)
     assert out.returncode == 0, out.stderr
     folder = tmp_path / "全年 打印"
-    args = ["--db", str(db), "print", "--year", "2019", "-j", "2", "-o", str(folder)]
+    args = ["--db", str(db), "print", "--year", "2019", "-o", str(folder)]
     out = _run(frozen_app, args, office_env, tmp_path)
     assert out.returncode == 0, out.stderr
     assert "已打印 2 份" in out.stdout

@@ -8,6 +8,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from reportlab.pdfgen.canvas import Canvas
+
 from perfdesk.models.money import format_money
 from perfdesk.models.records import Declaration
 from perfdesk.pdf import layouts as L
@@ -15,7 +17,6 @@ from perfdesk.pdf.flow import Block, CheckboxGroup, Spacer, Table, TextBlock, Ti
 from perfdesk.pdf.fonts import FontSet
 from perfdesk.pdf.grid import Cell, Grid, category_cells, merge_categories
 from perfdesk.pdf.text import Para, TextStyle, styles
-from perfdesk.pdf.writer import Page
 
 
 def date_text(value: dt.date | None) -> str:
@@ -116,7 +117,10 @@ def _indicator_table(
 
 
 class Signoff(Block):
-    """Signatures on lines, then 单位（盖章） over room for the round seal, then the date."""
+    """Signatures on lines, then 单位（盖章） over room for the round seal, then the date;
+    never alone on a page (it goes over with the end of the table)."""
+
+    keep_with_previous = True
 
     TOP_GAP = 4.0 + 14.0  # space above the block, then above the signature line's text
     PAD = 3.0
@@ -144,15 +148,12 @@ class Signoff(Block):
         self.date_h = self.date.height + 2 * self.PAD
         self.height = self.TOP_GAP + self.line_h + self.seal_h + self.date_h
 
-    def draw(self, page: Page, x: float, top: float) -> None:
+    def draw(self, c: Canvas, x: float, top: float) -> None:
         base = top - self.TOP_GAP - self.line_h  # bottom of the signature row
         for col, para in self.line:  # set on the row's bottom
-            para.draw(page, x + self.x[col], base + self.PAD + para.height)
-        rules = " ".join(
-            f"{x + self.x[c]:.2f} {base:.2f} m {x + self.x[c + 1]:.2f} {base:.2f} l"
-            for c in (1, 3, 5)
-        )
-        page.add(f"q 0.5 w 0 G {rules} S Q")
-        self.seal.draw(page, x + self.x[4], base - self.PAD)
+            para.draw(c, x + self.x[col], base + self.PAD + para.height)
+        c.setLineWidth(0.5)
+        c.lines([(x + self.x[k], base, x + self.x[k + 1], base) for k in (1, 3, 5)])
+        self.seal.draw(c, x + self.x[4], base - self.PAD)
         bottom = base - self.seal_h - self.date_h
-        self.date.draw(page, x + self.x[4], bottom + self.PAD + self.date.height)
+        self.date.draw(c, x + self.x[4], bottom + self.PAD + self.date.height)

@@ -1,36 +1,53 @@
-"""Pages of a printed form: the story's blocks set top to bottom, tables broken between
-rows with their header rows repeated, then the page furniture on every page (draft
-watermark under the content; page numbers 第 N 页 共 M 页, the record's identity and its QR
-code in the footer, once the page count is known).
+"""Pages of a printed form, drawn on reportlab's canvas.
+
+The story's blocks are set top to bottom, tables broken between rows with their header
+rows repeated; a block marked ``keep_with_previous`` (the sign-off) goes over to the next
+page with the end of the table before it rather than stand alone. The pages are laid out
+first and drawn after, so each page's furniture can say 第 N 页 共 M 页: the draft
+watermark under the content, the page numbers, the record's identity and its QR code
+(reportlab's QrCodeWidget, drawn once per document as a form XObject) in the footer.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+
+from reportlab.graphics import renderPDF
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen.canvas import Canvas
 
 from perfdesk.models.records import CHOICE_JOINER
 from perfdesk.pdf import layouts as L
 from perfdesk.pdf.fonts import FontSet
 from perfdesk.pdf.grid import Grid
-from perfdesk.pdf.qr import QrCode
-from perfdesk.pdf.text import Para
-from perfdesk.pdf.writer import ALPHA_STATE, PAGE_HEIGHT, PAGE_WIDTH, Page, PdfWriter
+from perfdesk.pdf.text import Para, draw_string
 
+PAGE_WIDTH, PAGE_HEIGHT = A4
 WATERMARK_TEXT = "草稿"
+WATERMARK_GRAY = 0.55
+WATERMARK_ALPHA = 0.22
 QR_FORM = "perfdeskQR"
 QR_SIZE = 16 * L.MM
+QR_BORDER = 2  # modules of white around the code (the page margin adds to it)
+QR_LEVEL = "M"
 BODY_TOP = PAGE_HEIGHT - L.PAGE_MARGIN_TOP
 BODY_BOTTOM = L.PAGE_MARGIN_BOTTOM
+
+# What is drawn on a page, once the pages are laid out.
+Drawer = Callable[[Canvas], None]
 
 
 class Block:
     """A piece of the story of fixed height that stays on one page."""
 
     height: float = 0.0
+    # Go over to the next page with what comes before it rather than stand alone there.
+    keep_with_previous: bool = False
 
-    def draw(self, page: Page, x: float, top: float) -> None:
+    def draw(self, c: Canvas, x: float, top: float) -> None:
         pass
 
 
@@ -44,8 +61,8 @@ class TextBlock(Block):
         self.para = para
         self.height = para.height
 
-    def draw(self, page: Page, x: float, top: float) -> None:
-        self.para.draw(page, x, top)
+    def draw(self, c: Canvas, x: float, top: float) -> None:
+        self.para.draw(c, x, top)
 
 
 class Title(Block):
@@ -55,15 +72,18 @@ class Title(Block):
     def __init__(self, text: str, fonts: FontSet, size: float = L.TITLE_SIZE) -> None:
         fonts.check(text, "标题")
         self.text = text
+        self.fonts = fonts
         self.size = size
         self.text_width = fonts.width(text, size, "标题")
         self.height = size * 1.5
 
-    def draw(self, page: Page, x: float, top: float) -> None:
+    def draw(self, c: Canvas, x: float, top: float) -> None:
         tx = x + (L.BODY_WIDTH - self.text_width) / 2
         ty = top - self.height + self.size * 0.4
-        before = f"q {self.size / 28:.4f} w 0 G 0 g BT 2 Tr {tx:.2f} {ty:.2f} Td "
-        page.text_op(before, self.text, self.size, " ET Q")
+        c.saveState()
+        c.setLineWidth(self.size / 28)
+        draw_string(c, self.fonts, tx, ty, self.text, self.size, mode=2)
+        c.restoreState()
 
 
 @dataclass
@@ -93,6 +113,7 @@ class CheckboxGroup:
         for text in (*options, self.extra):
             fonts.check(text, field)
         self.items = [(o, fonts.width(o, size, field)) for o in options]
+        self.fonts = fonts
         self.size = size
         self.line_h = size * 1.7
         self.lines: list[list[tuple[str, float]]] = []
@@ -113,29 +134,37 @@ class CheckboxGroup:
         self.height = len(self.lines) * self.line_h
         return self.height
 
-    def draw(self, page: Page, x0: float, top: float) -> None:
-        boxes: list[str] = []
-        ticks: list[str] = []
+    def draw(self, c: Canvas, x0: float, top: float) -> None:
+        boxes: list[tuple[float, float]] = []
+        ticks: list[tuple[float, float, float, float]] = []
         bottom = top - self.height
+        b = self.BOX
         for n, line in enumerate(self.lines):
             y = bottom + self.height - (n + 1) * self.line_h + (self.line_h - self.size) / 2 + 1
             x = x0
             for option, width in line:
-                page.text(x, y, option, self.size)
+                draw_string(c, self.fonts, x, y, option, self.size)
                 bx, by = x + width + self.GAP, y - 1
-                boxes.append(f"{bx:.2f} {by:.2f} {self.BOX} {self.BOX} re")
+                boxes.append((bx, by))
                 if option in self.ticked:  # a tick of two strokes, like a pen's √
-                    b = self.BOX
-                    ticks.append(
-                        f"{bx + 1.5:.2f} {by + b * 0.5:.2f} m {bx + b * 0.42:.2f} {by + 1.6:.2f} l"
-                        f" {bx + b + 1.2:.2f} {by + b + 1.6:.2f} l"
-                    )
+                    corner = (bx + b * 0.42, by + 1.6)
+                    ticks += [
+                        (bx + 1.5, by + b * 0.5, *corner),
+                        (*corner, bx + b + 1.2, by + b + 1.6),
+                    ]
                 x += width + self.GAP + self.BOX + self.SPACING
         if self.extra:
-            page.text(
-                x0, bottom + (self.line_h - self.size) / 2 + 1, f"（{self.extra}）", self.size
-            )
-        page.add(f"q 0.7 w 0 G {' '.join(boxes)} S 1.3 w {' '.join(ticks)} S Q")
+            y = bottom + (self.line_h - self.size) / 2 + 1
+            draw_string(c, self.fonts, x0, y, f"（{self.extra}）", self.size)
+        c.saveState()
+        c.setLineWidth(0.7)
+        for bx, by in boxes:
+            c.rect(bx, by, b, b, stroke=1, fill=0)
+        if ticks:
+            c.setLineWidth(1.3)
+            c.setLineCap(1)  # round ends join the two strokes as a pen does
+            c.lines(ticks)
+        c.restoreState()
 
 
 # ---------------------------------------------------------------- pages
@@ -149,40 +178,70 @@ class PageInfo:
     draft: bool
 
 
-def lay_out(writer: PdfWriter, story: Sequence[Block | Table], info: PageInfo) -> None:
-    """Set ``story`` on as many pages as it needs, then the furniture of each page."""
-    state = _Cursor(writer, info)
-    for item in story:
+def draw_pages(c: Canvas, story: Sequence[Block | Table], info: PageInfo, fonts: FontSet) -> None:
+    """Set ``story`` on as many pages of ``c`` as it needs, each with its furniture."""
+    pages = lay_out(story)
+    define_qr(c, info.marker, fonts)
+    for n, page in enumerate(pages, 1):
+        if info.draft:
+            _watermark(c, fonts)
+        for draw in page:
+            draw(c)
+        _footer(c, fonts, info, n, len(pages))
+        c.showPage()
+
+
+def define_qr(c: Canvas, value: str, fonts: FontSet) -> None:
+    """The QR code of ``value`` as the document's form ``QR_FORM``, drawn on every page."""
+    widget = QrCodeWidget(
+        value, barLevel=QR_LEVEL, barWidth=QR_SIZE, barHeight=QR_SIZE, barBorder=QR_BORDER
+    )
+    # The drawing's initial font is one the document embeds anyway, so that the form does
+    # not bring in an unembedded Helvetica.
+    drawing = Drawing(QR_SIZE, QR_SIZE, initialFontName=fonts.main)
+    drawing.add(widget)
+    c.beginForm(QR_FORM)
+    renderPDF.draw(drawing, c, 0, 0)
+    c.endForm()
+
+
+def lay_out(story: Sequence[Block | Table]) -> list[list[Drawer]]:
+    """The story set on pages: what to draw on each, top to bottom."""
+    state = _Cursor()
+    for n, item in enumerate(story):
         if isinstance(item, Table):
-            state.table(item)
+            after = story[n + 1] if n + 1 < len(story) else None
+            keep = after.height if isinstance(after, Block) and after.keep_with_previous else 0.0
+            state.table(item, keep)
             continue
         if state.y - item.height < BODY_BOTTOM and not state.fresh:
             state.new_page()
         if isinstance(item, Spacer) and state.fresh:
             continue  # no gap at the top of a page
-        item.draw(state.page, L.PAGE_MARGIN_X, state.y)
+        state.place(item, state.y)
         state.y -= item.height
         state.fresh = False
-    qr = QrCode.encode(info.marker, QR_SIZE)
-    writer.form(QR_FORM, qr.size, qr.size, qr.content())
-    for n, page in enumerate(writer.pages, 1):
-        _footer(page, writer.fonts, info, n, len(writer.pages))
+    return state.pages
 
 
 class _Cursor:
-    def __init__(self, writer: PdfWriter, info: PageInfo) -> None:
-        self.writer = writer
-        self.info = info
+    def __init__(self) -> None:
+        self.pages: list[list[Drawer]] = []
         self.new_page()
 
     def new_page(self) -> None:
-        self.page = self.writer.page()
+        self.pages.append([])
         self.y = BODY_TOP
         self.fresh = True
-        if self.info.draft:
-            _watermark(self.page, self.writer.fonts)
 
-    def table(self, item: Table) -> None:
+    def place(self, block: Block, top: float) -> None:
+        self.pages[-1].append(lambda c: block.draw(c, L.PAGE_MARGIN_X, top))
+
+    def draw_rows(self, grid: Grid, x0: float, top: float, rows: list[int]) -> None:
+        self.pages[-1].append(lambda c: grid.draw_part(c, x0, top, rows))
+
+    def table(self, item: Table, keep: float) -> None:
+        """Place ``item``; its last rows go over with the ``keep`` points that follow."""
         grid, repeat = item.grid, item.repeat_rows
         grid.finish()
         x0 = L.PAGE_MARGIN_X + (L.BODY_WIDTH - grid.x[-1]) / 2
@@ -202,15 +261,20 @@ class _Cursor:
             s, e = chunks[i]
             i += 1
             h = sum(heights[s : e + 1])
-            if self.y - h < BODY_BOTTOM - 0.01 and not self.fresh:
+            # The last rows carry what must not stand alone after them, when a page
+            # can hold both.
+            last = i == len(chunks) and h + keep <= room
+            need = h + (keep if last else 0.0)
+            if self.y - need < BODY_BOTTOM - 0.01 and not self.fresh:
                 # A long text fills the page, its other lines go over (the grid's lists,
-                # ``heights`` too, get the new row).
+                # ``heights`` too, get the new row; rows already placed keep their
+                # numbers, since the new row comes after them).
                 if s == e and s >= repeat and grid.split_row(s, self.y - BODY_BOTTOM):
                     chunks[i:] = [(s + 1, s + 1)] + [(a + 1, b + 1) for a, b in chunks[i:]]
                     h = heights[s]
                 else:
                     if part:
-                        grid.draw_part(self.page, x0, top, part)
+                        self.draw_rows(grid, x0, top, part)
                     self.new_page()
                     top = self.y
                     part = list(range(repeat)) if s >= repeat else []
@@ -219,39 +283,43 @@ class _Cursor:
             self.y -= h
             self.fresh = False
         if part:
-            grid.draw_part(self.page, x0, top, part)
+            self.draw_rows(grid, x0, top, part)
 
 
-def _watermark(page: Page, fonts: FontSet) -> None:
+def _watermark(c: Canvas, fonts: FontSet) -> None:
     size = 170
-    angle = math.radians(35)
-    cos, sin = math.cos(angle), math.sin(angle)
     width = fonts.width(WATERMARK_TEXT, size, "水印")
-    before = (
-        f"q /{ALPHA_STATE} gs 0.55 g 1 0 0 1 {PAGE_WIDTH / 2:.4f} {PAGE_HEIGHT / 2:.4f} cm"
-        f" {cos:.5f} {sin:.5f} {-sin:.5f} {cos:.5f} 0 0 cm BT {-width / 2:.2f} -60 Td "
-    )
-    page.text_op(before, WATERMARK_TEXT, size, " ET Q")
+    c.saveState()
+    c.setFillAlpha(WATERMARK_ALPHA)
+    c.setStrokeAlpha(WATERMARK_ALPHA)
+    c.setFillGray(WATERMARK_GRAY)
+    c.translate(PAGE_WIDTH / 2, PAGE_HEIGHT / 2)
+    c.rotate(35)
+    draw_string(c, fonts, -width / 2, -60, WATERMARK_TEXT, size)
+    c.restoreState()
 
 
-def _text_at(page: Page, fonts: FontSet, x: float, y: float, text: str, size: float,
+def _text_at(c: Canvas, fonts: FontSet, x: float, y: float, text: str, size: float,
              anchor: str = "left") -> None:  # fmt: skip
     if anchor != "left":
         width = fonts.width(text, size)
         x -= width / 2 if anchor == "center" else width
-    page.text(x, y, text, size)
+    draw_string(c, fonts, x, y, text, size)
 
 
-def _footer(page: Page, fonts: FontSet, info: PageInfo, n: int, total: int) -> None:
+def _footer(c: Canvas, fonts: FontSet, info: PageInfo, n: int, total: int) -> None:
     left, right = L.PAGE_MARGIN_X, PAGE_WIDTH - L.PAGE_MARGIN_X
     size = L.SMALL_SIZE
-    page.add("0 g")
-    page.add(f"q 1 0 0 1 {right - QR_SIZE:.4f} {6 * L.MM:.4f} cm /{QR_FORM} Do Q")
-    _text_at(page, fonts, PAGE_WIDTH / 2, 18 * L.MM, f"第 {n} 页 共 {total} 页", 9.5, "center")
+    c.setFillGray(0)
+    c.saveState()
+    c.translate(right - QR_SIZE, 6 * L.MM)
+    c.doForm(QR_FORM)
+    c.restoreState()
+    _text_at(c, fonts, PAGE_WIDTH / 2, 18 * L.MM, f"第 {n} 页 共 {total} 页", 9.5, "center")
     y = 13 * L.MM
-    _text_at(page, fonts, left, y, info.identity, size)
+    _text_at(c, fonts, left, y, info.identity, size)
     if info.note:
         y -= size * 1.4
-        _text_at(page, fonts, left, y, info.note, size)
+        _text_at(c, fonts, left, y, info.note, size)
     y -= size * 1.4
-    _text_at(page, fonts, left, y, info.marker, 6.5)
+    _text_at(c, fonts, left, y, info.marker, 6.5)

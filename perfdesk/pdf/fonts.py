@@ -10,10 +10,12 @@ serve characters it lacks:
    machine with only pip packages prints Chinese;
 4. Droid Sans Fallback where the system has it (Debian's fonts-droid-fallback).
 
-CFF-outline OpenType (.otf) fonts cannot be embedded as TrueType; they fail to load and are
-skipped (see :mod:`perfdesk.pdf.fontfile`).
+Each font is read and registered with reportlab (``pdfmetrics``/``TTFont``, ``subfontIndex``
+for a .ttc), which embeds what a document uses of it as subsets. CFF-outline OpenType (.otf)
+fonts cannot be embedded by reportlab; they fail to load and are skipped.
 A character no font of the chain has is refused with :class:`MissingGlyphError` before
-anything is drawn, because a PDF would otherwise show an empty box.
+anything is drawn, because reportlab would draw it as the font's empty box (glyph 0). The
+characters a font has are those its ``face.charToGlyph`` maps to a glyph other than 0.
 """
 
 from __future__ import annotations
@@ -26,8 +28,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+
 from perfdesk.models.errors import InputError, PerfdeskError
-from perfdesk.pdf.fontfile import FontFace, FontFileError
 from perfdesk.resources import resource_path
 
 FONT_ENV = "PERFDESK_PDF_FONT"
@@ -54,9 +58,16 @@ class MissingGlyphError(InputError):
         self.field = field
         self.fonts = tuple(fonts)
         code = f"U+{ord(char):04X}"
+        # An invisible or control character (a bidi override such as U+202E, NEL) is named
+        # by its code alone: shown raw it would vanish or reverse the rest of the message.
+        if char.isprintable():
+            what = f"字符“{char}”（{code}）"
+            advice = "请改用常用字或安装含此字的字体（设置环境变量 PERFDESK_PDF_FONT）。"
+        else:
+            what = f"不可见字符（{code}）"
+            advice = "请删去这个字符。"
         super().__init__(
-            f"“{field}”中的字符“{char}”（{code}）在打印字体（{'、'.join(fonts)}）中没有字形，"
-            "无法打印。请改用常用字或安装含此字的字体（设置环境变量 PERFDESK_PDF_FONT）。"
+            f"“{field}”中的{what}在打印字体（{'、'.join(fonts)}）中没有字形，无法打印。{advice}"
         )
 
 
@@ -83,8 +94,9 @@ def candidate_fonts() -> list[FontSpec]:
     return specs
 
 
-# A font of the chain: its name in the chain, the face, its character map, its face name.
-_Loaded = tuple[str, FontFace, frozenset[int], str]
+# A font of the chain: its registered name, the reportlab font, the characters it has,
+# its face name.
+_Loaded = tuple[str, TTFont, frozenset[int], str]
 
 
 class FontSet:
@@ -103,7 +115,7 @@ class FontSet:
         self._fonts: list[_Loaded] = []
         self._pending = list(pending)
         self._index: dict[str, int] = {}
-        self._char_widths: list[dict[int, float]] = []
+        self._char_widths: list[tuple[dict[int, float], float]] = []
         for font in loaded:
             self._add(font)
         self._cache: dict[str, str | None] = {}
@@ -122,7 +134,8 @@ class FontSet:
             return
         self._index[font[0]] = len(self._fonts)
         self._fonts.append(font)
-        self._char_widths.append(font[1].charWidths)
+        face = font[1].face
+        self._char_widths.append((face.charWidths, face.defaultWidth))
 
     def _load_fallbacks(self) -> None:
         if not self._pending:
@@ -154,10 +167,6 @@ class FontSet:
     def name(self, index: int) -> str:
         """The name of the font ``index`` of ``runs``."""
         return self._fonts[index][0]
-
-    def face(self, index: int) -> FontFace:
-        """The font ``index`` of ``runs``."""
-        return self._fonts[index][1]
 
     def font_for(self, char: str) -> str | None:
         """The first font of the chain that has ``char``, or None."""
@@ -238,8 +247,9 @@ class FontSet:
             font = self.font_for(ch)
             if font is None:
                 raise MissingGlyphError(ch, field, self.labels)
-            table = self._char_widths[self._index[font]]
-            widths[ch] = float(table.get(ord(ch), 1000.0))
+            # As reportlab's TTFont.stringWidth measures it.
+            table, default = self._char_widths[self._index[font]]
+            widths[ch] = float(table.get(ord(ch), default))
 
     def string_width(self, text: str, size: float, field: str = "") -> float:
         return self.width(text, size, field)
@@ -268,14 +278,20 @@ def _load(spec: FontSpec) -> _Loaded | None:
         return _loaded[spec]
     result = None
     if spec.path.is_file():
+        name = f"perfdesk-font{len(_loaded)}"
         try:
-            face = FontFace(spec.path, spec.subfont)
-        except (FontFileError, OSError):
-            # CFF .otf, a corrupt file or a bad .ttc index: try the next font.
-            face = None
-        if face is not None:
-            name = f"perfdesk-font{len(_loaded)}"
-            result = (name, face, frozenset(face.charToGlyph), face.name.decode("latin-1"))
+            font = TTFont(name, str(spec.path), subfontIndex=spec.subfont)
+        except Exception:  # noqa: BLE001 - reportlab's parser raises many kinds
+            # CFF .otf (TTFError), a corrupt file (struct.error, IndexError…) or a bad .ttc
+            # index: try the next font.
+            font = None
+        if font is not None:
+            pdfmetrics.registerFont(font)
+            face = font.face
+            # Characters mapped to glyph 0 would print as the empty box: not "had".
+            chars = frozenset(code for code, glyph in face.charToGlyph.items() if glyph)
+            label = face.name.decode("latin-1") if isinstance(face.name, bytes) else face.name
+            result = (name, font, chars, label)
     _loaded[spec] = result
     return result
 

@@ -16,10 +16,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from reportlab.pdfgen.canvas import Canvas
+
 from perfdesk.pdf import layouts as L
 from perfdesk.pdf.fonts import FontSet
 from perfdesk.pdf.text import Para, TextStyle, break_lines
-from perfdesk.pdf.writer import Page
 
 PAD_X = 4.0
 PAD_Y = 3.0
@@ -33,7 +34,7 @@ class Content(Protocol):
     @property
     def height(self) -> float: ...
 
-    def draw(self, page: Page, x: float, top: float) -> None: ...
+    def draw(self, c: Canvas, x: float, top: float) -> None: ...
 
 
 class Flow(Content, Protocol):
@@ -199,14 +200,16 @@ class Grid:
         return True
 
     def finish(self) -> None:
-        """Make each merged cell's rows tall enough for its content."""
+        """Make each cell's rows tall enough for its content: a label merged over rows
+        after they were measured (a category over one indicator too) grows its last row,
+        so its lines never run over the rows below."""
         for r, row in enumerate(self.cells):
             for placed in row.values():
-                if placed.last_row > r:
-                    need = placed.content.height + 2 * PAD_Y
-                    have = sum(self.heights[r : placed.last_row + 1])
-                    if need > have:
-                        self.heights[placed.last_row] += need - have
+                last = placed.last_row
+                need = placed.content.height + self.pads[r][0] + self.pads[last][1]
+                have = sum(self.heights[r : last + 1])
+                if need > have:
+                    self.heights[last] += need - have
 
     def chunks(self, repeat_rows: int) -> list[tuple[int, int]]:
         """Row ranges the page may break between; the repeated header rows stay with
@@ -224,7 +227,7 @@ class Grid:
 
     # ------------------------------------------------------------ drawing
 
-    def draw_part(self, page: Page, x0: float, top: float, rows: Sequence[int]) -> float:
+    def draw_part(self, c: Canvas, x0: float, top: float, rows: Sequence[int]) -> float:
         """Draw ``rows`` (header rows, then a run of the table) from ``top``; returns the
         bottom."""
         heights = self.heights
@@ -247,15 +250,19 @@ class Grid:
                 pad_top, pad_bottom = self.pads[r][0], self.pads[rows[j]][1]
                 spare = cell_top - cell_bottom - pad_top - pad_bottom - placed.content.height
                 drop = 0.0 if placed.top_aligned else max(0.0, spare) / 2
-                placed.content.draw(page, x0 + self.x[col] + PAD_X, cell_top - pad_top - drop)
-        page.add(self._rules(x0, top, bottom, rows, ys))
+                placed.content.draw(c, x0 + self.x[col] + PAD_X, cell_top - pad_top - drop)
+        c.setLineWidth(LINE_WIDTH)
+        c.setStrokeGray(0)
+        c.lines(self._rules(x0, rows, ys))
+        c.rect(x0, bottom, self.x[-1], top - bottom, stroke=1, fill=0)
         return bottom
 
     def _rules(
-        self, x0: float, top: float, bottom: float, rows: Sequence[int], ys: list[float]
-    ) -> str:
+        self, x0: float, rows: Sequence[int], ys: list[float]
+    ) -> list[tuple[float, float, float, float]]:
+        """The inner rules, as (x1, y1, x2, y2) segments."""
         owner, xs, ncols = self.owner, self.x, len(self.widths)
-        segs: list[str] = []
+        segs: list[tuple[float, float, float, float]] = []
         for i in range(1, len(rows)):
             a, b, y = rows[i - 1], rows[i], ys[i]
             c = 0
@@ -266,7 +273,7 @@ class Grid:
                 start = c
                 while c < ncols and (b != a + 1 or owner[a][c] != owner[b][c]):
                     c += 1
-                segs.append(f"{x0 + xs[start]:.2f} {y:.2f} m {x0 + xs[c]:.2f} {y:.2f} l")
+                segs.append((x0 + xs[start], y, x0 + xs[c], y))
         for c in range(1, ncols):  # vertical rules: runs of rows where cells differ
             x = x0 + xs[c]
             i = 0
@@ -278,12 +285,8 @@ class Grid:
                 while i < len(rows) and owner[rows[i]][c - 1] != owner[rows[i]][c]:
                     i += 1
                 end = ys[i - 1] - self.heights[rows[i - 1]]
-                segs.append(f"{x:.2f} {ys[start]:.2f} m {x:.2f} {end:.2f} l")
-        width = xs[-1]
-        return (
-            f"q {LINE_WIDTH} w 0 G {' '.join(segs)} "
-            f"{x0:.2f} {bottom:.2f} {width:.2f} {top - bottom:.2f} re S Q"
-        )
+                segs.append((x, ys[start], x, end))
+        return segs
 
 
 # ---------------------------------------------------------------- categories

@@ -8,16 +8,22 @@ The pieces, each small:
 - :mod:`perfdesk.pdf.grid` — bordered tables: spans, rules, long text in rows of lines;
 - :mod:`perfdesk.pdf.text` — line breaking and paragraphs;
 - :mod:`perfdesk.pdf.flow` — pages: tables broken between rows with repeated headers,
-  watermark, footer (第 N 页 共 M 页, identity, QR code from :mod:`perfdesk.pdf.qr`);
-- :mod:`perfdesk.pdf.writer` — the PDF file; :mod:`perfdesk.pdf.subset` — the fonts in
-  it, as subsets; :mod:`perfdesk.pdf.fontfile` — reading TrueType files;
-- :mod:`perfdesk.pdf.fonts` — the font chain and the glyph check.
+  the sign-off kept with the table's end, watermark, footer (第 N 页 共 M 页, identity,
+  QR code);
+- :mod:`perfdesk.pdf.fonts` — the font chain, registered with reportlab, and the glyph
+  check.
+
+reportlab draws every page on its canvas (``invariant=1``: the same record gives the same
+bytes) and writes the file, embedding the fonts as subsets. The canvas rather than
+platypus: on the dense 3-page form platypus (Paragraph with ``wordWrap='CJK'`` in
+Tables) cost several times the canvas — see README "Printing" for the figures — and
+perfdesk needs its own page breaking anyway (a long text split at a line, spans cut,
+the sign-off kept with the table).
 
 Every character of every field is checked against the fonts while the story is built,
 so a missing glyph is refused before a page is drawn, and nothing is written to ``out``
 until the whole document is made. A process printing many forms (``print --year``)
-reads the fonts once and keeps per-character tables, glyph data, short texts' lines and
-QR patterns.
+reads the fonts once and keeps per-character widths and short texts' lines.
 """
 
 from __future__ import annotations
@@ -27,12 +33,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen.canvas import Canvas
+
 from perfdesk.models.errors import NotFoundError
 from perfdesk.models.records import STATUS_DRAFT, Declaration
 from perfdesk.models.serialize import fingerprint
-from perfdesk.pdf.flow import Block, PageInfo, Table, lay_out
+from perfdesk.pdf import layouts as L
+from perfdesk.pdf.flow import Block, PageInfo, Table, draw_pages
 from perfdesk.pdf.fonts import FontSet, default_fonts
-from perfdesk.pdf.writer import DocInfo, PdfWriter
 
 FORMS = ("declaration", "evaluation")
 MARKER_PREFIX = "perfdesk"
@@ -59,13 +68,21 @@ def _page_info(
 def _build(
     out: BinaryIO, story: list[Block | Table], info: PageInfo, title: str, fonts: FontSet
 ) -> None:
-    writer = PdfWriter(fonts)
-    lay_out(writer, story, info)
-    data = writer.save(DocInfo(
-        title=title, author="perfdesk", creator="perfdesk", subject=info.marker,
-        keywords=info.marker,
-    ))  # fmt: skip
-    out.write(data)
+    buf = io.BytesIO()
+    # invariant: no date or random id in the file, so a record always gives the same bytes
+    # (verify re-draws a record to compare). The initial font is the main one, so no
+    # unembedded Helvetica is listed in the file.
+    c = Canvas(
+        buf, pagesize=A4, invariant=1, initialFontName=fonts.main, initialFontSize=L.BODY_SIZE
+    )
+    c.setTitle(title)
+    c.setAuthor("perfdesk")
+    c.setCreator("perfdesk")
+    c.setSubject(info.marker)
+    c.setKeywords(info.marker)
+    draw_pages(c, story, info, fonts)
+    c.save()
+    out.write(buf.getvalue())
 
 
 def render_declaration(

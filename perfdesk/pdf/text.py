@@ -1,10 +1,11 @@
 """Setting text for the printed forms: styles, line breaking and laid-out paragraphs.
 
-Lines are broken here, not by reportlab's Paragraph: a cumulative width table per
-paragraph and a bisection find each line end, so a long text costs little more than
-looking up its characters' widths. Rules kept from Chinese typesetting and the old layout:
-Latin words and numbers are not broken where they fit on a line, and closing
-punctuation (避头点) never starts a line.
+The pages are drawn on reportlab's canvas (see :mod:`perfdesk.pdf.printout` for why not
+platypus), so lines are broken here, with the widths reportlab measures (the font chain's
+width table, :mod:`perfdesk.pdf.fonts`). The rules are those of Chinese typesetting that
+reportlab's ``wordWrap='CJK'`` does not give together: a Latin word or number is not cut
+where it fits on a line, closing punctuation (避头点) never starts a line, and the text's
+own line breaks are kept.
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from itertools import accumulate
 
+from reportlab.pdfgen.canvas import Canvas
+
 from perfdesk.pdf import layouts as L
 from perfdesk.pdf.fonts import FontSet, clean_text
-from perfdesk.pdf.writer import Page
 
 # Characters of a run that should not be broken across lines: Latin words, numbers with
 # their signs.
@@ -25,6 +27,9 @@ _WORD_CHARS = frozenset(
 # Never at the start of a line (Chinese typesetting rule 避头点): carried back with the
 # character before it.
 _NO_LINE_START = frozenset("，。、；：？！）》」』】〕〉”’%％,.;:?!)]}·…—")
+# Never at the end of a line (避尾点): opening brackets and quotes go over with the
+# character they open.
+_NO_LINE_END = frozenset("（《「『【〔〈“‘([{")
 
 
 @dataclass(frozen=True)
@@ -104,9 +109,12 @@ def _break(text: str, table: dict[str, float], limit: float) -> list[str]:
 
 def _line_end(para: str, s: int, e: int) -> int:
     """Move a line end ``e`` (the line is ``para[s:e]``, ``para[e]`` starts the next
-    one) back so that no word is cut and no closing punctuation starts the next line."""
+    one) back so that no word is cut, no closing punctuation starts the next line and no
+    opening bracket ends this one."""
     for _ in range(3):  # a few punctuation marks in a row at most
         if para[e] in _NO_LINE_START and e - 1 > s:
+            e -= 1
+        elif para[e - 1] in _NO_LINE_END and e - 1 > s:
             e -= 1
         else:
             break
@@ -117,6 +125,22 @@ def _line_end(para: str, s: int, e: int) -> int:
         if t > s:  # the word fits a line of its own: move it whole
             e = t
     return e
+
+
+def draw_string(
+    c: Canvas, fonts: FontSet, x: float, y: float, text: str, size: float,
+    mode: int | None = None,
+) -> None:  # fmt: skip
+    """``text`` on the baseline ``y`` from ``x``: in the main font, or run by run in the
+    fonts of the chain that have its characters (checked when the story was built)."""
+    if fonts.in_main(text):
+        c.setFont(fonts.main, size)
+        c.drawString(x, y, text, mode=mode)
+        return
+    for index, piece in fonts.runs(text):
+        c.setFont(fonts.name(index), size)
+        c.drawString(x, y, piece, mode=mode)
+        x += fonts.width(piece, size)
 
 
 class Para:
@@ -141,10 +165,10 @@ class Para:
     def height(self) -> float:
         return len(self.lines) * self.style.leading
 
-    def draw(self, page: Page, x: float, top: float) -> None:
+    def draw(self, c: Canvas, x: float, top: float) -> None:
         st = self.style
         size = st.size
-        ops = page.ops
+        fonts = self.fonts
         # The baseline sits so that the glyphs' body is centred in each line's box.
         y = top - 0.5 * (st.leading - size) - 0.86 * size
         align = st.align
@@ -152,7 +176,7 @@ class Para:
             if line:
                 dx = 0.0
                 if align != "left":
-                    w = self.fonts.width(line, size)
+                    w = fonts.width(line, size)
                     dx = self.width - w if align == "right" else (self.width - w) / 2
-                ops.append((f"BT {x + dx:.2f} {y:.2f} Td ", line, size, " ET"))  # Page.text
+                draw_string(c, fonts, x + dx, y, line, size)
             y -= st.leading

@@ -253,10 +253,7 @@ class FileCommands:
         def job(store: Any, ctx: JobContext) -> list[Path]:
             from perfdesk.pdf.year import print_year
 
-            # One process: this is a thread of the window, which must not fork.
-            return print_year(
-                store, year, folder, form, progress=ctx.progress, cancel=ctx.cancelled, jobs=1
-            )
+            return print_year(store, year, folder, form, progress=ctx.progress, cancel=ctx.cancelled)
 
         def done(paths: list[Path]) -> None:
             self.feedback.show(ReportDialog(
