@@ -139,3 +139,13 @@ def test_imports_point_down(module: str) -> None:
 
 def test_the_detector_sees_a_cycle() -> None:
     assert strongly_connected({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+def test_every_package_is_in_the_wheel() -> None:
+    """pyproject.toml names the packages a wheel holds: a folder left out installs a broken
+    perfdesk (`pip install .`), while the editable install of the tests would not notice."""
+    import tomllib
+
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["tool"]["setuptools"]["packages"])
+    folders = {module_name(p.parent) for p in PACKAGE.rglob("__init__.py")}
+    assert folders <= listed, sorted(folders - listed)
