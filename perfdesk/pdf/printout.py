@@ -16,7 +16,7 @@ The pieces, each small:
 reportlab draws every page on its canvas (``invariant=1``: the same record gives the same
 bytes) and writes the file, embedding the fonts as subsets. The canvas rather than
 platypus: on the dense 3-page form platypus (Paragraph with ``wordWrap='CJK'`` in
-Tables) cost several times the canvas — see README "Printing" for the figures — and
+Tables) cost about twice the canvas — see README "Benchmarks" for the figures — and
 perfdesk needs its own page breaking anyway (a long text split at a line, spans cut,
 the sign-off kept with the table).
 

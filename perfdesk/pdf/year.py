@@ -1,8 +1,8 @@
 """Printing to PDF files: one record, or every form of a year (the paths end of printing).
 
 A year is printed in this process, form after form: reportlab draws a dense form in a few
-tens of milliseconds, several times faster than LibreOffice converting it (README
-"Printing"), so a year of 500 forms takes well under a minute with its progress bar.
+tens of milliseconds, four times faster than LibreOffice converting it (README
+"Benchmarks"), so a year of 500 forms takes well under a minute with its progress bar.
 One bad record (a character no font has, a revision that cannot be read) does not stop
 the run: the others are printed, and the failures are reported together at the end,
 each by year, unit and project name.
