@@ -2,8 +2,8 @@ import sys
 
 if __name__ == "__main__":
     if getattr(sys, "frozen", False):
-        # The frozen build's print workers (perfdesk.pdf.year) are started by running this
-        # program again; freeze_support() turns such a run into the worker.
+        # The reader process for untrusted spreadsheets (perfdesk.excel.sandbox) is started
+        # by running this program again; freeze_support() turns such a run into the worker.
         import multiprocessing
 
         multiprocessing.freeze_support()
