@@ -249,5 +249,7 @@ class UnitStatusDialog(QDialog):
         counts = {s: sum(1 for r in rows if r.state == s) for s in UnitStatus.STATE_LABELS}
         self.summary.setText(
             "，".join(f"{UnitStatus.STATE_LABELS[s]} {n} 个单位" for s, n in counts.items())
+            if rows
+            else f"{year}年还没有收到或退回任何数据包（往年也没有上报过的单位）。"
         )
         self.export_button.setEnabled(bool(rows))
