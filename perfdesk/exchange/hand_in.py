@@ -312,13 +312,13 @@ def receive(
 ) -> list[PackageReport]:
     """Take in packages, each in one transaction. A bad package is reported and the others go
     on; a cancel rolls back the package in hand and stops (those before it stay taken in)."""
-    paths = [Path(p) for p in paths]
+    files = [Path(p) for p in paths]
     reports: list[PackageReport] = []
-    for n, path in enumerate(paths):
+    for n, path in enumerate(files):
         if cancel():
             raise Cancelled()
         if progress:
-            progress(n, len(paths), f"接收 {path.name}")
+            progress(n, len(files), f"接收 {path.name}")
         try:
             pkg, records = check_package(path)
         except PackageError as exc:
@@ -353,7 +353,7 @@ def receive(
                 )  # fmt: skip
         reports.append(report)
     if progress:
-        progress(len(paths), len(paths), "接收完成")
+        progress(len(files), len(files), "接收完成")
     return reports
 
 
