@@ -8,12 +8,15 @@ Heavy modules (openpyxl, reportlab, Qt) are imported inside the command that nee
 from __future__ import annotations
 
 import argparse
+import contextlib
 import errno
 import re
+import signal
 import sqlite3
 import sys
+import threading
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import NoReturn
 
@@ -385,7 +388,21 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+@contextlib.contextmanager
+def _interrupt_as_cancel() -> Iterator[threading.Event]:
+    """Ctrl+C as a cancel flag the work checks between two items. reportlab swallows a
+    KeyboardInterrupt that lands inside one of its bare ``except:`` clauses (a year went on
+    printing to the end after Ctrl+C), so the signal only sets the flag."""
+    interrupted = threading.Event()
+    previous = signal.signal(signal.SIGINT, lambda _sig, _frame: interrupted.set())
+    try:
+        yield interrupted
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def cmd_print(args: argparse.Namespace) -> int:
+    from perfdesk.models.errors import Cancelled
     from perfdesk.pdf.year import YearPrintError, print_record_file, print_year
 
     with _open_store(args) as store:
@@ -397,8 +414,11 @@ def cmd_print(args: argparse.Namespace) -> int:
             if Path(args.output).is_file():
                 raise UsageError(f"“{args.output}”是一个文件；print --year 的 -o 应给出文件夹。")
             try:
-                paths = print_year(store, args.year, Path(args.output), form=args.form,
-                                   progress_stream=sys.stderr)
+                with _interrupt_as_cancel() as interrupted:
+                    paths = print_year(store, args.year, Path(args.output), form=args.form,
+                                       progress_stream=sys.stderr, cancel=interrupted.is_set)
+            except Cancelled:
+                raise KeyboardInterrupt from None
             except YearPrintError as exc:  # the others are printed: say so, then the failures
                 print(f"已打印 {len(exc.written)} 份到 {args.output}")
                 raise
