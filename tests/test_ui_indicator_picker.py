@@ -165,3 +165,21 @@ def test_picker_is_closed_to_final_records_and_reports_a_failed_read(qtbot, libr
     qtbot.addWidget(picker)
     assert picker.status.text() == "无法读取指标库：数据库已损坏。"
     assert picker.model.rowCount() == 0
+
+
+def test_the_self_evaluation_table_has_the_picker_too(qtbot, library_window) -> None:
+    window, ids = library_window
+    open_record(qtbot, window, ids.hotline_2022)
+    window.record.pane.show_form("evaluation")
+    editor = window.evaluation_editor
+    assert editor.library_button.isEnabled()
+    table = editor.indicators
+    before = len(table.rows())
+    table.table.setCurrentCell(0, table.col_index("name"))
+    picker = _open_picker(qtbot, editor)
+    type_text(picker.search, "满意")
+    qtbot.keyClick(picker.search, Qt.Key.Key_Return)
+    rows = table.rows()
+    assert len(rows) == before + 1 and rows[1]["name"] == "市民满意度"
+    assert rows[1]["actual"] is None and rows[0]["actual"]  # the row it went below is untouched
+    assert window.session.decl.evaluation.indicators[1].name == "市民满意度"

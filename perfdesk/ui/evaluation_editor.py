@@ -183,6 +183,13 @@ class EvaluationEditor(QWidget):
         self.propose_button.setToolTip("产出 50、效益 30、满意度 10、预算执行率 10，类内平均分配")
         self.indicators.extra_buttons.insertWidget(4, self.propose_button)
         self.propose_button.clicked.connect(self.propose_weights)
+        # The indicator library (forms.md §7), as in the declaration's table.
+        self.previous: Declaration | None = None
+        self.library_submit: Any = None
+        self.library_button = QPushButton("从指标库选择")
+        self.library_button.setToolTip("从历年用过的指标和导入的指标库中查找，填入指标及建议的目标值")
+        self.indicators.extra_buttons.insertWidget(5, self.library_button)
+        self.library_button.clicked.connect(self._pick_from_library)
         box = QGroupBox("绩效指标")
         bl = QVBoxLayout(box)
         hint = QLabel("定性指标选择“达成档次”（达成 80–100%、部分达成 60–80%、未达成 0–60% 的分值）；"
@@ -221,6 +228,18 @@ class EvaluationEditor(QWidget):
         self.funds_check.toggled.connect(self._funds_toggled)
         self.indicators.edited.connect(self._edited)
         self.funds_box.setEnabled(False)
+
+    def set_library(self, submit: Any, previous: Declaration | None) -> None:
+        """What the picker reads with and last year's record (or None)."""
+        self.library_submit = submit
+        self.previous = previous
+
+    def _pick_from_library(self) -> None:
+        from perfdesk.ui.indicator_picker import pick_indicator
+
+        if self.library_submit is None or self.read_only:
+            return
+        pick_indicator(self, self.library_submit, self.framework, self.previous, self.indicators)
 
     # ------------------------------------------------------------ framework pickers
 
@@ -376,6 +395,7 @@ class EvaluationEditor(QWidget):
         self.funds_check.setEnabled(not ro)
         self.funds_box.setEnabled(self.funds_check.isChecked() and not ro)
         self.propose_button.setEnabled(not ro)
+        self.library_button.setEnabled(not ro)
         self.indicators.set_read_only(ro)
 
     def focus_field(self, path: str) -> bool:

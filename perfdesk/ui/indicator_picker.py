@@ -214,7 +214,7 @@ def fill_row(table: RowTable, entry: CatalogueEntry, target: str | None) -> int:
         "direction": None,
     }
     if 0 <= r < len(rows) and not rows[r].get("name"):
-        rows[r] = values
+        rows[r] = {**rows[r], **values}  # a 自评表 row keeps what else it holds
     else:
         r = r + 1 if 0 <= r < len(rows) else len(rows)
         rows.insert(r, values)

@@ -147,6 +147,7 @@ class OpenRecord(QObject):
         session.applied.connect(self._undo_applied)
         session.changed.connect(self._session_changed)
         self.pane.declaration_editor.set_library(self._read_library, previous)
+        self.pane.evaluation_editor.set_library(self._read_library, previous)
         self.pane.declaration_editor.show_record(decl)
         self.pane.evaluation_editor.show_record(decl)
         self.run_checks()
