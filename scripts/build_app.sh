@@ -21,8 +21,10 @@ python -m PyInstaller --noconfirm --log-level WARN --distpath "$DIST" --workpath
 app="$DIST/perfdesk/perfdesk"
 [ -x "$app" ] || app="$DIST/perfdesk/perfdesk.exe"
 "$app" --version
-# Start the command line against a fresh database: proves the bundle has what the store needs.
+# Start the command line against a fresh database (created by list, then checked): proves the
+# bundle has what the store needs.
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
+"$app" --db "$tmp/smoke.sqlite" list
 "$app" --db "$tmp/smoke.sqlite" check
 echo "built: $DIST/perfdesk ($(du -sh "$DIST/perfdesk" | cut -f1))"
