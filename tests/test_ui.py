@@ -291,6 +291,24 @@ def test_autosave_after_idle(qtbot, make_window) -> None:
     assert not w.session.is_dirty()
 
 
+def test_blank_dates_stay_blank_when_another_field_is_edited(qtbot, make_window) -> None:
+    """Issue 15: a blank 开始时间/结束时间 showed today's date and the first edit of any
+    field stored it (printed for sealing, and a false 申报年度不在项目起止时间之内)."""
+    decl = seed_decl()
+    decl.start_date = decl.end_date = None
+    w = make_window([decl])
+    select_first(qtbot, w)
+    for key in ("start_date", "end_date"):
+        field = w.declaration_editor.fields[key]
+        assert field.value() is None and field.text() == "（未填）"
+    type_text(w.declaration_editor.fields["remarks"], "只改备注")
+    w.record.save()
+    wait_idle(qtbot, w)
+    saved = stored(w, rows(w)[0]["id"])
+    assert saved.remarks == "只改备注"
+    assert saved.start_date is None and saved.end_date is None
+
+
 def test_unsaved_new_record_prompts_before_leaving(qtbot, make_window, prompts) -> None:
     w = make_window([seed_decl()])
     w.records.new_record()

@@ -8,7 +8,7 @@ import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 
-from PySide6.QtCore import QDate, QEvent, QRegularExpression, Qt, Signal
+from PySide6.QtCore import QDate, QEvent, QRegularExpression, QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -155,8 +155,12 @@ class DateField(QDateEdit):
         target = NULL_DATE if value is None else QDate(value.year, value.month, value.day)
         if target != self.date():
             self.setDate(target)
-        # Open the calendar near today rather than in 1900 for a blank date.
-        self.calendarWidget().setSelectedDate(QDate.currentDate() if value is None else target)
+        # Open the calendar near today rather than in 1900 for a blank date — quietly: the
+        # calendar's selection signals would set today's date into the field (a blank 开始时间
+        # was stored and printed as today's date).
+        calendar = self.calendarWidget()
+        with QSignalBlocker(calendar):
+            calendar.setSelectedDate(QDate.currentDate() if value is None else target)
 
     def set_read_only(self, ro: bool) -> None:
         self.setReadOnly(ro)
