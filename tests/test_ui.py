@@ -309,6 +309,19 @@ def test_blank_dates_stay_blank_when_another_field_is_edited(qtbot, make_window)
     assert saved.start_date is None and saved.end_date is None
 
 
+def test_undo_names_the_field_by_its_label(qtbot, make_window) -> None:
+    """Issue 15: the undo menu read “撤销 修改 year_budget”."""
+    w = make_window([seed_decl()])
+    select_first(qtbot, w)
+    type_text(w.declaration_editor.fields["remarks"], "改")
+    assert w.undo_group.undoText() == "修改“备注”"
+    table = w.declaration_editor.indicators
+    table.table.setCurrentCell(0, table.col_index("target"))
+    table.table.item(0, table.col_index("target")).setText("≥99%")
+    assert w.undo_group.undoText() == "修改分解目标第1行“指标目标值”"
+    assert "indicators" not in w.undo_group.undoText()
+
+
 def test_unsaved_new_record_prompts_before_leaving(qtbot, make_window, prompts) -> None:
     w = make_window([seed_decl()])
     w.records.new_record()

@@ -15,6 +15,7 @@ from dataclasses import replace
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
+from perfdesk.models.labels import field_label
 from perfdesk.models.records import Declaration
 
 EDIT_ID = 1
@@ -42,7 +43,8 @@ class _EditCommand(QUndoCommand):
     def __init__(
         self, session: RecordSession, before: Declaration, after: Declaration, path: str
     ) -> None:
-        super().__init__(f"修改 {path}")
+        # The undo menu names the field as the form labels it (撤销 修改“项目当年预算”).
+        super().__init__(f"修改{field_label(path, after.framework)}")
         self.session = session
         self.before = before
         self.after = after
