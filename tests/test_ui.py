@@ -57,6 +57,8 @@ class ScriptedPrompts:
         self.years: list[int | None] = []
         self.confirms: list[bool] = []
         self.packages: list[list[Path]] = []
+        self.choices: list[str | None] = []
+        self.choices_offered: list[tuple[list[str], str]] = []
         self.dialog_answers: list[Any] = []  # each: a function(dialog) -> accepted
 
     def open_files(self, folder: str) -> list[Path]:
@@ -80,6 +82,10 @@ class ScriptedPrompts:
 
     def year(self, title: str, text: str, value: int) -> int | None:
         return self.years.pop(0) if self.years else value
+
+    def choose(self, title: str, text: str, items: list[str], current: str) -> str | None:
+        self.choices_offered.append((items, current))
+        return self.choices.pop(0) if self.choices else current
 
     def open_packages(self) -> list[Path]:
         return self.packages.pop(0)
@@ -627,8 +633,22 @@ def test_export_pdf_and_print_year(qtbot, make_window, prompts, tmp_path) -> Non
     prompts.folders = [folder]
     w.files.print_year()
     wait_idle(qtbot, w)
+    assert prompts.choices_offered[-1] == (["绩效目标申报表", "绩效自评表"], "绩效目标申报表")
     assert len(list(folder.glob("*.pdf"))) == 2
-    assert "2 份" in w.last_dialog.heading.text()
+    assert "2 份绩效目标申报表" in w.last_dialog.heading.text()
+    # Issue 15: the form is asked, not taken from the open tab; projects without it are named.
+    evaluations = tmp_path / "evaluations"
+    prompts.choices = ["绩效自评表"]
+    prompts.folders = [evaluations]
+    w.files.print_year()  # the year defaults to the list's latest year (2019), not this year
+    wait_idle(qtbot, w)
+    pdfs = list(evaluations.glob("*.pdf"))
+    assert len(pdfs) == 1 and "自评表" in pdfs[0].name
+    heading = w.last_dialog.heading.text()
+    assert "2019 年度的 1 份绩效自评表" in heading and "1 个项目还没有自评表" in heading
+    listed = w.last_dialog.text.toPlainText().split("\n\n")[0].splitlines()
+    assert listed == ["没有自评表，未导出：", "12345市民服务热线外包服务"]
+    assert "另一个项目" in pdfs[0].name
 
 
 # ---------------------------------------------------------------------------- errors, backup, demo

@@ -1,5 +1,5 @@
 """The file commands: import (files, a folder, dropped files), export Excel and PDF, preview
-and print, print a year 打印全年, backup and restore, about.
+and print, export a year to PDF 全年导出PDF, backup and restore, about.
 
 :class:`FileCommands` is given what it uses: the open record, the reader and the writer,
 the prompts, the feedback, the settings and the browser. Each command asks for paths, then
@@ -234,35 +234,54 @@ class FileCommands:
         self._render(got[1], None, lambda data, _d: print_pdf(data, self.feedback.parent))
 
     def print_year(self) -> None:
-        """Print every record of a year to PDF files in a folder, with a progress dialog."""
-        year = self.prompts.year(
-            "打印全年",
-            "打印哪一年度的全部申报表？",
-            self.browser.model.query.year or dt.date.today().year,
-        )
+        """全年导出PDF: every form of one kind of a year to PDF files in a folder, with a
+        progress dialog. The clerk says which form; projects without it are named."""
+        forms = {"绩效目标申报表": "declaration", "绩效自评表": "evaluation"}
+        current = "绩效自评表" if self.record.current_form() == "evaluation" else "绩效目标申报表"
+        chosen = self.prompts.choose("全年导出PDF", "导出哪一种表？", list(forms), current)
+        if chosen is None:
+            return
+        form = forms[chosen]
+        years = [
+            self.browser.year.itemData(i)
+            for i in range(self.browser.year.count())
+            if self.browser.year.itemData(i) is not None
+        ]
+        default = self.browser.model.query.year or (years[0] if years else dt.date.today().year)
+        year = self.prompts.year("全年导出PDF", f"导出哪一年度的全部{chosen}？", default)
         if year is None:
             return
         folder = self.prompts.open_folder(
-            self.settings.folder(S.EXPORT_DIR), "选择保存 PDF 的文件夹"
+            self.settings.folder(S.EXPORT_DIR), f"选择保存 {year} 年度{chosen} PDF 的文件夹"
         )
         if folder is None:
             return
         self.settings.remember_folder(S.EXPORT_DIR, folder)
-        form = self.record.current_form()
 
-        def job(store: Any, ctx: JobContext) -> list[Path]:
+        def job(store: Any, ctx: JobContext) -> tuple[list[Path], list[str]]:
             from perfdesk.pdf.year import print_year
 
-            return print_year(store, year, folder, form, progress=ctx.progress, cancel=ctx.cancelled)
+            without = [
+                str(name)
+                for name, has_evaluation in store.list(
+                    year=year, columns=("name", "has_evaluation")
+                )
+                if form == "evaluation" and not has_evaluation
+            ]
+            paths = print_year(store, year, folder, form, progress=ctx.progress, cancel=ctx.cancelled)
+            return paths, without
 
-        def done(paths: list[Path]) -> None:
-            self.feedback.show(ReportDialog(
-                "打印全年", f"已把 {year} 年度的 {len(paths)} 份表打印到“{folder}”。",
-                "\n".join(str(p) for p in paths), self.feedback.parent,
-            ))  # fmt: skip
+        def done(got: tuple[list[Path], list[str]]) -> None:
+            paths, without = got
+            heading = f"已把 {year} 年度的 {len(paths)} 份{chosen}导出为 PDF，保存在“{folder}”。"
+            text = "\n".join(str(p) for p in paths)
+            if without:
+                heading += f"{len(without)} 个项目还没有自评表，未导出（见下）。"
+                text = "没有自评表，未导出：\n" + "\n".join(without) + "\n\n" + text
+            self.feedback.show(ReportDialog("全年导出PDF", heading, text, self.feedback.parent))
 
         run_with_progress(
-            self.writer, self.feedback.parent, f"正在打印 {year} 年度…", job, done,
+            self.writer, self.feedback.parent, f"正在导出 {year} 年度{chosen}…", job, done,
             self.feedback.error,
         )  # fmt: skip
 

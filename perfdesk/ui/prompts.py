@@ -72,3 +72,10 @@ class Prompts:
     def run_dialog(self, dialog: QDialog) -> bool:
         """Run a dialog the clerk fills in; True when accepted."""
         return dialog.exec() == QDialog.DialogCode.Accepted
+
+    def choose(self, title: str, text: str, items: list[str], current: str) -> str | None:
+        """One of ``items`` (``current`` preselected), or None when cancelled."""
+        item, ok = QInputDialog.getItem(
+            self.parent, title, text, items, items.index(current), False
+        )
+        return item if ok else None
