@@ -89,11 +89,15 @@ def test_run_demo_opens_window_on_seed(qapp, keep_excepthook) -> None:
                     QTimer.singleShot(50, look_and_close)
                     return
                 seen.append((model.rowCount(), model.data(model.index(0, 3))))
+                demo_files.append(w.db_path)
                 w.close()
 
+    demo_files: list = []
     QTimer.singleShot(100, look_and_close)
     assert run(None, demo=True) == 0
     assert seen == [(1, "12345市民服务热线外包服务")]
+    # Issue 15: the throw-away database does not stay behind in the temp folder.
+    assert demo_files and not demo_files[0].exists() and not demo_files[0].parent.exists()
 
 
 def test_run_refuses_a_database_locked_by_someone_else(qapp, keep_excepthook, tmp_path) -> None:

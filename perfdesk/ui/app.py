@@ -8,6 +8,7 @@ database holding the seed declaration and its self-evaluation.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -123,6 +124,7 @@ def run(db_path: Path | None, demo: bool = False) -> int:
 
     app = ensure_app()
     lock = None
+    throwaway: Path | None = None  # the demo's temp folder, removed when the window closes
     try:
         if db_path is None:
             if not demo:
@@ -131,6 +133,7 @@ def run(db_path: Path | None, demo: bool = False) -> int:
                 db_path = default_db_path()
             else:
                 db_path = demo_database()
+                throwaway = db_path.parent
         while True:
             # Two people must not write one database file (a shared folder): the lock file
             # names who holds it; a lock left by a crash can be cleared here.
@@ -161,6 +164,8 @@ def run(db_path: Path | None, demo: bool = False) -> int:
         window.shutdown()
     finally:
         lock.release()
+        if throwaway is not None:
+            shutil.rmtree(throwaway, ignore_errors=True)
     return int(code)
 
 
