@@ -63,6 +63,40 @@ def _key_text(key: dict[str, Any]) -> str:
     return f"{key['year']}年“{key['unit']}”的“{key['name']}”"
 
 
+def _send(
+    store: Store,
+    out: Path,
+    kind: str,
+    sender: Sender,
+    year: int | None,
+    entries: list[dict[str, Any]],
+    parts: list[dict[str, Any]],
+    ids: list[tuple[int, int, str]],
+    finals: int,
+    note: str | None = None,
+) -> tuple[str, str]:
+    """Record a package this database sends and write it, in one transaction: recorded
+    first, written last, so a failed write rolls the record of it back. (id, check code)."""
+    package_id = new_package_id()
+    outcome = "sent" if kind == KIND_SUBMIT else "returned"
+    with store.transaction():
+        P.add_package(
+            store,
+            P.PackageRow(
+                package_id, P.SENT, kind, year, sender.unit, sender.computer, sender.user,
+                None, P.now(), str(out), None, len(entries), finals,
+            ),
+        )  # fmt: skip
+        for rid, rev, fpd in ids:
+            P.add_record(store, package_id, P.SENT, rid, rev, outcome, fpd, note)
+        _, code = write_package(
+            out, kind=kind, sender=sender, year=year, entries=entries, parts=parts,
+            package_id=package_id,
+        )  # fmt: skip
+        P.set_check_code(store, package_id, P.SENT, code)
+    return package_id, code
+
+
 # ---------------------------------------------------------------------------- 上报
 
 
@@ -115,25 +149,9 @@ def pack(
         )
         parts.append(part)
         ids.append((rid, doc["revision"], fpd))
-    package_id = new_package_id()
+    finals = sum(1 for e in entries if e["status"] == "final")
     out = Path(out)
-    with store.transaction():
-        # Recorded first, written last: a failed write rolls the record of it back.
-        finals = sum(1 for e in entries if e["status"] == "final")
-        P.add_package(
-            store,
-            P.PackageRow(
-                package_id, P.SENT, KIND_SUBMIT, year, sender.unit, sender.computer, sender.user,
-                None, P.now(), str(out), None, len(entries), finals,
-            ),
-        )  # fmt: skip
-        for rid, rev, fpd in ids:
-            P.add_record(store, package_id, P.SENT, rid, rev, "sent", fpd)
-        _, code = write_package(
-            out, kind=KIND_SUBMIT, sender=sender, year=year, entries=entries, parts=parts,
-            package_id=package_id,
-        )  # fmt: skip
-        P.set_check_code(store, package_id, P.SENT, code)
+    package_id, code = _send(store, out, KIND_SUBMIT, sender, year, entries, parts, ids, finals)
     return PackResult(out, package_id, code, len(entries), finals, left_out)
 
 
@@ -185,23 +203,8 @@ def make_return(
         ids.append((rid, doc["revision"], fpd))
     year = years.pop() if len(years) == 1 else None
     sender = Sender.here(sender_unit)
-    package_id = new_package_id()
     out = Path(out)
-    with store.transaction():
-        P.add_package(
-            store,
-            P.PackageRow(
-                package_id, P.SENT, KIND_RETURN, year, sender.unit, sender.computer, sender.user,
-                None, P.now(), str(out), None, len(entries), 0,
-            ),
-        )  # fmt: skip
-        for rid, rev, fpd in ids:
-            P.add_record(store, package_id, P.SENT, rid, rev, "returned", fpd, text)
-        _, code = write_package(
-            out, kind=KIND_RETURN, sender=sender, year=year, entries=entries, parts=parts,
-            package_id=package_id,
-        )  # fmt: skip
-        P.set_check_code(store, package_id, P.SENT, code)
+    package_id, code = _send(store, out, KIND_RETURN, sender, year, entries, parts, ids, 0, text)
     return ReturnResult(out, package_id, code, len(entries))
 
 

@@ -12,6 +12,7 @@ horizontal scrolling. Columns can be hidden or shown from the header's context m
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
 from typing import Any
 
@@ -329,6 +330,19 @@ class Browser(QWidget):
         finally:
             self._quiet = quiet
         return True
+
+    def years(self) -> list[int]:
+        """The years the list offers, latest first."""
+        return [
+            self.year.itemData(i) for i in range(self.year.count())
+            if self.year.itemData(i) is not None
+        ]  # fmt: skip
+
+    def default_year(self) -> int:
+        """The year a year's command starts from: the list's, else the latest the database
+        holds, else this year."""
+        years = self.years()
+        return self.model.query.year or (years[0] if years else dt.date.today().year)
 
     def selected_id(self) -> int | None:
         """The record opened from the list: the selected row clicked last."""

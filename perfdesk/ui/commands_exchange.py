@@ -9,7 +9,6 @@ database and run on the writer; the 汇总 table is read on the reader. The rule
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -88,16 +87,6 @@ class ExchangeCommands:
         self.feedback = feedback
         self.browser = browser
 
-    def _years(self) -> list[int]:
-        """The years the list offers, latest first."""
-        box = self.browser.year
-        return [box.itemData(i) for i in range(box.count()) if box.itemData(i) is not None]
-
-    def _year(self) -> int:
-        """The list's year, else the latest year the database holds, else this year."""
-        years = self._years()
-        return self.browser.model.query.year or (years[0] if years else dt.date.today().year)
-
     def _receipt(self, result: PackResult | ReturnResult) -> None:
         heading, text = receipt_text(result)
         self.feedback.show(ReportDialog("数据包已写出", heading, text, self.feedback.parent))
@@ -106,7 +95,7 @@ class ExchangeCommands:
 
     def pack_year(self) -> None:
         """Pack the year's final forms (drafts too when the clerk says so) into a package."""
-        year = self.prompts.year("上报", "上报哪一年度的表？", self._year())
+        year = self.prompts.year("上报", "上报哪一年度的表？", self.browser.default_year())
         if year is None:
             return
         drafts = self.prompts.confirm(
@@ -160,7 +149,8 @@ class ExchangeCommands:
         if not self.prompts.run_dialog(dialog):
             return
         comment, field_key = dialog.comment(), dialog.field_key()
-        out = self.prompts.save_file("保存退回数据包", f"退回-{self._year()}{SUFFIX}", PACKAGE_FILTER)
+        suggested = f"退回-{self.browser.default_year()}{SUFFIX}"
+        out = self.prompts.save_file("保存退回数据包", suggested, PACKAGE_FILTER)
         if out is None:
             return
 
@@ -172,8 +162,10 @@ class ExchangeCommands:
     # ---------------------------------------------------------------- 汇总
 
     def show_status(self) -> UnitStatusDialog:
-        dialog = UnitStatusDialog(self._years(), self._year(), self._load_status, self._export_status,
-                                  self.feedback.parent)  # fmt: skip
+        dialog = UnitStatusDialog(
+            self.browser.years(), self.browser.default_year(), self._load_status,
+            self._export_status, self.feedback.parent,
+        )  # fmt: skip
         self._status_dialog = dialog
         self.feedback.show(dialog)
         self._load_status(dialog.year())

@@ -242,13 +242,9 @@ class FileCommands:
         if chosen is None:
             return
         form = forms[chosen]
-        years = [
-            self.browser.year.itemData(i)
-            for i in range(self.browser.year.count())
-            if self.browser.year.itemData(i) is not None
-        ]
-        default = self.browser.model.query.year or (years[0] if years else dt.date.today().year)
-        year = self.prompts.year("全年导出PDF", f"导出哪一年度的全部{chosen}？", default)
+        year = self.prompts.year(
+            "全年导出PDF", f"导出哪一年度的全部{chosen}？", self.browser.default_year()
+        )
         if year is None:
             return
         folder = self.prompts.open_folder(
