@@ -162,6 +162,9 @@ def test_every_schema_version_fixture_opens_without_loss(version, tmp_path, seed
     path = tmp_path / "old.sqlite"
     shutil.copy(src, path)
     expected = json.loads((DATA / "schema" / f"v{version}.json").read_text(encoding="utf-8"))
+    for doc in expected:
+        # Keys a later program added read as null on records written before them.
+        doc.setdefault("monitoring", None)
     with Store(path) as s:
         assert s.schema_version() == SCHEMA_VERSION
         assert check_problems(s) == []

@@ -1,4 +1,4 @@
-"""What the forms call each field: JSON key → the label printed on the form (forms.md §1, §2).
+"""What the forms call each field: JSON key → the label printed on the form (forms.md §1, §2, §5).
 
 One table for the checks, the editors and the printouts, so a field is named the same way
 everywhere. Key paths are those of ``show --json``: ``year_budget``, ``indicators[3].target``,
@@ -74,6 +74,37 @@ FIELD_LABELS: dict[str, str] = {
     "evaluation.funds.appropriation": "其中：当年财政拨款",
     "evaluation.funds.carried_over": "上年结转资金",
     "evaluation.funds.other": "其他资金",
+    # 项目支出绩效运行监控表
+    "monitoring": "绩效运行监控表",
+    "monitoring.as_of_month": "截至月份",
+    "monitoring.supervisor": "主管部门",
+    "monitoring.budget_initial": "年初预算数",
+    "monitoring.budget_adjusted": "调整后预算数",
+    "monitoring.spent_to_date": "1至X月执行数",
+    "monitoring.execution_rate": "执行率",
+    "monitoring.expected_rate": "序时进度",
+    "monitoring.forecast_spent": "全年预计执行数",
+    "monitoring.funds": "年度资金总额",
+    "monitoring.funds.appropriation": "其中：财政拨款",
+    "monitoring.funds.carried_over": "上年结转",
+    "monitoring.funds.other": "其他资金",
+    "monitoring.goal_progress": "年度总体目标完成情况",
+    "monitoring.indicators": "绩效指标",
+    "monitoring.indicators.category": "一级指标",
+    "monitoring.indicators.subcategory": "二级指标",
+    "monitoring.indicators.name": "三级指标",
+    "monitoring.indicators.target": "年度指标值",
+    "monitoring.indicators.progress": "截至X月底完成情况",
+    "monitoring.indicators.forecast": "全年预计完成情况",
+    "monitoring.indicators.likelihood": "完成目标可能性",
+    "monitoring.indicators.cause": "原因类型",
+    "monitoring.indicators.deviation": "偏差原因分析",
+    "monitoring.indicators.remedy": "改进措施",
+    "monitoring.indicators.remarks": "备注",
+    "monitoring.deviation_analysis": "偏差或不能完成目标原因分析",
+    "monitoring.measures": "相关建议或举措",
+    "monitoring.adjust_goals": "是否需要调整绩效目标",
+    "monitoring.adjustment": "调整内容",
 }
 
 # The national framework names the indicator columns by level.

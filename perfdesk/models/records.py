@@ -1,4 +1,4 @@
-"""Domain records of the two forms (forms.md §1, §2), as plain dataclasses.
+"""Domain records of the three forms (forms.md §1, §2, §5), as plain dataclasses.
 
 Money is Decimal 元 (see :mod:`perfdesk.models.money`); dates are ``datetime.date``;
 empty text is ``None``. JSON conversion lives in :mod:`perfdesk.models.serialize`.
@@ -37,6 +37,11 @@ CHOICE_JOINER = "、"
 
 TIERS: tuple[str, ...] = ("达成", "部分达成", "未达成")
 DIRECTIONS: tuple[str, ...] = ("≥", "≤", "=")
+
+# 运行监控表 (forms.md §5): will the year's target be met, and if not, which kind of cause.
+LIKELIHOODS: tuple[str, ...] = ("确定能", "有可能", "完全不可能")
+LIKELY = LIKELIHOODS[0]
+CAUSES: tuple[str, ...] = ("经费保障", "制度保障", "人员保障", "硬件保障", "其他")
 
 LAYOUT_NATIONAL = "national"  # 项目支出绩效自评表, money block in 万元
 LAYOUT_SHANGHAI = "shanghai"  # 财政项目支出绩效自评表, money in 元
@@ -120,6 +125,58 @@ class Evaluation:
 
 
 @dataclass
+class MonitorFundRow:
+    initial: Decimal | None = None  # 年初预算数
+    adjusted: Decimal | None = None  # 调整后预算数
+    spent_to_date: Decimal | None = None  # 1–X 月执行数
+    forecast: Decimal | None = None  # 全年预计执行数
+
+
+@dataclass
+class MonitorFunds:
+    appropriation: MonitorFundRow | None = None  # 其中：财政拨款
+    carried_over: MonitorFundRow | None = None  # 上年结转
+    other: MonitorFundRow | None = None  # 其他资金
+
+
+@dataclass
+class MonitorIndicator:
+    category: str | None
+    subcategory: str | None
+    name: str | None
+    target: str | None
+    progress: str | None = None  # 截至X月底完成情况
+    forecast: str | None = None  # 全年预计完成情况
+    likelihood: str | None = None  # one of LIKELIHOODS
+    cause: str | None = None  # one of CAUSES
+    deviation: str | None = None  # 偏差原因分析
+    remedy: str | None = None  # 改进措施
+    remarks: str | None = None
+    direction: str | None = None  # the declaration's correction of ≥ ≤ =, carried over
+
+
+@dataclass
+class Monitoring:
+    """项目支出绩效运行监控表: the mid-year report (forms.md §5). The derived rates
+    (执行率, 序时进度) live in :mod:`perfdesk.models.monitoring`, never here."""
+
+    as_of_month: int | None = None
+    supervisor: str | None = None
+    budget_initial: Decimal | None = None
+    budget_adjusted: Decimal | None = None
+    spent_to_date: Decimal | None = None
+    forecast_spent: Decimal | None = None
+    funds: MonitorFunds | None = None
+    goal_progress: str | None = None
+    indicators: list[MonitorIndicator] = field(default_factory=list)
+    deviation_analysis: str | None = None
+    measures: str | None = None
+    adjust_goals: bool | None = None
+    adjustment: str | None = None
+    status: str = STATUS_DRAFT
+
+
+@dataclass
 class Declaration:
     year: int
     unit: str | None
@@ -145,6 +202,7 @@ class Declaration:
     signoff: Signoff | None = None
     framework: str = "sh2019"
     evaluation: Evaluation | None = None
+    monitoring: Monitoring | None = None
     # "evaluation" when the record was created by importing a self-evaluation whose
     # declaration was not in the database.
     created_from: str | None = None

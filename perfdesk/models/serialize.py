@@ -18,8 +18,10 @@ from typing import Any
 from perfdesk.models.errors import InputError
 from perfdesk.models.money import MoneyError, money_to_json, to_money
 from perfdesk.models.records import (
+    CAUSES,
     DIRECTIONS,
     EVALUATION_LAYOUTS,
+    LIKELIHOODS,
     STATUS_DRAFT,
     STATUSES,
     TIERS,
@@ -30,6 +32,10 @@ from perfdesk.models.records import (
     FundRow,
     Funds,
     Indicator,
+    MonitorFundRow,
+    MonitorFunds,
+    MonitorIndicator,
+    Monitoring,
     Signoff,
 )
 
@@ -193,6 +199,70 @@ def evaluation_to_dict(ev: Evaluation, framework: str | None = None) -> dict[str
     }
 
 
+MONITOR_FUND_KEYS = ("appropriation", "carried_over", "other")
+MONITOR_INDICATOR_TEXT = (
+    "category", "subcategory", "name", "target", "progress", "forecast", "deviation",
+    "remedy", "remarks",
+)  # fmt: skip
+MONITOR_MONEY = ("budget_initial", "budget_adjusted", "spent_to_date", "forecast_spent")
+MONITOR_TEXT = ("supervisor", "goal_progress", "deviation_analysis", "measures", "adjustment")
+
+
+def _monitor_fund_row(row: MonitorFundRow | None) -> dict[str, Any] | None:
+    if row is None:
+        return None
+    return {
+        "initial": money_to_json(row.initial),
+        "adjusted": money_to_json(row.adjusted),
+        "spent_to_date": money_to_json(row.spent_to_date),
+        "forecast": money_to_json(row.forecast),
+    }
+
+
+def monitoring_to_dict(m: Monitoring) -> dict[str, Any]:
+    """The ``monitoring`` object of ``show --json`` (forms.md §5), with the derived
+    execution_rate and expected_rate (ignored on the way in)."""
+    from perfdesk.models.monitoring import execution_rate, expected_rate
+
+    funds = None
+    if m.funds is not None:
+        funds = {k: _monitor_fund_row(getattr(m.funds, k)) for k in MONITOR_FUND_KEYS}
+    return {
+        "as_of_month": m.as_of_month,
+        "supervisor": m.supervisor,
+        "budget_initial": money_to_json(m.budget_initial),
+        "budget_adjusted": money_to_json(m.budget_adjusted),
+        "spent_to_date": money_to_json(m.spent_to_date),
+        "execution_rate": _num_json(execution_rate(m)),
+        "expected_rate": _num_json(expected_rate(m)),
+        "forecast_spent": money_to_json(m.forecast_spent),
+        "funds": funds,
+        "goal_progress": m.goal_progress,
+        "indicators": [
+            {
+                "category": i.category,
+                "subcategory": i.subcategory,
+                "name": i.name,
+                "target": i.target,
+                "progress": i.progress,
+                "forecast": i.forecast,
+                "likelihood": i.likelihood,
+                "cause": i.cause,
+                "deviation": i.deviation,
+                "remedy": i.remedy,
+                "remarks": i.remarks,
+                "direction": i.direction,
+            }
+            for i in m.indicators
+        ],
+        "deviation_analysis": m.deviation_analysis,
+        "measures": m.measures,
+        "adjust_goals": m.adjust_goals,
+        "adjustment": m.adjustment,
+        "status": m.status,
+    }
+
+
 def declaration_to_dict(decl: Declaration, *, with_store_keys: bool = True) -> dict[str, Any]:
     """The record as forms.md JSON (plus id, status, revision, framework, evaluation)."""
     out: dict[str, Any] = {}
@@ -236,6 +306,7 @@ def declaration_to_dict(decl: Declaration, *, with_store_keys: bool = True) -> d
         else:
             out[key] = getattr(decl, key)
     out["created_from"] = decl.created_from
+    out["monitoring"] = monitoring_to_dict(decl.monitoring) if decl.monitoring else None
     out["evaluation"] = (
         evaluation_to_dict(decl.evaluation, decl.framework) if decl.evaluation else None
     )
@@ -346,6 +417,74 @@ def apply_stated_scores(ev: Evaluation, framework: str | None = None) -> list[st
     return warnings
 
 
+def _month(value: Any, where: str) -> int | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    if isinstance(value, Decimal) and value == value.to_integral_value():
+        value = int(value)
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 12:
+        raise InputError(f"“{where}”应为 1 到 12 的月份，实际是 {value!r}")
+    return value
+
+
+def _flag(value: Any, where: str) -> bool | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip() in ("是", "否"):
+        return value.strip() == "是"
+    raise InputError(f"“{where}”应为 是/否（true/false），实际是 {value!r}")
+
+
+def _monitor_fund_from(value: Any, where: str) -> MonitorFundRow | None:
+    if value is None:
+        return None
+    d = _obj(value, where)
+    return MonitorFundRow(
+        initial=_money(d.get("initial"), f"{where}.initial"),
+        adjusted=_money(d.get("adjusted"), f"{where}.adjusted"),
+        spent_to_date=_money(d.get("spent_to_date"), f"{where}.spent_to_date"),
+        forecast=_money(d.get("forecast"), f"{where}.forecast"),
+    )
+
+
+def monitoring_from_dict(data: Any) -> Monitoring:
+    """Read a ``monitoring`` object; the derived rates are ignored (they are recomputed)."""
+    d = _obj(data, "monitoring")
+    indicators = []
+    for n, raw in enumerate(_list(d.get("indicators"), "monitoring.indicators"), 1):
+        w = f"monitoring.indicators[{n}]"
+        r = _obj(raw, w)
+        ind = MonitorIndicator(
+            **{k: _text(r.get(k), f"{w}.{k}") for k in MONITOR_INDICATOR_TEXT},
+            likelihood=_choice(r.get("likelihood"), LIKELIHOODS, f"{w}.likelihood"),
+            cause=_choice(r.get("cause"), CAUSES, f"{w}.cause"),
+            direction=_choice(r.get("direction"), DIRECTIONS, f"{w}.direction"),
+        )
+        indicators.append(ind)
+    funds = None
+    if d.get("funds") is not None:
+        f = _obj(d.get("funds"), "monitoring.funds")
+        funds = MonitorFunds(
+            **{k: _monitor_fund_from(f.get(k), f"monitoring.funds.{k}") for k in MONITOR_FUND_KEYS}
+        )
+    m = Monitoring(
+        as_of_month=_month(d.get("as_of_month"), "monitoring.as_of_month"),
+        funds=funds,
+        indicators=indicators,
+        adjust_goals=_flag(d.get("adjust_goals"), "monitoring.adjust_goals"),
+        status=_choice(d.get("status"), STATUSES, "monitoring.status") or STATUS_DRAFT,
+    )
+    for key in MONITOR_MONEY:
+        setattr(m, key, _money(d.get(key), f"monitoring.{key}"))
+    for key in MONITOR_TEXT:
+        setattr(m, key, _text(d.get(key), f"monitoring.{key}"))
+    return m
+
+
 def declaration_from_dict(data: Any) -> Declaration:
     """Read the JSON shape of ``show --json``; raises InputError naming the bad key."""
     d = _obj(data, "记录")
@@ -404,6 +543,8 @@ def declaration_from_dict(data: Any) -> Declaration:
         setattr(decl, key, _money(d.get(key), key))
     if d.get("evaluation") is not None:
         decl.evaluation = evaluation_from_dict(d["evaluation"], framework)
+    if d.get("monitoring") is not None:
+        decl.monitoring = monitoring_from_dict(d["monitoring"])
     return decl
 
 
@@ -421,13 +562,14 @@ def loads(text: str) -> Any:
 
 def content_of(doc: dict[str, Any], form: str = "declaration") -> dict[str, Any]:
     """What a printed form shows, from a stored doc (declaration_to_dict output): the
-    declaration without store keys or evaluation, or the evaluation (without its status)
-    with the identity of its project. The fingerprint is taken over this."""
-    if form == "evaluation":
-        ev = dict(doc["evaluation"] or {})
-        ev.pop("status", None)
-        return {"year": doc["year"], "unit": doc["unit"], "name": doc["name"], "evaluation": ev}
-    skip = {"id", "status", "revision", "evaluation"}
+    declaration without store keys and the other two forms, or the evaluation / monitoring
+    (without its status) with the identity of its project. The fingerprint is taken over
+    this, so a declaration's fingerprint does not move when its monitoring form is written."""
+    if form in ("evaluation", "monitoring"):
+        part = dict(doc.get(form) or {})
+        part.pop("status", None)
+        return {"year": doc["year"], "unit": doc["unit"], "name": doc["name"], form: part}
+    skip = {"id", "status", "revision", "evaluation", "monitoring"}
     return {k: v for k, v in doc.items() if k not in skip}
 
 

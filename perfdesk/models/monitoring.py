@@ -1,0 +1,121 @@
+"""The mid-year monitoring form's derived values (forms.md §5) and how one is made.
+
+The record itself is :class:`perfdesk.models.records.Monitoring`; this module computes what
+the form derives from it — 执行率 and 序时进度 — and makes a new form from the declaration
+(按申报表生成运行监控表). Everything here is plain arithmetic on Decimals, shared by the checks,
+the JSON, the printout, the workbook and the window so that they never disagree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+
+from perfdesk.models.records import (
+    Declaration,
+    MonitorIndicator,
+    Monitoring,
+)
+
+RATE_STEP = Decimal("0.0001")
+MONTHS = 12
+# How far execution may trail 序时进度 before the form must explain it (forms.md §5).
+LAG_LIMIT = Decimal("0.10")
+
+
+def _rate(value: Decimal) -> Decimal:
+    return value.quantize(RATE_STEP, rounding=ROUND_HALF_UP)
+
+
+def annual_budget(m: Monitoring) -> Decimal | None:
+    """The year's budget the execution is measured against: 调整后预算数, or the 年初预算数
+    while no adjustment has been stated (most forms leave 调整后 empty when nothing changed)."""
+    return m.budget_adjusted if m.budget_adjusted is not None else m.budget_initial
+
+
+def execution_rate(m: Monitoring) -> Decimal | None:
+    """执行率 = 1–X 月执行数 / 全年预算数, a fraction rounded to 0.0001 (None when unknown)."""
+    budget = annual_budget(m)
+    if m.spent_to_date is None or not budget:
+        return None
+    return _rate(m.spent_to_date / budget)
+
+
+def expected_rate(m: Monitoring) -> Decimal | None:
+    """序时进度 = X / 12, a fraction rounded to 0.0001."""
+    if m.as_of_month is None or not 1 <= m.as_of_month <= MONTHS:
+        return None
+    return _rate(Decimal(m.as_of_month) / MONTHS)
+
+
+def behind_schedule(m: Monitoring) -> bool:
+    """是否未达到序时支出进度: execution strictly below 序时进度 (the list's red mark)."""
+    rate, expected = execution_rate(m), expected_rate(m)
+    return rate is not None and expected is not None and rate < expected
+
+
+def far_behind_schedule(m: Monitoring) -> bool:
+    """Execution more than 10 percentage points below 序时进度: the form must say why."""
+    rate, expected = execution_rate(m), expected_rate(m)
+    return rate is not None and expected is not None and expected - rate > LAG_LIMIT
+
+
+def targets_at_risk(m: Monitoring) -> list[MonitorIndicator]:
+    """The indicators reported as not certain to be met (有可能 / 完全不可能)."""
+    return [i for i in m.indicators if i.likelihood is not None and i.likelihood != "确定能"]
+
+
+def needs_attention(m: Monitoring) -> bool:
+    """The list's red mark: execution lags 序时进度, or a target is 完全不可能."""
+    return behind_schedule(m) or any(i.likelihood == "完全不可能" for i in m.indicators)
+
+
+def last_full_month(year: int, today: dt.date) -> int | None:
+    """The default 截至X月底 for a form of ``year`` made on ``today``: the last month that has
+    ended (December once the year is over; None for a year that has not begun, where the
+    clerk states it). In January of the year itself there is no full month yet: 1."""
+    if today.year > year:
+        return MONTHS
+    if today.year < year:
+        return None
+    return max(1, today.month - 1)
+
+
+def make_monitoring(decl: Declaration, today: dt.date) -> Monitoring:
+    """按申报表生成运行监控表: the declaration's indicators, targets and budget come over; the
+    progress columns are left for the clerk. The 主管部门 comes from the 自评表 where one
+    already names it."""
+    supervisor = decl.evaluation.supervisor if decl.evaluation is not None else None
+    return Monitoring(
+        as_of_month=last_full_month(decl.year, today),
+        supervisor=supervisor,
+        budget_initial=decl.year_budget,
+        budget_adjusted=decl.year_budget,
+        indicators=[
+            MonitorIndicator(
+                category=i.category,
+                subcategory=i.subcategory,
+                name=i.name,
+                target=i.target,
+                direction=i.direction,
+            )
+            for i in decl.indicators
+        ],
+    )
+
+
+def _key(text: str | None) -> str:
+    return "".join((text or "").split())
+
+
+def forecast_for(
+    m: Monitoring | None, category: str | None, name: str | None
+) -> MonitorIndicator | None:
+    """The mid-year row of an indicator (matched by 三级指标 name, then by category when the
+    name repeats), for the 自评表's 年中预计 column; None when the form has no such row."""
+    if m is None or not _key(name):
+        return None
+    rows = [i for i in m.indicators if _key(i.name) == _key(name)]
+    if len(rows) > 1:
+        rows = [i for i in rows if _key(i.category) == _key(category)] or rows
+    return rows[0] if rows else None
