@@ -155,3 +155,14 @@ def test_an_older_file_migrates_and_its_projects_are_listed(tmp_path):
     ).fetchall()
     conn.close()
     assert "COVERING INDEX records_list" in " ".join(str(r[-1]) for r in plan)
+
+
+def test_carrying_forward_onto_a_deleted_project_brings_it_back(three):
+    from perfdesk.carry import carry_forward
+
+    store, (a, _b, _c) = three
+    first = carry_forward(store, a, 2020)
+    store.delete(first.id)
+    again = carry_forward(store, a, 2020)
+    assert again.id == first.id and again.revision == 2 and not store.is_deleted(first.id)
+    assert store.previous_year(again).id == a
