@@ -166,3 +166,20 @@ def test_carrying_forward_onto_a_deleted_project_brings_it_back(three):
     again = carry_forward(store, a, 2020)
     assert again.id == first.id and again.revision == 2 and not store.is_deleted(first.id)
     assert store.previous_year(again).id == a
+
+
+def test_a_deleted_project_received_again_comes_back(three, tmp_path):
+    from perfdesk.exchange.hand_in import receive
+
+    store, _ids = three
+    package = tmp_path / "上报.pdpack"
+    pack(store, package, year=2019)  # 乙项目, the only 定稿 of 2019
+    with Store(tmp_path / "dept.sqlite") as dept:
+        (report,) = receive(dept, [package])
+        (rid,) = [o.record_id for o in report.records]
+        dept.delete(rid, final_ok=True)
+        # The unit sends the same forms again (a new package: one is taken in only once).
+        pack(store, tmp_path / "再次上报.pdpack", year=2019)
+        (again,) = receive(dept, [tmp_path / "再次上报.pdpack"])
+        assert [o.record_id for o in again.records] == [rid]
+        assert not dept.is_deleted(rid) and dept.get(rid).revision == 2
