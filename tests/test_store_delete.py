@@ -59,9 +59,10 @@ def test_a_deleted_project_leaves_lists_counts_years_units_and_search(three):
 def test_undelete_brings_it_back_as_it_was(three):
     store, (a, _b, _c) = three
     before = store.get_dict(a)
-    store.delete(a)
+    gone = store.delete(a)
+    assert (gone.id, gone.name, gone.revision) == (a, "甲项目", 1) and gone.deleted_at
     back = store.undelete(a)
-    assert back.id == a and store.get_dict(a) == before
+    assert back.id == a and back.deleted_at is None and store.get_dict(a) == before
     assert store.count(search="甲项目") == 1 and store.deleted() == []
     with pytest.raises(ConflictError, match="没有被删除"):
         store.undelete(a)
@@ -183,3 +184,14 @@ def test_a_deleted_project_received_again_comes_back(three, tmp_path):
         (again,) = receive(dept, [tmp_path / "再次上报.pdpack"])
         assert [o.record_id for o in again.records] == [rid]
         assert not dept.is_deleted(rid) and dept.get(rid).revision == 2
+
+
+def test_a_damaged_record_can_be_deleted_and_brought_back(three):
+    from perfdesk.store.faults import DamagedError
+
+    store, (a, _b, _c) = three
+    store.conn.execute("UPDATE revisions SET doc = '{' WHERE record_id = ?", [a])
+    with pytest.raises(DamagedError):
+        store.get(a)
+    assert store.delete(a).name == "甲项目" and store.is_deleted(a)
+    assert store.undelete(a).name == "甲项目" and not store.is_deleted(a)

@@ -53,7 +53,8 @@ class FinalRecordError(ConflictError):
 
 
 class DeletedRecord(NamedTuple):
-    """A project 删除 took out of the lists (its revisions kept)."""
+    """A project 删除 took out of the lists (its revisions kept); ``deleted_at`` is None
+    once 恢复 has brought it back."""
 
     id: int
     year: int
@@ -61,7 +62,7 @@ class DeletedRecord(NamedTuple):
     name: str
     status: str
     revision: int
-    deleted_at: str
+    deleted_at: str | None
 
 
 class SaveResult(NamedTuple):
@@ -731,7 +732,7 @@ class Store:
             return self.get(record_id)
 
     @_faults
-    def delete(self, record_id: int, *, final_ok: bool = False) -> Declaration:
+    def delete(self, record_id: int, *, final_ok: bool = False) -> DeletedRecord:
         """删除: take the project out of the lists, searches, counts, summaries, packages and
         the indicator library; its revisions stay and :meth:`undelete` brings it back. A
         定稿 project is only deleted with ``final_ok`` (the front door asked twice)."""
@@ -753,10 +754,11 @@ class Store:
             # deletes several in one second.
             when = dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
             self.conn.execute("UPDATE records SET deleted_at = ? WHERE id = ?", [when, record_id])
-            return self.get(record_id)
+            # Read from the row, not the revision: a damaged record can be deleted too.
+            return self._mark(record_id)
 
     @_faults
-    def undelete(self, record_id: int) -> Declaration:
+    def undelete(self, record_id: int) -> DeletedRecord:
         """Bring a deleted project back into the lists, at the revision it was deleted at."""
         with self.transaction():
             row = self.conn.execute(
@@ -767,7 +769,14 @@ class Store:
             if row[1] is None:
                 raise ConflictError(f"编号为 {record_id} 的项目“{row[0]}”没有被删除。")
             self.conn.execute("UPDATE records SET deleted_at = NULL WHERE id = ?", [record_id])
-            return self.get(record_id)
+            return self._mark(record_id)
+
+    def _mark(self, record_id: int) -> DeletedRecord:
+        row = self.conn.execute(
+            "SELECT id, year, unit, name, status, revision, deleted_at FROM records WHERE id = ?",
+            [record_id],
+        ).fetchone()
+        return DeletedRecord(*row)
 
     @_faults
     def deleted(self, *, year: int | None = None) -> builtins.list[DeletedRecord]:

@@ -246,11 +246,11 @@ class RecordCommands:
         )
 
     def _undelete(self, ids: list[int]) -> None:
-        def job(store: Any, _ctx: JobContext) -> list[Declaration]:
+        def job(store: Any, _ctx: JobContext) -> list[Any]:
             with store.transaction():
                 return [store.undelete(rid) for rid in ids]
 
-        def done(back: list[Declaration]) -> None:
+        def done(back: list[Any]) -> None:
             self.browser.refresh(select_id=back[0].id if len(back) == 1 else None)
             self._read_deleted()
             names = "、".join(f"“{d.name}”" for d in back[:3])
