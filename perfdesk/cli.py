@@ -519,7 +519,11 @@ def cmd_verify(args: argparse.Namespace) -> int:
     data = Path(args.pdf).read_bytes()
     with _open_store(args) as store:
         result = verify_pdf(store, data)
+        rid = result.marker.record_id if result.marker is not None else None
+        deleted = rid is not None and store.is_deleted(rid)
     print(result.message)
+    if deleted:
+        print(f"这个项目已删除，可用 perfdesk undelete {rid} 恢复。")
     return 0 if result.current else 1
 
 

@@ -36,6 +36,13 @@ def test_delete_list_deleted_undelete_and_import_again(tmp_path):
     # show still reads it, and says it is deleted.
     shown = run_cli("show", str(rid), db=db)
     assert shown.returncode == 0 and "已删除" in shown.stdout
+    # verify still matches its printout, and says where it went.
+    pdf = tmp_path / "printed.pdf"
+    assert run_cli("undelete", str(rid), db=db).returncode == 0
+    assert run_cli("print", str(rid), "-o", str(pdf), db=db).returncode == 0
+    assert run_cli("delete", str(rid), db=db).returncode == 0
+    verified = run_cli("verify", str(pdf), db=db)
+    assert verified.returncode == 0 and f"perfdesk undelete {rid}" in verified.stdout
     # Deleting it again, or a project that does not exist: one sentence, exit 1.
     again = run_cli("delete", str(rid), db=db)
     assert again.returncode == 1 and "已经删除" in again.stderr and "Traceback" not in again.stderr
