@@ -30,22 +30,13 @@ from perfdesk.models.records import Declaration
 from perfdesk.models.reprint import reprint_note
 from perfdesk.store.backups import auto_backup, restore_backup
 from perfdesk.ui import settings as S
+from perfdesk.ui.batch import FORM_CHOICES, BatchOutcome, batch_job, form_choice, run_batch
 from perfdesk.ui.browser import Browser
 from perfdesk.ui.dialogs import ReportDialog, about_text
 from perfdesk.ui.feedback import Feedback
 from perfdesk.ui.import_report import import_report_dialog
 from perfdesk.ui.open_record import OpenRecord
-from perfdesk.ui.operations import (
-    FORM_CHOICES,
-    BatchOutcome,
-    JobContext,
-    Reader,
-    Worker,
-    batch_job,
-    form_choice,
-    run_batch,
-    run_with_progress,
-)
+from perfdesk.ui.operations import JobContext, Reader, Worker, run_with_progress
 from perfdesk.ui.prompts import Prompts
 
 IMPORTABLE = (".xlsx", ".xls", ".json")

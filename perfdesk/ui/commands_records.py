@@ -18,22 +18,20 @@ from typing import Any
 from perfdesk.carry import carry_forward
 from perfdesk.models.records import Declaration
 from perfdesk.models.status import STATUS_FINAL
-from perfdesk.ui.browser import Browser
-from perfdesk.ui.deleted_dialog import DeletedDialog
-from perfdesk.ui.feedback import Feedback
-from perfdesk.ui.history import HistoryDialog
-from perfdesk.ui.open_record import OpenRecord
-from perfdesk.ui.operations import (
+from perfdesk.ui.batch import (
     FORM_CHOICES,
     BatchOutcome,
-    JobContext,
-    Reader,
-    Worker,
     batch_job,
     form_choice,
     names_text,
     run_batch,
 )
+from perfdesk.ui.browser import Browser
+from perfdesk.ui.deleted_dialog import DeletedDialog
+from perfdesk.ui.feedback import Feedback
+from perfdesk.ui.history import HistoryDialog
+from perfdesk.ui.open_record import OpenRecord
+from perfdesk.ui.operations import JobContext, Reader, Worker
 from perfdesk.ui.prompts import Prompts
 
 Reloaded = tuple[Declaration, Declaration | None]
