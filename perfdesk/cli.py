@@ -115,6 +115,7 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("list", help="列出项目")
     s.add_argument("--year", type=int)
     s.add_argument("--json", action="store_true")
+    s.add_argument("--deleted", action="store_true", help="列出已删除（可恢复）的项目")
 
     s = sub.add_parser("show", help="显示一个项目（含自评表）")
     s.add_argument("id", type=_positive)
@@ -149,6 +150,13 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("finalize", help="定稿（申报表或自评表）")
     s.add_argument("id", type=_positive)
     s.add_argument("--form", choices=("declaration", "evaluation"), default="declaration")
+
+    s = sub.add_parser("delete", help="删除项目（移出列表，各版本保留，可用 undelete 恢复）")
+    s.add_argument("ids", type=_positive, nargs="+", metavar="ID")
+    s.add_argument("--force", action="store_true", help="确认删除已定稿的项目")
+
+    s = sub.add_parser("undelete", help="恢复已删除的项目")
+    s.add_argument("ids", type=_positive, nargs="+", metavar="ID")
 
     s = sub.add_parser("backup", help="备份数据库（SQLite 在线备份）")
     s.add_argument("-o", "--output", required=True)
@@ -264,7 +272,9 @@ def _open_store(args: argparse.Namespace):  # noqa: ANN202 - Store import kept l
 
 # Commands that write: they hold the database's lock file for their whole run, so a clerk's
 # open window (or a colleague on the network folder) and a batch never write at once.
-WRITING = frozenset({"import", "carry", "finalize", "restore", "pack", "receive", "return"})
+WRITING = frozenset(
+    {"import", "carry", "finalize", "restore", "pack", "receive", "return", "delete", "undelete"}
+)
 
 
 def cmd_unlock(args: argparse.Namespace) -> int:
@@ -280,6 +290,8 @@ def cmd_unlock(args: argparse.Namespace) -> int:
 
 def cmd_list(args: argparse.Namespace) -> int:
     cols = ("id", "year", "unit", "name", "status", "revision", "has_evaluation")
+    if args.deleted:
+        return _list_deleted(args)
     with _open_store(args) as store:
         if args.json:
             sys.stdout.write(store.list_json(year=args.year) + "\n")
@@ -303,6 +315,57 @@ def cmd_list(args: argparse.Namespace) -> int:
     sys.stdout.flush()
     sys.stdout.buffer.write(data)
     sys.stdout.buffer.flush()
+    return 0
+
+
+def _list_deleted(args: argparse.Namespace) -> int:
+    import json
+
+    with _open_store(args) as store:
+        rows = store.deleted(year=args.year)
+    if args.json:
+        sys.stdout.write(json.dumps([r._asdict() for r in rows], ensure_ascii=False) + "\n")
+        return 0
+    status = {"draft": "草稿", "final": "定稿"}
+    print(f"{'编号':>6}  年度  状态  版本  删除时间          单位 / 项目名称")
+    for r in rows:
+        when = _local_time(r.deleted_at)
+        print(f"{r.id:>8}  {r.year}  {status.get(r.status, r.status)}  {r.revision:>4}  "
+              f"{when}  {r.unit} / {r.name}")  # fmt: skip
+    print(f"共 {len(rows)} 个已删除的项目（可用 perfdesk undelete 编号 恢复）")
+    return 0
+
+
+def _local_time(stamp: str) -> str:
+    """A stored UTC time as the clerk's local time, to the minute."""
+    import datetime as dt
+
+    return dt.datetime.fromisoformat(stamp).astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def cmd_delete(args: argparse.Namespace) -> int:
+    from perfdesk.store.database import FinalRecordError
+
+    with _open_store(args) as store:
+        try:
+            with store.transaction():  # all of them or none
+                gone = [store.delete(rid, final_ok=args.force) for rid in args.ids]
+        except FinalRecordError as exc:
+            raise PerfdeskError(
+                f"{exc.message.rstrip('。')}：确需删除请加 --force；未删除任何项目。"
+            ) from exc
+    for decl in gone:
+        print(f"已删除：编号 {decl.id} “{decl.name}”（{decl.year}年，{decl.unit}）")
+    ids = " ".join(str(d.id) for d in gone)
+    print(f"各版本均已保留，可用 perfdesk undelete {ids} 恢复。")
+    return 0
+
+
+def cmd_undelete(args: argparse.Namespace) -> int:
+    with _open_store(args) as store, store.transaction():
+        back = [store.undelete(rid) for rid in args.ids]
+    for decl in back:
+        print(f"已恢复：编号 {decl.id} “{decl.name}”（{decl.year}年，第 {decl.revision} 版）")
     return 0
 
 
@@ -337,6 +400,8 @@ def cmd_show(args: argparse.Namespace) -> int:
             text += f"\n本版来自数据包 {p['package']}（{p['sender_unit']}，{p['received_at']} 接收）"
         if args.explain:
             text += "\n" + explain_text(decl)
+        if store.is_deleted(args.id):
+            text = f"（此项目已删除，可用 perfdesk undelete {args.id} 恢复）\n" + text
     sys.stdout.write(text + "\n")
     return 0
 
@@ -454,7 +519,11 @@ def cmd_verify(args: argparse.Namespace) -> int:
     data = Path(args.pdf).read_bytes()
     with _open_store(args) as store:
         result = verify_pdf(store, data)
+        rid = result.marker.record_id if result.marker is not None else None
+        deleted = rid is not None and store.is_deleted(rid)
     print(result.message)
+    if deleted:
+        print(f"这个项目已删除，可用 perfdesk undelete {rid} 恢复。")
     return 0 if result.current else 1
 
 
@@ -664,6 +733,8 @@ COMMANDS = {
     "verify": cmd_verify,
     "carry": cmd_carry,
     "finalize": cmd_finalize,
+    "delete": cmd_delete,
+    "undelete": cmd_undelete,
     "indicators": cmd_indicators,
     "backup": cmd_backup,
     "restore": cmd_restore,

@@ -123,3 +123,18 @@ def print_year(
         # The first unexpected error stays chained for --debug's traceback.
         raise YearPrintError(written, failures) from unexpected
     return written
+
+
+def join_pdfs(parts: list[bytes]) -> bytes:
+    """Several printouts as one PDF, page after page: 打印… of several selected projects is
+    one print dialog and one print job."""
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for data in parts:
+        writer.append(PdfReader(io.BytesIO(data)))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

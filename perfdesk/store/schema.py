@@ -18,5 +18,6 @@ MIGRATION_NAMES: tuple[str, ...] = (
     "0009_hand_in_packages",
     "0010_indicator_library",
     "0011_plain_search",
+    "0013_soft_delete",
 )
 SCHEMA_VERSION = len(MIGRATION_NAMES)
