@@ -23,8 +23,9 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from perfdesk.models.errors import InputError, NotFoundError
+from perfdesk.models.form_rows import BUDGET_TOTAL_LABEL
 from perfdesk.models.labels import FIELD_LABELS
-from perfdesk.models.money import format_money
+from perfdesk.models.money import amount_in_words, format_money
 from perfdesk.models.records import Declaration
 from perfdesk.models.serialize import content_dict
 
@@ -198,6 +199,14 @@ def _shown_values(decl: Declaration, form: str) -> list[tuple[str, str]]:
             out.append((label(path), "".join(str(value).split())))
 
     content = content_dict(decl, form)
+    if form == "declaration":
+        # The 投入资金构成 block's 合计 row is printed from the amounts, not stored.
+        amounts = [b.amount for b in decl.budget_items if b.amount is not None]
+        if amounts:
+            total = sum(amounts, Decimal(0))
+            where = f"{label('budget_items')}{BUDGET_TOTAL_LABEL}"
+            out.append((where, format_money(total)))
+            out.append((where, amount_in_words(total)))
     if form == "evaluation":
         evaluation = content.pop("evaluation") or {}
         walk("", content)
