@@ -111,16 +111,18 @@ def _budget_rows(grid: Grid, decl: Declaration, label: str) -> None:
         ]))  # fmt: skip
     if not items:
         spans.append(grid.add([Cell(None), Cell(None, span=2), Cell(None)]))
-    # 合计: the sum of the amounts written, with the amount in 大写 beside the word (none
+    # 合计: the sum of the amounts written, then the sum in 大写 across the block (neither
     # when no amount is written: a blank form stays blank for the pen).
     amounts = [item.amount for item in items if item.amount is not None]
     where = f"{label}{L.BUDGET_TOTAL_LABEL}"
     total = sum(amounts, Decimal(0)) if amounts else None
-    words = f"（{L.CAPITAL_LABEL}：{amount_in_words(total)}）" if total is not None else ""
     spans.append(grid.add([
-        Cell(None), Cell(f"{L.BUDGET_TOTAL_LABEL}{words}", "label", span=2, field=where),
+        Cell(None), Cell(L.BUDGET_TOTAL_LABEL, "label", span=2, field=where),
         Cell(format_money(total), "money", field=where),
     ]))  # fmt: skip
+    if total is not None:
+        words = f"{L.CAPITAL_LABEL}：{amount_in_words(total)}"
+        spans.append(grid.add([Cell(None), Cell(words, span=3, field=where)]))
     merge_categories(grid, spans, [(label,)] * len(spans), [0], label)
 
 

@@ -204,7 +204,7 @@ def _shown_values(decl: Declaration, form: str) -> list[tuple[str, str]]:
         amounts = [b.amount for b in decl.budget_items if b.amount is not None]
         if amounts:
             total = sum(amounts, Decimal(0))
-            where = f"{label('budget_items')}{BUDGET_TOTAL_LABEL}"
+            where = f"{label('budget_items')}“{BUDGET_TOTAL_LABEL}”"
             out.append((where, format_money(total)))
             out.append((where, amount_in_words(total)))
     if form == "evaluation":
