@@ -186,3 +186,18 @@ def test_supervisor_and_funds_are_optional_keys(seed_decl) -> None:
     back = declaration_from_dict(declaration_to_dict(decl))
     assert back.supervisor == "上海市人民政府办公厅"
     assert back.funds == DeclarationFunds(Decimal("133000000"), Decimal("340000"))
+
+
+def test_national_checks_want_the_fund_rows_to_add_up_and_no_shanghai_options(seed_decl) -> None:
+    from perfdesk.models.checks import check_declaration
+
+    decl = national(seed_decl)
+    codes = {f.code for f in check_declaration(decl)}
+    assert "choice_none" not in codes and "funds_sum" not in codes
+    decl.funds.other = Decimal("300000")
+    (f,) = [f for f in check_declaration(decl) if f.code == "funds_sum"]
+    assert f.level == "error" and f.field == "funds"
+    assert "133,300,000.00" in f.message and "相差 40,000.00" in f.message
+    # A Shanghai record still must tick its boxes.
+    seed_decl.project_type = None
+    assert "choice_none" in {f.code for f in check_declaration(seed_decl)}

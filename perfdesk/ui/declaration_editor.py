@@ -446,6 +446,8 @@ class DeclarationEditor(QWidget):
         key = path if path in self.fields else path.split("[")[0].split(".")[0]
         if path == "signoff":
             key = "signoff.head"
+        if path == "funds":
+            key = "funds.appropriation"
         widget = self.fields.get(key)
         if widget is None:
             return False
