@@ -11,7 +11,7 @@ from typing import Any
 
 from reportlab.pdfgen.canvas import Canvas
 
-from perfdesk.models.money import amount_in_words, format_money
+from perfdesk.models.money import MoneyError, amount_in_words, format_money
 from perfdesk.models.records import Declaration, DeclarationFunds
 from perfdesk.pdf import layouts as L
 from perfdesk.pdf.flow import Block, CheckboxGroup, Spacer, Table, TextBlock, Title
@@ -121,7 +121,10 @@ def _budget_rows(grid: Grid, decl: Declaration, label: str) -> None:
         Cell(format_money(total), "money", field=where),
     ]))  # fmt: skip
     if total is not None:
-        words = f"{L.CAPITAL_LABEL}：{amount_in_words(total)}"
+        try:
+            words = f"{L.CAPITAL_LABEL}：{amount_in_words(total)}"
+        except MoneyError:  # beyond 万亿 groups (≥ 10^16 元): no bureau writes that in words
+            words = None
         spans.append(grid.add([Cell(None), Cell(words, span=3, field=where)]))
     merge_categories(grid, spans, [(label,)] * len(spans), [0], label)
 
