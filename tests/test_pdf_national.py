@@ -201,3 +201,48 @@ def test_national_checks_want_the_fund_rows_to_add_up_and_no_shanghai_options(se
     # A Shanghai record still must tick its boxes.
     seed_decl.project_type = None
     assert "choice_none" in {f.code for f in check_declaration(seed_decl)}
+
+
+def _budget_rows_before_totals(grid, decl, label) -> None:  # type: ignore[no-untyped-def]
+    """The 投入资金构成 block as perfdesk drew it before it had 合计 and 大写 rows."""
+    from perfdesk.models.money import format_money as money
+    from perfdesk.pdf import layouts as L
+    from perfdesk.pdf.grid import Cell, merge_categories
+
+    name_h, amount_h = L.BUDGET_ITEM_HEADERS
+    first, _ = grid.add([Cell(None), Cell(name_h, "label", span=2), Cell(amount_h, "label")])
+    spans = [(first, first)]
+    for n, item in enumerate(decl.budget_items, 1):
+        where = f"{label}第{n}项"
+        spans.append(grid.add([
+            Cell(None), Cell(item.name, span=2, field=where),
+            Cell(money(item.amount), "money", field=where),
+        ]))  # fmt: skip
+    merge_categories(grid, spans, [(label,)] * len(spans), [0], label)
+
+
+def test_a_form_printed_before_the_total_rows_still_verifies(
+    store, seed_decl, monkeypatch, tmp_path: Path
+) -> None:
+    """Sealed paper from before 合计/大写: the same content, though today's drawing breaks
+    its pages elsewhere (the seed's 投入资金构成 block moved to page 2)."""
+    import perfdesk.pdf.declaration as declaration
+    import perfdesk.pdf.printout as printout
+
+    rec = store.save(seed_decl).record
+    genuine = printout.marker(rec, "declaration")
+    with monkeypatch.context() as m:
+        m.setattr(declaration, "_budget_rows", _budget_rows_before_totals)
+        old = render_bytes(rec)
+        forged = copy.deepcopy(rec)
+        forged.budget_items[3].amount += Decimal(1000)
+        m.setattr(printout, "marker", lambda decl, form: genuine)
+        old_forged = render_bytes(forged)
+    first_page = H.squash(H.text(H.write(tmp_path, old), 1))
+    assert "应交税费" in first_page and "合计" not in first_page
+    assert "应交税费" not in H.squash(H.text(H.write(tmp_path, render_bytes(rec)), 1))
+    result = verify_pdf(store, old)
+    assert result.status == STATUS_CURRENT, result.message
+    result = verify_pdf(store, old_forged)
+    assert result.status == STATUS_ALTERED
+    assert any(was.endswith("8,941,000.00") for _l, was, _now in result.differences)
