@@ -47,6 +47,9 @@ def test_national_record_takes_supervisor_and_fund_rows(qtbot, make_window) -> N
     select_first(qtbot, w)
     ed = w.declaration_editor
     assert all(_row_visible(ed, key) for key in NATIONAL_FIELDS)
+    # The goals carry the national form's names.
+    assert ed.row_labels["overall_goal"].text() == "中长期目标"
+    assert ed.row_labels["annual_goal"].text() == "年度目标"
     type_text(ed.fields["supervisor"], "上海市人民政府办公厅")
     for key, amount in (("funds.appropriation", "133000000"), ("funds.other", "340000")):
         type_text(ed.fields[key], amount)
@@ -79,6 +82,8 @@ def test_shanghai_record_hides_the_national_rows(qtbot, make_window) -> None:  #
     select_first(qtbot, w)
     ed = w.declaration_editor
     assert not any(_row_visible(ed, key) for key in NATIONAL_FIELDS)
+    assert ed.row_labels["overall_goal"].text() == "项目总目标"
     # Switching the framework shows them, for the national form's rows.
     ed.framework.setCurrentIndex(ed.framework.findData("national"))
     assert all(_row_visible(ed, key) for key in NATIONAL_FIELDS)
+    assert ed.row_labels["annual_goal"].text() == "年度目标"

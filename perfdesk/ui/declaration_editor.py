@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from perfdesk.models.form_rows import NATIONAL_DECLARATION_ROWS
 from perfdesk.models.frameworks import FRAMEWORKS, NATIONAL, get_framework
 from perfdesk.models.labels import FIELD_LABELS, NATIONAL_INDICATOR_LABELS
 from perfdesk.models.money import format_money
@@ -44,6 +45,11 @@ from perfdesk.ui.row_table import COMBO, INFO, MONEY, TEXT, Column, RowTable
 from perfdesk.ui.widgets import ChoiceGroup, DateField, LongText, MoneyEdit, TextLine
 
 AUTO_DIRECTION = "自动"
+NATIONAL_ROW_LABELS = {
+    row.key: row.label
+    for row in NATIONAL_DECLARATION_ROWS
+    if row.kind == "long" and row.label != FIELD_LABELS.get(row.key)
+}
 _PATH = re.compile(r"^(?P<table>[a-z_]+)\[(?P<row>\d+)\](?:\.(?P<col>[a-z_]+))?$")
 
 
@@ -69,6 +75,7 @@ class DeclarationEditor(QWidget):
         self._loading = False
         self.read_only = False
         self.fields: dict[str, Any] = {}
+        self.row_labels: dict[str, QLabel] = {}
 
         self.banner = QLabel()
         self.banner.setWordWrap(True)
@@ -259,6 +266,7 @@ class DeclarationEditor(QWidget):
             label = QLabel(_label(key))
             label.setWordWrap(True)
             label.setMinimumWidth(120)
+            self.row_labels[key] = label
             if isinstance(w, QWidget):
                 label.setBuddy(w)
                 form.addRow(label, w)
@@ -292,6 +300,9 @@ class DeclarationEditor(QWidget):
                 header.setText(labels.get(f"indicators.{col}", FIELD_LABELS[f"indicators.{col}"]))
         for form, widget in self._national_rows:
             form.setRowVisible(widget, national)
+        # The rows the national form names otherwise (项目总目标 is its 中长期目标).
+        for key, label in NATIONAL_ROW_LABELS.items():
+            self.row_labels[key].setText(label if national else _label(key))
 
     # ------------------------------------------------------------ values
 
