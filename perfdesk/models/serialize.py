@@ -27,6 +27,7 @@ from perfdesk.models.records import (
     TIERS,
     BudgetItem,
     Declaration,
+    DeclarationFunds,
     EvalIndicator,
     Evaluation,
     FundRow,
@@ -305,6 +306,14 @@ def declaration_to_dict(decl: Declaration, *, with_store_keys: bool = True) -> d
             )
         else:
             out[key] = getattr(decl, key)
+    # Optional keys of the national form, written only when set (see Declaration).
+    if decl.supervisor is not None:
+        out["supervisor"] = decl.supervisor
+    if decl.funds is not None:
+        out["funds"] = {
+            "appropriation": money_to_json(decl.funds.appropriation),
+            "other": money_to_json(decl.funds.other),
+        }
     out["created_from"] = decl.created_from
     out["monitoring"] = monitoring_to_dict(decl.monitoring) if decl.monitoring else None
     out["evaluation"] = (
@@ -541,6 +550,13 @@ def declaration_from_dict(data: Any) -> Declaration:
         setattr(decl, key, _text(d.get(key), key))
     for key in MONEY_KEYS:
         setattr(decl, key, _money(d.get(key), key))
+    decl.supervisor = _text(d.get("supervisor"), "supervisor")
+    if d.get("funds") is not None:
+        f = _obj(d.get("funds"), "funds")
+        decl.funds = DeclarationFunds(
+            appropriation=_money(f.get("appropriation"), "funds.appropriation"),
+            other=_money(f.get("other"), "funds.other"),
+        )
     if d.get("evaluation") is not None:
         decl.evaluation = evaluation_from_dict(d["evaluation"], framework)
     if d.get("monitoring") is not None:
