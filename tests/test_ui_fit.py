@@ -1,3 +1,4 @@
+# ruff: noqa: F811 - the fixtures imported from test_ui are parameters of the tests
 """The window at a laptop's 1366×768 and a 1920×1080 screen (issue 15): Qt's own dialogs in
 Chinese, dialogs and the window sized to their screen, the self-evaluation's key columns
 together, the check panel that can be enlarged, recent files offered."""
@@ -12,13 +13,22 @@ from collections.abc import Iterator
 import pytest
 
 pytest.importorskip("PySide6")
-from PySide6.QtCore import Qt  # noqa: E402
+from PySide6.QtCore import QRect, Qt  # noqa: E402
 from PySide6.QtWidgets import (  # noqa: E402
     QAbstractButton,
     QAbstractItemView,
     QFileDialog,
     QLabel,
     QWidget,
+)
+
+from tests.test_ui import (  # noqa: E402, F401 - the window's fixtures
+    demo_decl,
+    make_window,
+    prompts,
+    qt_warnings_fail,
+    select_first,
+    wait_idle,
 )
 
 LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
@@ -87,3 +97,74 @@ def test_shipped_translation_is_compiled_from_its_source(tmp_path) -> None:
     out = tmp_path / shipped.name
     subprocess.run([lrelease, "-silent", str(source), "-qm", str(out)], check=True)
     assert out.read_bytes() == shipped.read_bytes()
+
+
+# ---------------------------------------------------------------------------- sizes
+
+
+def _inside(rect: QRect, free: QRect) -> bool:
+    return free.contains(rect.topLeft()) and free.contains(rect.bottomRight())
+
+
+def test_first_window_size_is_most_of_the_screen() -> None:
+    from perfdesk.ui.window_state import default_size
+
+    # Less a 40-pixel task bar: a laptop and a desktop monitor, no fixed 1400×880 any more.
+    assert default_size((1366, 728)) == (1284, 684)
+    assert default_size((1920, 1040)) == (1804, 977)
+    assert default_size((2560, 1400))[0] > 2000
+
+
+def test_window_opens_at_a_share_of_its_screen_and_a_restored_size_is_bounded(
+    qtbot, make_window, tmp_path
+) -> None:
+    from perfdesk.ui import settings as S
+    from perfdesk.ui.screens import available_geometry
+
+    w = make_window()
+    free = available_geometry(w)
+    assert (w.width(), w.height()) == (int(free.width() * 0.94), int(free.height() * 0.94))
+    assert _inside(w.frameGeometry(), free)
+    # Saved on a large monitor, opened on this smaller screen: the size is bounded to it.
+    w.resize(free.width() + 600, free.height() + 400)
+    w.move(free.right() - 100, 300)
+    w.close()
+    assert S.Settings.in_file(tmp_path / "settings.ini").get(S.GEOMETRY).size() > 0
+    again = make_window()
+    assert again.width() <= free.width() and again.height() <= free.height()
+    assert free.contains(again.geometry().topLeft())
+
+
+def test_a_restored_size_that_fits_is_kept(qtbot, make_window) -> None:
+    w = make_window()
+    w.resize(600, 500)
+    w.close()
+    again = make_window()
+    assert (again.width(), again.height()) == (600, 500)
+
+
+def test_dialogs_size_to_their_screen(qtbot, make_window) -> None:
+    """The print preview (an A4 page wants 900×1000) and the text reports are bounded by
+    the free area of the screen of the window they open over."""
+    from perfdesk.ui.dialogs import ReportDialog
+    from perfdesk.ui.preview import PreviewDialog
+    from perfdesk.ui.screens import available_geometry
+
+    w = make_window([demo_decl()])
+    select_first(qtbot, w)
+    free = available_geometry(w)
+    w.files.preview()
+    qtbot.waitUntil(lambda: isinstance(w.last_dialog, PreviewDialog), timeout=20_000)
+    preview = w.last_dialog
+    qtbot.waitExposed(preview)
+    assert preview.height() == int(free.height() * 0.9) < 1000
+    assert preview.width() <= int(free.width() * 0.9)
+    assert _inside(preview.frameGeometry(), free)
+    preview.close()
+    report = ReportDialog("导入结果", "共 1 个文件", "……", w)
+    qtbot.addWidget(report)
+    assert report.width() <= int(free.width() * 0.9) and report.height() <= 440
+    w.records.show_history()
+    qtbot.waitUntil(lambda: w.last_dialog is not None and w.last_dialog is not preview)
+    assert w.last_dialog.width() <= int(free.width() * 0.9)
+    w.last_dialog.close()
