@@ -53,7 +53,9 @@ def _english_texts(dialog: QWidget) -> list[str]:
             texts.append(w.text())
         if isinstance(w, QAbstractItemView) and w.model() is not None:
             m = w.model()
-            texts += [str(m.headerData(c, Qt.Orientation.Horizontal)) for c in range(m.columnCount())]
+            texts += [
+                str(m.headerData(c, Qt.Orientation.Horizontal)) for c in range(m.columnCount())
+            ]
     return [t for t in texts if t and LATIN_WORD.search(t)]
 
 
@@ -168,3 +170,19 @@ def test_dialogs_size_to_their_screen(qtbot, make_window) -> None:
     qtbot.waitUntil(lambda: w.last_dialog is not None and w.last_dialog is not preview)
     assert w.last_dialog.width() <= int(free.width() * 0.9)
     w.last_dialog.close()
+
+
+# ---------------------------------------------------------------------------- the list
+
+
+def test_new_record_leaves_no_project_highlighted(qtbot, make_window) -> None:
+    w = make_window([demo_decl()])
+    select_first(qtbot, w)
+    view = w.browser.view
+    assert view.selectionModel().selectedRows()
+    w.records.new_record()
+    wait_idle(qtbot, w)
+    qtbot.wait(50)
+    assert view.selectionModel().selectedRows() == []
+    assert not view.selectionModel().currentIndex().isValid()
+    assert w.browser.selected_ids() == []
