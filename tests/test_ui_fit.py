@@ -186,3 +186,42 @@ def test_new_record_leaves_no_project_highlighted(qtbot, make_window) -> None:
     assert view.selectionModel().selectedRows() == []
     assert not view.selectionModel().currentIndex().isValid()
     assert w.browser.selected_ids() == []
+
+
+# ---------------------------------------------------------------------------- check panel
+
+
+def test_check_panel_counts_its_findings_enlarges_and_keeps_its_size(
+    qtbot, make_window, tmp_path
+) -> None:
+    from perfdesk.ui import settings as S
+
+    decl = demo_decl()
+    decl.year_budget = decl.year_budget + 1  # the budget items no longer add up: an error
+    w = make_window([decl])
+    select_first(qtbot, w)
+    checks = w.checks
+    errors = len(checks.errors())
+    warnings = len(checks.findings) - errors
+    assert errors >= 1 and warnings >= 1
+    assert checks.summary.text() == (
+        f"检查结果（{errors + warnings}条：错误 {errors}，提醒 {warnings}）"
+    )
+    pane = w.record.pane
+    before = checks.height()
+    qtbot.mouseClick(checks.enlarge_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: checks.height() > before)
+    assert checks.enlarge_button.text() == "还原"
+    assert pane.sizes()[pane.indexOf(checks)] >= int(sum(pane.sizes()) * 0.55)
+    enlarged = pane.sizes()
+    w.close()
+    # The next session shows the split the clerk left.
+    assert not S.Settings.in_file(tmp_path / "settings.ini").get(S.CHECK_SPLITTER).isEmpty()
+    again = make_window()
+    again.browser.view.selectRow(0)
+    qtbot.waitUntil(lambda: again.session is not None)
+    again_pane = again.record.pane
+    assert again_pane.sizes() == enlarged
+    # Nothing to report says so.
+    again.checks.set_findings([])
+    assert again.checks.summary.text() == "检查结果（未发现问题）"

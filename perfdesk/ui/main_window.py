@@ -43,7 +43,13 @@ from perfdesk.ui.open_record import OpenRecord
 from perfdesk.ui.operations import Reader, Worker, open_read_store
 from perfdesk.ui.prompts import Prompts
 from perfdesk.ui.session import RecordSession
-from perfdesk.ui.window_state import default_size, default_split, restore_state, save_state
+from perfdesk.ui.window_state import (
+    default_size,
+    default_split,
+    remember_check_split,
+    restore_state,
+    save_state,
+)
 
 if TYPE_CHECKING:
     from perfdesk.ui.check_panel import CheckPanel
@@ -136,6 +142,9 @@ class MainWindow(QMainWindow):
         })  # fmt: skip
 
         self.record.pane_built.connect(self.stack.addWidget)
+        self.record.pane_built.connect(
+            lambda pane: remember_check_split(pane, pane.checks, self.settings)
+        )
         self.browser.record_selected.connect(self.record.open)
         self.record.kept.connect(self.browser.reselect)
         self.record.changed.connect(self._record_changed)

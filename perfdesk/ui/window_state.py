@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QByteArray
-from PySide6.QtWidgets import QMainWindow, QSplitter
+from PySide6.QtWidgets import QMainWindow, QSplitter, QWidget
 
 from perfdesk.ui import settings as S
 from perfdesk.ui.browser import Browser
@@ -36,6 +36,20 @@ def restore_state(
         splitter.restoreState(sizes)
     else:
         splitter.setSizes(list(default_split(window.width())))
+
+
+def remember_check_split(pane: QSplitter, checks: QWidget, settings: S.Settings) -> None:
+    """The editors and the check panel below them split as the clerk left them; kept as
+    the split changes (the pane is made with the first record, after the window)."""
+    sizes = settings.get(S.CHECK_SPLITTER)
+    if isinstance(sizes, QByteArray) and not sizes.isEmpty():
+        pane.restoreState(sizes)
+
+    def keep(*_args: object) -> None:
+        settings.set(S.CHECK_SPLITTER, pane.saveState())
+
+    pane.splitterMoved.connect(keep)
+    checks.resized.connect(keep)  # type: ignore[attr-defined]
 
 
 def save_state(window: QMainWindow, splitter: QSplitter, settings: S.Settings) -> None:
