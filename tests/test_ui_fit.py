@@ -225,3 +225,48 @@ def test_check_panel_counts_its_findings_enlarges_and_keeps_its_size(
     # Nothing to report says so.
     again.checks.set_findings([])
     assert again.checks.summary.text() == "检查结果（未发现问题）"
+
+
+# ---------------------------------------------------------------------------- recent files
+
+
+def test_recent_files_are_offered_and_imported_again(qtbot, make_window, prompts, tmp_path) -> None:
+    from perfdesk.models.serialize import declaration_to_dict, dumps
+    from perfdesk.ui import settings as S
+    from tests.test_ui import rows
+
+    src = tmp_path / "热线.json"
+    src.write_text(dumps(declaration_to_dict(demo_decl(), with_store_keys=False)), encoding="utf-8")
+    w = make_window()
+    menu = w.recent_menu
+    file_menu = w.menuBar().actions()[0].menu()
+    assert menu.menuAction() in file_menu.actions()  # 文件 → 最近导入的文件
+    menu.rebuild()
+    assert menu.file_actions == [] and not menu.clear_action.isEnabled()
+    prompts.files = [[src]]
+    w.files.import_files()
+    wait_idle(qtbot, w)
+    w.last_dialog.close()
+    assert len(rows(w)) == 1
+    gone = tmp_path / "已删除.xlsx"
+    w.settings.set(S.RECENT_FILES, [str(src), str(gone)])
+    menu.aboutToShow.emit()  # what opening the menu does
+    assert [a.text() for a in menu.file_actions] == [
+        f"&1 热线.json（{tmp_path}）",
+        f"&2 已删除.xlsx（{tmp_path}）",
+    ]
+    # Imported again: the same project, a second time (the import names the duplicate).
+    menu.file_actions[0].trigger()
+    wait_idle(qtbot, w)
+    assert "热线.json" in w.last_dialog.text.toPlainText()
+    w.last_dialog.close()
+    # A file no longer there is said so and taken off the list.
+    menu.file_actions[1].trigger()
+    assert "已删除.xlsx" in w.last_dialog.text() and "已不存在" in w.last_dialog.text()
+    w.last_dialog.close()
+    assert w.settings.get(S.RECENT_FILES) == [str(src)]
+    menu.aboutToShow.emit()
+    menu.clear_action.trigger()
+    assert w.settings.get(S.RECENT_FILES) == []
+    menu.aboutToShow.emit()
+    assert menu.file_actions == [] and not menu.actions()[0].isEnabled()

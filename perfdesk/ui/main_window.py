@@ -42,6 +42,7 @@ from perfdesk.ui.gc_guard import GuiThreadCollector
 from perfdesk.ui.open_record import OpenRecord
 from perfdesk.ui.operations import Reader, Worker, open_read_store
 from perfdesk.ui.prompts import Prompts
+from perfdesk.ui.recent_menu import RecentFilesMenu
 from perfdesk.ui.session import RecordSession
 from perfdesk.ui.window_state import (
     default_size,
@@ -141,6 +142,10 @@ class MainWindow(QMainWindow):
             "focus_search": self.focus_search,
         })  # fmt: skip
 
+        self.recent_menu = RecentFilesMenu(
+            self.settings, self.files.import_paths, self.feedback, self
+        )
+        self.recent_menu.add_after(self.acts["act_import_folder"], self.menuBar())
         self.record.pane_built.connect(self.stack.addWidget)
         self.record.pane_built.connect(
             lambda pane: remember_check_split(pane, pane.checks, self.settings)
