@@ -270,3 +270,110 @@ def test_recent_files_are_offered_and_imported_again(qtbot, make_window, prompts
     assert w.settings.get(S.RECENT_FILES) == []
     menu.aboutToShow.emit()
     assert menu.file_actions == [] and not menu.actions()[0].isEnabled()
+
+
+# ---------------------------------------------------------------------------- the self-evaluation
+
+
+def _ancestors(widget: QWidget) -> list[QWidget]:
+    out = []
+    parent = widget.parentWidget()
+    while parent is not None:
+        out.append(parent)
+        parent = parent.parentWidget()
+    return out
+
+
+@pytest.mark.parametrize("screen", [(1366, 728), (1920, 1040)])
+def test_self_evaluation_key_columns_stay_together_without_scrolling(
+    qtbot, make_window, screen
+) -> None:
+    """At a laptop's 1366×768 (less a task bar) 三级指标, 年度指标值, 实际完成值, 分值 and 得分 are
+    all in view, with no horizontal scrolling; the table is not inside a scrolling page
+    but takes the page's height."""
+    from PySide6.QtWidgets import QScrollArea
+
+    from perfdesk.ui.window_state import default_size, default_split
+
+    w = make_window([demo_decl()])
+    w.resize(*default_size(screen))
+    w.splitter.setSizes(list(default_split(w.width())))
+    select_first(qtbot, w)
+    w.tabs.setCurrentIndex(1)
+    ev = w.evaluation_editor
+    ev.sections.setCurrentWidget(ev.indicators_page)
+    table = ev.indicators.table
+    qtbot.waitUntil(lambda: table.isVisible() and table.viewport().width() > 0)
+    shown = [c.key for i, c in enumerate(ev.indicators.columns) if not table.isColumnHidden(i)]
+    assert shown == ["name", "target", "actual", "weight", "score"]
+    qtbot.waitUntil(lambda: table.horizontalScrollBar().maximum() == 0)
+    right = max(
+        table.columnViewportPosition(i) + table.columnWidth(i)
+        for i in range(table.columnCount())
+        if not table.isColumnHidden(i)
+    )
+    assert right <= table.viewport().width()
+    # 得分 shows an override beside the rules' score without cutting it.
+    score = ev.indicators.col_index("score")
+    assert table.columnWidth(score) > table.fontMetrics().horizontalAdvance("14（规则 15）")
+    assert not any(isinstance(a, QScrollArea) for a in _ancestors(table))
+    # The table and the row's pane fill the page: nothing under them but the total.
+    page = ev.indicators_page
+    assert ev.indicator_split.height() >= page.height() - 12
+    assert table.height() >= 120
+    assert ev.total_label.isVisible() and "总分" in ev.total_label.text()
+
+
+def test_detail_pane_edits_the_selected_row_with_undo_and_focus(qtbot, make_window) -> None:
+    """The fields that left the table (一级指标, 方向, 达成档次, 调整得分/理由, 偏差原因 …) are
+    edited in the pane under it, as the same edits: the record, the score and undo follow."""
+    from tests.test_ui import stored, type_text
+
+    w = make_window([demo_decl()])
+    select_first(qtbot, w)
+    w.tabs.setCurrentIndex(1)
+    ev = w.evaluation_editor
+    ev.sections.setCurrentWidget(ev.indicators_page)
+    detail, table = ev.detail, ev.indicators
+    table.focus_cell(3, "actual")
+    name = table.row_values(3)["name"]
+    assert detail.title() == f"第 4 行：{name}的其他内容"
+    assert detail.fields["category"].currentText() == table.row_values(3)["category"]
+    assert "得满分" in detail.fields["explanation"].text()
+    # An override with its reason, typed in the pane.
+    type_text(detail.fields["score_override"], "14")
+    type_text(detail.fields["override_reason"], "目标偏低")
+    ind = w.session.decl.evaluation.indicators[3]
+    assert ind.score_override == 14 and ind.override_reason == "目标偏低"
+    assert "规则 15" in table.table.item(3, table.col_index("score")).text()
+    type_text(detail.fields["deviation"], "已整改")
+    assert w.session.decl.evaluation.indicators[3].deviation == "已整改"
+    # Undo takes back the pane's last edit and the pane shows it.
+    w.acts["act_undo"].trigger()
+    assert w.session.decl.evaluation.indicators[3].deviation is None
+    assert detail.fields["deviation"].toPlainText() == ""
+    w.acts["act_redo"].trigger()
+    assert detail.fields["deviation"].toPlainText() == "已整改"
+    # A qualitative indicator's tier, picked in the pane, scores the row.
+    table.focus_cell(0, "name")
+    tier = detail.fields["tier"]
+    tier.setCurrentIndex(tier.findText("部分达成"))
+    assert w.session.decl.evaluation.indicators[0].tier == "部分达成"
+    assert "部分达成" in detail.fields["explanation"].text()
+    type_text(detail.fields["deviation"], "制度尚在完善")
+    assert w.session.decl.evaluation.indicators[0].deviation == "制度尚在完善"
+    assert w.session.decl.evaluation.indicators[3].deviation == "已整改"
+    # A finding on a pane field (偏差原因) opens its row and the field.
+    w.record.focus_field("evaluation.indicators[3].deviation")
+    assert ev.sections.currentWidget() is ev.indicators_page
+    assert table.table.currentRow() == 3
+    qtbot.waitUntil(lambda: detail.fields["deviation"].hasFocus())
+    w.record.save()
+    wait_idle(qtbot, w)
+    saved = stored(w, w.record.record_id).evaluation
+    assert saved.indicators[3].override_reason == "目标偏低" and saved.indicators[0].tier == "部分达成"
+    # A final self-evaluation is read-only in the pane too.
+    w.records.finalize()
+    wait_idle(qtbot, w)
+    assert ev.read_only
+    assert detail.fields["override_reason"].isReadOnly() and not tier.isEnabled()
