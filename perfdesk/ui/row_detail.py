@@ -143,7 +143,7 @@ class RowDetail(QGroupBox):
 
     def _info(self, row: int, key: str) -> str:
         item = self.table.table.item(row, self.table.col_index(key))
-        return item.text() if item is not None else ""
+        return (item.text() if item is not None else "") or "—"  # a dash, not a blank line
 
     def refresh_info(self) -> None:
         """The read-only fields (a score's explanation) after the table's were recomputed."""
