@@ -422,3 +422,64 @@ def test_declaration_tables_fit_the_page_without_scrolling_inside_it(
     ed.indicators.add_row()
     qtbot.waitUntil(lambda: ed.indicators.table.height() > before)
     assert ed.indicators.table.verticalScrollBar().maximum() == 0
+
+
+PROBE = """
+import json, sys
+from pathlib import Path
+from perfdesk.models.serialize import declaration_from_dict, loads
+from perfdesk.resources import resource_path
+from perfdesk.store.database import Store
+from perfdesk.ui.app import ensure_app
+from perfdesk.ui.main_window import MainWindow
+from perfdesk.ui.preview import PreviewDialog
+from perfdesk.ui.settings import Settings
+
+folder = Path(sys.argv[1])
+app = ensure_app()
+demo = declaration_from_dict(loads(resource_path("demo", "seed.json").read_text(encoding="utf-8")))
+with Store(folder / "db.sqlite") as store:
+    store.save(demo)
+w = MainWindow(folder / "db.sqlite", Settings.in_file(folder / "s.ini"))
+w.show()
+while w.reader.pending or w.writer.pending:
+    app.processEvents()
+w.browser.select(1)
+while w.session is None:
+    app.processEvents()
+w.files.preview()
+while not isinstance(w.last_dialog, PreviewDialog):
+    app.processEvents()
+free = w.screen().availableGeometry()
+print(json.dumps({"free": [free.width(), free.height()], "window": [w.width(), w.height()],
+                  "preview": [w.last_dialog.width(), w.last_dialog.height()]}))
+w.last_dialog.close()
+w.shutdown()
+"""
+
+
+@pytest.mark.parametrize(
+    ("screen", "window", "preview"),
+    [((1366, 768), (1284, 721), (900, 691)), ((1920, 1080), (1804, 1015), (900, 972))],
+)
+def test_first_start_on_a_laptop_and_a_monitor(tmp_path, screen, window, preview) -> None:
+    """A first start on a real 1366×768 and a 1920×1080 screen (Qt's offscreen platform
+    told the screen's size): the window takes most of it, the A4 preview fits it."""
+    import json
+    import os
+    import sys
+
+    config = tmp_path / "screen.json"
+    config.write_text(json.dumps({"screens": [
+        {"name": "s", "x": 0, "y": 0, "width": screen[0], "height": screen[1],
+         "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1},
+    ]}))  # fmt: skip
+    env = {**os.environ, "QT_QPA_PLATFORM": f"offscreen:configfile={config}"}
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, str(tmp_path)],
+        env=env, capture_output=True, text=True, timeout=120, check=True,
+    )  # fmt: skip
+    got = json.loads(done.stdout.strip().splitlines()[-1])
+    assert got["free"] == list(screen)
+    assert got["window"] == list(window)
+    assert got["preview"] == list(preview)

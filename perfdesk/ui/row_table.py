@@ -130,7 +130,6 @@ class RowTable(QWidget):
         self.key = key
         self.columns = list(columns)
         self.read_only = False
-        self.fit_rows = fit_rows
         self.table = QTableWidget(0, len(self.columns))
         self.table.setHorizontalHeaderLabels([c.header for c in self.columns])
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
