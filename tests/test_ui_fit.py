@@ -86,6 +86,19 @@ def test_qt_file_dialog_speaks_chinese(qtbot, chinese_qt, tmp_path, mode) -> Non
     dialog.close()
 
 
+def test_qt_print_dialog_speaks_chinese(qtbot, chinese_qt) -> None:
+    """Qt's own print dialog (Linux): 页面组 too, which Qt's file leaves in English."""
+    from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+    printer = QPrinter()
+    dialog = QPrintDialog(printer)
+    qtbot.addWidget(dialog)
+    label = dialog.findChild(QLabel, "pageSetLabel")
+    assert label is not None and label.text() == "页面组(&S)："
+    labels = [w.text() for w in dialog.findChildren(QLabel) if w.objectName() != "type"]
+    assert [t for t in labels if LATIN_WORD.search(t)] == []
+
+
 def test_shipped_translation_is_compiled_from_its_source(tmp_path) -> None:
     """The .qm perfdesk ships is what pyside6-lrelease makes of the .ts beside it."""
     from perfdesk.resources import resource_path
