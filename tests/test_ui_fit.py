@@ -496,3 +496,26 @@ def test_first_start_on_a_laptop_and_a_monitor(tmp_path, screen, window, preview
     assert got["free"] == list(screen)
     assert got["window"] == list(window)
     assert got["preview"] == list(preview)
+
+
+def test_detail_pane_follows_rows_deleted_and_categories_picked(qtbot, make_window) -> None:
+    """Deleting the selected row shows the row that takes its place; picking 一级指标 in the
+    pane offers that category's 二级指标 (national framework)."""
+    decl = demo_decl()
+    decl.framework = "national"
+    w = make_window([decl])
+    select_first(qtbot, w)
+    w.tabs.setCurrentIndex(1)
+    ev = w.evaluation_editor
+    table, detail = ev.indicators, ev.detail
+    table.focus_cell(2, "name")
+    following = table.row_values(3)["name"]
+    table.delete_row()
+    assert table.table.currentRow() == 2 and detail.title() == f"第 3 行：{following}的其他内容（在此填写）"
+    category = detail.fields["category"]
+    category.setCurrentIndex(category.findText("满意度指标"))
+    assert w.session.decl.evaluation.indicators[2].category == "满意度指标"
+    sub = detail.fields["subcategory"]
+    assert [sub.itemText(i) for i in range(sub.count())] == ["服务对象满意度指标"]
+    sub.setCurrentIndex(0)
+    assert w.session.decl.evaluation.indicators[2].subcategory == "服务对象满意度指标"
