@@ -3,6 +3,12 @@
 Rows go in and out as dicts of plain values (str, Decimal, bool, None); columns are
 declared as data. Every edit emits ``edited(path)`` with the JSON key path of the cell
 (``indicators[3].target``), a structural change the table's key (``indicators``).
+
+The table fits its width: columns marked ``stretch`` share what the others leave, so a
+1366-pixel laptop needs no horizontal scrolling. A column with ``shown=False`` keeps its
+values in the table but is edited in a detail pane for the selected row
+(:class:`~perfdesk.ui.row_detail.RowDetail`). With ``fit_rows`` the table is as tall as its
+rows, for a table inside a scrolling page: one scroll bar, never a table scrolling inside it.
 """
 
 from __future__ import annotations
@@ -15,10 +21,12 @@ from typing import Any
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QAbstractScrollArea,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
     QPushButton,
+    QSizePolicy,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableWidget,
@@ -44,6 +52,10 @@ class Column:
     choices: Callable[[dict[str, Any]], Sequence[str]] | None = None
     # For COMBO: what an empty value is shown as (and stored as None).
     blank: str = ""
+    # Takes a share of the width the other columns leave (the text columns).
+    stretch: bool = False
+    # False: kept in the table, edited in the row's detail pane.
+    shown: bool = True
 
 
 def parse_number(text: str) -> Decimal | None:
@@ -104,8 +116,16 @@ class _MoneyDelegate(QStyledItemDelegate):
 
 class RowTable(QWidget):
     edited = Signal(str)
+    # The rows were replaced (a record shown, undo): a detail pane shows them again.
+    rows_set = Signal()
 
-    def __init__(self, key: str, columns: Sequence[Column], parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        key: str,
+        columns: Sequence[Column],
+        parent: QWidget | None = None,
+        fit_rows: bool = False,
+    ) -> None:
         super().__init__(parent)
         self.key = key
         self.columns = list(columns)
@@ -123,8 +143,14 @@ class RowTable(QWidget):
             | QAbstractItemView.EditTrigger.AnyKeyPressed
             | QAbstractItemView.EditTrigger.SelectedClicked
         )
+        header = self.table.horizontalHeader()
+        if any(c.stretch for c in self.columns):
+            header.setStretchLastSection(False)
         for i, col in enumerate(self.columns):
             self.table.setColumnWidth(i, col.width)
+            self.table.setColumnHidden(i, not col.shown)
+            if col.stretch:
+                header.setSectionResizeMode(i, QHeaderView.ResizeMode.Stretch)
             if col.kind == COMBO:
                 self.table.setItemDelegateForColumn(i, _ComboDelegate(self, col))
             elif col.kind == MONEY:
@@ -149,6 +175,12 @@ class RowTable(QWidget):
         self.down_button.clicked.connect(lambda: self.move_row(1))
         self.table.itemChanged.connect(self._item_changed)
         self._loading = False
+        if fit_rows:
+            # Qt sizes the view to its rows (its header's lengths, so rows that grow as text
+            # wraps are followed); the width is the layout's.
+            self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            self.table.setSizeAdjustPolicy(QAbstractScrollArea.SizeAdjustPolicy.AdjustToContents)
+            self.table.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
 
     # ------------------------------------------------------------ values
 
@@ -202,6 +234,7 @@ class RowTable(QWidget):
                 self.table.selectRow(current)
         finally:
             self._loading = False
+        self.rows_set.emit()
 
     def row_values(self, r: int) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -273,7 +306,7 @@ class RowTable(QWidget):
         self.edited.emit(self.key)
 
     def _first_text_column(self) -> int:
-        return next((i for i, c in enumerate(self.columns) if c.kind == TEXT), 0)
+        return next((i for i, c in enumerate(self.columns) if c.kind == TEXT and c.shown), 0)
 
     def delete_row(self) -> None:
         r = self.table.currentRow()
@@ -298,7 +331,10 @@ class RowTable(QWidget):
         self.edited.emit(self.key)
 
     def focus_cell(self, r: int, key: str | None) -> None:
+        shown = [i for i, col in enumerate(self.columns) if col.shown]
         c = self.col_index(key) if key and any(col.key == key for col in self.columns) else 0
+        if c not in shown:  # edited in the detail pane: the row is what the table can show
+            c = shown[0] if shown else 0
         if 0 <= r < self.table.rowCount():
             self.table.setCurrentCell(r, c)
             item = self.table.item(r, c)
@@ -321,5 +357,8 @@ class RowTable(QWidget):
             )
         )
         rows = self.rows()
+        current = self.table.currentRow()
         self.table.setRowCount(0)  # rebuild items with the new flags
         self.set_rows(rows)
+        if 0 <= current < len(rows):  # the row shown in a detail pane stays the one selected
+            self.table.setCurrentCell(current, self._first_text_column())

@@ -7,6 +7,8 @@ from PySide6.QtWidgets import QMainWindow, QSplitter
 
 from perfdesk.ui import settings as S
 from perfdesk.ui.browser import Browser
+from perfdesk.ui.check_panel import CheckPanel
+from perfdesk.ui.screens import WINDOW_SHARE, available_geometry, center_on_screen
 
 
 def restore_state(
@@ -20,10 +22,16 @@ def restore_state(
         lambda: settings.set(S.HIDDEN_COLUMNS, ",".join(browser.hidden_columns()))
     )
     geometry = settings.get(S.GEOMETRY)
-    if isinstance(geometry, QByteArray) and not geometry.isEmpty():
-        window.restoreGeometry(geometry)
-    else:
-        window.resize(*default_size(window.screen().availableGeometry().size().toTuple()))
+    # Qt bounds a geometry saved on a larger screen (a monitor's, opened on a laptop) to the
+    # screen the window opens on, and moves it onto that screen.
+    restored = (
+        isinstance(geometry, QByteArray)
+        and not geometry.isEmpty()
+        and window.restoreGeometry(geometry)
+    )
+    if not restored:
+        window.resize(*default_size(available_geometry(window).size().toTuple()))
+        center_on_screen(window)
     state = settings.get(S.STATE)
     if isinstance(state, QByteArray) and not state.isEmpty():
         window.restoreState(state)
@@ -34,6 +42,20 @@ def restore_state(
         splitter.setSizes(list(default_split(window.width())))
 
 
+def remember_check_split(pane: QSplitter, checks: CheckPanel, settings: S.Settings) -> None:
+    """The editors and the check panel below them split as the clerk left them; kept as
+    the split changes (the pane is made with the first record, after the window)."""
+    sizes = settings.get(S.CHECK_SPLITTER)
+    if isinstance(sizes, QByteArray) and not sizes.isEmpty():
+        pane.restoreState(sizes)
+
+    def keep(*_args: object) -> None:
+        settings.set(S.CHECK_SPLITTER, pane.saveState())
+
+    pane.splitterMoved.connect(keep)
+    checks.resized.connect(keep)  # 放大/还原
+
+
 def save_state(window: QMainWindow, splitter: QSplitter, settings: S.Settings) -> None:
     settings.set(S.GEOMETRY, window.saveGeometry())
     settings.set(S.STATE, window.saveState())
@@ -42,9 +64,10 @@ def save_state(window: QMainWindow, splitter: QSplitter, settings: S.Settings) -
 
 
 def default_size(available: tuple[int, int]) -> tuple[int, int]:
-    """A first window size that fits the screen (1366×768 laptops included)."""
+    """The first window size: most of the screen's free area, whatever the screen (a
+    1366×768 laptop gets 1284×684 of its 1366×728, a 1920×1080 monitor 1804×977)."""
     width, height = available
-    return min(1400, int(width * 0.96)), min(880, int(height * 0.94))
+    return int(width * WINDOW_SHARE), int(height * WINDOW_SHARE)
 
 
 def default_split(width: int) -> tuple[int, int]:
