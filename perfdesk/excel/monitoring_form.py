@@ -176,9 +176,7 @@ def read_monitoring(reader: SheetReader, year_arg: int | None) -> ImportedForm:
         reader.warn("没有找到绩效指标表（一级指标/二级指标/三级指标/年度指标值/完成情况）。")
     else:
         cols = monitor_columns(reader, table)
-        m.indicators = [
-            _indicator(reader, row, table, cols) for row in table_rows(reader, table)
-        ]
+        m.indicators = [_indicator(reader, row, table, cols) for row in table_rows(reader, table)]
         framework = table_framework(table, m.indicators)
     if m.as_of_month is None:
         reader.warn("没有找到监控截至的月份（如“截至6月底”“1-7月执行数”），“截至月份”导入后为空。")
@@ -380,9 +378,11 @@ def _adjust(reader: SheetReader) -> bool | None:
     text = reader.text(value, pos)
     if text is None:
         return None
-    chosen, _ = parse_choices(text, ("是", "否"))
+    chosen, marked = parse_choices(text, ("是", "否"))
     if len(chosen) == 1:
         return chosen[0] == "是"
+    if marked and not chosen:
+        return None  # □是 □否: not answered
     r, c = pos if pos else (None, None)
     raise reader.error(f"“是否需要调整绩效目标”应为 是 或 否：“{text}”", r, c)
 
@@ -390,7 +390,9 @@ def _adjust(reader: SheetReader) -> bool | None:
 # ---------------------------------------------------------------- indicator rows
 
 
-def _indicator(reader: SheetReader, row: Row, table: Table, cols: MonitorColumns) -> MonitorIndicator:
+def _indicator(
+    reader: SheetReader, row: Row, table: Table, cols: MonitorColumns
+) -> MonitorIndicator:
     g = reader.grid
 
     def text(role: str) -> str | None:
@@ -472,8 +474,6 @@ def _pick(
         reader.warn(f"“{what}”勾选了多项：{CHOICE_JOINER.join(found)}，已取第一项。", row.r, col)
         return found[0]
     if strict:
-        raise reader.error(
-            f"“{what}”应为 {'、'.join(allowed)} 之一：“{text}”", row.r, col
-        )
+        raise reader.error(f"“{what}”应为 {'、'.join(allowed)} 之一：“{text}”", row.r, col)
     reader.warn(f"“{what}”“{text}”不是 {'、'.join(allowed)} 之一，未导入。", row.r, col)
     return None

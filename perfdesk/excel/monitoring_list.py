@@ -148,7 +148,9 @@ def _row(
     code = text("code")
     if unit is None and code is None:
         raise reader.error(
-            "这一行既没有单位也没有项目编码，无法判断是哪个项目。", r, cols.get("unit", cols["name"])
+            "这一行既没有单位也没有项目编码，无法判断是哪个项目。",
+            r,
+            cols.get("unit", cols["name"]),
         )
     m = Monitoring(as_of_month=month)
     m.budget_initial = amount("initial")
@@ -242,7 +244,9 @@ def _by_code(store: Any, year: int, code: str) -> list[int]:
 def _merged(existing: Declaration, read: Monitoring, today: dt.date) -> Monitoring:
     """The stored project's monitoring form with the list's columns written over it (a new
     one is made from the declaration, with its indicators)."""
-    base = deepcopy(existing.monitoring) if existing.monitoring else make_monitoring(existing, today)
+    base = (
+        deepcopy(existing.monitoring) if existing.monitoring else make_monitoring(existing, today)
+    )
     for key in ("budget_initial", "budget_adjusted", "spent_to_date", "goal_progress",
                 "deviation_analysis", "adjustment", "adjust_goals", "as_of_month"):  # fmt: skip
         value = getattr(read, key)
