@@ -167,8 +167,7 @@ def read_monitoring(reader: SheetReader, year_arg: int | None) -> ImportedForm:
         ("measures", L.MONITOR_MEASURES),
         ("adjustment", L.MONITOR_ADJUSTMENT),
     ):
-        value, pos, hit = reader.field(variants)
-        setattr(m, key, reader.text(value, pos))
+        setattr(m, key, _field_text(reader, variants))
     m.adjust_goals = _adjust(reader)
     table = find_table(reader)
     framework = "national"
@@ -371,6 +370,19 @@ def _goal_progress(reader: SheetReader) -> str | None:
                 v, p = reader.below(r0, c)
                 return reader.text(v, p)
     return None
+
+
+# The form's own footnote (注：1.完成目标可能性…) under the last row is not that row's value.
+_NOTE_STARTS = ("注:", "注：", "说明:", "说明：", "填表说明", "备注:", "备注：")
+
+
+def _field_text(reader: SheetReader, variants: tuple[str, ...]) -> str | None:
+    value, pos, hit = reader.field(variants)
+    text = reader.text(value, pos)
+    below = hit is not None and pos is not None and pos[0] > reader.grid.span(hit.r, hit.c)[2]
+    if text is not None and below and text.lstrip().startswith(_NOTE_STARTS):
+        return None
+    return text
 
 
 def _adjust(reader: SheetReader) -> bool | None:
