@@ -226,7 +226,9 @@ def _month(reader: SheetReader, first_label_row: int) -> int | None:
         r, c = pos if pos else (None, None)
         raise reader.error(f"“截至月份”不是 1 到 12 的月份：“{reader.text(value, pos)}”", r, c)
     # A header of the money block or the table: 1-7月执行数, 截至6月底完成情况.
-    for (_, _), key in sorted(reader.keys.items()):
+    for cell, key in sorted(reader.keys.items()):
+        if reader.label_cells is not None and cell not in reader.label_cells:
+            continue  # perfdesk's own layout: a value is never a header
         if len(key) <= 20 and ("执行" in key or "完成" in key or "支出" in key):
             found = month_in(key)
             if found:
