@@ -18,10 +18,17 @@ from perfdesk.excel.evaluation_form import (
     read_evaluation,
     row_eval_indicator,
 )
+from perfdesk.excel.monitoring_form import (
+    is_monitoring_table,
+    is_monitoring_title,
+    read_monitoring,
+)
+from perfdesk.excel.monitoring_list import is_monitoring_list, read_monitoring_list
 from perfdesk.excel.own_layout import own_label_cells
 from perfdesk.excel.sheet import (
     KIND_DECLARATION,
     KIND_EVALUATION,
+    KIND_MONITORING,
     Hit,
     ImportedForm,
     Row,
@@ -63,10 +70,16 @@ from perfdesk.models.serialize import apply_stated_scores
 
 
 def classify(reader: SheetReader) -> str | None:
+    if is_monitoring_list(reader):
+        return "monitoring_list"
     table = find_table(reader)
     if table and "list_name" in table.cols:
         return "list"
     title = reader.title(table.header_row if table else reader.grid.height)
+    if reader.hits(L.DECLARATION_FIELDS["name"]) and (
+        is_monitoring_title(title) or is_monitoring_table(reader, table)
+    ):
+        return KIND_MONITORING
     evaluation = (
         any(m in title for m in L.EVAL_TITLE_MARKS)
         or (bool(reader.hits(L.EVAL_INITIAL)) and bool(reader.hits(L.EVAL_SPENT)))
@@ -419,10 +432,23 @@ def _is_summary(grid: Grid) -> bool:
     return first[: len(SUMMARY_PROJECT_COLUMNS)] == [c.header for c in SUMMARY_PROJECT_COLUMNS]
 
 
+def _is_monitoring_summary(grid: Grid) -> bool:
+    """The 运行监控 sheet of perfdesk's own year summary: a view of the stored forms, which
+    would otherwise read as a flat monitoring list of unknown units."""
+    from perfdesk.excel.layouts import SUMMARY_MONITORING_COLUMNS
+
+    first = [v.strip() if isinstance(v, str) else v for v in grid.rows[0]] if grid.rows else []
+    return first[: len(SUMMARY_MONITORING_COLUMNS)] == [
+        c.header for c in SUMMARY_MONITORING_COLUMNS
+    ]
+
+
 def read_sheet(
     grid: Grid, filename: str, year_arg: int | None
 ) -> tuple[list[ImportedForm], str | None]:
     """The records on one sheet, or ([], kind None) when it holds no form."""
+    if _is_monitoring_summary(grid):
+        return [], None
     reader = SheetReader(grid, filename, own_label_cells(grid))
     if _is_summary(grid):
         raise reader.error(
@@ -432,10 +458,14 @@ def read_sheet(
             0,
         )
     kind = classify(reader)
+    if kind == "monitoring_list":
+        return read_monitoring_list(reader, year_arg), kind
     if kind == "list":
         return read_list(reader, year_arg), kind
     if kind == KIND_EVALUATION:
         return [read_evaluation(reader, year_arg)], kind
+    if kind == KIND_MONITORING:
+        return [read_monitoring(reader, year_arg)], kind
     if kind == KIND_DECLARATION:
         return [read_declaration(reader, year_arg)], kind
     return [], None
