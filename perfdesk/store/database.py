@@ -723,7 +723,7 @@ class Store:
                 lines = _join_sentences(f.message for f in errors[:5])
                 more = f"（另有 {len(errors) - 5} 处）" if len(errors) > 5 else ""
                 raise ValidationError(
-                    f"“{decl.name}”的运行监控表有 {len(errors)} 处错误，不能定稿：{lines}{more}",
+                    f"“{decl.name}”的运行监控表有 {len(errors)} 处错误，不能定稿：{lines}{more}。",
                     errors,
                 )
             decl.monitoring.status = STATUS_FINAL
