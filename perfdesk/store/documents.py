@@ -17,10 +17,12 @@ def monitoring_columns(doc: dict[str, Any]) -> tuple[str | None, int]:
     mon = doc.get("monitoring")
     if not mon:
         return None, 0
-    from perfdesk.models.monitoring import needs_attention
-    from perfdesk.models.serialize import monitoring_from_dict
+    from perfdesk.models.monitoring import attention_of
 
-    return mon["status"], int(needs_attention(monitoring_from_dict(mon)))
+    # The document holds the derived rates (monitoring_to_dict): read, not recomputed.
+    likelihoods = (i.get("likelihood") for i in mon.get("indicators") or ())
+    alert = attention_of(mon.get("execution_rate"), mon.get("expected_rate"), likelihoods)
+    return mon["status"], int(alert)
 
 
 def fingerprints(doc: dict[str, Any]) -> tuple[str, str | None, str | None]:
