@@ -32,7 +32,8 @@ from perfdesk.excel.sandbox import ReaderBug, ReaderCrash, Sandbox
 from perfdesk.excel.values import MAX_AMOUNT, strip_invisible
 from perfdesk.models.errors import Cancelled, InputError, PerfdeskError
 from perfdesk.models.records import Declaration
-from perfdesk.models.serialize import declaration_from_dict, loads
+from perfdesk.models.serialize import declaration_from_dict, loads, named_field
+from perfdesk.models.words import number_text
 from perfdesk.progress import Progress, TerminalProgress  # noqa: F401 - TerminalProgress re-exported
 
 IMPORT_SUFFIXES = (*EXCEL_SUFFIXES, ".json")
@@ -421,7 +422,10 @@ def _read_json(data: bytes, filename: str) -> list[ImportedForm]:
     except UnicodeDecodeError:
         raise InputError("不是有效的 JSON 文件：不是 UTF-8 编码的文本。", file=filename) from None
     except json.JSONDecodeError as exc:
-        raise InputError(f"不是有效的 JSON 文件：{exc}", file=filename) from None
+        raise InputError(
+            f"不是有效的 JSON 文件：第{exc.lineno}行第{exc.colno}个字符处格式有误。",
+            file=filename,
+        ) from None
     except (ValueError, RecursionError):
         # A number of thousands of digits (int's own limit), or nesting thousands deep.
         raise InputError(
@@ -449,14 +453,14 @@ def _read_json(data: bytes, filename: str) -> list[ImportedForm]:
         # Store identity and state belong to the database the file came from, not to this one.
         decl.id = None
         kind = KIND_EVALUATION if decl.created_from == "evaluation" else "declaration"
-        found = [f"{where}字段“{key}”中有不可见字符或控制字符（{points}），导入时已删除。"
-                 for key, points in warnings]  # fmt: skip
+        found = [f"{where}{named_field(key) if key else '记录'}中有不可见字符或控制字符"
+                 f"（{points}），导入时已删除。" for key, points in warnings]  # fmt: skip
         forms.append(ImportedForm(declaration=decl, kind=kind, sheet="", warnings=found))
     return forms
 
 
-def _short(value: object) -> str:
-    text = str(value)
+def _short(value: int | float | Decimal) -> str:
+    text = number_text(value)
     return text if len(text) <= 24 else f"{text[:12]}…（{len(text)} 位）"
 
 
@@ -466,16 +470,18 @@ def _clean_json(value: Any, key: str, found: list[tuple[str, str]]) -> Any:
     if isinstance(value, str):
         text, removed = strip_invisible(value)
         if removed:
-            found.append((key or "（记录）", "、".join(removed)))
+            found.append((key, "、".join(removed)))
         return text
     if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
         # No field of a record (amounts in 元, weights, scores, years) comes near 10^15; a
         # larger amount would not even fit the store's integer 分.
         if not Decimal(value).is_finite() or abs(Decimal(value)) >= MAX_AMOUNT:
-            raise InputError(f"字段“{key}”的数值 {_short(value)} 不是有效的数或超出范围。")
+            shown = _short(value) if Decimal(value).is_finite() else "（无穷大或非数）"
+            raise InputError(f"{named_field(key)}的数值 {shown} 不是有效的数或超出范围。")
         return value
     if isinstance(value, list):
-        return [_clean_json(v, f"{key}[{n}]", found) for n, v in enumerate(value, 1)]
+        # Indexes from 0, as in show --json; the messages show rows from 1.
+        return [_clean_json(v, f"{key}[{n}]", found) for n, v in enumerate(value)]
     if isinstance(value, dict):
         out = {}
         for k, v in value.items():
