@@ -360,9 +360,11 @@ def cmd_import(args: argparse.Namespace) -> int:
         if args.json:
             out.write(json.dumps(f.to_json(), ensure_ascii=False) + "\n")
         elif f.status == "imported":
-            out.write(f"已导入 {shown}：编号 {', '.join(map(str, f.ids))}\n")
+            out.write(f"已导入 {shown}：编号 {'、'.join(map(str, f.records))}\n")
+            for m in f.must_fix:
+                out.write(f"    错误（定稿前须改正）：{m}\n")
             for w in f.warnings:
-                out.write(f"    提示：{w}\n")
+                out.write(f"    警告：{w}\n")
         if f.status != "imported":
             # Ordered with the results: a reader of both streams sees each where it belongs.
             out.flush()

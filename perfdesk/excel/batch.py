@@ -39,6 +39,7 @@ from perfdesk.progress import Progress, TerminalProgress  # noqa: F401 - Termina
 IMPORT_SUFFIXES = (*EXCEL_SUFFIXES, ".json")
 STATUS_IMPORTED = "imported"
 STATUS_REJECTED = "rejected"
+MUST_FIX_MARK = "（定稿前须改正）"
 
 
 class _Flag(Protocol):
@@ -57,6 +58,9 @@ class FileResult:
     ids: list[int] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     error: str | None = None
+    # Findings of error level in what was stored: imported, but to be corrected before 定稿.
+    # Kept apart from ``warnings`` so that the report never calls an error a 提醒.
+    must_fix: list[str] = field(default_factory=list)
     # For --debug: the traceback of an unexpected failure (a bug of ours, not the file's).
     debug: str | None = None
 
@@ -65,9 +69,20 @@ class FileResult:
             "file": self.file,
             "status": self.status,
             "ids": self.ids,
-            "warnings": self.warnings,
+            "warnings": [*self.warnings, *(f"{m}{MUST_FIX_MARK}" for m in self.must_fix)],
             "error": self.error,
         }
+
+    @property
+    def records(self) -> list[int]:
+        """The records the file touched, each once: a declaration and its self-evaluation
+        in one workbook are one record, stored twice."""
+        return list(dict.fromkeys(self.ids))
+
+    @property
+    def errors(self) -> list[str]:
+        """What the clerk must act on: the rejection, or what to correct before 定稿."""
+        return [self.error] if self.error else list(self.must_fix)
 
 
 @dataclass
@@ -269,8 +284,10 @@ def _import(store: Any, path: Path, read: Callable[[], list[ImportedForm]]) -> F
     except Exception as exc:  # noqa: BLE001 - one bad file must not end a batch of hundreds
         return _internal_error(name, f"{type(exc).__name__}: {exc}", traceback.format_exc())
     warnings = [w for f in forms for w in f.warnings]
-    warnings += _check_warnings(store, forms, ids)
-    return FileResult(file=name, status=STATUS_IMPORTED, ids=ids, warnings=warnings)
+    must_fix, notes = _check_findings(store, forms, ids)
+    return FileResult(
+        file=name, status=STATUS_IMPORTED, ids=ids, warnings=warnings + notes, must_fix=must_fix
+    )
 
 
 def _internal_error(name: str, what: str, detail: str) -> FileResult:
@@ -525,11 +542,15 @@ def store_forms(store: Any, forms: Sequence[ImportedForm]) -> list[int]:
     return ids
 
 
-def _check_warnings(store: Any, forms: Sequence[ImportedForm], ids: Sequence[int]) -> list[str]:
-    """forms.md §3 findings of what was stored, as text (never blocking the import)."""
+def _check_findings(
+    store: Any, forms: Sequence[ImportedForm], ids: Sequence[int]
+) -> tuple[list[str], list[str]]:
+    """forms.md §3 findings of what was stored, as text (never blocking the import): those
+    of error level, then the others."""
     from perfdesk.models.checks import ERROR, check_declaration, check_evaluation
 
-    out: list[str] = []
+    errors: list[str] = []
+    notes: list[str] = []
     for form, rid in zip(forms, ids, strict=False):
         stored: Declaration = store.get(rid)
         title = f"{stored.year}年“{stored.name}”"
@@ -539,6 +560,5 @@ def _check_warnings(store: Any, forms: Sequence[ImportedForm], ids: Sequence[int
             previous = store.previous_year(stored) if hasattr(store, "previous_year") else None
             findings = check_declaration(stored, previous)
         for f in findings:
-            mark = "（定稿前须改正）" if f.level == ERROR else ""
-            out.append(f"{title}：{f.message}{mark}")
-    return out
+            (errors if f.level == ERROR else notes).append(f"{title}：{f.message}")
+    return errors, notes
