@@ -316,3 +316,34 @@ def test_the_rare_character_message_names_character_field_and_remedy(seed_decl) 
     with pytest.raises(MissingGlyphError) as err:
         render_bytes(seed_decl, "evaluation")
     assert err.value.message.startswith("绩效指标第1行“实际完成值”中的字“\U0002a6a5”（U+2A6A5）")
+
+
+def test_a_damaged_pdf_is_refused_without_the_library_s_words(store) -> None:  # noqa: ANN001
+    from perfdesk.pdf.verify import verify_pdf
+
+    with pytest.raises(InputError) as err:
+        verify_pdf(store, b"%PDF-1.4\n1 0 obj << /Type /Catalog >>\ntrailer garbage")
+    assert err.value.message in (
+        "这份 PDF 已损坏或不完整，无法读取，无法核对。",
+        "这份 PDF 的文字无法读出（可能已损坏，或是扫描件、图片），无法核对。",
+    )
+
+
+def test_a_package_with_an_unknown_compression_is_refused_in_chinese(tmp_path: Path) -> None:
+    """Method 99 (WinZip's AES) makes zipfile raise its own English sentence."""
+    import zipfile
+
+    from perfdesk.exchange.package import PackageError, read_package
+
+    path = tmp_path / "加密.pdpack"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as zf:
+        zf.writestr("manifest.json", "{}")
+    data = bytearray(path.read_bytes())
+    local, central = data.index(b"PK\x03\x04"), data.index(b"PK\x01\x02")
+    data[local + 8 : local + 10] = (99).to_bytes(2, "little")
+    data[central + 10 : central + 12] = (99).to_bytes(2, "little")
+    path.write_bytes(bytes(data))
+    with pytest.raises(PackageError) as err:
+        read_package(path)
+    assert "无法读取（文件已损坏，或用了不支持的压缩方式）" in err.value.message
+    assert program_words(err.value.message) == []
