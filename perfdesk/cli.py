@@ -364,7 +364,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             for m in f.must_fix:
                 out.write(f"    错误（定稿前须改正）：{m}\n")
             for w in f.warnings:
-                out.write(f"    警告：{w}\n")
+                out.write(f"    提醒：{w}\n")
         if f.status != "imported":
             # Ordered with the results: a reader of both streams sees each where it belongs.
             out.flush()

@@ -33,6 +33,11 @@ from perfdesk.ui.exchange_dialogs import fit_to_screen
 
 HEADERS = ("文件", "结果", "记录数", "错误", "警告")
 RESULTS = {"imported": "已导入", "rejected": "已拒绝"}
+HEADER_TIPS = {
+    2: "文件中导入的项目数",
+    3: "拒收的原因，或导入后定稿前须改正的错误",
+    4: "提醒：值得核对、但不妨碍定稿的问题",
+}
 TEXT_FILTER = "文本文件 (*.txt)"
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -69,7 +74,7 @@ def report_heading(report: Any) -> str:
     if to_fix:
         heading += f"，{to_fix} 个有定稿前须改正的错误"
     if warned:
-        heading += f"，{warned} 个有警告"
+        heading += f"，{warned} 个有提醒"
     if report.cancelled:
         heading += f"（已取消，其余 {report.total - len(files)} 个文件未处理）"
     return heading + "。被拒收的文件没有写入任何内容。"
@@ -85,7 +90,8 @@ def file_details(f: Any) -> str:
     for m in f.must_fix:
         lines.append(f"错误（定稿前须改正）：{m}")
     for w in f.warnings:
-        lines.append(f"警告：{w}")
+        # As in the check panel: an error must be corrected, a 提醒 is worth a look.
+        lines.append(f"提醒：{w}")
     return "\n".join(lines)
 
 
@@ -118,6 +124,8 @@ class ImportReportModel(QAbstractTableModel):
             and 0 <= section < len(HEADERS)
         ):
             return HEADERS[section]
+        if role == Qt.ItemDataRole.ToolTipRole and orientation == Qt.Orientation.Horizontal:
+            return HEADER_TIPS.get(section)
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -174,7 +182,7 @@ class ImportReportDialog(QDialog):
             header.resizeSection(col, 72)
         self.details = QPlainTextEdit()
         self.details.setReadOnly(True)
-        self.details.setPlaceholderText("选中一个文件，这里显示它的完整路径、错误和警告。")
+        self.details.setPlaceholderText("选中一个文件，这里显示它的完整路径、错误和提醒。")
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.table)
         splitter.addWidget(self.details)
