@@ -41,8 +41,11 @@ _ARGPARSE_ERRORS = (
      "参数 {0} 只能是 {2}，给出的是“{1}”"),
     (re.compile(r"argument (\S+): expected one argument"), "参数 {0} 后面缺少取值"),
     (re.compile(r"argument (\S+): not allowed with argument (\S+)"), "参数 {0} 不能与 {1} 同时使用"),
-    (re.compile(r"argument (\S+): ([^a-zA-Z]+)"), "参数 {0} {1}"),
+    # Our own type checks' Chinese sentence (the value quoted in it may hold any letters).
+    (re.compile(r"argument (\S+): ([^\x00-\x7f].*)"), "参数 {0} {1}"),
 )
+# Positional arguments as the usage line names them, for a clerk.
+_ARGUMENT_NAMES = {"id": "编号", "ids": "编号"}
 _HELP_WORDS = (
     ("usage:", "用法："),
     ("positional arguments:", "位置参数："),
@@ -56,7 +59,7 @@ def _chinese_usage_error(message: str) -> str:
     for pattern, template in _ARGPARSE_ERRORS:
         m = pattern.fullmatch(message)
         if m:
-            groups = [g.replace("'", "") for g in m.groups()]
+            groups = [_ARGUMENT_NAMES.get(g, g).replace("'", "") for g in m.groups()]
             return template.format(*groups)
     return message
 

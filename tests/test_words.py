@@ -348,3 +348,12 @@ def test_a_package_with_an_unknown_compression_is_refused_in_chinese(tmp_path: P
         read_package(path)
     assert "无法读取（文件已损坏，或用了不支持的压缩方式）" in err.value.message
     assert program_words(err.value.message) == []
+
+
+def test_a_bad_number_on_the_command_line_is_one_chinese_sentence(tmp_path: Path) -> None:
+    r = run_cli("show", "abc", db=tmp_path / "db.sqlite")
+    assert r.returncode == 2
+    assert (
+        r.stderr.strip().splitlines()[-1] == "perfdesk show：参数 编号 应为正整数，给出的是“abc”。"
+    )
+    assert "argument" not in r.stderr
