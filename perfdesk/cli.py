@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import errno
 import re
 import signal
 import sqlite3
@@ -22,6 +21,7 @@ from typing import NoReturn
 
 from perfdesk import __version__
 from perfdesk.models.errors import PerfdeskError
+from perfdesk.models.words import os_reason
 from perfdesk.paths import default_db_path
 
 
@@ -225,27 +225,13 @@ def _output_file(output: str, suffix: str | None = None) -> Path:
     return path
 
 
-# What an OSError means, for a clerk: the English strerror says nothing to them.
-_OS_REASONS = {
-    errno.ENOENT: "文件或文件夹不存在",
-    errno.EACCES: "没有读写权限",
-    errno.EPERM: "没有读写权限",
-    errno.EISDIR: "这是一个文件夹，不是文件",
-    errno.ENOTDIR: "路径中有一段不是文件夹",
-    errno.ENOSPC: "磁盘空间不足",
-    errno.EROFS: "所在的磁盘只读",
-    errno.EEXIST: "同名文件已存在",
-    errno.ENAMETOOLONG: "文件名太长",
-}
-
-
 def _os_error_message(exc: OSError, args: argparse.Namespace) -> str:
     name = str(exc.filename or "")
     output = getattr(args, "output", None)
     # Writers go through a temporary file beside the target; name the file the clerk gave.
     if output and (not name or name.endswith((".tmp", ".part"))):
         name = str(output)
-    reason = _OS_REASONS.get(exc.errno or -1) or f"系统错误（{exc.strerror or exc}）"
+    reason = os_reason(exc)
     return f"无法读写“{name}”：{reason}。" if name else f"无法读写文件：{reason}。"
 
 

@@ -199,3 +199,26 @@ def test_a_folder_of_thousands_of_files_stays_one_table(qtbot) -> None:
     assert "/收件/3999.xlsx" in dialog.details.toPlainText()
     assert "提醒：第3999个文件的提醒" in dialog.details.toPlainText()
     dialog.close()
+
+
+def test_exporting_where_nothing_can_be_written_says_why_in_chinese(
+    qtbot,
+    make_window,  # noqa: F811
+    prompts,  # noqa: F811
+    inbox,
+    tmp_path,
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    w = make_window()
+    w.files.import_paths([inbox])
+    wait_idle(qtbot, w)
+    dialog = w.last_dialog
+    prompts.saves = [tmp_path / "没有这个文件夹" / "导入结果.txt"]
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    (box,) = dialog.findChildren(QMessageBox)
+    assert box.text() == (
+        f"无法读写文件“{tmp_path / '没有这个文件夹' / '导入结果.txt'}”：文件或文件夹不存在。"
+    )
+    assert "No such file" not in box.text()
+    box.close()

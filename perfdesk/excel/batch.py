@@ -33,7 +33,7 @@ from perfdesk.excel.values import MAX_AMOUNT, strip_invisible
 from perfdesk.models.errors import Cancelled, InputError, PerfdeskError
 from perfdesk.models.records import Declaration
 from perfdesk.models.serialize import declaration_from_dict, loads, named_field
-from perfdesk.models.words import number_text
+from perfdesk.models.words import number_text, os_reason
 from perfdesk.progress import Progress, TerminalProgress  # noqa: F401 - TerminalProgress re-exported
 
 IMPORT_SUFFIXES = (*EXCEL_SUFFIXES, ".json")
@@ -307,7 +307,7 @@ def _os_reason(exc: OSError) -> str:
         return "没有读取这个文件的权限。"
     if isinstance(exc, IsADirectoryError):
         return "这是一个文件夹，不是文件。"
-    return f"无法读取文件（{exc.strerror or exc}）。"
+    return f"无法读取文件（{os_reason(exc)}）。"
 
 
 def _kind_of(mode: int) -> str | None:

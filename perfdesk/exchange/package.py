@@ -25,6 +25,7 @@ from typing import Any
 
 from perfdesk import __version__
 from perfdesk.models.errors import PerfdeskError
+from perfdesk.models.words import os_reason
 
 FORMAT = "perfdesk-package"
 VERSION = 1
@@ -207,7 +208,7 @@ def read_package(path: Path | str) -> Package:
         # The library's own words (English, a Python message) are no use to a clerk.
         raise PackageError(path, "无法读取（文件已损坏，或用了不支持的压缩方式）") from None
     except OSError as exc:
-        raise PackageError(path, f"无法读取（{exc.strerror or exc}）") from None
+        raise PackageError(path, f"无法读取（{os_reason(exc)}）") from None
 
 
 def _read_checked(zf: zipfile.ZipFile, path: Path) -> Package:

@@ -8,9 +8,33 @@ is quoted the way the clerk wrote it — never as Python shows it (``None``, ``'
 from __future__ import annotations
 
 import datetime as dt
+import errno
 from decimal import Decimal
 
 _LONGEST = 40  # characters of a text quoted in a message; longer ones are cut
+
+# What an OSError means, for a clerk: the system's strerror is English.
+OS_REASONS = {
+    errno.ENOENT: "文件或文件夹不存在",
+    errno.EACCES: "没有读写权限",
+    errno.EPERM: "没有读写权限",
+    errno.EISDIR: "这是一个文件夹，不是文件",
+    errno.ENOTDIR: "路径中有一段不是文件夹",
+    errno.ENOSPC: "磁盘空间不足",
+    errno.EROFS: "所在的磁盘只读",
+    errno.EEXIST: "同名文件已存在",
+    errno.ENAMETOOLONG: "文件名太长",
+    errno.EBUSY: "文件正被其他程序使用",
+    errno.EIO: "读写磁盘时出错",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """Why a file could not be read or written, in Chinese (the errno is kept for a
+    maintainer when it is not one a clerk can act on)."""
+    if exc.errno in OS_REASONS:
+        return OS_REASONS[exc.errno]
+    return f"系统错误，错误码 {exc.errno}" if exc.errno else "系统错误"
 
 
 def number_text(value: Decimal | int | float) -> str:
