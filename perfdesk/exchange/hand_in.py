@@ -277,7 +277,7 @@ def _checked_records(pkg: Package) -> list[tuple[dict[str, Any], dict[str, Any]]
     for entry, part in zip(pkg.entries, pkg.parts, strict=True):
         key = entry.get("key")
         if not isinstance(key, dict) or not {"year", "unit", "name"} <= set(key):
-            raise PackageError(pkg.path, f"的清单中“{entry.get('part') or '（未命名的部分）'}”没有项目标识")
+            raise PackageError(pkg.path, f"的清单中“{entry.get('part')}”没有项目标识")
         if pkg.kind == KIND_SUBMIT:
             try:
                 decl = declaration_from_dict(part)
