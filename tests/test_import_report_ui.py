@@ -90,7 +90,7 @@ def test_import_report_is_a_table_with_rejections_first(qtbot, make_window, inbo
     assert by_name["6_两次.json"][1:3] == ["已导入", "1"]
     assert int(by_name["1_申报表.xlsx"][4]) >= 1  # the seed's vague targets are warnings
     assert (
-        "拒收 2 个" in dialog.heading.text() and "2 个有定稿前须改正的错误" in dialog.heading.text()
+        "拒绝 2 个" in dialog.heading.text() and "2 个有定稿前须改正的错误" in dialog.heading.text()
     )
     # The full path is one hover away, and nothing was written for the rejected files.
     assert model.data(model.index(0, 0), Qt.ItemDataRole.ToolTipRole) == str(
@@ -106,7 +106,7 @@ def test_selecting_a_row_shows_its_details(qtbot, make_window, inbox) -> None:  
     dialog = w.last_dialog
     # The first rejection is selected from the start.
     assert str(inbox / "2_金额有误.xlsx") in dialog.details.toPlainText()
-    assert "拒收原因" in dialog.details.toPlainText() and "“一亿”" in dialog.details.toPlainText()
+    assert "拒绝原因" in dialog.details.toPlainText() and "“一亿”" in dialog.details.toPlainText()
     view: QTableView = dialog.table
     row = next(
         r for r in range(view.model().rowCount())

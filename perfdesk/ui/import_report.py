@@ -35,7 +35,7 @@ HEADERS = ("文件", "结果", "记录数", "错误", "警告")
 RESULTS = {"imported": "已导入", "rejected": "已拒绝"}
 HEADER_TIPS = {
     2: "文件中导入的项目数",
-    3: "拒收的原因，或导入后定稿前须改正的错误",
+    3: "拒绝的原因，或导入后定稿前须改正的错误",
     4: "提醒：值得核对、但不妨碍定稿的问题",
 }
 TEXT_FILTER = "文本文件 (*.txt)"
@@ -70,14 +70,14 @@ def report_heading(report: Any) -> str:
     rejected = len(report.rejected)
     to_fix = sum(1 for f in report.imported if f.errors)
     warned = sum(1 for f in files if f.warnings)
-    heading = f"共 {len(files)} 个文件：导入 {len(files) - rejected} 个，拒收 {rejected} 个"
+    heading = f"共 {len(files)} 个文件：导入 {len(files) - rejected} 个，拒绝 {rejected} 个"
     if to_fix:
         heading += f"，{to_fix} 个有定稿前须改正的错误"
     if warned:
         heading += f"，{warned} 个有提醒"
     if report.cancelled:
         heading += f"（已取消，其余 {report.total - len(files)} 个文件未处理）"
-    return heading + "。被拒收的文件没有写入任何内容。"
+    return heading + "。被拒绝的文件没有写入任何内容。"
 
 
 def file_details(f: Any) -> str:
@@ -86,7 +86,7 @@ def file_details(f: Any) -> str:
     if f.records:
         lines.append("记录编号：" + "、".join(str(i) for i in f.records))
     if f.error:
-        lines.append(f"拒收原因：{f.error}")
+        lines.append(f"拒绝原因：{f.error}")
     for m in f.must_fix:
         lines.append(f"错误（定稿前须改正）：{m}")
     for w in f.warnings:
