@@ -29,7 +29,7 @@ from perfdesk.ui import settings as S
 from perfdesk.ui.browser import Browser
 from perfdesk.ui.dialogs import ReportDialog, about_text
 from perfdesk.ui.feedback import Feedback
-from perfdesk.ui.import_report import TEXT_FILTER, import_report_dialog
+from perfdesk.ui.import_report import TEXT_FILTER, ImportReportDialog
 from perfdesk.ui.open_record import OpenRecord
 from perfdesk.ui.operations import JobContext, Reader, Worker, run_with_progress
 from perfdesk.ui.prompts import Prompts
@@ -122,9 +122,7 @@ class FileCommands:
 
         def done(report: Any) -> None:
             self.browser.refresh()
-            self.feedback.show(
-                import_report_dialog(report, self._report_path, self.feedback.parent)
-            )
+            self.feedback.show(ImportReportDialog(report, self._report_path, self.feedback.parent))
             ids = report_ids(report)
             if ids and self.record.session is None:
                 self.browser.select(ids[0])

@@ -230,9 +230,3 @@ class ImportReportDialog(QDialog):
             return None
         self.heading.setText(f"{report_heading(self.report)}\n已导出到“{path}”。")
         return path
-
-
-def import_report_dialog(
-    report: Any, save_path: Callable[[str], Path | None], parent: QWidget | None
-) -> ImportReportDialog:
-    return ImportReportDialog(report, save_path, parent)
