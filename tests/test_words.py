@@ -357,3 +357,15 @@ def test_a_bad_number_on_the_command_line_is_one_chinese_sentence(tmp_path: Path
         r.stderr.strip().splitlines()[-1] == "perfdesk show：参数 编号 应为正整数，给出的是“abc”。"
     )
     assert "argument" not in r.stderr
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux's /proc")
+def test_a_backup_that_cannot_be_written_says_why_in_chinese(tmp_path: Path) -> None:
+    """/proc takes no new files, whoever asks (root included)."""
+    db = tmp_path / "db.sqlite"
+    run_cli("list", db=db)
+    r = run_cli("backup", "-o", "/proc/perfdesk-备份.sqlite", db=db)
+    assert r.returncode == 1
+    assert r.stderr.strip() == (
+        "无法写出备份“/proc/perfdesk-备份.sqlite”（文件或文件夹不存在），未留下不完整的文件。"
+    )
