@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import errno
 import re
 import signal
 import sqlite3
@@ -22,6 +21,7 @@ from typing import NoReturn
 
 from perfdesk import __version__
 from perfdesk.models.errors import PerfdeskError
+from perfdesk.models.words import os_reason
 from perfdesk.paths import default_db_path
 
 
@@ -41,8 +41,11 @@ _ARGPARSE_ERRORS = (
      "参数 {0} 只能是 {2}，给出的是“{1}”"),
     (re.compile(r"argument (\S+): expected one argument"), "参数 {0} 后面缺少取值"),
     (re.compile(r"argument (\S+): not allowed with argument (\S+)"), "参数 {0} 不能与 {1} 同时使用"),
-    (re.compile(r"argument (\S+): ([^a-zA-Z]+)"), "参数 {0} {1}"),
+    # Our own type checks' Chinese sentence (the value quoted in it may hold any letters).
+    (re.compile(r"argument (\S+): ([^\x00-\x7f].*)"), "参数 {0} {1}"),
 )
+# Positional arguments as the usage line names them, for a clerk.
+_ARGUMENT_NAMES = {"id": "编号", "ids": "编号"}
 _HELP_WORDS = (
     ("usage:", "用法："),
     ("positional arguments:", "位置参数："),
@@ -56,7 +59,7 @@ def _chinese_usage_error(message: str) -> str:
     for pattern, template in _ARGPARSE_ERRORS:
         m = pattern.fullmatch(message)
         if m:
-            groups = [g.replace("'", "") for g in m.groups()]
+            groups = [_ARGUMENT_NAMES.get(g, g).replace("'", "") for g in m.groups()]
             return template.format(*groups)
     return message
 
@@ -234,27 +237,13 @@ def _output_file(output: str, suffix: str | None = None) -> Path:
     return path
 
 
-# What an OSError means, for a clerk: the English strerror says nothing to them.
-_OS_REASONS = {
-    errno.ENOENT: "文件或文件夹不存在",
-    errno.EACCES: "没有读写权限",
-    errno.EPERM: "没有读写权限",
-    errno.EISDIR: "这是一个文件夹，不是文件",
-    errno.ENOTDIR: "路径中有一段不是文件夹",
-    errno.ENOSPC: "磁盘空间不足",
-    errno.EROFS: "所在的磁盘只读",
-    errno.EEXIST: "同名文件已存在",
-    errno.ENAMETOOLONG: "文件名太长",
-}
-
-
 def _os_error_message(exc: OSError, args: argparse.Namespace) -> str:
     name = str(exc.filename or "")
     output = getattr(args, "output", None)
     # Writers go through a temporary file beside the target; name the file the clerk gave.
     if output and (not name or name.endswith((".tmp", ".part"))):
         name = str(output)
-    reason = _OS_REASONS.get(exc.errno or -1) or f"系统错误（{exc.strerror or exc}）"
+    reason = os_reason(exc)
     return f"无法读写“{name}”：{reason}。" if name else f"无法读写文件：{reason}。"
 
 
@@ -429,9 +418,11 @@ def cmd_import(args: argparse.Namespace) -> int:
         if args.json:
             out.write(json.dumps(f.to_json(), ensure_ascii=False) + "\n")
         elif f.status == "imported":
-            out.write(f"已导入 {shown}：编号 {', '.join(map(str, f.ids))}\n")
+            out.write(f"已导入 {shown}：编号 {'、'.join(map(str, f.records))}\n")
+            for m in f.must_fix:
+                out.write(f"    错误（定稿前须改正）：{m}\n")
             for w in f.warnings:
-                out.write(f"    提示：{w}\n")
+                out.write(f"    提醒：{w}\n")
         if f.status != "imported":
             # Ordered with the results: a reader of both streams sees each where it belongs.
             out.flush()

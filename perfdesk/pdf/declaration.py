@@ -143,7 +143,8 @@ def _indicator_table(
     spans = []
     for n, (ind, first) in enumerate(zip(decl.indicators, cat_cells, strict=True), 1):
         where = f"{label}第{n}行"
-        spans.append(grid.add([*first, Cell(ind.name, field=where), Cell(ind.target, field=where)]))
+        name_at, target_at = (f"{where}“{h}”" for h in layout.headers[-2:])
+        spans.append(grid.add([*first, Cell(ind.name, field=name_at), Cell(ind.target, field=target_at)]))
     if not decl.indicators:
         grid.add([Cell(None) for _ in range(ncols)])
     merge_categories(grid, spans, keys, list(range(cats)), label)

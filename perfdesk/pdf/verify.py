@@ -120,7 +120,7 @@ def _reader(pdf: bytes) -> Any:
     try:
         return PdfReader(io.BytesIO(pdf))
     except (PyPdfError, ValueError, KeyError, TypeError, OSError) as exc:
-        raise InputError(f"这份 PDF 无法读取（{type(exc).__name__}），无法核对。") from exc
+        raise InputError("这份 PDF 已损坏或不完整，无法读取，无法核对。") from exc
 
 
 def pdf_text(pdf: bytes) -> str:
@@ -131,7 +131,9 @@ def pdf_text(pdf: bytes) -> str:
     try:
         return "\n".join(page.extract_text() or "" for page in reader.pages)
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise InputError(f"这份 PDF 的文字无法读出（{type(exc).__name__}），无法核对。") from exc
+        raise InputError(
+            "这份 PDF 的文字无法读出（可能已损坏，或是扫描件、图片），无法核对。"
+        ) from exc
 
 
 def read_marker(pdf: bytes) -> tuple[Marker | None, str]:

@@ -109,10 +109,8 @@ def print_year(
             raise
         except Exception as exc:  # noqa: BLE001 - one unreadable record must not stop the year
             unexpected = unexpected or exc
-            reason = (
-                f"无法读取或打印此项目（{type(exc).__name__}：{exc}），"
-                "请用 perfdesk check 检查数据库"
-            )
+            # The exception itself is chained for --debug; the clerk gets what to do.
+            reason = "无法读取或打印此项目（程序内部错误），请用 perfdesk check 检查数据库"
         if reason is not None:
             failures.append(PrintFailure(rid, year, unit or "", name or "", reason))
         if progress:

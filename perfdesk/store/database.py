@@ -27,6 +27,7 @@ from perfdesk.models.errors import (
     ValidationError,
 )
 from perfdesk.models.status import STATUS_DRAFT, STATUS_FINAL
+from perfdesk.models.words import os_reason
 from perfdesk.store import search as queries
 from perfdesk.store.documents import fingerprints, monitoring_columns
 from perfdesk.store.faults import DamagedError, damaged_message, storage_error
@@ -885,6 +886,7 @@ class Store:
             if isinstance(fault, DamagedError):  # what is read is damaged: the database
                 fault = DamagedError(damaged_message(self.path, str(exc)))
             raise fault or StoreError(
-                f"无法写出备份“{target}”（{exc}），未留下不完整的文件。"
+                f"无法写出备份“{target}”（{os_reason(exc) if isinstance(exc, OSError) else exc}），"
+                "未留下不完整的文件。"
             ) from exc
         return target

@@ -34,7 +34,7 @@ from perfdesk.ui.batch import FORM_CHOICES, BatchOutcome, batch_job, form_choice
 from perfdesk.ui.browser import Browser
 from perfdesk.ui.dialogs import ReportDialog, about_text
 from perfdesk.ui.feedback import Feedback
-from perfdesk.ui.import_report import import_report_dialog
+from perfdesk.ui.import_report import TEXT_FILTER, ImportReportDialog
 from perfdesk.ui.open_record import OpenRecord
 from perfdesk.ui.operations import JobContext, Reader, Worker, run_with_progress
 from perfdesk.ui.prompts import Prompts
@@ -142,7 +142,7 @@ class FileCommands:
 
         def done(report: Any) -> None:
             self.browser.refresh()
-            self.feedback.show(import_report_dialog(report, self.feedback.parent))
+            self.feedback.show(ImportReportDialog(report, self._report_path, self.feedback.parent))
             ids = report_ids(report)
             if ids and self.record.session is None:
                 self.browser.select(ids[0])
@@ -150,6 +150,11 @@ class FileCommands:
         run_with_progress(
             self.writer, self.feedback.parent, "正在导入…", job, done, self.feedback.error
         )
+
+    def _report_path(self, suggested_name: str) -> Path | None:
+        """Where 导出为文本… of the import report writes (asked, next to the imported files)."""
+        suggested = str(Path(self.settings.folder(S.IMPORT_DIR)) / suggested_name)
+        return self.prompts.save_file("导出导入结果", suggested, TEXT_FILTER)
 
     # ================================================================ export, preview, print
 
