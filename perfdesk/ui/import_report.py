@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from perfdesk.excel.values import strip_invisible
 from perfdesk.ui.dialogs import show_error
-from perfdesk.ui.exchange_dialogs import fit_to_screen
+from perfdesk.ui.screens import fit_to_screen
 
 HEADERS = ("文件", "结果", "记录数", "错误", "警告")
 RESULTS = {"imported": "已导入", "rejected": "已拒绝"}
