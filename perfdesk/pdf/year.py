@@ -73,8 +73,8 @@ def print_year(
     progress_stream: IO[str] | None = None,
 ) -> list[Path]:
     """Every form of ``year``, one PDF each, into ``folder``, in the order of unit and
-    name; returns the files. For ``form="evaluation"`` only the projects that have an
-    evaluation are printed.
+    name; returns the files. For ``form="evaluation"`` (``"monitoring"``) only the projects
+    that have an evaluation (a monitoring form) are printed.
 
     A form that cannot be printed is passed over and the rest printed; then
     YearPrintError lists the failures by project (and holds the files written). A cancel
@@ -102,7 +102,10 @@ def print_year(
         reason = None
         try:
             decl = store.get(rid)
-            written.append(write_pdf(decl, folder / pdf_file_name(decl, form), form))
+            # The list says which projects have a 自评表; a monitoring form is seen on the
+            # record itself.
+            if form != "monitoring" or decl.monitoring is not None:
+                written.append(write_pdf(decl, folder / pdf_file_name(decl, form), form))
         except PerfdeskError as exc:
             reason = exc.message
         except OSError:
