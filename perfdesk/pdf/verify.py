@@ -22,11 +22,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Protocol
 
-from perfdesk.models.errors import InputError, NotFoundError, PerfdeskError
+from perfdesk.models.errors import InputError, NotFoundError
 from perfdesk.models.labels import FIELD_LABELS
 from perfdesk.models.money import format_money
 from perfdesk.models.records import Declaration
-from perfdesk.models.serialize import content_dict, fingerprint
+from perfdesk.models.serialize import content_dict
 
 MARKER_RE = re.compile(
     r"perfdesk:(\d+|-):(\d+):(declaration|monitoring|evaluation):([0-9a-f]{12})"
@@ -61,6 +61,7 @@ class RevisionLike(Protocol):
     revision: int
     fingerprint_declaration: str
     fingerprint_evaluation: str | None
+    fingerprint_monitoring: str | None
 
 
 class StoreLike(Protocol):
@@ -160,16 +161,8 @@ def read_marker(pdf: bytes) -> tuple[Marker | None, str]:
     return None, ""
 
 
-def _fingerprint_of(store: StoreLike, rid: int, info: Any, form: str) -> str | None:
-    if form == "monitoring":
-        # The revisions table keeps the fingerprints of the two older forms only: the
-        # monitoring form's is taken from the stored document itself.
-        try:
-            decl = store.get(rid, info.revision)
-        except PerfdeskError:
-            return None
-        return fingerprint(decl, form) if decl.monitoring is not None else None
-    value = info.fingerprint_declaration if form == "declaration" else info.fingerprint_evaluation
+def _fingerprint_of(info: Any, form: str) -> str | None:
+    value = getattr(info, f"fingerprint_{form}")
     return str(value) if value else None
 
 
@@ -295,19 +288,28 @@ def _note_only(words: list[str]) -> bool:
 def _differences(
     printed: str, stored: str, decl: Declaration, form: str
 ) -> tuple[tuple[str, str, str], ...]:
-    """(label, printed, stored) for each run of words that differs."""
+    """(label, printed, stored) for each run of words that differs. A run printed in one
+    place and stored in another, word for word, most often moved with the page breaks (an
+    altered cell above changed its row's height): it is named only when nothing else
+    differs (then the order of the words is what was altered)."""
     a, b = printed.split(), stored.split()
     shown = _shown_values(decl, form)
     out = []
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+    ops = matcher.get_opcodes()
+    deleted = [a[i1:i2] for op, i1, i2, _j1, _j2 in ops if op == "delete"]
+    inserted = [b[j1:j2] for op, _i1, _i2, j1, j2 in ops if op == "insert"]
+    moved = [run for run in deleted if run in inserted]
+    shifted = []
+    for op, i1, i2, j1, j2 in ops:
         if op == "equal" or (op == "delete" and _note_only(a[i1:i2])):
             continue
         was, now = " ".join(a[i1:i2]), " ".join(b[j1:j2])
         context = " ".join(b[max(0, j1 - 3) : j1])
         label = _label_of(now or (b[j1 - 1] if j1 else ""), " ".join(b[:j1]), context, shown)
-        out.append((label, *_narrow(was, now)))
-    return tuple(out)
+        is_moved = (op == "delete" and a[i1:i2] in moved) or (op == "insert" and b[j1:j2] in moved)
+        (shifted if is_moved else out).append((label, *_narrow(was, now)))
+    return tuple(out or shifted)
 
 
 def _with_status(decl: Declaration, form: str, draft: bool) -> Declaration:
@@ -407,8 +409,7 @@ def verify_pdf(store: StoreLike, pdf: bytes) -> VerifyResult:
     # The printed revision first, then any other stored with the same fingerprint.
     candidates = sorted(revisions, key=lambda r: (r.revision != mark.revision, -r.revision))
     matched = next(
-        (r for r in candidates if _fingerprint_of(store, rid, r, mark.form) == mark.fingerprint),
-        None,
+        (r for r in candidates if _fingerprint_of(r, mark.form) == mark.fingerprint), None
     )
     marked = next((r for r in revisions if r.revision == mark.revision), None)
     if matched is None and marked is not None:

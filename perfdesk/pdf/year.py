@@ -88,24 +88,26 @@ def print_year(
         progress = bar = TerminalProgress(progress_stream)
     rows = store.list(
         year=year,
-        columns=("id", "has_evaluation", "unit", "name"),
+        columns=("id", "unit", "name", "has_evaluation", "monitoring_status"),
         order_by=(("unit", False), ("name", False)),
     )
-    todo = [row for row in rows if form != "evaluation" or row[1]]
+    # The projects that have the form: all, those with a 自评表, those with a 运行监控表.
+    todo = [
+        (rid, unit, name)
+        for rid, unit, name, has_evaluation, monitoring in rows
+        if form == "declaration" or (has_evaluation if form == "evaluation" else monitoring)
+    ]
     folder.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     failures: list[PrintFailure] = []
     unexpected: Exception | None = None
-    for n, (rid, _, unit, name) in enumerate(todo, 1):
+    for n, (rid, unit, name) in enumerate(todo, 1):
         if cancel():
             raise Cancelled()
         reason = None
         try:
             decl = store.get(rid)
-            # The list says which projects have a 自评表; a monitoring form is seen on the
-            # record itself.
-            if form != "monitoring" or decl.monitoring is not None:
-                written.append(write_pdf(decl, folder / pdf_file_name(decl, form), form))
+            written.append(write_pdf(decl, folder / pdf_file_name(decl, form), form))
         except PerfdeskError as exc:
             reason = exc.message
         except OSError:
