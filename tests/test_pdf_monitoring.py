@@ -271,6 +271,22 @@ def test_30_indicators_and_long_texts_split_cleanly(seed_decl, tmp_path: Path, l
     assert overlaps(pdf) == []
 
 
+def test_first_page_matches_the_reviewed_rendering(seed_decl, tmp_path: Path) -> None:
+    """docs/monitoring-page1.png was looked at and approved; the first page must still look so."""
+    from PIL import Image, ImageChops
+
+    golden = Path(__file__).parent.parent / "docs" / "monitoring-page1.png"
+    decl = _stored(seed_decl, rid=1, revision=1)
+    assert decl.monitoring is not None
+    decl.monitoring.status = "final"
+    png = H.render_png(H.write(tmp_path, render_bytes(decl, "monitoring")), tmp_path / "now", 80)
+    a = Image.open(golden).convert("L")
+    b = Image.open(png).convert("L")
+    assert a.size == b.size
+    changed = sum(ImageChops.difference(a, b).histogram()[65:])
+    assert changed < a.size[0] * a.size[1] * 0.002, f"{changed} pixels differ"
+
+
 def test_same_monitoring_same_bytes(seed_decl) -> None:
     decl = _stored(seed_decl)
     assert render_bytes(decl, "monitoring") == render_bytes(decl, "monitoring")
