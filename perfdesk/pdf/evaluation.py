@@ -111,7 +111,8 @@ def evaluation_story(decl: Declaration, ev: Evaluation, fonts: FontSet) -> list[
     story.append(Table(goals))
 
     forecasts = forecast_texts(decl, ev)
-    widths, headers = L.EVAL_INDICATOR_COLUMNS, L.EVAL_INDICATOR_HEADERS
+    widths: tuple[float, ...] = L.EVAL_INDICATOR_COLUMNS
+    headers = L.EVAL_INDICATOR_HEADERS
     if forecasts is not None:  # the mid-year forecast beside the actual (实际完成值)
         widths = L.EVAL_INDICATOR_COLUMNS_WITH_FORECAST
         headers = (*headers[:5], L.EVAL_FORECAST_HEADER, *headers[5:])

@@ -294,13 +294,13 @@ def _differences(
     differs (then the order of the words is what was altered)."""
     a, b = printed.split(), stored.split()
     shown = _shown_values(decl, form)
-    out = []
+    out: list[tuple[str, str, str]] = []
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
     ops = matcher.get_opcodes()
     deleted = [a[i1:i2] for op, i1, i2, _j1, _j2 in ops if op == "delete"]
     inserted = [b[j1:j2] for op, _i1, _i2, j1, j2 in ops if op == "insert"]
     moved = [run for run in deleted if run in inserted]
-    shifted = []
+    shifted: list[tuple[str, str, str]] = []
     for op, i1, i2, j1, j2 in ops:
         if op == "equal" or (op == "delete" and _note_only(a[i1:i2])):
             continue
