@@ -353,3 +353,19 @@ def test_print_year_prints_the_monitoring_forms_there_are(store, seed_decl, tmp_
     assert f"perfdesk:{with_form.id}:1:monitoring:" in H.text(paths[0])
     # The year's other forms print as before.
     assert len(print_year(store, 2019, tmp_path / "decl", "declaration")) == 2
+
+
+def test_missing_glyph_in_a_monitoring_cell_is_located(seed_decl) -> None:
+    from perfdesk.pdf.fonts import MissingGlyphError
+
+    decl = _stored(seed_decl)
+    assert decl.monitoring is not None
+    decl.monitoring.indicators[1].forecast = "全年可达到 \U0001f600"
+    with pytest.raises(MissingGlyphError) as err:
+        render_bytes(decl, "monitoring")
+    assert "绩效指标第2行" in err.value.message
+    decl.monitoring.indicators[1].forecast = None
+    decl.monitoring.measures = "举措\U0001f600"
+    with pytest.raises(MissingGlyphError) as err:
+        render_bytes(decl, "monitoring")
+    assert "相关建议或举措" in err.value.message

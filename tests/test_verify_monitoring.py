@@ -196,3 +196,21 @@ def test_words_that_only_changed_places_are_still_a_difference(seed_decl) -> Non
     printed, stored = "接通率 有可能 人员保障 完毕", "接通率 人员保障 有可能 完毕"
     assert _differences(printed, stored, seed_decl, "declaration") != ()
     assert _differences(stored, stored, seed_decl, "declaration") == ()
+
+
+def test_reprint_of_an_older_monitoring_revision_is_that_revision(store, seed_decl) -> None:
+    from perfdesk.pdf.year import revision_note
+
+    old = _final(store, seed_decl)
+    rec = store.get(old.id)
+    assert rec.monitoring is not None
+    rec.monitoring.measures = "新的举措"
+    store.save(rec)
+    old = store.get(old.id, old.revision)
+    note = revision_note(store, old)
+    assert note
+    pdf = render_bytes(old, "monitoring", revision_note=note)
+    assert H.squash(note) in H.squash(H.text(H.write(Path(store.path).parent, pdf)))
+    result = verify_pdf(store, pdf)
+    assert result.status == STATUS_OLDER and result.changed_fields == ("measures",)
+    assert "相关建议或举措" in result.message
