@@ -147,9 +147,11 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("id", type=_positive)
     s.add_argument("--to-year", type=int, required=True)
 
-    s = sub.add_parser("finalize", help="定稿（申报表或自评表）")
+    s = sub.add_parser("finalize", help="定稿（申报表、运行监控表或自评表）")
     s.add_argument("id", type=_positive)
-    s.add_argument("--form", choices=("declaration", "evaluation"), default="declaration")
+    s.add_argument(
+        "--form", choices=("declaration", "monitoring", "evaluation"), default="declaration"
+    )
 
     s = sub.add_parser("backup", help="备份数据库（SQLite 在线备份）")
     s.add_argument("-o", "--output", required=True)
@@ -508,6 +510,9 @@ def cmd_finalize(args: argparse.Namespace) -> int:
         if args.form == "evaluation":
             decl = store.finalize_evaluation(args.id)
             print(f"自评表已定稿：编号 {decl.id} 第 {decl.revision} 版")
+        elif args.form == "monitoring":
+            decl = store.finalize_monitoring(args.id)
+            print(f"运行监控表已定稿：编号 {decl.id} 第 {decl.revision} 版")
         else:
             decl = store.finalize(args.id)
             print(f"申报表已定稿：编号 {decl.id} 第 {decl.revision} 版")
@@ -631,6 +636,9 @@ def cmd_status(args: argparse.Namespace) -> int:
         line = f"{label}\t{r.unit}\t收到 {r.received_forms} 个（定稿 {r.final_forms} 个）"
         if r.returned_forms:
             line += f"，退回待改 {r.returned_forms} 个"
+        if r.monitoring_forms:
+            line += f"，运行监控表 {r.monitoring_forms} 个（定稿 {r.monitoring_final} 个"
+            line += f"，需关注 {r.monitoring_alerts} 个）" if r.monitoring_alerts else "）"
         if r.last_package_at:
             line += f"，最近上报 {r.last_package_at}"
         print(line)
