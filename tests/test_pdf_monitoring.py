@@ -173,6 +173,8 @@ def test_every_page_carries_the_monitoring_mark_and_qr(seed_decl, tmp_path: Path
     mark = f"perfdesk:7:2:monitoring:{fp}"
     assert pdf_out.marker(decl, "monitoring") == mark
     assert H.info(pdf)["Keywords"] == mark
+    assert H.info(pdf)["Page size"].startswith("595.276 x 841.89")  # A4
+    assert all(f.emb and f.sub for f in H.fonts(pdf))
     pages = H.page_count(pdf)
     assert pages >= 2
     for page in range(1, pages + 1):
