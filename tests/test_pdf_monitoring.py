@@ -96,7 +96,7 @@ def test_seed_monitoring_prints_every_field_in_form_order(seed_decl, tmp_path: P
         # 52,002,600.00 is 39% of 133,340,000.00; 序时进度 6/12.
         "年度资金总额", "133,340,000.00", "133,340,000.00", "52,002,600.00", "39.00%", "50.00%",
         "130,673,200.00",
-        "其中：财政拨款", "133,340,000.00", "133,340,000.00", "52,002,600.00", "—", "—",
+        "其中：财政拨款", "133,340,000.00", "133,340,000.00", "52,002,600.00", "39.00%", "—",
         "130,673,200.00", "上年结转", "其他资金",
         "年度总体目标", "年度目标", "截至6月底完成情况", decl.annual_goal, m.goal_progress,
         "绩效指标", "分解目标内容", "绩效指标", "年度指标值", "截至6月底完成情况",
@@ -371,3 +371,29 @@ def test_missing_glyph_in_a_monitoring_cell_is_located(seed_decl) -> None:
     with pytest.raises(MissingGlyphError) as err:
         render_bytes(decl, "monitoring")
     assert "相关建议或举措" in err.value.message
+
+
+def test_each_source_of_money_has_its_own_execution_rate(seed_decl, tmp_path: Path) -> None:
+    from decimal import Decimal
+
+    from perfdesk.models.records import MonitorFundRow
+
+    decl = _stored(seed_decl)
+    m = decl.monitoring
+    assert m is not None and m.funds is not None
+    m.budget_initial, m.budget_adjusted = Decimal(3_000_000), Decimal(3_500_000)
+    m.spent_to_date, m.forecast_spent = Decimal(1_400_000), Decimal(3_400_000)
+    m.funds.appropriation = MonitorFundRow(Decimal(3_000_000), Decimal(3_000_000),
+                                           Decimal(1_000_000), Decimal(2_900_000))
+    # 追加 half a million carried over from last year, none of it in the 年初 budget.
+    m.funds.carried_over = MonitorFundRow(None, Decimal(500_000), Decimal(400_000),
+                                          Decimal(500_000))  # fmt: skip
+    pdf = H.write(tmp_path, render_bytes(decl, "monitoring"))
+    _in_order(H.squash(H.text(pdf)), [
+        "年度资金总额", "3,000,000.00", "3,500,000.00", "1,400,000.00", "40.00%", "50.00%",
+        "3,400,000.00",
+        "其中：财政拨款", "3,000,000.00", "3,000,000.00", "1,000,000.00", "33.33%", "—",
+        "2,900,000.00",
+        "上年结转", "500,000.00", "400,000.00", "80.00%", "—", "500,000.00",
+        "其他资金", "—", "绩效指标",  # no such money: its 执行率 blank
+    ])  # fmt: skip

@@ -99,7 +99,10 @@ def _money(decl: Declaration, m: Monitoring, month: str, fonts: FontSet, st: Sty
                 (row.initial, row.adjusted, row.spent_to_date, row.forecast)
                 if row else (None, None, None, None)
             )  # fmt: skip
-            rates = ("—", "—")
+            # A source's own 执行率, by the total's rule; 序时进度 is the year's, said once.
+            part = Monitoring(budget_initial=amounts[0], budget_adjusted=amounts[1],
+                              spent_to_date=amounts[2])  # fmt: skip
+            rates = (rate_text(execution_rate(part)), "—")
         cells = [Cell(format_money(a, unit), "money", field=label) for a in amounts]
         _, last = grid.add([
             Cell(None), Cell(label, "label"), *cells[:3],
