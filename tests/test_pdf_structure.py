@@ -1,5 +1,5 @@
 """The PDFs perfdesk writes itself pass an independent structural check (qpdf), for a short
-and a long form, both forms, draft and final."""
+and a long form, all three forms, draft and final."""
 
 from __future__ import annotations
 
@@ -9,10 +9,11 @@ import pytest
 
 from perfdesk.models.records import EvalIndicator, Evaluation, Indicator
 from perfdesk.pdf.printout import render_bytes
+from tests.pdf_helpers import monitoring_for
 
 
 @pytest.mark.parametrize("long", [False, True])
-@pytest.mark.parametrize("form", ["declaration", "evaluation"])
+@pytest.mark.parametrize("form", ["declaration", "monitoring", "evaluation"])
 def test_qpdf_finds_no_errors(tmp_path, seed_decl, form, long):
     decl = seed_decl
     if long:
@@ -27,7 +28,8 @@ def test_qpdf_finds_no_errors(tmp_path, seed_decl, form, long):
             for i in decl.indicators
         ],
     )
-    decl.status = "final" if long else "draft"
+    decl.monitoring = monitoring_for(decl)
+    decl.status = decl.monitoring.status = "final" if long else "draft"
     path = tmp_path / "form.pdf"
     path.write_bytes(render_bytes(decl, form))
     r = subprocess.run(["qpdf", "--check", str(path)], capture_output=True, text=True)
