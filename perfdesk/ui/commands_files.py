@@ -35,6 +35,10 @@ from perfdesk.ui.operations import JobContext, Reader, Worker, run_with_progress
 from perfdesk.ui.prompts import Prompts
 
 IMPORTABLE = (".xlsx", ".xls", ".json")
+# The forms the window exports and prints (the services' own lists are behind imports that
+# cost half a second; the actions are enabled on every change of tab).
+EXCEL_FORMS = ("declaration", "evaluation")
+PDF_FORMS = ("declaration", "evaluation")
 Rendered = tuple[bytes, Declaration]
 
 
@@ -142,6 +146,9 @@ class FileCommands:
         form = self.record.current_form()
         if form == "evaluation" and decl.evaluation is None:
             self.feedback.message("无法完成", "这个项目还没有自评表。")
+            return None
+        if form == "monitoring" and decl.monitoring is None:
+            self.feedback.message("无法完成", "这个项目还没有运行监控表。")
             return None
         return copy.deepcopy(decl), form
 

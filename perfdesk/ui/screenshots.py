@@ -102,14 +102,14 @@ def main(out: str = "docs") -> int:
     _settle()
     _save(window, folder / "window-declaration-indicators.png")
 
-    window.tabs.setCurrentIndex(1)
+    window.record.pane.show_form("evaluation")
     _settle()
     ev = window.evaluation_editor
     _scroll_near_top(ev.scroll_area, ev.indicators)
     _settle()
     _save(window, folder / "window-evaluation.png")
 
-    window.tabs.setCurrentIndex(0)
+    window.record.pane.show_form("declaration")
     window.files.preview()
     _wait(window)
     dialog = window.last_dialog
