@@ -24,6 +24,7 @@ from perfdesk.models.findings import (
 from perfdesk.models.frameworks import get_framework
 from perfdesk.models.labels import FIELD_LABELS, field_label
 from perfdesk.models.money import WAN, format_money
+from perfdesk.models.monitoring_checks import check_monitoring
 from perfdesk.models.records import (
     CHOICE_JOINER,
     FUND_USES,
@@ -42,6 +43,8 @@ __all__ = [
     "blocking",
     "check_declaration",
     "check_evaluation",
+    "check_monitoring",
+    "check_record",
     "placeholders_in",
     "vague_words_in",
 ]
@@ -475,3 +478,10 @@ def check_evaluation(decl: Declaration) -> list[Finding]:
     if decl.evaluation is None:
         return []
     return evaluation_findings(decl)
+
+
+# ---------------------------------------------------------------------------- the record
+def check_record(decl: Declaration, previous: Declaration | None = None) -> list[Finding]:
+    """The findings of all of a record's forms, in form order: the declaration, its
+    运行监控表 (forms.md §5) and its 自评表 — what the window's check panel lists."""
+    return [*check_declaration(decl, previous), *check_monitoring(decl), *check_evaluation(decl)]

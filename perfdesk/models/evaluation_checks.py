@@ -12,7 +12,8 @@ from decimal import Decimal
 from perfdesk.models.findings import ERROR, WARNING, Finding, vague_words_in
 from perfdesk.models.labels import FIELD_LABELS, field_label
 from perfdesk.models.money import format_money
-from perfdesk.models.records import Declaration, EvalIndicator, Evaluation
+from perfdesk.models.monitoring import forecast_for
+from perfdesk.models.records import LIKELY, TIERS, Declaration, EvalIndicator, Evaluation
 from perfdesk.models.scoring import (
     KIND_QUALITATIVE,
     SH2019,
@@ -52,6 +53,7 @@ def evaluation_findings(decl: Declaration) -> list[Finding]:
             continue
         _indicator(decl, n, ind, sc, out)
     _against_declaration(decl, ev, out)
+    _against_forecast(decl, ev, sheet, out)
     for problem in sheet.problems:
         if not any(problem in f.message for f in out):
             out.append(Finding(WARNING, "evaluation.indicators", problem, "scoring"))
@@ -277,3 +279,45 @@ def _against_declaration(decl: Declaration, ev: Evaluation, out: list[Finding]) 
                     "not_evaluated",
                 )
             )
+
+
+def _below_target(sc: IndicatorScore, ind: EvalIndicator) -> bool:
+    """Did the indicator end below its target, as the scoring rules judge it: a tier short
+    of 达成, or a computed score short of the full weight (the rules give full marks exactly
+    when the target is reached). Unknown (no actual, no weight) is not below."""
+    if sc.kind == KIND_QUALITATIVE:
+        return ind.tier is not None and ind.tier != TIERS[0]
+    return sc.computed is not None and sc.weight is not None and sc.computed < sc.weight
+
+
+def _against_forecast(
+    decl: Declaration, ev: Evaluation, sheet: ScoreSheet, out: list[Finding]
+) -> None:
+    """forms.md §5: an indicator the mid-year 运行监控表 reported as 确定能 that ended below
+    its target — the forecast was wrong, and the reviewers ask why."""
+    m = decl.monitoring
+    if m is None:
+        return
+    month = f"{m.as_of_month}月" if m.as_of_month else "年中"
+    for n, (ind, sc) in enumerate(zip(ev.indicators, sheet.indicators, strict=True)):
+        if ind.not_applicable:
+            continue
+        row = forecast_for(m, ind.category, ind.name)
+        if row is None or row.likelihood != LIKELY or not _below_target(sc, ind):
+            continue
+        key = f"evaluation.indicators[{n}]"
+        where = field_label(key) + (f"（{ind.name}）" if ind.name else "")
+        if sc.kind == KIND_QUALITATIVE:
+            ended = f"达成档次为“{ind.tier}”"
+        else:
+            ended = f"{_label('evaluation.indicators.actual')}“{ind.actual or ''}”未达到"
+            ended += f"{_label('evaluation.indicators.target')}“{ind.target or ''}”"
+        out.append(
+            Finding(
+                WARNING,
+                f"{key}.actual",
+                f"{where}在{month}运行监控表中报告“{LIKELY}”完成，年末却{ended}，"
+                f"请在{_label('evaluation.indicators.deviation')}中说明。",
+                "forecast_missed",
+            )
+        )

@@ -237,20 +237,16 @@ class OpenRecord(QObject):
         self.autosave_timer.start()
 
     def run_checks(self) -> None:
-        """The forms.md §3 checks of the record, shown in the check panel."""
+        """The checks of the record's forms (forms.md §3, §5), shown in the check panel."""
         if self.session is None:
             if self._pane is not None:
                 self._pane.checks.set_findings([])
             return
         # Loaded with the first record, like the editors (the target parser under the
         # checks is ~30 ms of a start that shows only the list).
-        from perfdesk.models.checks import check_declaration, check_evaluation
+        from perfdesk.models.checks import check_record
 
-        decl = self.session.decl
-        findings = list(check_declaration(decl, self.session.previous))
-        if decl.evaluation is not None:
-            findings += check_evaluation(decl)
-        self.pane.checks.set_findings(findings)
+        self.pane.checks.set_findings(check_record(self.session.decl, self.session.previous))
 
     def focus_field(self, path: str) -> None:
         if path.startswith("evaluation"):
