@@ -139,15 +139,15 @@ def test_likelihood_and_cause_are_closed_lists_and_checked(qtbot, make_window) -
     w.record.pane.show_form("declaration")
     w.checks.activate_row(w.checks.findings.index(error))
     assert w.record.current_form() == "monitoring"
-    assert ed.detail.row == 2 and "第3行" in ed.detail.heading.text()
-    cause = ed.detail_fields["cause"]
+    assert ed.detail.row == 2 and ed.detail.title().startswith("第 3 行")
+    cause = ed.detail.fields["cause"]
     assert w.focusWidget() is cause
     assert [cause.itemText(i) for i in range(cause.count())] == [
         "—", "经费保障", "制度保障", "人员保障", "硬件保障", "其他"
     ]  # fmt: skip
     cause.setCurrentText("人员保障")
-    type_text(ed.detail_fields["deviation"], "热线坐席流失，上半年招聘未到位")
-    type_text(ed.detail_fields["remedy"], "三季度补充坐席40名")
+    type_text(ed.detail.fields["deviation"], "热线坐席流失，上半年招聘未到位")
+    type_text(ed.detail.fields["remedy"], "三季度补充坐席40名")
     got = w.session.decl.monitoring.indicators[2]
     assert (got.cause, got.deviation, got.remedy) == (
         "人员保障", "热线坐席流失，上半年招聘未到位", "三季度补充坐席40名"
@@ -169,12 +169,12 @@ def test_detail_follows_the_selected_row_and_undo_names_the_field(qtbot, make_wi
     ed = open_monitoring(qtbot, w)
     table = ed.indicators
     table.table.setCurrentCell(4, 0)
-    assert ed.detail.heading.text().startswith("第5行：")
-    type_text(ed.detail_fields["forecast"], "全年达标")
+    assert ed.detail.title().startswith("第 5 行：")
+    type_text(ed.detail.fields["forecast"], "全年达标")
     assert w.undo_group.undoText() == "修改绩效指标第5行“全年预计完成情况”"
     assert w.session.decl.monitoring.indicators[4].forecast == "全年达标"
     table.table.setCurrentCell(1, 0)
-    assert ed.detail_fields["forecast"].value() is None  # row 2's own (empty) value
+    assert ed.detail.fields["forecast"].value() is None  # row 2's own (empty) value
     table.set_cell(1, "progress", "已完成经费使用中期核查")
     assert w.undo_group.undoText() == "修改绩效指标第2行“截至X月底完成情况”"
     type_text(ed.fields["goal_progress"], "上半年受理量达全年目标的52%")
@@ -186,9 +186,9 @@ def test_detail_follows_the_selected_row_and_undo_names_the_field(qtbot, make_wi
     w.undo_group.undo()
     assert w.session.decl.monitoring.indicators[4].forecast is None
     # Undo shows the row it touched, in the detail too.
-    assert ed.detail.row == 4 and ed.detail_fields["forecast"].value() is None
+    assert ed.detail.row == 4 and ed.detail.fields["forecast"].value() is None
     w.undo_group.redo()
-    assert ed.detail_fields["forecast"].value() == "全年达标"
+    assert ed.detail.fields["forecast"].value() == "全年达标"
 
 
 def test_tab_fits_a_laptop_screen(qtbot, make_window, tmp_path: Path) -> None:  # noqa: F811
@@ -203,13 +203,13 @@ def test_tab_fits_a_laptop_screen(qtbot, make_window, tmp_path: Path) -> None:  
         w.resize(*size)
         w.splitter.setSizes(list(default_split(w.width())))
         qtbot.wait(50)
-        ed.scroll_area.ensureWidgetVisible(ed.indicators, 0, 0)
+        ed.sections.setCurrentWidget(ed.scroll_area)
+        qtbot.wait(50)
+        assert ed.scroll_area.horizontalScrollBar().maximum() == 0
+        ed.sections.setCurrentWidget(ed.indicators_page)
         qtbot.wait(50)
         table = ed.indicators.table
         assert table.horizontalScrollBar().maximum() == 0
-        assert (
-            ed.scroll_area.widget().minimumSizeHint().width() <= ed.scroll_area.viewport().width()
-        )
         for key in ("name", "target", "progress", "likelihood"):
             c = ed.indicators.col_index(key)
             assert not table.isColumnHidden(c) and table.columnWidth(c) >= 80

@@ -218,7 +218,12 @@ def test_evaluation_indicator_categories_are_picked_from_the_framework(qtbot) ->
     assert _combo_items(table, 0, "subcategory") == ["数量指标", "质量指标", "时效指标", "成本指标"]
     assert _combo_items(table, 1, "subcategory") == ["服务对象满意度指标"]
     assert _combo_items(table, 2, "subcategory") == []  # not a framework category: typed
-    assert not table.table.isColumnHidden(table.col_index("subcategory"))
+    # The categories are edited in the pane under the table, with the same choices.
+    detail = editor.detail
+    assert not detail.fields["subcategory"].isHidden()
+    table.focus_cell(1, "name")
+    box = detail.fields["subcategory"]
+    assert [box.itemText(i) for i in range(box.count())] == ["服务对象满意度指标"]
 
     # Picking a value writes the cell and emits the edit like typing does.
     edits: list[str] = []
@@ -237,4 +242,4 @@ def test_evaluation_indicator_categories_are_picked_from_the_framework(qtbot) ->
     decl.evaluation.indicators[0].category = "产出目标"
     editor.show_record(decl)
     assert _combo_items(table, 0, "category") == list(FRAMEWORKS[SH2019].categories)
-    assert table.table.isColumnHidden(table.col_index("subcategory"))
+    assert detail.fields["subcategory"].isHidden()

@@ -23,6 +23,8 @@ from perfdesk.ui.refcounts import pin_singletons
 
 DEMO_SEED = ("demo", "seed.json")
 UI_FONT = ("fonts", "wqy-microhei.ttc")
+# Chinese for the strings of Qt's dialogs that qtbase_zh_CN.qm misses (source: the .ts beside it).
+QT_SUPPLEMENT = ("translations", "perfdesk_qt_zh_CN.qm")
 
 
 def ensure_app(argv: list[str] | None = None) -> QApplication:
@@ -43,11 +45,15 @@ def ensure_app(argv: list[str] | None = None) -> QApplication:
 
 
 def install_translations(app: QApplication) -> list[QTranslator]:
-    """Qt's own dialogs (buttons, file dialog, print dialog) in Chinese."""
+    """Qt's own dialogs (buttons, file dialog, print dialog) in Chinese: Qt's zh_CN
+    translations, then perfdesk's few strings that Qt's file leaves in English (Qt asks
+    the translator installed last first, so ours fill the gaps without hiding Qt's)."""
     QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
-    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    qt_folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    ours = resource_path(*QT_SUPPLEMENT)
     loaded = []
-    for name in ("qtbase_zh_CN", "qt_zh_CN"):
+    for name, folder in (("qtbase_zh_CN", qt_folder), ("qt_zh_CN", qt_folder),
+                         (ours.name, str(ours.parent))):  # fmt: skip
         translator = QTranslator(app)
         if translator.load(name, folder):
             app.installTranslator(translator)

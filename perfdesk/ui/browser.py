@@ -309,7 +309,9 @@ class Browser(QWidget):
         quiet, self._quiet = self._quiet, True
         try:
             if row is None:
-                self.view.clearSelection()
+                # The current index too: the style draws it as a highlight (a project stayed
+                # marked after 新建), and Shift+click would extend from it.
+                self.view.selectionModel().clear()
             else:
                 self.view.selectRow(row)
         finally:

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from perfdesk import __version__
 from perfdesk.models.errors import Cancelled, PerfdeskError
+from perfdesk.ui.screens import fit_to_screen
 
 # Dialogs opened without a parent would be deleted with their Python wrapper as soon as
 # the caller drops it; they are kept here until closed.
@@ -48,7 +49,7 @@ class ReportDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(title)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.resize(720, 440)
+        fit_to_screen(self, 720, 440)
         layout = QVBoxLayout(self)
         self.heading = QLabel(heading)
         self.heading.setWordWrap(True)

@@ -28,7 +28,7 @@ class EditorPane(QSplitter):
         self.tabs.addTab(self.declaration_editor, "绩效目标申报表")
         self.tabs.addTab(self.monitoring_editor, "运行监控")
         self.tabs.addTab(self.evaluation_editor, "绩效自评表")
-        self.checks = CheckPanel("检查")
+        self.checks = CheckPanel()
         self.addWidget(self.tabs)
         self.addWidget(self.checks)
         self.setStretchFactor(0, 4)

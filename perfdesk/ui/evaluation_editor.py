@@ -3,6 +3,11 @@
 Actual values, tiers for qualitative indicators, weights, overrides with reasons and
 deviation texts are edited here; the scores, their one-sentence explanations, the total
 and the grade come from :func:`perfdesk.models.scoring.score_evaluation` on every edit.
+
+Two pages, so that the indicator table fits a 1366×768 laptop: 资金与目标 (a scrolling form)
+and 绩效指标, where the table takes the page's height and shows its key columns together
+(三级指标, 年度指标值, 实际完成值, 分值, 得分); the selected row's other fields are edited in the
+pane under it. 总分 and 自评等级 stay in sight below both pages.
 """
 
 from __future__ import annotations
@@ -21,7 +26,9 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
+    QSplitter,
     QStackedWidget,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -47,6 +54,7 @@ from perfdesk.models.scoring import (
     propose_weights,
     score_evaluation,
 )
+from perfdesk.ui.row_detail import RowDetail
 from perfdesk.ui.row_table import CHECK, COMBO, INFO, NUMBER, TEXT, Column, RowTable
 from perfdesk.ui.widgets import LongText, MoneyEdit, TextLine
 
@@ -55,6 +63,18 @@ _PATH = re.compile(r"^evaluation\.indicators\[(?P<row>\d+)\](?:\.(?P<col>[a-z_]+
 FUND_KEYS = ("appropriation", "carried_over", "other")
 FUND_COLS = ("initial", "adjusted", "spent")
 HAS_BUDGET_DEVIATION = "budget_deviation" in Evaluation.__dataclass_fields__
+# The selected indicator's fields shown under the table, line by line.
+DETAIL_LAYOUT = (
+    ("category", "subcategory", "direction"),
+    ("tier", "tier_score", "not_applicable"),
+    ("score_override", "override_reason"),
+    ("deviation",),
+    ("explanation",),
+)
+INDICATOR_HINT = (
+    "定性指标选择“达成档次”（达成 80–100%、部分达成 60–80%、未达成 0–60% 的分值）；"
+    "改动得分须写调整理由；得分低于分值或超额完成须写偏差原因。"
+)
 
 
 def _label(key: str) -> str:
@@ -154,31 +174,39 @@ class EvaluationEditor(QWidget):
         gl.addRow("预期目标", self.fields["goal_expected"])
         gl.addRow("实际完成情况", self.fields["goal_actual"])
         column.addWidget(goals)
+        column.addStretch(1)
 
-        # --- 绩效指标
+        # --- 绩效指标: the key columns in the table, the rest of the row under it
+        number_width = self.fontMetrics().horizontalAdvance("100.00") + 16
+        # Wide enough for an override beside the rules' score: 14（规则 15）.
+        score_width = number_width + self.fontMetrics().horizontalAdvance("（规则 15）")
         self.indicators = RowTable(
             TABLE_KEY,
             [
                 # The framework's names to pick from, as in the declaration editor; an
                 # imported name outside the framework can still be typed.
-                Column("category", "一级指标", COMBO, 110, self._category_choices),
-                Column("subcategory", "二级指标", COMBO, 110, self._subcategory_choices),
-                Column("name", "三级指标", TEXT, 170),
-                Column("target", "年度指标值", TEXT, 110),
-                Column("actual", "实际完成值", TEXT, 110),
-                Column("tier", "达成档次", COMBO, 90, lambda _r: TIERS, "—"),
-                Column("tier_score", "档内得分", NUMBER, 70),
-                Column("weight", "分值", NUMBER, 60),
-                Column("not_applicable", "不适用", CHECK, 56),
-                Column("direction", "方向", COMBO, 56, lambda _r: DIRECTIONS, "自动"),
-                Column("score", "得分", INFO, 60),
-                Column("score_override", "调整得分", NUMBER, 70),
-                Column("override_reason", "调整理由", TEXT, 120),
-                Column("deviation", "偏差原因分析及改进措施", TEXT, 200),
-                Column("explanation", "计分说明", INFO, 360),
+                Column("category", "一级指标", COMBO, 110, self._category_choices, shown=False),
+                Column("subcategory", "二级指标", COMBO, 110, self._subcategory_choices,
+                       shown=False),
+                Column("name", "三级指标", TEXT, 170, stretch=True),
+                Column("target", "年度指标值", TEXT, 110, stretch=True),
+                Column("actual", "实际完成值", TEXT, 110, stretch=True),
+                Column("tier", "达成档次", COMBO, 90, lambda _r: TIERS, "—", shown=False),
+                Column("tier_score", "档内得分", NUMBER, 70, shown=False),
+                Column("weight", "分值", NUMBER, number_width),
+                Column("not_applicable", "不适用", CHECK, 56, shown=False),
+                Column("direction", "方向", COMBO, 56, lambda _r: DIRECTIONS, "自动", shown=False),
+                Column("score", "得分", INFO, score_width),
+                Column("score_override", "调整得分", NUMBER, 70, shown=False),
+                Column("override_reason", "调整理由", TEXT, 120, shown=False),
+                Column("deviation", "偏差原因分析及改进措施", TEXT, 200, shown=False),
+                Column("explanation", "计分说明", INFO, 360, shown=False),
             ],
-        )
-        self.indicators.table.setMinimumHeight(300)
+        )  # fmt: skip
+        self.indicators.table.setToolTip(INDICATOR_HINT)
+        self.indicators.table.setMinimumHeight(120)
+        self.detail = RowDetail(self.indicators, DETAIL_LAYOUT, long=("deviation",))
+        self.detail.setToolTip(INDICATOR_HINT)
         self.propose_button = QPushButton("按规则建议分值")
         self.propose_button.setToolTip("产出 50、效益 30、满意度 10、预算执行率 10，类内平均分配")
         self.indicators.extra_buttons.insertWidget(4, self.propose_button)
@@ -190,13 +218,16 @@ class EvaluationEditor(QWidget):
         self.library_button.setToolTip("从历年用过的指标和导入的指标库中查找，填入指标及建议的目标值")
         self.indicators.extra_buttons.insertWidget(5, self.library_button)
         self.library_button.clicked.connect(self._pick_from_library)
-        box = QGroupBox("绩效指标")
-        bl = QVBoxLayout(box)
-        hint = QLabel("定性指标选择“达成档次”（达成 80–100%、部分达成 60–80%、未达成 0–60% 的分值）；"
-                      "改动得分须写调整理由；得分低于分值或超额完成须写偏差原因。")  # fmt: skip
-        hint.setWordWrap(True)
-        bl.addWidget(hint)
-        bl.addWidget(self.indicators)
+        self.indicator_split = QSplitter(Qt.Orientation.Vertical)
+        self.indicator_split.addWidget(self.indicators)
+        self.indicator_split.addWidget(self.detail)
+        self.indicator_split.setStretchFactor(0, 1)
+        self.indicator_split.setStretchFactor(1, 0)
+        self.indicator_split.setCollapsible(0, False)
+        self.indicators_page = QWidget()
+        bl = QVBoxLayout(self.indicators_page)
+        bl.setContentsMargins(4, 4, 4, 0)
+        bl.addWidget(self.indicator_split, 1)
         self.total_label = QLabel()
         self.total_label.setObjectName("total")
         font = self.total_label.font()
@@ -207,16 +238,23 @@ class EvaluationEditor(QWidget):
         self.problems_label = QLabel()
         self.problems_label.setWordWrap(True)
         self.problems_label.setStyleSheet("color: #b71c1c;")
-        bl.addWidget(self.problems_label)
-        column.addWidget(box)
-        column.addStretch(1)
 
         self.scroll_area = QScrollArea()
         self.scroll_area.setWidgetResizable(True)
         self.scroll_area.setWidget(body)
+        self.sections = QTabWidget()
+        self.sections.setDocumentMode(True)
+        self.sections.addTab(self.scroll_area, "资金与目标")
+        self.sections.addTab(self.indicators_page, "绩效指标")
+        content = QWidget()
+        cl = QVBoxLayout(content)
+        cl.setContentsMargins(0, 0, 0, 0)
+        cl.addWidget(self.sections, 1)
+        cl.addWidget(self.total_label)
+        cl.addWidget(self.problems_label)
         self.pages = QStackedWidget()
         self.pages.addWidget(empty)
-        self.pages.addWidget(self.scroll_area)
+        self.pages.addWidget(content)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.banner)
@@ -283,10 +321,11 @@ class EvaluationEditor(QWidget):
                 row = getattr(funds, key) or FundRow()
                 for col in FUND_COLS:
                     self.fields[f"funds.{key}.{col}"].set_value(getattr(row, col))
-            self.indicators.table.setColumnHidden(
-                self.indicators.col_index("subcategory"), decl.framework != NATIONAL
-            )
+            self.detail.set_field_visible("subcategory", decl.framework == NATIONAL)
             self.indicators.set_rows([self._row(i) for i in ev.indicators])
+            if self.indicators.table.currentRow() < 0 and ev.indicators:
+                self.indicators.focus_cell(0, "name")
+            self.detail.show_row(self.indicators.table.currentRow())
             self.show_state(decl)
             self.refresh_scores(decl)
         finally:
@@ -347,6 +386,7 @@ class EvaluationEditor(QWidget):
             weight = "" if s.weight is None else f"，分值 {fmt(s.weight)}"
             self.indicators.set_info(r, "score", shown, f"得分 {shown}{weight}")
             self.indicators.set_info(r, "explanation", s.explanation)
+        self.detail.refresh_info()
         rate = execution_rate(ev)
         self.rate_label.setText(budget_explanation(ev, rate, sheet.budget_score))
         total = "—" if sheet.total is None else fmt(sheet.total)
@@ -397,16 +437,22 @@ class EvaluationEditor(QWidget):
         self.propose_button.setEnabled(not ro)
         self.library_button.setEnabled(not ro)
         self.indicators.set_read_only(ro)
+        self.detail.set_read_only(ro)
 
     def focus_field(self, path: str) -> bool:
         m = _PATH.match(path)
         if m:
-            self.scroll_area.ensureWidgetVisible(self.indicators)
-            self.indicators.focus_cell(int(m.group("row")), m.group("col"))
+            self.sections.setCurrentWidget(self.indicators_page)
+            col = m.group("col")
+            self.indicators.focus_cell(int(m.group("row")), col)
+            if col in self.detail.fields:  # edited under the table
+                self.detail.focus(col)
             return True
         if path == TABLE_KEY:
+            self.sections.setCurrentWidget(self.indicators_page)
             self.indicators.table.setFocus(Qt.FocusReason.OtherFocusReason)
             return True
+        self.sections.setCurrentWidget(self.scroll_area)
         key = path.removeprefix("evaluation.")
         if key.startswith("funds"):
             self.scroll_area.ensureWidgetVisible(self.funds_check)

@@ -28,18 +28,9 @@ from PySide6.QtWidgets import (
 
 from perfdesk.excel.status_sheet import STATUS_HEADERS
 from perfdesk.exchange.hand_in import OUTCOME_LABELS, PackageReport, UnitStatus, status_table
+from perfdesk.ui.screens import fit_to_screen
 
 WHOLE_FORM = "（整张表）"
-
-
-def fit_to_screen(dialog: QDialog, width: int, height: int) -> None:
-    """A size that suits the screen the dialog opens on (a 768-pixel laptop included)."""
-    screen = dialog.screen() or QGuiApplication.primaryScreen()
-    if screen is None:
-        dialog.resize(width, height)
-        return
-    free = screen.availableGeometry()
-    dialog.resize(min(width, int(free.width() * 0.9)), min(height, int(free.height() * 0.85)))
 
 
 class ReturnDialog(QDialog):

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from perfdesk.models.status import STATUS_LABELS
+from perfdesk.ui.screens import fit_to_screen
 
 if TYPE_CHECKING:
     from perfdesk.store.database import RevisionInfo
@@ -32,7 +33,7 @@ class HistoryDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(f"版本历史 — 编号 {record_id}")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.resize(760, 360)
+        fit_to_screen(self, 760, 360)
         self.revisions = revisions
         self.table = QTableWidget(len(self.revisions), 5)
         self.table.setHorizontalHeaderLabels(

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from perfdesk.library.catalogue import CatalogueEntry, filter_entries, order_for, proposed_for
+from perfdesk.ui.screens import fit_to_screen
 
 if TYPE_CHECKING:
     from perfdesk.models.records import Declaration
@@ -113,7 +114,7 @@ class IndicatorPicker(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("从指标库选择")
-        self.resize(860, 520)
+        fit_to_screen(self, 860, 520)
         self.framework = framework
         self.previous = previous
         self.entries: list[CatalogueEntry] = []

@@ -42,8 +42,15 @@ from perfdesk.ui.gc_guard import GuiThreadCollector
 from perfdesk.ui.open_record import OpenRecord
 from perfdesk.ui.operations import Reader, Worker, open_read_store
 from perfdesk.ui.prompts import Prompts
+from perfdesk.ui.recent_menu import RecentFilesMenu
 from perfdesk.ui.session import RecordSession
-from perfdesk.ui.window_state import default_size, default_split, restore_state, save_state
+from perfdesk.ui.window_state import (
+    default_size,
+    default_split,
+    remember_check_split,
+    restore_state,
+    save_state,
+)
 
 if TYPE_CHECKING:
     from perfdesk.ui.check_panel import CheckPanel
@@ -137,7 +144,14 @@ class MainWindow(QMainWindow):
             "focus_search": self.focus_search,
         })  # fmt: skip
 
+        self.recent_menu = RecentFilesMenu(
+            self.settings, self.files.import_paths, self.feedback, self
+        )
+        self.recent_menu.add_after(self.acts["act_import_folder"], self.menuBar())
         self.record.pane_built.connect(self.stack.addWidget)
+        self.record.pane_built.connect(
+            lambda pane: remember_check_split(pane, pane.checks, self.settings)
+        )
         self.browser.record_selected.connect(self.record.open)
         self.record.kept.connect(self.browser.reselect)
         self.record.changed.connect(self._record_changed)

@@ -1,9 +1,10 @@
 """The mid-year monitoring editor (项目支出绩效运行监控表, forms.md §5) with live rates.
 
 执行率 and 序时进度 come from :mod:`perfdesk.models.monitoring` on every edit and are
-compared at once (red while execution lags). The indicator table shows the four columns a
-clerk fills row by row (三级指标, 年度指标值, 截至X月底完成情况, 完成目标可能性), so it fits a
-laptop's screen; the rest of the selected row is in the detail beside it
+compared at once (red while execution lags). Two pages, as the 自评表's, so the indicator
+table fits a 1366×768 laptop: 资金与进度 (a scrolling form) and 绩效指标, where the table
+shows the four columns a clerk fills row by row (三级指标, 年度指标值, 截至X月底完成情况,
+完成目标可能性) and the selected row's other fields are edited in the pane under it
 (:class:`~perfdesk.ui.row_detail.RowDetail`).
 """
 
@@ -20,11 +21,12 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGridLayout,
     QGroupBox,
-    QHeaderView,
     QLabel,
     QPushButton,
     QScrollArea,
+    QSplitter,
     QStackedWidget,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -51,7 +53,7 @@ from perfdesk.models.records import (
 )
 from perfdesk.ui.row_detail import RowDetail
 from perfdesk.ui.row_table import COMBO, TEXT, Column, RowTable
-from perfdesk.ui.widgets import ChoiceGroup, ComboField, LongText, MoneyEdit, TextLine
+from perfdesk.ui.widgets import ChoiceGroup, LongText, MoneyEdit, TextLine
 
 TABLE_KEY = "monitoring.indicators"
 _PATH = re.compile(r"^monitoring\.indicators\[(?P<row>\d+)\](?:\.(?P<col>[a-z_]+))?$")
@@ -63,8 +65,16 @@ YES, NO = "是", "否"
 BEHIND_COLOR = "#b71c1c"
 AT_RISK_COLOR = "#e65100"
 ON_TIME_COLOR = "#1b5e20"
-# What the table shows of each row; the rest is in the detail (see the module).
-KEY_COLUMNS = ("name", "target", "progress", "likelihood")
+# The selected indicator's other fields, under the table, line by line.
+DETAIL_LAYOUT = (
+    ("category", "subcategory", "direction"),
+    ("forecast", "cause"),
+    ("deviation", "remedy"),
+    ("remarks",),
+)
+INDICATOR_HINT = (
+    "“有可能”或“完全不可能”完成的指标，须在表下选择原因类型，填写偏差原因分析和改进措施。"
+)
 
 
 def _label(key: str) -> str:
@@ -121,8 +131,9 @@ class MonthField(QComboBox):
 
     def set_value(self, value: int | None) -> None:
         i = self.findData(value) if value is not None else 0
-        if i < 0:  # an imported month outside 1–12: blank here, the check names it
-            i = 0
+        if i < 0:  # an imported month outside 1–12 is kept, shown as such, for the check
+            self.addItem(f"{value}（应为1–12）", value)
+            i = self.count() - 1
         if i != self.currentIndex():
             self.blockSignals(True)
             self.setCurrentIndex(i)
@@ -169,18 +180,19 @@ class MonitoringEditor(QWidget):
         goals = QGroupBox(_label("goal_progress"))
         QVBoxLayout(goals).addWidget(self.fields["goal_progress"])
         column.addWidget(goals)
-        column.addWidget(self._indicator_box())
         column.addWidget(self._analysis_box())
         column.addStretch(1)
-
         self.scroll_area = QScrollArea()
         self.scroll_area.setWidgetResizable(True)
-        # The form follows the pane's width; only the long form scrolls, downwards.
-        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.scroll_area.setWidget(body)
+
+        self.sections = QTabWidget()
+        self.sections.setDocumentMode(True)
+        self.sections.addTab(self.scroll_area, "资金与进度")
+        self.sections.addTab(self._indicator_page(), "绩效指标")
         self.pages = QStackedWidget()
         self.pages.addWidget(empty)
-        self.pages.addWidget(self.scroll_area)
+        self.pages.addWidget(self.sections)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.banner)
@@ -234,64 +246,43 @@ class MonitoringEditor(QWidget):
         form.addRow(self.funds_box)
         return box
 
-    def _indicator_box(self) -> QGroupBox:
+    def _indicator_page(self) -> QWidget:
         self.indicators = RowTable(
             TABLE_KEY,
             [
-                Column("name", "三级指标", TEXT, 160),
-                Column("target", "年度指标值", TEXT, 120),
-                Column("progress", progress_header(None), TEXT, 180),
+                Column("category", "一级指标", COMBO, 100, self._category_choices, shown=False),
+                Column("subcategory", "二级指标", COMBO, 100, self._subcategory_choices,
+                       shown=False),
+                Column("name", "三级指标", TEXT, 160, stretch=True),
+                Column("target", "年度指标值", TEXT, 120, stretch=True),
+                Column("progress", progress_header(None), TEXT, 180, stretch=True),
                 Column("likelihood", "完成目标可能性", COMBO, 100, lambda _r: LIKELIHOODS, "—",
                        editable=False),
-                # In the detail (RowDetail hides them in the table).
-                Column("category", "一级指标", COMBO, 100),
-                Column("subcategory", "二级指标", COMBO, 100),
-                Column("direction", "指标方向", COMBO, 60),
-                Column("forecast", "全年预计完成情况", TEXT, 100),
-                Column("cause", "原因类型", COMBO, 80),
-                Column("deviation", "偏差原因分析", TEXT, 100),
-                Column("remedy", "改进措施", TEXT, 100),
-                Column("remarks", "备注", TEXT, 100),
+                Column("direction", "指标方向", COMBO, 60, lambda _r: DIRECTIONS, "自动",
+                       shown=False),
+                Column("forecast", "全年预计完成情况", TEXT, shown=False),
+                Column("cause", "原因类型", COMBO, 80, lambda _r: CAUSES, "—", editable=False,
+                       shown=False),
+                Column("deviation", "偏差原因分析", TEXT, shown=False),
+                Column("remedy", "改进措施", TEXT, shown=False),
+                Column("remarks", "备注", TEXT, shown=False),
             ],
         )  # fmt: skip
-        table = self.indicators.table
-        table.setMinimumHeight(260)
-        header = table.horizontalHeader()
-        header.setStretchLastSection(False)
-        # The four columns share the pane's width: no horizontal scrolling on a laptop.
-        for key in ("name", "target", "progress"):
-            header.setSectionResizeMode(
-                self.indicators.col_index(key), QHeaderView.ResizeMode.Stretch
-            )
-        header.setSectionResizeMode(
-            self.indicators.col_index("likelihood"), QHeaderView.ResizeMode.Fixed
-        )
-        table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.detail_fields = {
-            "category": ComboField(editable=True),
-            "subcategory": ComboField(editable=True),
-            "direction": ComboField(DIRECTIONS, "自动"),
-            "forecast": TextLine(),
-            "cause": ComboField(CAUSES),
-            "deviation": LongText(2),
-            "remedy": LongText(2),
-            "remarks": TextLine(),
-        }
-        self.detail = RowDetail(
-            self.indicators,
-            [(key, _label(f"indicators.{key}") if key != "direction" else "指标方向", widget)
-             for key, widget in self.detail_fields.items()],
-        )  # fmt: skip
-        self.detail_fields["category"].changed.connect(self._category_changed)
-        box = QGroupBox(_label("indicators"))
-        bl = QVBoxLayout(box)
-        hint = QLabel("“有可能”或“完全不可能”完成的指标，须在下方选择原因类型，"
-                      "填写偏差原因分析和改进措施。")  # fmt: skip
-        hint.setWordWrap(True)
-        bl.addWidget(hint)
-        bl.addWidget(self.indicators)
-        bl.addWidget(self.detail)
-        return box
+        self.indicators.table.setToolTip(INDICATOR_HINT)
+        self.indicators.table.setMinimumHeight(120)
+        self.detail = RowDetail(self.indicators, DETAIL_LAYOUT, long=("deviation", "remedy"))
+        self.detail.setToolTip(INDICATOR_HINT)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.indicators)
+        split.addWidget(self.detail)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 0)
+        split.setCollapsible(0, False)
+        self.indicators_page = QWidget()
+        layout = QVBoxLayout(self.indicators_page)
+        layout.setContentsMargins(4, 4, 4, 0)
+        layout.addWidget(split, 1)
+        return self.indicators_page
 
     def _analysis_box(self) -> QGroupBox:
         self.fields["deviation_analysis"] = LongText(3)
@@ -307,11 +298,11 @@ class MonitoringEditor(QWidget):
 
     # ------------------------------------------------------------ framework pickers
 
-    def _category_changed(self) -> None:
-        category = self.detail_fields["category"].value()
-        self.detail_fields["subcategory"].set_choices(
-            get_framework(self.framework).subcategories(category)
-        )
+    def _category_choices(self, _row: dict[str, Any]) -> tuple[str, ...]:
+        return get_framework(self.framework).categories
+
+    def _subcategory_choices(self, row: dict[str, Any]) -> tuple[str, ...]:
+        return get_framework(self.framework).subcategories(row.get("category"))
 
     # ------------------------------------------------------------ values
 
@@ -344,12 +335,11 @@ class MonitoringEditor(QWidget):
                 row = getattr(funds, key) or MonitorFundRow()
                 for col in FUND_COLS:
                     self.fields[f"funds.{key}.{col}"].set_value(getattr(row, col))
-            framework = get_framework(decl.framework)
-            self.detail_fields["category"].set_choices(framework.categories)
             self.detail.set_field_visible("subcategory", decl.framework == NATIONAL)
             self.indicators.set_rows([self._row(i) for i in m.indicators])
-            self.detail.show_row()
-            self._category_changed()
+            if self.indicators.table.currentRow() < 0 and m.indicators:
+                self.indicators.focus_cell(0, "name")
+            self.detail.show_row(self.indicators.table.currentRow())
             self.show_state(decl)
             self.refresh_rates(decl)
         finally:
@@ -434,16 +424,17 @@ class MonitoringEditor(QWidget):
     def focus_field(self, path: str) -> bool:
         m = _PATH.match(path)
         if m:
-            row, key = int(m.group("row")), m.group("col")
-            self.indicators.focus_cell(row, key if key in KEY_COLUMNS else None)
-            self.detail.show_row(row)
-            target = self.detail if key and self.detail.focus(key) else self.indicators
-            self.scroll_area.ensureWidgetVisible(target)
+            self.sections.setCurrentWidget(self.indicators_page)
+            col = m.group("col")
+            self.indicators.focus_cell(int(m.group("row")), col)
+            if col in self.detail.fields:  # edited under the table
+                self.detail.focus(col)
             return True
         if path == TABLE_KEY:
-            self.scroll_area.ensureWidgetVisible(self.indicators)
+            self.sections.setCurrentWidget(self.indicators_page)
             self.indicators.table.setFocus(Qt.FocusReason.OtherFocusReason)
             return True
+        self.sections.setCurrentWidget(self.scroll_area)
         key = path.removeprefix("monitoring.")
         if key.startswith("funds"):
             self.scroll_area.ensureWidgetVisible(self.funds_check)

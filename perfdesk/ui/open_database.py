@@ -34,6 +34,7 @@ from perfdesk.store.check import check_file, recover
 from perfdesk.store.lock import DatabaseLock, DatabaseLockedError, break_lock
 from perfdesk.ui.dialogs import ReportDialog, show_error
 from perfdesk.ui.prompts import Prompts
+from perfdesk.ui.screens import fit_to_screen
 
 T = TypeVar("T")
 
@@ -159,7 +160,7 @@ class DamagedDatabaseDialog(QDialog):
         self.recover_button.clicked.connect(self.ask_recover)
         self.backups_button.clicked.connect(self.open_backups)
         layout.addWidget(buttons)
-        self.resize(640, 240)
+        fit_to_screen(self, 640, 240)
 
     def check(self) -> ReportDialog:
         report = run_off_thread(self, "正在检查数据库…", lambda p: check_file(self.db_path, p))

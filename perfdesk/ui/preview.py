@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from perfdesk.models.records import Declaration
+from perfdesk.ui.screens import fit_to_screen
 
 FORM_TITLES = {"declaration": "绩效目标申报表", "evaluation": "绩效自评表"}
 
@@ -100,7 +101,8 @@ class PreviewDialog(QDialog):
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         title = FORM_TITLES.get(form, form)
         self.setWindowTitle(f"打印预览 — {decl.name or ''} {title}（第 {decl.revision} 版）")
-        self.resize(900, 1000)
+        # An A4 page wants a tall dialog; a 768-pixel laptop screen bounds it.
+        fit_to_screen(self, 900, 1000)
         self.document, self._buffer = load_document(data, self)
         self.view = QPdfView(self)
         self.view.setDocument(self.document)

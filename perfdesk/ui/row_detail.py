@@ -1,119 +1,213 @@
-"""The selected row's other columns, as a form beside a narrow table.
+"""The selected row's other fields, under a table that shows only its key columns.
 
-A form row such as a monitoring indicator has a dozen columns; a laptop's screen shows four
-of them side by side without scrolling. :class:`RowDetail` shows the rest of the selected
-row as labelled fields: the table keeps every column (hidden ones included), so adding,
-moving, deleting and reading rows stay the table's, and an edit here is an edit of the
-table's cell (``edited`` with the cell's key path, one undo step per field like any cell).
+The values stay in the :class:`~perfdesk.ui.row_table.RowTable` (its columns with
+``shown=False``): the pane shows the selected row's and writes an edit back into the table's
+cell, so it is the same edit as typing in the table — the same ``edited(path)``, undo step
+and autosave.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QGridLayout,
+    QGroupBox,
+    QLabel,
+    QWidget,
+)
 
-from perfdesk.ui.row_table import RowTable
-
-NO_ROW = "在上表中选择一行，这里填写该行的其余各栏。"
+from perfdesk.ui.row_table import CHECK, COMBO, INFO, NUMBER, Column, RowTable
+from perfdesk.ui.widgets import LongText, MoneyEdit, TextLine
 
 
 class RowDetail(QGroupBox):
-    """``fields``: (column key, label, field widget) for the table's columns shown here;
-    each widget has the shape of :mod:`perfdesk.ui.widgets` (value, set_value, changed,
-    set_read_only)."""
+    """``layout``: the pane's lines, each a list of column keys side by side (the last of a
+    line spans what is left). Keys in ``long`` get a text box of two lines."""
 
     def __init__(
         self,
         table: RowTable,
-        fields: Sequence[tuple[str, str, Any]],
-        title_key: str = "name",
+        layout: Sequence[Sequence[str]],
+        long: Sequence[str] = (),
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.table = table
-        self.fields = {key: widget for key, _label, widget in fields}
-        self.title_key = title_key
+        self.row = -1
         self.read_only = False
         self._loading = False
-        self.row = -1
-        self.heading = QLabel(NO_ROW)
-        self.heading.setWordWrap(True)
-        form = QFormLayout(self)
-        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
-        form.addRow(self.heading)
-        self.form = form
-        for key, label, widget in fields:
-            form.addRow(label, widget)
-            widget.changed.connect(lambda k=key: self._field_changed(k))
-        for key in self.fields:
-            table.table.setColumnHidden(table.col_index(key), True)
-        table.table.currentCellChanged.connect(lambda r, _c, _pr, _pc: self.show_row(r))
-        table.edited.connect(self._table_edited)
+        self.fields: dict[str, Any] = {}
+        self.labels: dict[str, QLabel] = {}
+        grid = QGridLayout(self)
+        grid.setContentsMargins(6, 4, 6, 4)
+        grid.setVerticalSpacing(4)
+        width = max(len(line) for line in layout)
+        for r, line in enumerate(layout):
+            for i, key in enumerate(line):
+                column = table.columns[table.col_index(key)]
+                field = self._make_field(column, key in long)
+                label = QLabel(column.header)
+                label.setBuddy(field)
+                self.fields[key], self.labels[key] = field, label
+                span = 2 * (width - i) - 1 if i == len(line) - 1 else 1
+                grid.addWidget(label, r, 2 * i, Qt.AlignmentFlag.AlignRight)
+                grid.addWidget(field, r, 2 * i + 1, 1, span)
+        for i in range(width):
+            grid.setColumnStretch(2 * i + 1, 1)
+        table.table.currentCellChanged.connect(
+            lambda row, _c, before, _pc: self.show_row(row) if row != before else None
+        )
+        table.rows_set.connect(lambda: self.show_row(table.table.currentRow()))
         self.show_row(-1)
 
+    def _make_field(self, column: Column, long: bool) -> QWidget:
+        key = column.key
+        if column.kind == COMBO:
+            box = QComboBox()
+            # An imported name outside the framework can be typed (not in a closed list).
+            box.setEditable(column.editable)
+            box.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            box.setMinimumContentsLength(6)
+            box.currentTextChanged.connect(lambda _t: self._changed(key))
+            return box
+        if column.kind == CHECK:
+            check = QCheckBox()
+            check.toggled.connect(lambda _on: self._changed(key))
+            return check
+        if column.kind == INFO:
+            info = QLabel()
+            info.setWordWrap(True)
+            info.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            return info
+        field: Any
+        if column.kind == NUMBER:
+            field = MoneyEdit()
+            field.setPlaceholderText("")
+        else:
+            field = LongText(2) if long else TextLine()
+        field.changed.connect(lambda: self._changed(key))
+        return field
+
+    # ------------------------------------------------------------ showing
+
+    def show_row(self, row: int) -> None:
+        """Show row ``row`` of the table (-1: none; the fields are then disabled)."""
+        valid = 0 <= row < self.table.table.rowCount()
+        self.row = row if valid else -1
+        values = self.table.row_values(row) if valid else {}
+        name = values.get("name") or ""
+        self.setTitle(f"第 {row + 1} 行{('：' + name) if name else ''}的其他内容" if valid
+                      else "选择一行，在这里填写它的其他内容")  # fmt: skip
+        self._loading = True
+        try:
+            for key, field in self.fields.items():
+                column = self.table.columns[self.table.col_index(key)]
+                value = values.get(key)
+                if isinstance(field, QComboBox):
+                    self._fill_combo(field, column, values, value)
+                elif isinstance(field, QCheckBox):
+                    field.setChecked(bool(value))
+                elif isinstance(field, QLabel):
+                    field.setText(self._info(row, key) if valid else "")
+                elif isinstance(field, MoneyEdit):
+                    field.set_value(value if isinstance(value, Decimal) else None)
+                else:
+                    field.set_value(value)
+        finally:
+            self._loading = False
+        self._apply_enabled()
+
+    def _fill_combo(
+        self, box: QComboBox, column: Column, values: dict[str, Any], value: Any
+    ) -> None:
+        box.clear()
+        if column.blank:
+            box.addItem(column.blank)
+        if column.choices is not None and values:
+            box.addItems(list(column.choices(values)))
+        text = value or column.blank
+        i = box.findText(text)
+        if i < 0 and not box.isEditable():  # an imported value outside a closed list
+            box.addItem(text)
+            i = box.count() - 1
+        if i >= 0:
+            box.setCurrentIndex(i)
+        else:
+            box.setEditText(text)
+
+    def _info(self, row: int, key: str) -> str:
+        item = self.table.table.item(row, self.table.col_index(key))
+        return item.text() if item is not None else ""
+
+    def refresh_info(self) -> None:
+        """The read-only fields (a score's explanation) after the table's were recomputed."""
+        for key, field in self.fields.items():
+            if isinstance(field, QLabel):
+                field.setText(self._info(self.row, key) if self.row >= 0 else "")
+
     def set_field_visible(self, key: str, visible: bool) -> None:
-        """Show or hide one field (a column the record's framework does not have)."""
-        self.form.setRowVisible(self.fields[key], visible)
-
-    def show_row(self, r: int | None = None) -> None:
-        """Fill the fields from row ``r`` (the table's current row by default)."""
-        if r is None:
-            r = self.table.table.currentRow()
-        if not 0 <= r < self.table.table.rowCount():
-            r = -1
-        self.row = r
-        values = self.table.row_values(r) if r >= 0 else {}
-        self._loading = True
-        try:
-            for key, widget in self.fields.items():
-                widget.set_value(values.get(key))
-                widget.set_read_only(self.read_only or r < 0)
-        finally:
-            self._loading = False
-        self._set_heading(values)
-
-    def _set_heading(self, values: dict[str, Any]) -> None:
-        if self.row < 0:
-            self.heading.setText(NO_ROW)
-            return
-        name = values.get(self.title_key) or "（未命名）"
-        self.heading.setText(f"第{self.row + 1}行：{name}")
-
-    def _table_edited(self, path: str) -> None:
-        # A cell typed in the table (the title's column) or rows moved: show the row again.
-        if not self._loading:
-            self.show_row()
-
-    def _field_changed(self, key: str) -> None:
-        if self._loading or self.row < 0 or self.read_only:
-            return
-        value = self.fields[key].value()
-        self._loading = True
-        try:
-            # As the user would type it into the hidden cell: the table emits the edit.
-            item = self.table.table.item(self.row, self.table.col_index(key))
-            text = "" if value is None else str(value)
-            if item is None:
-                self.table.set_cell(self.row, key, value)
-            elif item.text() != text:
-                item.setText(text)
-        finally:
-            self._loading = False
+        self.fields[key].setVisible(visible)
+        self.labels[key].setVisible(visible)
 
     def set_read_only(self, ro: bool) -> None:
         self.read_only = ro
-        self.show_row(self.row)
+        self._apply_enabled()
 
-    def focus(self, key: str | None) -> bool:
-        """Put the cursor in the field of ``key`` (a check's finding); False if not here."""
-        widget = self.fields.get(key or "")
-        if widget is None:
+    def _apply_enabled(self) -> None:
+        editable = self.row >= 0 and not self.read_only
+        for field in self.fields.values():
+            if isinstance(field, (QComboBox, QCheckBox)):
+                field.setEnabled(editable)
+            elif not isinstance(field, QLabel):
+                field.set_read_only(not editable)
+
+    def focus(self, key: str) -> bool:
+        field = self.fields.get(key)
+        if field is None:
             return False
-        widget.setFocus(Qt.FocusReason.OtherFocusReason)
+        field.setFocus(Qt.FocusReason.OtherFocusReason)
         return True
 
+    # ------------------------------------------------------------ editing
 
-__all__ = ["RowDetail"]
+    def _changed(self, key: str) -> None:
+        """An edit in the pane: into the table's cell, as if typed there."""
+        if self._loading or self.row < 0 or self.read_only:
+            return
+        field = self.fields[key]
+        column = self.table.columns[self.table.col_index(key)]
+        value: Any
+        if isinstance(field, QComboBox):
+            text = field.currentText()
+            value = None if text in ("", column.blank) else text
+        elif isinstance(field, QCheckBox):
+            value = field.isChecked()
+        else:
+            value = field.value()
+        if self.table.row_values(self.row).get(key) == value:
+            return
+        self.table.set_cell(self.row, key, value)
+        if key == "name" or any(
+            c.kind == COMBO and c.key != key and c.key in self.fields for c in self.table.columns
+        ):
+            self._refresh_dependent_choices(key)
+
+    def _refresh_dependent_choices(self, changed: str) -> None:
+        """A category picked: the subcategories offered follow it."""
+        values = self.table.row_values(self.row)
+        self._loading = True
+        try:
+            for key, field in self.fields.items():
+                column = self.table.columns[self.table.col_index(key)]
+                if isinstance(field, QComboBox) and key != changed:
+                    self._fill_combo(field, column, values, values.get(key))
+        finally:
+            self._loading = False

@@ -3,6 +3,12 @@
 Rows go in and out as dicts of plain values (str, Decimal, bool, None); columns are
 declared as data. Every edit emits ``edited(path)`` with the JSON key path of the cell
 (``indicators[3].target``), a structural change the table's key (``indicators``).
+
+The table fits its width: columns marked ``stretch`` share what the others leave, so a
+1366-pixel laptop needs no horizontal scrolling. A column with ``shown=False`` keeps its
+values in the table but is edited in a detail pane for the selected row
+(:class:`~perfdesk.ui.row_detail.RowDetail`). With ``fit_rows`` the table is as tall as its
+rows, for a table inside a scrolling page: one scroll bar, never a table scrolling inside it.
 """
 
 from __future__ import annotations
@@ -48,6 +54,10 @@ class Column:
     # For COMBO: whether text outside the choices may be typed (a closed list such as
     # 完成目标可能性 offers only its choices).
     editable: bool = True
+    # Takes a share of the width the other columns leave (the text columns).
+    stretch: bool = False
+    # False: kept in the table, edited in the row's detail pane.
+    shown: bool = True
 
 
 def parse_number(text: str) -> Decimal | None:
@@ -112,12 +122,21 @@ class _MoneyDelegate(QStyledItemDelegate):
 
 class RowTable(QWidget):
     edited = Signal(str)
+    # The rows were replaced (a record shown, undo): a detail pane shows them again.
+    rows_set = Signal()
 
-    def __init__(self, key: str, columns: Sequence[Column], parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        key: str,
+        columns: Sequence[Column],
+        parent: QWidget | None = None,
+        fit_rows: bool = False,
+    ) -> None:
         super().__init__(parent)
         self.key = key
         self.columns = list(columns)
         self.read_only = False
+        self.fit_rows = fit_rows
         self.table = QTableWidget(0, len(self.columns))
         self.table.setHorizontalHeaderLabels([c.header for c in self.columns])
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -131,8 +150,14 @@ class RowTable(QWidget):
             | QAbstractItemView.EditTrigger.AnyKeyPressed
             | QAbstractItemView.EditTrigger.SelectedClicked
         )
+        header = self.table.horizontalHeader()
+        if any(c.stretch for c in self.columns):
+            header.setStretchLastSection(False)
         for i, col in enumerate(self.columns):
             self.table.setColumnWidth(i, col.width)
+            self.table.setColumnHidden(i, not col.shown)
+            if col.stretch:
+                header.setSectionResizeMode(i, QHeaderView.ResizeMode.Stretch)
             if col.kind == COMBO:
                 self.table.setItemDelegateForColumn(i, _ComboDelegate(self, col))
             elif col.kind == MONEY:
@@ -157,6 +182,24 @@ class RowTable(QWidget):
         self.down_button.clicked.connect(lambda: self.move_row(1))
         self.table.itemChanged.connect(self._item_changed)
         self._loading = False
+        if fit_rows:
+            self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            self.table.verticalHeader().sectionResized.connect(lambda *_a: self._fit_height())
+            self.table.horizontalHeader().sectionResized.connect(lambda *_a: self._fit_height())
+            self.table.model().rowsInserted.connect(lambda *_a: self._fit_height())
+            self.table.model().rowsRemoved.connect(lambda *_a: self._fit_height())
+            self._fit_height()
+
+    def _fit_height(self) -> None:
+        """As tall as the header and every row (room for two rows when it has fewer)."""
+        t = self.table
+        rows = sum(t.rowHeight(r) for r in range(t.rowCount()))
+        rows = max(rows, 2 * t.verticalHeader().defaultSectionSize())
+        scroll = t.horizontalScrollBar()
+        extra = scroll.sizeHint().height() if scroll.maximum() > 0 else 0
+        t.setFixedHeight(
+            t.horizontalHeader().sizeHint().height() + rows + 2 * t.frameWidth() + extra
+        )
 
     # ------------------------------------------------------------ values
 
@@ -210,6 +253,7 @@ class RowTable(QWidget):
                 self.table.selectRow(current)
         finally:
             self._loading = False
+        self.rows_set.emit()
 
     def row_values(self, r: int) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -292,7 +336,7 @@ class RowTable(QWidget):
         self.edited.emit(self.key)
 
     def _first_text_column(self) -> int:
-        return next((i for i, c in enumerate(self.columns) if c.kind == TEXT), 0)
+        return next((i for i, c in enumerate(self.columns) if c.kind == TEXT and c.shown), 0)
 
     def delete_row(self) -> None:
         r = self.table.currentRow()
@@ -317,7 +361,10 @@ class RowTable(QWidget):
         self.edited.emit(self.key)
 
     def focus_cell(self, r: int, key: str | None) -> None:
+        shown = [i for i, col in enumerate(self.columns) if col.shown]
         c = self.col_index(key) if key and any(col.key == key for col in self.columns) else 0
+        if c not in shown:  # edited in the detail pane: the row is what the table can show
+            c = shown[0] if shown else 0
         if 0 <= r < self.table.rowCount():
             self.table.setCurrentCell(r, c)
             item = self.table.item(r, c)

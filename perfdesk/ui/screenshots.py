@@ -105,7 +105,8 @@ def main(out: str = "docs") -> int:
     window.record.pane.show_form("evaluation")
     _settle()
     ev = window.evaluation_editor
-    _scroll_near_top(ev.scroll_area, ev.indicators)
+    ev.sections.setCurrentWidget(ev.indicators_page)
+    ev.indicators.focus_cell(3, "actual")
     _settle()
     _save(window, folder / "window-evaluation.png")
 

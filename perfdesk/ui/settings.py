@@ -26,6 +26,7 @@ class Setting:
 GEOMETRY = Setting("window/geometry", QByteArray, QByteArray(), "窗口位置和大小")
 STATE = Setting("window/state", QByteArray, QByteArray(), "工具栏和停靠窗口")
 SPLITTER = Setting("window/splitter", QByteArray, QByteArray(), "列表与编辑区的分隔")
+CHECK_SPLITTER = Setting("window/check_splitter", QByteArray, QByteArray(), "编辑区与检查的分隔")
 IMPORT_DIR = Setting("folders/import", str, "", "上次导入的文件夹")
 EXPORT_DIR = Setting("folders/export", str, "", "上次导出的文件夹")
 BACKUP_DIR = Setting("folders/backup", str, "", "上次备份的文件夹")
@@ -34,7 +35,7 @@ AUTOSAVE_MS = Setting("editing/autosave_ms", int, 3000, "停止输入多久后�
 # Comma-separated column keys (a plain string: an empty list does not survive an ini file).
 HIDDEN_COLUMNS = Setting("browser/hidden_columns", str, "id,revision,grade", "项目列表中隐藏的列")
 
-ALL = (GEOMETRY, STATE, SPLITTER, IMPORT_DIR, EXPORT_DIR, BACKUP_DIR, RECENT_FILES, AUTOSAVE_MS,
+ALL = (GEOMETRY, STATE, SPLITTER, CHECK_SPLITTER, IMPORT_DIR, EXPORT_DIR, BACKUP_DIR, RECENT_FILES, AUTOSAVE_MS,
        HIDDEN_COLUMNS)  # fmt: skip
 MAX_RECENT = 10
 
@@ -83,6 +84,11 @@ class Settings:
     def add_recent(self, path: str | Path) -> list[str]:
         recent = [str(path)] + [r for r in self.get(RECENT_FILES) if r != str(path)]
         recent = recent[:MAX_RECENT]
+        self.set(RECENT_FILES, recent)
+        return recent
+
+    def remove_recent(self, path: str | Path) -> list[str]:
+        recent = [r for r in self.get(RECENT_FILES) if r != str(path)]
         self.set(RECENT_FILES, recent)
         return recent
 

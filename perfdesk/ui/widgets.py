@@ -13,7 +13,6 @@ from PySide6.QtGui import QKeyEvent, QKeySequence, QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QAbstractButton,
     QButtonGroup,
-    QComboBox,
     QDateEdit,
     QGridLayout,
     QLineEdit,
@@ -217,55 +216,3 @@ class ChoiceGroup(QWidget):
             button.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, ro)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus if ro else Qt.FocusPolicy.StrongFocus)
 
-
-class ComboField(QComboBox):
-    """One of a list of choices, or blank (shown as ``blank``). An editable one also takes
-    text outside the list (imported names); a closed one shows such a stored value until
-    the user picks one, so the check can name it."""
-
-    changed = Signal()
-
-    def __init__(
-        self,
-        choices: Sequence[str] = (),
-        blank: str = "—",
-        editable: bool = False,
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self.blank = blank
-        self.setEditable(editable)
-        self.set_choices(choices)
-        self.currentTextChanged.connect(lambda _t: self.changed.emit())
-
-    def set_choices(self, choices: Sequence[str]) -> None:
-        """Offer ``choices`` (keeping the value shown): not an edit."""
-        value = self.value()
-        with QSignalBlocker(self):
-            self.clear()
-            self.addItem(self.blank)
-            self.addItems(list(choices))
-            self._show(value)
-
-    def value(self) -> str | None:
-        text = self.currentText()
-        return None if not text.strip() or text == self.blank else text
-
-    def set_value(self, value: str | None) -> None:
-        if value != self.value():
-            with QSignalBlocker(self):
-                self._show(value)
-
-    def _show(self, value: str | None) -> None:
-        i = self.findText(value or self.blank)
-        if i < 0 and not self.isEditable():
-            assert value is not None  # the blank is always an item
-            self.addItem(value)
-            i = self.count() - 1
-        if i >= 0:
-            self.setCurrentIndex(i)
-        else:
-            self.setEditText(value or "")
-
-    def set_read_only(self, ro: bool) -> None:
-        self.setEnabled(not ro)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QByteArray
-from PySide6.QtWidgets import QMainWindow, QSplitter
+from PySide6.QtWidgets import QMainWindow, QSplitter, QWidget
 
 from perfdesk.ui import settings as S
 from perfdesk.ui.browser import Browser
+from perfdesk.ui.screens import WINDOW_SHARE, available_geometry, center_on_screen
 
 
 def restore_state(
@@ -20,10 +21,13 @@ def restore_state(
         lambda: settings.set(S.HIDDEN_COLUMNS, ",".join(browser.hidden_columns()))
     )
     geometry = settings.get(S.GEOMETRY)
-    if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+    # Qt bounds a geometry saved on a larger screen (a monitor's, opened on a laptop) to the
+    # screen the window opens on, and moves it onto that screen.
+    if not (isinstance(geometry, QByteArray) and not geometry.isEmpty()) or not (
         window.restoreGeometry(geometry)
-    else:
-        window.resize(*default_size(window.screen().availableGeometry().size().toTuple()))
+    ):
+        window.resize(*default_size(available_geometry(window).size().toTuple()))
+        center_on_screen(window)
     state = settings.get(S.STATE)
     if isinstance(state, QByteArray) and not state.isEmpty():
         window.restoreState(state)
@@ -34,6 +38,20 @@ def restore_state(
         splitter.setSizes(list(default_split(window.width())))
 
 
+def remember_check_split(pane: QSplitter, checks: QWidget, settings: S.Settings) -> None:
+    """The editors and the check panel below them split as the clerk left them; kept as
+    the split changes (the pane is made with the first record, after the window)."""
+    sizes = settings.get(S.CHECK_SPLITTER)
+    if isinstance(sizes, QByteArray) and not sizes.isEmpty():
+        pane.restoreState(sizes)
+
+    def keep(*_args: object) -> None:
+        settings.set(S.CHECK_SPLITTER, pane.saveState())
+
+    pane.splitterMoved.connect(keep)
+    checks.resized.connect(keep)  # type: ignore[attr-defined]
+
+
 def save_state(window: QMainWindow, splitter: QSplitter, settings: S.Settings) -> None:
     settings.set(S.GEOMETRY, window.saveGeometry())
     settings.set(S.STATE, window.saveState())
@@ -42,9 +60,10 @@ def save_state(window: QMainWindow, splitter: QSplitter, settings: S.Settings) -
 
 
 def default_size(available: tuple[int, int]) -> tuple[int, int]:
-    """A first window size that fits the screen (1366×768 laptops included)."""
+    """The first window size: most of the screen's free area, whatever the screen (a
+    1366×768 laptop gets 1284×684 of its 1366×728, a 1920×1080 monitor 1804×977)."""
     width, height = available
-    return min(1400, int(width * 0.96)), min(880, int(height * 0.94))
+    return int(width * WINDOW_SHARE), int(height * WINDOW_SHARE)
 
 
 def default_split(width: int) -> tuple[int, int]:
