@@ -3,6 +3,10 @@
 The editor only shows and collects values; the record, undo and saving live in
 :class:`~perfdesk.ui.session.RecordSession` and the main window. Each user edit emits
 ``edited(path)`` with the field's JSON key path.
+
+One scrolling page like the paper form: its tables are as tall as their rows (no table
+scrolling inside the page) and fit its width; how each 指标目标值 was read and last year's
+target show for the selected indicator under the table.
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ from perfdesk.models.records import (
 )
 from perfdesk.models.target_history import last_year_of, last_year_text
 from perfdesk.models.targets import parse_target
+from perfdesk.ui.row_detail import RowDetail
 from perfdesk.ui.row_table import COMBO, INFO, MONEY, TEXT, Column, RowTable
 from perfdesk.ui.widgets import ChoiceGroup, DateField, LongText, MoneyEdit, TextLine
 
@@ -120,10 +125,10 @@ class DeclarationEditor(QWidget):
             self.fields[key] = MoneyEdit()
         self.budget_items = RowTable(
             "budget_items",
-            [Column("name", _label("budget_items.name"), TEXT, 420),
+            [Column("name", _label("budget_items.name"), TEXT, 420, stretch=True),
              Column("amount", _label("budget_items.amount"), MONEY, 160)],
+            fit_rows=True,
         )  # fmt: skip
-        self.budget_items.table.setMinimumHeight(150)
         self.budget_total = QLabel()
         self.budget_total.setWordWrap(True)
         budget = self._form(
@@ -164,12 +169,17 @@ class DeclarationEditor(QWidget):
                     120,
                     self._subcategory_choices,
                 ),
-                Column("name", _label("indicators.name"), TEXT, 220),
-                Column("target", _label("indicators.target"), TEXT, 180),
+                Column("name", _label("indicators.name"), TEXT, 220, stretch=True),
+                Column("target", _label("indicators.target"), TEXT, 180, stretch=True),
                 Column("direction", "方向", COMBO, 60, lambda _r: DIRECTIONS, AUTO_DIRECTION),
-                Column("parsed", "程序的理解", INFO, 260),
-                Column("last_year", "上年目标 / 实际", INFO, 200),
+                # Shown for the selected row under the table.
+                Column("parsed", "程序的理解", INFO, 260, shown=False),
+                Column("last_year", "上年目标 / 实际", INFO, 200, shown=False),
             ],
+            fit_rows=True,
+        )
+        self.indicator_detail = RowDetail(
+            self.indicators, (("parsed",), ("last_year",)), what="目标值的理解和上年情况"
         )
         # The indicator library (forms.md §7): the picker, and last year's record of the
         # project for the 上年 column, given by the window with each record it shows.
@@ -179,13 +189,13 @@ class DeclarationEditor(QWidget):
         self.library_button.setToolTip("从历年用过的指标和导入的指标库中查找，填入指标及建议的目标值")
         self.indicators.extra_buttons.insertWidget(4, self.library_button)
         self.library_button.clicked.connect(self._pick_from_library)
-        self.indicators.table.setMinimumHeight(280)
         box = QGroupBox(_label("indicators"))
         lay = QVBoxLayout(box)
         hint = QLabel("“方向”留作“自动”时按目标值的写法判断；程序的理解不对时请改方向。")
         hint.setWordWrap(True)
         lay.addWidget(hint)
         lay.addWidget(self.indicators)
+        lay.addWidget(self.indicator_detail)
         column.addWidget(box)
 
         # --- 备注与签署
@@ -301,6 +311,8 @@ class DeclarationEditor(QWidget):
                 [{"category": i.category, "subcategory": i.subcategory, "name": i.name,
                   "target": i.target, "direction": i.direction} for i in decl.indicators]
             )  # fmt: skip
+            if self.indicators.table.currentRow() < 0 and decl.indicators:
+                self.indicators.table.setCurrentCell(0, self.indicators.col_index("name"))
             self.set_read_only(decl.status == "final")
             self._set_banner(decl)
             self.refresh_derived()
@@ -357,6 +369,7 @@ class DeclarationEditor(QWidget):
             self.indicators.set_info(r, "parsed", parsed.explain() if row["target"] else "")
             last = last_year_text(last_year_of(self.previous, row["name"]))
             self.indicators.set_info(r, "last_year", last)
+        self.indicator_detail.refresh_info()
 
     # ------------------------------------------------------------ state
 

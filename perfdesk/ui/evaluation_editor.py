@@ -204,8 +204,10 @@ class EvaluationEditor(QWidget):
             ],
         )  # fmt: skip
         self.indicators.table.setToolTip(INDICATOR_HINT)
-        self.indicators.table.setMinimumHeight(120)
-        self.detail = RowDetail(self.indicators, DETAIL_LAYOUT, long=("deviation",))
+        self.indicators.table.setMinimumHeight(100)
+        self.detail = RowDetail(
+            self.indicators, DETAIL_LAYOUT, long=("deviation",), what="其他内容（在此填写）"
+        )
         self.detail.setToolTip(INDICATOR_HINT)
         self.propose_button = QPushButton("按规则建议分值")
         self.propose_button.setToolTip("产出 50、效益 30、满意度 10、预算执行率 10，类内平均分配")
@@ -218,9 +220,17 @@ class EvaluationEditor(QWidget):
         self.library_button.setToolTip("从历年用过的指标和导入的指标库中查找，填入指标及建议的目标值")
         self.indicators.extra_buttons.insertWidget(5, self.library_button)
         self.library_button.clicked.connect(self._pick_from_library)
+        # The pane scrolls only when squeezed (a short window, the check panel enlarged), so
+        # it never holds the editors taller than the window lets them be.
+        detail_area = QScrollArea()
+        detail_area.setWidgetResizable(True)
+        detail_area.setFrameShape(QScrollArea.Shape.NoFrame)
+        detail_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        detail_area.setWidget(self.detail)
+        detail_area.setMinimumHeight(self.fontMetrics().height() * 3)
         self.indicator_split = QSplitter(Qt.Orientation.Vertical)
         self.indicator_split.addWidget(self.indicators)
-        self.indicator_split.addWidget(self.detail)
+        self.indicator_split.addWidget(detail_area)
         self.indicator_split.setStretchFactor(0, 1)
         self.indicator_split.setStretchFactor(1, 0)
         self.indicator_split.setCollapsible(0, False)
@@ -324,7 +334,8 @@ class EvaluationEditor(QWidget):
             self.detail.set_field_visible("subcategory", decl.framework == NATIONAL)
             self.indicators.set_rows([self._row(i) for i in ev.indicators])
             if self.indicators.table.currentRow() < 0 and ev.indicators:
-                self.indicators.focus_cell(0, "name")
+                # The pane shows the first row rather than nothing (the focus stays put).
+                self.indicators.table.setCurrentCell(0, self.indicators.col_index("name"))
             self.detail.show_row(self.indicators.table.currentRow())
             self.show_state(decl)
             self.refresh_scores(decl)

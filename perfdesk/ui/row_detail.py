@@ -35,10 +35,12 @@ class RowDetail(QGroupBox):
         table: RowTable,
         layout: Sequence[Sequence[str]],
         long: Sequence[str] = (),
+        what: str = "其他内容",
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.table = table
+        self.what = what  # the title says whose fields these are: 第 4 行：满意度的…
         self.row = -1
         self.read_only = False
         self._loading = False
@@ -104,8 +106,8 @@ class RowDetail(QGroupBox):
         self.row = row if valid else -1
         values = self.table.row_values(row) if valid else {}
         name = values.get("name") or ""
-        self.setTitle(f"第 {row + 1} 行{('：' + name) if name else ''}的其他内容" if valid
-                      else "选择一行，在这里填写它的其他内容")  # fmt: skip
+        self.setTitle(f"第 {row + 1} 行{('：' + name) if name else ''}的{self.what}" if valid
+                      else f"选择表中一行，这里显示它的{self.what}")  # fmt: skip
         self._loading = True
         try:
             for key, field in self.fields.items():
@@ -145,7 +147,7 @@ class RowDetail(QGroupBox):
 
     def _info(self, row: int, key: str) -> str:
         item = self.table.table.item(row, self.table.col_index(key))
-        return item.text() if item is not None else ""
+        return (item.text() if item is not None else "") or "—"  # a dash, not a blank line
 
     def refresh_info(self) -> None:
         """The read-only fields (a score's explanation) after the table's were recomputed."""

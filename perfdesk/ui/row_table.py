@@ -22,10 +22,12 @@ from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelInde
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QAbstractScrollArea,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
     QPushButton,
+    QSizePolicy,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableWidget,
@@ -136,7 +138,6 @@ class RowTable(QWidget):
         self.key = key
         self.columns = list(columns)
         self.read_only = False
-        self.fit_rows = fit_rows
         self.table = QTableWidget(0, len(self.columns))
         self.table.setHorizontalHeaderLabels([c.header for c in self.columns])
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -183,23 +184,11 @@ class RowTable(QWidget):
         self.table.itemChanged.connect(self._item_changed)
         self._loading = False
         if fit_rows:
+            # Qt sizes the view to its rows (its header's lengths, so rows that grow as text
+            # wraps are followed); the width is the layout's.
             self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-            self.table.verticalHeader().sectionResized.connect(lambda *_a: self._fit_height())
-            self.table.horizontalHeader().sectionResized.connect(lambda *_a: self._fit_height())
-            self.table.model().rowsInserted.connect(lambda *_a: self._fit_height())
-            self.table.model().rowsRemoved.connect(lambda *_a: self._fit_height())
-            self._fit_height()
-
-    def _fit_height(self) -> None:
-        """As tall as the header and every row (room for two rows when it has fewer)."""
-        t = self.table
-        rows = sum(t.rowHeight(r) for r in range(t.rowCount()))
-        rows = max(rows, 2 * t.verticalHeader().defaultSectionSize())
-        scroll = t.horizontalScrollBar()
-        extra = scroll.sizeHint().height() if scroll.maximum() > 0 else 0
-        t.setFixedHeight(
-            t.horizontalHeader().sizeHint().height() + rows + 2 * t.frameWidth() + extra
-        )
+            self.table.setSizeAdjustPolicy(QAbstractScrollArea.SizeAdjustPolicy.AdjustToContents)
+            self.table.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
 
     # ------------------------------------------------------------ values
 
@@ -387,5 +376,8 @@ class RowTable(QWidget):
             )
         )
         rows = self.rows()
+        current = self.table.currentRow()
         self.table.setRowCount(0)  # rebuild items with the new flags
         self.set_rows(rows)
+        if 0 <= current < len(rows):  # the row shown in a detail pane stays the one selected
+            self.table.setCurrentCell(current, self._first_text_column())

@@ -35,8 +35,8 @@ AUTOSAVE_MS = Setting("editing/autosave_ms", int, 3000, "停止输入多久后�
 # Comma-separated column keys (a plain string: an empty list does not survive an ini file).
 HIDDEN_COLUMNS = Setting("browser/hidden_columns", str, "id,revision,grade", "项目列表中隐藏的列")
 
-ALL = (GEOMETRY, STATE, SPLITTER, CHECK_SPLITTER, IMPORT_DIR, EXPORT_DIR, BACKUP_DIR, RECENT_FILES, AUTOSAVE_MS,
-       HIDDEN_COLUMNS)  # fmt: skip
+ALL = (GEOMETRY, STATE, SPLITTER, CHECK_SPLITTER, IMPORT_DIR, EXPORT_DIR, BACKUP_DIR,
+       RECENT_FILES, AUTOSAVE_MS, HIDDEN_COLUMNS)  # fmt: skip
 MAX_RECENT = 10
 
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QByteArray
-from PySide6.QtWidgets import QMainWindow, QSplitter, QWidget
+from PySide6.QtWidgets import QMainWindow, QSplitter
 
 from perfdesk.ui import settings as S
 from perfdesk.ui.browser import Browser
+from perfdesk.ui.check_panel import CheckPanel
 from perfdesk.ui.screens import WINDOW_SHARE, available_geometry, center_on_screen
 
 
@@ -23,9 +24,12 @@ def restore_state(
     geometry = settings.get(S.GEOMETRY)
     # Qt bounds a geometry saved on a larger screen (a monitor's, opened on a laptop) to the
     # screen the window opens on, and moves it onto that screen.
-    if not (isinstance(geometry, QByteArray) and not geometry.isEmpty()) or not (
-        window.restoreGeometry(geometry)
-    ):
+    restored = (
+        isinstance(geometry, QByteArray)
+        and not geometry.isEmpty()
+        and window.restoreGeometry(geometry)
+    )
+    if not restored:
         window.resize(*default_size(available_geometry(window).size().toTuple()))
         center_on_screen(window)
     state = settings.get(S.STATE)
@@ -38,7 +42,7 @@ def restore_state(
         splitter.setSizes(list(default_split(window.width())))
 
 
-def remember_check_split(pane: QSplitter, checks: QWidget, settings: S.Settings) -> None:
+def remember_check_split(pane: QSplitter, checks: CheckPanel, settings: S.Settings) -> None:
     """The editors and the check panel below them split as the clerk left them; kept as
     the split changes (the pane is made with the first record, after the window)."""
     sizes = settings.get(S.CHECK_SPLITTER)
@@ -49,7 +53,7 @@ def remember_check_split(pane: QSplitter, checks: QWidget, settings: S.Settings)
         settings.set(S.CHECK_SPLITTER, pane.saveState())
 
     pane.splitterMoved.connect(keep)
-    checks.resized.connect(keep)  # type: ignore[attr-defined]
+    checks.resized.connect(keep)  # 放大/还原
 
 
 def save_state(window: QMainWindow, splitter: QSplitter, settings: S.Settings) -> None:
