@@ -139,7 +139,7 @@ def test_likelihood_and_cause_are_closed_lists_and_checked(qtbot, make_window) -
     w.record.pane.show_form("declaration")
     w.checks.activate_row(w.checks.findings.index(error))
     assert w.record.current_form() == "monitoring"
-    assert ed.detail.row == 2 and ed.detail.title().startswith("第 3 行")
+    assert ed.detail.row == 2 and ed.detail.title().startswith("第 3 行：")
     cause = ed.detail.fields["cause"]
     assert w.focusWidget() is cause
     assert [cause.itemText(i) for i in range(cause.count())] == [

@@ -269,12 +269,25 @@ class MonitoringEditor(QWidget):
             ],
         )  # fmt: skip
         self.indicators.table.setToolTip(INDICATOR_HINT)
-        self.indicators.table.setMinimumHeight(120)
-        self.detail = RowDetail(self.indicators, DETAIL_LAYOUT, long=("deviation", "remedy"))
+        self.indicators.table.setMinimumHeight(100)
+        self.detail = RowDetail(
+            self.indicators,
+            DETAIL_LAYOUT,
+            long=("deviation", "remedy"),
+            what="其他内容（在此填写）",
+        )
         self.detail.setToolTip(INDICATOR_HINT)
+        # As the 自评表's: the pane scrolls only when squeezed (a short window, the check
+        # panel enlarged), so it never holds the editors taller than the window lets them be.
+        detail_area = QScrollArea()
+        detail_area.setWidgetResizable(True)
+        detail_area.setFrameShape(QScrollArea.Shape.NoFrame)
+        detail_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        detail_area.setWidget(self.detail)
+        detail_area.setMinimumHeight(self.fontMetrics().height() * 3)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.indicators)
-        split.addWidget(self.detail)
+        split.addWidget(detail_area)
         split.setStretchFactor(0, 1)
         split.setStretchFactor(1, 0)
         split.setCollapsible(0, False)
@@ -338,7 +351,8 @@ class MonitoringEditor(QWidget):
             self.detail.set_field_visible("subcategory", decl.framework == NATIONAL)
             self.indicators.set_rows([self._row(i) for i in m.indicators])
             if self.indicators.table.currentRow() < 0 and m.indicators:
-                self.indicators.focus_cell(0, "name")
+                # The pane shows the first row rather than nothing (the focus stays put).
+                self.indicators.table.setCurrentCell(0, self.indicators.col_index("name"))
             self.detail.show_row(self.indicators.table.currentRow())
             self.show_state(decl)
             self.refresh_rates(decl)
