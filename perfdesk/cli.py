@@ -146,9 +146,11 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("id", type=_positive)
     s.add_argument("--to-year", type=int, required=True)
 
-    s = sub.add_parser("finalize", help="定稿（申报表或自评表）")
+    s = sub.add_parser("finalize", help="定稿（申报表、运行监控表或自评表）")
     s.add_argument("id", type=_positive)
-    s.add_argument("--form", choices=("declaration", "evaluation"), default="declaration")
+    s.add_argument(
+        "--form", choices=("declaration", "monitoring", "evaluation"), default="declaration"
+    )
 
     s = sub.add_parser("backup", help="备份数据库（SQLite 在线备份）")
     s.add_argument("-o", "--output", required=True)
@@ -505,6 +507,9 @@ def cmd_finalize(args: argparse.Namespace) -> int:
         if args.form == "evaluation":
             decl = store.finalize_evaluation(args.id)
             print(f"自评表已定稿：编号 {decl.id} 第 {decl.revision} 版")
+        elif args.form == "monitoring":
+            decl = store.finalize_monitoring(args.id)
+            print(f"运行监控表已定稿：编号 {decl.id} 第 {decl.revision} 版")
         else:
             decl = store.finalize(args.id)
             print(f"申报表已定稿：编号 {decl.id} 第 {decl.revision} 版")

@@ -15,7 +15,7 @@ def _money(value: Decimal | None) -> str:
 
 def record_text(decl: Declaration, previous: Declaration | None = None) -> str:
     """The record as a clerk reads it, followed by the findings of the checks."""
-    from perfdesk.models.checks import check_declaration
+    from perfdesk.models.checks import check_declaration, check_monitoring
 
     lines = [
         f"编号 {decl.id}  第 {decl.revision} 版  {STATUS_LABELS.get(decl.status, decl.status)}",
@@ -31,19 +31,48 @@ def record_text(decl: Declaration, previous: Declaration | None = None) -> str:
     for ind in decl.indicators:
         cat = " / ".join(x for x in (ind.category, ind.subcategory) if x)
         lines.append(f"  [{cat}] {ind.name or '—'}：{ind.target or '—'}")
+    if decl.monitoring is not None:
+        lines += monitoring_lines(decl)
     if decl.evaluation is not None:
         from perfdesk.models.scoring import score_evaluation
 
         sheet = score_evaluation(decl.evaluation, decl.framework)
         total = "—" if sheet.total is None else f"{sheet.total:.2f}"
         lines.append(f"自评：总分 {total}  等级 {sheet.grade or '—'}")
-    findings = check_declaration(decl, previous)
+    findings = [*check_declaration(decl, previous), *check_monitoring(decl)]
     if findings:
         lines.append("检查：")
         for f in findings:
             mark = "错误" if f.level == "error" else "提示"
             lines.append(f"  {mark}：{f.message}")
     return "\n".join(lines)
+
+
+def _rate(value: Decimal | None) -> str:
+    return "—" if value is None else f"{value * 100:.2f}%"
+
+
+def monitoring_lines(decl: Declaration) -> list[str]:
+    """The 运行监控表 in a few lines: money against 序时进度, then each indicator's progress
+    and likelihood."""
+    from perfdesk.models.monitoring import behind_schedule, execution_rate, expected_rate
+
+    m = decl.monitoring
+    if m is None:
+        return []
+    month = f"{m.as_of_month}" if m.as_of_month else "X"
+    state = STATUS_LABELS.get(m.status, m.status)
+    rate, expected = execution_rate(m), expected_rate(m)
+    lag = ""
+    if behind_schedule(m) and rate is not None and expected is not None:
+        lag = f"（落后 {(expected - rate) * 100:.2f} 个百分点）"
+    lines = [
+        f"运行监控（截至{month}月底，{state}）：1至{month}月执行数 {_money(m.spent_to_date)}，"
+        f"执行率 {_rate(rate)}，序时进度 {_rate(expected)}{lag}",
+    ]
+    for ind in m.indicators:
+        lines.append(f"  {ind.name or '—'}：{ind.progress or '—'}（{ind.likelihood or '未判断'}）")
+    return lines
 
 
 def explain_text(decl: Declaration) -> str:

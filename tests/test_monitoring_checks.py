@@ -105,8 +105,7 @@ def test_the_published_huangshi_form_lags_schedule_without_saying_why() -> None:
     f = findings[0]
     assert (f.level, f.field) == ("error", "monitoring.deviation_analysis")
     assert f.message == (
-        "“执行率” 39.80% 低于“序时进度” 50.00% 逾 10 个百分点，"
-        "须填写“偏差或不能完成目标原因分析”。"
+        "“执行率” 39.80% 低于“序时进度” 50.00% 逾 10 个百分点，须填写“偏差或不能完成目标原因分析”。"
     )
 
 
@@ -288,7 +287,9 @@ def test_rows_the_declaration_lacks_or_targets_changed_since() -> None:
     decl = explained()
     mon(decl).indicators[0].target = "200万元"
     mon(decl).indicators.append(
-        MonitorIndicator("满意度指标", None, "游客满意度", "≥90%", progress="92%", likelihood="确定能")
+        MonitorIndicator(
+            "满意度指标", None, "游客满意度", "≥90%", progress="92%", likelihood="确定能"
+        )
     )
     findings = check_monitoring(decl)
     assert codes(findings) == ["target_changed", "not_declared"]

@@ -513,6 +513,8 @@ def store_forms(store: Any, forms: Sequence[ImportedForm]) -> list[int]:
                     decl.id = existing.id
                     if decl.evaluation is None:
                         decl.evaluation = existing.evaluation
+                    if decl.monitoring is None:
+                        decl.monitoring = existing.monitoring
             result = store.save(decl, as_import=True)
             record = getattr(result, "record", result)
             ids.append(int(record.id))

@@ -27,15 +27,11 @@ from perfdesk.exchange.package import (
     write_package,
 )
 from perfdesk.models.errors import Cancelled, NotFoundError, PerfdeskError
-from perfdesk.models.serialize import (
-    content_of,
-    declaration_from_dict,
-    declaration_to_dict,
-    fingerprint_of,
-)
+from perfdesk.models.serialize import declaration_from_dict, declaration_to_dict
 from perfdesk.progress import CancelCheck, Progress, never_cancelled
 from perfdesk.store import packages as P
 from perfdesk.store.database import Store
+from perfdesk.store.documents import fingerprints
 
 ADDED = "added"
 UPDATED = "updated"
@@ -53,12 +49,8 @@ OUTCOME_LABELS = {
 }
 
 
-def fingerprints(doc: dict[str, Any]) -> tuple[str, str | None]:
-    """(declaration, evaluation) content fingerprints of a stored or packaged record."""
-    fpe = fingerprint_of(content_of(doc, "evaluation")) if doc.get("evaluation") else None
-    return fingerprint_of(content_of(doc)), fpe
-
-
+# The 自评表 and the 运行监控表 travel inside the record, each with a fingerprint of its own
+# in the manifest (store.documents.fingerprints: declaration, evaluation, monitoring).
 def _key_text(key: dict[str, Any]) -> str:
     return f"{key['year']}年“{key['unit']}”的“{key['name']}”"
 
@@ -136,7 +128,7 @@ def pack(
     entries, parts, ids = [], [], []
     for rid, _status, _unit in chosen:
         doc = store.get_dict(rid)
-        fpd, fpe = fingerprints(doc)
+        fpd, fpe, fpm = fingerprints(doc)
         part = {k: v for k, v in doc.items() if k != "id"}
         entries.append(
             {
@@ -145,6 +137,7 @@ def pack(
                 "status": doc["status"],
                 "fingerprint": fpd,
                 "fingerprint_evaluation": fpe,
+                "fingerprint_monitoring": fpm,
             }
         )
         parts.append(part)
@@ -185,18 +178,19 @@ def make_return(
     years = set()
     for rid in dict.fromkeys(record_ids):
         doc = store.get_dict(rid)
-        fpd, fpe = fingerprints(doc)
+        fpd, fpe, fpm = fingerprints(doc)
         key = key_of(doc)
         years.add(doc["year"])
         entries.append(
             {"key": key, "revision": doc["revision"], "status": doc["status"], "fingerprint": fpd,
-             "fingerprint_evaluation": fpe}
+             "fingerprint_evaluation": fpe, "fingerprint_monitoring": fpm}
         )  # fmt: skip
         parts.append(
             {
                 "key": key,
                 "fingerprint": fpd,
                 "fingerprint_evaluation": fpe,
+                "fingerprint_monitoring": fpm,
                 "comments": [{"text": text, "field": field_key}],
             }
         )
@@ -290,7 +284,11 @@ def _checked_records(pkg: Package) -> list[tuple[dict[str, Any], dict[str, Any]]
             doc = declaration_to_dict(decl, with_store_keys=False)
             if key_of(doc) != key:
                 raise PackageError(pkg.path, f"中的“{entry['part']}”与清单中的项目不符，可能被篡改")
-            if fingerprints(doc)[0] != entry.get("fingerprint"):
+            fpd, _fpe, fpm = fingerprints(doc)
+            # Packages written before the 运行监控表 name no fingerprint of it.
+            if fpd != entry.get("fingerprint") or (
+                "fingerprint_monitoring" in entry and fpm != entry["fingerprint_monitoring"]
+            ):
                 raise PackageError(pkg.path, f"中的“{entry['part']}”内容与清单的指纹不符，可能被篡改")
             out.append((entry, {"doc": doc, "status": part["status"]}))
         else:
@@ -382,7 +380,7 @@ def _merge(store: Store, pkg: Package, entry: dict[str, Any], part: dict[str, An
     before = local_doc["revision"]
     saved = store.save(decl, as_import=True).record
     if saved.revision == before:
-        # Only the evaluation's status differed: kept as it was here.
+        # Only the status of the 自评表 or 运行监控表 differed: kept as it was here.
         P.add_record(store, pkg.id, P.RECEIVED, rid, before, UNCHANGED, incoming[0])
         return RecordOutcome(key, UNCHANGED, rid, before)
     outcome = CONFLICT if conflict else UPDATED
@@ -403,9 +401,13 @@ def _apply_return(
     if rid is None:
         return RecordOutcome(key, NOT_APPLIED, None, None, f"本机没有{_key_text(key)}")
     local_doc = store.get_dict(rid)
-    fpd, fpe = fingerprints(local_doc)
-    if fpd != part.get("fingerprint") or (
-        part.get("fingerprint_evaluation") is not None and fpe != part.get("fingerprint_evaluation")
+    fpd, fpe, fpm = fingerprints(local_doc)
+    # The return answers what was sent: any of the three forms changed here since, and the
+    # comments may no longer fit it.
+    if (
+        fpd != part.get("fingerprint")
+        or (part.get("fingerprint_evaluation") is not None and fpe != part["fingerprint_evaluation"])
+        or (part.get("fingerprint_monitoring") is not None and fpm != part["fingerprint_monitoring"])
     ):
         note = f"上报后本机已修改（现为第 {local_doc['revision']} 版），退回意见未应用，请与主管部门核对"
         P.add_record(store, pkg.id, P.RECEIVED, rid, local_doc["revision"], NOT_APPLIED, fpd, note)

@@ -25,6 +25,7 @@ from typing import Any
 
 from perfdesk import __version__
 from perfdesk.models.errors import PerfdeskError
+from perfdesk.models.serialize import stored_number
 
 FORMAT = "perfdesk-package"
 VERSION = 1
@@ -126,7 +127,11 @@ def write_package(
         raise ValueError(kind)
     path = Path(path)
     package_id = package_id or new_package_id()
-    blobs = [json.dumps(p, ensure_ascii=False, sort_keys=True).encode("utf-8") for p in parts]
+    # Parts are stored documents read with serialize.loads: a 执行率 0.98 is a Decimal.
+    blobs = [
+        json.dumps(p, ensure_ascii=False, sort_keys=True, default=stored_number).encode("utf-8")
+        for p in parts
+    ]
     records = []
     for n, (entry, blob) in enumerate(zip(entries, blobs, strict=True), start=1):
         records.append(

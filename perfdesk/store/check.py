@@ -22,6 +22,7 @@ from urllib.parse import quote
 from perfdesk.models.errors import StoreError
 from perfdesk.progress import Progress
 from perfdesk.store.database import Store, revision_problem
+from perfdesk.store.documents import fingerprints
 from perfdesk.store.faults import storage_error
 from perfdesk.store.schema import MIGRATION_NAMES, MIGRATION_SET, SCHEMA_VERSION
 
@@ -29,6 +30,8 @@ from perfdesk.store.schema import MIGRATION_NAMES, MIGRATION_SET, SCHEMA_VERSION
 _INTEGRITY_LINES = 5
 # Progress is reported every this many records (100,000 take ~1 minute: README).
 _PROGRESS_STEP = 500
+# Files of an older schema (read as they are) kept no fingerprint of the 运行监控表.
+_MONITORING_SCHEMA = MIGRATION_NAMES.index("0012_monitoring") + 1
 
 
 @dataclass(frozen=True)
@@ -120,9 +123,14 @@ def _integrity(conn: sqlite3.Connection) -> list[str]:
     return [] if rows == ["ok"] else rows
 
 
-def _record_damage(conn: sqlite3.Connection, rid: int) -> tuple[list[Damage], list[tuple]]:
+def _record_damage(
+    conn: sqlite3.Connection, rid: int, version: int
+) -> tuple[list[Damage], list[tuple]]:
     """Findings for one record, and its sound revisions (revision, status, doc, fp, fpe,
-    saved_at)."""
+    fpm, saved_at). In a file older than the monitoring fingerprint, a 运行监控表 is taken as
+    it reads and given its fingerprint now."""
+    recorded = version >= _MONITORING_SCHEMA
+    fpm = "fingerprint_monitoring" if recorded else "NULL"
     name: str | None = None
     current: int | None = None
     found: list[Damage] = []
@@ -138,7 +146,7 @@ def _record_damage(conn: sqlite3.Connection, rid: int) -> tuple[list[Damage], li
     try:
         revisions = conn.execute(
             "SELECT revision, status, doc, fingerprint_declaration, fingerprint_evaluation, "
-            "saved_at FROM revisions WHERE record_id = ? ORDER BY revision",
+            f"{fpm}, saved_at FROM revisions WHERE record_id = ? ORDER BY revision",
             [rid],
         ).fetchall()
     except sqlite3.DatabaseError:
@@ -147,19 +155,23 @@ def _record_damage(conn: sqlite3.Connection, rid: int) -> tuple[list[Damage], li
             try:
                 revisions.append(conn.execute(
                     "SELECT revision, status, doc, fingerprint_declaration, "
-                    "fingerprint_evaluation, saved_at FROM revisions "
+                    f"fingerprint_evaluation, {fpm}, saved_at FROM revisions "
                     "WHERE record_id = ? AND revision = ?", [rid, rev]).fetchone())  # fmt: skip
             except sqlite3.DatabaseError:
                 found.append(Damage("此版本所在的页面已损坏", revision=rev))
         if not revisions:
             found.append(Damage("各版本所在的页面已损坏"))
     sound = []
-    for rev, status, doc, fpd, fpe, saved_at in revisions:
-        problem = revision_problem(doc, fpd, fpe)
+    for rev, status, doc, fpd, fpe, fpm, saved_at in revisions:
+        problem = revision_problem(doc, fpd, fpe, fpm, monitoring_recorded=recorded)
         if problem:
             found.append(Damage(problem, revision=rev))
             continue
-        sound.append((rev, status, doc, fpd, fpe, saved_at))
+        if not recorded:
+            from perfdesk.models.serialize import loads
+
+            fpm = fingerprints(loads(doc))[2]
+        sound.append((rev, status, doc, fpd, fpe, fpm, saved_at))
         if name is None:
             with contextlib.suppress(ValueError, TypeError, AttributeError):
                 import json
@@ -189,7 +201,7 @@ def inspect(conn: sqlite3.Connection, progress: Progress | None = None) -> Check
     ids = _record_ids(conn)
     report.records = len(ids)
     for n, rid in enumerate(ids, 1):
-        report.damage += _record_damage(conn, rid)[0]
+        report.damage += _record_damage(conn, rid, report.version)[0]
         _step(progress, n, len(ids), "正在检查项目")
     if integrity and not any(d.record_id is not None for d in report.damage):
         lines = "；".join(integrity[:_INTEGRITY_LINES])
@@ -249,7 +261,7 @@ def recover(
             ids = _record_ids(conn)
             for n, rid in enumerate(ids, 1):
                 _step(progress, n, len(ids), "正在救出项目")
-                found, sound = _record_damage(conn, rid)
+                found, sound = _record_damage(conn, rid, version)
                 report.lost += found
                 if sound and _copy_record(dest, rid, sound, report):
                     report.saved.append(rid)
@@ -284,7 +296,8 @@ def _copy_record(dest: Store, rid: int, sound: list[tuple], report: RecoverRepor
         return False
     dest.conn.executemany(
         "INSERT INTO revisions (record_id, revision, status, doc, fingerprint_declaration, "
-        "fingerprint_evaluation, saved_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "fingerprint_evaluation, fingerprint_monitoring, saved_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [(rid, *r) for r in sound],
     )
     return True

@@ -28,6 +28,7 @@ from perfdesk.models.errors import (
 )
 from perfdesk.models.status import STATUS_DRAFT, STATUS_FINAL
 from perfdesk.store import search as queries
+from perfdesk.store.documents import fingerprints, monitoring_columns
 from perfdesk.store.faults import DamagedError, damaged_message, storage_error
 from perfdesk.store.schema import MIGRATION_NAMES, MIGRATION_SET, SCHEMA_VERSION
 from perfdesk.store.search import LIST_COLUMNS as LIST_COLUMNS
@@ -45,6 +46,7 @@ class RevisionInfo(NamedTuple):
     saved_at: str
     fingerprint_declaration: str
     fingerprint_evaluation: str | None
+    fingerprint_monitoring: str | None
 
 
 class SaveResult(NamedTuple):
@@ -81,9 +83,17 @@ def _doc_text(doc: dict[str, Any]) -> str:
 _UNDECODABLE = (ValueError, TypeError, KeyError, AttributeError, ArithmeticError)
 
 
-def revision_problem(doc_text: Any, fp_declaration: Any, fp_evaluation: Any) -> str | None:
+def revision_problem(
+    doc_text: Any,
+    fp_declaration: Any,
+    fp_evaluation: Any,
+    fp_monitoring: Any = None,
+    *,
+    monitoring_recorded: bool = True,
+) -> str | None:
     """Why a stored revision cannot be trusted (undecodable, or its content no longer has
-    the fingerprint it was stored with), or None."""
+    the fingerprint it was stored with), or None. ``monitoring_recorded`` False: a file of
+    a schema before 0012, which kept no fingerprint of the 运行监控表 to compare."""
     import json
 
     from perfdesk.models.serialize import content_of, declaration_from_dict, fingerprint_of, loads
@@ -97,6 +107,14 @@ def revision_problem(doc_text: Any, fp_declaration: Any, fp_evaluation: Any) -> 
         return "申报表内容与保存时的指纹不符（在程序之外被改动过）"
     if doc.get("evaluation") and fingerprint_of(content_of(doc, "evaluation")) != fp_evaluation:
         return "自评表内容与保存时的指纹不符（在程序之外被改动过）"
+    # A form added or removed behind the program's back shows as a fingerprint with no form,
+    # or a form with none.
+    if not monitoring_recorded:
+        return None
+    if bool(doc.get("monitoring")) != (fp_monitoring is not None) or (
+        doc.get("monitoring") and fingerprint_of(content_of(doc, "monitoring")) != fp_monitoring
+    ):
+        return "运行监控表内容与保存时的指纹不符（在程序之外被改动过）"
     return None
 
 
@@ -435,8 +453,8 @@ class Store:
     @_faults
     def revisions(self, record_id: int) -> builtins.list[RevisionInfo]:
         rows = self.conn.execute(
-            "SELECT revision, status, saved_at, fingerprint_declaration, fingerprint_evaluation "
-            "FROM revisions WHERE record_id = ? ORDER BY revision",
+            "SELECT revision, status, saved_at, fingerprint_declaration, fingerprint_evaluation, "
+            "fingerprint_monitoring FROM revisions WHERE record_id = ? ORDER BY revision",
             [record_id],
         ).fetchall()
         if not rows:
@@ -450,6 +468,7 @@ class Store:
         for form, col in (
             ("declaration", "fingerprint_declaration"),
             ("evaluation", "fingerprint_evaluation"),
+            ("monitoring", "fingerprint_monitoring"),
         ):
             for rid, rev in self.conn.execute(
                 f"SELECT record_id, revision FROM revisions WHERE {col} = ?", [fp]
@@ -463,6 +482,7 @@ class Store:
         from perfdesk.models.money import to_fen, to_money
 
         ev = doc.get("evaluation")
+        monitoring_status, monitoring_alert = monitoring_columns(doc)
 
         def fen(v: Any) -> int | None:
             return None if v is None else to_fen(to_money(v))
@@ -486,6 +506,8 @@ class Store:
             if not ev or ev["total_score"] is None
             else score_text(ev["total_score"]),
             "grade": ev["grade"] if ev else None,
+            "monitoring_status": monitoring_status,
+            "monitoring_alert": monitoring_alert,
             "created_from": doc.get("created_from"),
             "updated_at": _now(),
         }
@@ -540,13 +562,11 @@ class Store:
         return rid
 
     def _insert_revision(self, rid: int, revision: int, status: str, doc: dict[str, Any]) -> None:
-        from perfdesk.models.serialize import content_of, fingerprint_of
-
-        fpe = fingerprint_of(content_of(doc, "evaluation")) if doc.get("evaluation") else None
         self.conn.execute(
             "INSERT INTO revisions (record_id, revision, status, doc, fingerprint_declaration, "
-            "fingerprint_evaluation, saved_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [rid, revision, status, _doc_text(doc), fingerprint_of(content_of(doc)), fpe, _now()],
+            "fingerprint_evaluation, fingerprint_monitoring, saved_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [rid, revision, status, _doc_text(doc), *fingerprints(doc), _now()],
         )
 
     def _update(
@@ -557,43 +577,51 @@ class Store:
             content_of,
             declaration_from_dict,
             declaration_to_dict,
-            fingerprint_of,
         )
 
         old_doc, old_rev, old_status = self._doc(rid, None)
         self._refuse_if_altered(rid, old_rev)
         old = declaration_to_dict(declaration_from_dict(old_doc), with_store_keys=False)
         decl_changed = content_of(old) != content_of(doc)
-        old_ev, new_ev = old.get("evaluation"), doc.get("evaluation")
-        ev_changed = (bool(old_ev) != bool(new_ev)) or (
-            bool(new_ev) and content_of(old, "evaluation") != content_of(doc, "evaluation")
-        )
-        if not decl_changed and not ev_changed:
-            same_status = status == old_status and (
-                not new_ev or not old_ev or new_ev["status"] == old_ev["status"]
+        # The 自评表 and the 运行监控表 each have a life of their own (forms.md §4, §5): a
+        # change to a final one makes a new revision, in which it is a draft again.
+        changed: dict[str, bool] = {}
+        locked: dict[str, bool] = {}
+        for form in ("evaluation", "monitoring"):
+            before, after = old.get(form), doc.get(form)
+            changed[form] = (bool(before) != bool(after)) or (
+                bool(after) and content_of(old, form) != content_of(doc, form)
             )
+            locked[form] = bool(before) and before["status"] == STATUS_FINAL
+        parts_changed = any(changed.values())
+        if not decl_changed and not parts_changed:
+            same_status = status == old_status and all(
+                not doc.get(form) or not old.get(form)
+                or doc[form]["status"] == old[form]["status"]
+                for form in changed
+            )  # fmt: skip
             if same_status or as_import:
                 return False, False
-        ev_locked = old_ev is not None and old_ev["status"] == STATUS_FINAL
         needs_revision = (
             (decl_changed and old_status == STATUS_FINAL)
-            or (ev_changed and ev_locked)
-            or (as_import and (decl_changed or ev_changed))
+            or any(changed[form] and locked[form] for form in changed)
+            or (as_import and (decl_changed or parts_changed))
         )
         if decl_changed and old_status == STATUS_FINAL and not as_import:
             status = STATUS_DRAFT  # a changed final record is a new draft
-        if new_ev and ev_changed and ev_locked and not as_import:
-            new_ev["status"] = STATUS_DRAFT
+        for form in changed:
+            if doc.get(form) and changed[form] and locked[form] and not as_import:
+                doc[form]["status"] = STATUS_DRAFT
         if needs_revision:
             rev = old_rev + 1
             self._insert_revision(rid, rev, status, doc)
         else:
             rev = old_rev
-            fpe = fingerprint_of(content_of(doc, "evaluation")) if new_ev else None
             self.conn.execute(
                 "UPDATE revisions SET doc = ?, status = ?, fingerprint_declaration = ?, "
-                "fingerprint_evaluation = ?, saved_at = ? WHERE record_id = ? AND revision = ?",
-                [_doc_text(doc), status, fingerprint_of(content_of(doc)), fpe, _now(), rid, rev],
+                "fingerprint_evaluation = ?, fingerprint_monitoring = ?, saved_at = ? "
+                "WHERE record_id = ? AND revision = ?",
+                [_doc_text(doc), status, *fingerprints(doc), _now(), rid, rev],
             )
         row = self._row(doc, status, rev)
         self.conn.execute(
@@ -606,8 +634,8 @@ class Store:
     def revision_problem(self, record_id: int, revision: int) -> str | None:
         """Why this stored revision cannot be trusted (see :func:`revision_problem`)."""
         row = self.conn.execute(
-            "SELECT doc, fingerprint_declaration, fingerprint_evaluation FROM revisions "
-            "WHERE record_id = ? AND revision = ?",
+            "SELECT doc, fingerprint_declaration, fingerprint_evaluation, fingerprint_monitoring "
+            "FROM revisions WHERE record_id = ? AND revision = ?",
             [record_id, revision],
         ).fetchone()
         if row is None:
@@ -625,15 +653,16 @@ class Store:
         """A revision changed behind the program's back is never built upon (a new revision
         or a 定稿 would give the altered content a fingerprint of its own)."""
         row = self.conn.execute(
-            "SELECT v.doc, v.fingerprint_declaration, v.fingerprint_evaluation, r.name, "
-            "v.revision FROM revisions v JOIN records r ON r.id = v.record_id "
+            "SELECT v.doc, v.fingerprint_declaration, v.fingerprint_evaluation, "
+            "v.fingerprint_monitoring, r.name, v.revision FROM revisions v "
+            "JOIN records r ON r.id = v.record_id "
             "WHERE v.record_id = ? AND v.revision = coalesce(?, r.revision)",
             [rid, revision],
         ).fetchone()
         if row is None:
             return  # no such record: the caller says so
-        doc, fpd, fpe, name, revision = row
-        problem = revision_problem(doc, fpd, fpe)
+        doc, fpd, fpe, fpm, name, revision = row
+        problem = revision_problem(doc, fpd, fpe, fpm)
         if problem:
             raise self._damaged_record(rid, name, revision, problem)
 
@@ -675,6 +704,29 @@ class Store:
                     f"“{decl.name}”的自评表有 {len(errors)} 处错误，不能定稿：{lines}", errors
                 )
             decl.evaluation.status = STATUS_FINAL
+            return self.save(decl).record
+
+    @_faults
+    def finalize_monitoring(self, record_id: int) -> Declaration:
+        """The 运行监控表 draft → final; blocked by the errors of forms.md §5, named."""
+        from perfdesk.models.checks import check_monitoring
+
+        with self.transaction():
+            self._refuse_if_altered(record_id)
+            decl = self.get(record_id)
+            if decl.monitoring is None:
+                raise ValidationError(f"“{decl.name}”还没有运行监控表。")
+            if decl.monitoring.status == STATUS_FINAL:
+                return decl
+            errors = [f for f in check_monitoring(decl) if f.level == "error"]
+            if errors:
+                lines = _join_sentences(f.message for f in errors[:5])
+                more = f"（另有 {len(errors) - 5} 处）" if len(errors) > 5 else ""
+                raise ValidationError(
+                    f"“{decl.name}”的运行监控表有 {len(errors)} 处错误，不能定稿：{lines}{more}。",
+                    errors,
+                )
+            decl.monitoring.status = STATUS_FINAL
             return self.save(decl).record
 
     @_faults

@@ -208,15 +208,17 @@ def reopen_as_draft(store: Store, record_id: int) -> int:
     if decl.status == "final":
         return store.new_revision(record_id).revision or 0
     row = store.conn.execute(
-        "SELECT revision, doc, fingerprint_declaration, fingerprint_evaluation FROM revisions "
+        "SELECT revision, doc, fingerprint_declaration, fingerprint_evaluation, "
+        "fingerprint_monitoring FROM revisions "
         "WHERE record_id = ? AND revision = (SELECT revision FROM records WHERE id = ?)",
         [record_id, record_id],
     ).fetchone()
     rev = int(row[0]) + 1
     store.conn.execute(
         "INSERT INTO revisions (record_id, revision, status, doc, fingerprint_declaration, "
-        "fingerprint_evaluation, saved_at) VALUES (?, ?, 'draft', ?, ?, ?, ?)",
-        [record_id, rev, row[1], row[2], row[3], now()],
+        "fingerprint_evaluation, fingerprint_monitoring, saved_at) "
+        "VALUES (?, ?, 'draft', ?, ?, ?, ?, ?)",
+        [record_id, rev, row[1], row[2], row[3], row[4], now()],
     )
     store.conn.execute("UPDATE records SET revision = ? WHERE id = ?", [rev, record_id])
     return rev

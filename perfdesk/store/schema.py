@@ -18,5 +18,6 @@ MIGRATION_NAMES: tuple[str, ...] = (
     "0009_hand_in_packages",
     "0010_indicator_library",
     "0011_plain_search",
+    "0012_monitoring",
 )
 SCHEMA_VERSION = len(MIGRATION_NAMES)

@@ -14,10 +14,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+# monitoring_status: the 运行监控表's state (NULL = not started, 'draft', 'final');
+# monitoring_alert: 1 where it needs attention (execution lags 序时进度 or a target is 完全不可能).
 LIST_COLUMNS = (
     "id", "year", "unit", "name", "status", "revision", "has_evaluation", "framework",
     "project_type", "fund_use", "total_budget_fen", "year_budget_fen", "indicator_count",
-    "evaluation_status", "total_score", "grade", "created_from", "updated_at",
+    "evaluation_status", "total_score", "grade", "monitoring_status", "monitoring_alert",
+    "created_from", "updated_at",
 )  # fmt: skip
 SORTABLE = frozenset(LIST_COLUMNS)
 
