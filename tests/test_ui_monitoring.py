@@ -12,9 +12,11 @@ import pytest
 
 pytest.importorskip("PySide6")
 
+from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtGui import QColor  # noqa: E402
+from PySide6.QtWidgets import QMessageBox  # noqa: E402
 
-from perfdesk.models.monitoring import last_full_month  # noqa: E402
+from perfdesk.models.monitoring import last_full_month, make_monitoring  # noqa: E402
 from tests.test_ui import (  # noqa: E402, F401 - the window fixtures of the UI tests
     make_window,
     prompts,
@@ -191,6 +193,39 @@ def test_detail_follows_the_selected_row_and_undo_names_the_field(qtbot, make_wi
     assert ed.detail.fields["forecast"].value() == "全年达标"
 
 
+def test_autosave_reloads_from_the_database_file(qtbot, make_window) -> None:  # noqa: F811
+    w = make_window([seed_decl()], autosave_ms=100)
+    ed = open_monitoring(qtbot, w)
+    rid = rows(w)[0]["id"]
+    ed.fields["as_of_month"].setCurrentIndex(7)
+    type_text(ed.fields["spent_to_date"], "70000000")
+    ed.indicators.set_cell(0, "progress", "运行平稳，未发生安全事故")
+    ed.indicators.set_cell(0, "likelihood", "确定能")
+    ed.fields["adjust_goals"].buttons[1].click()  # 否
+    qtbot.waitUntil(
+        lambda: (m := stored(w, rid).monitoring) is not None and m.adjust_goals is False,
+        timeout=5000,
+    )
+    wait_idle(qtbot, w)
+    assert not w.session.is_dirty()
+    m = stored(w, rid).monitoring
+    assert m.as_of_month == 7 and m.spent_to_date == Decimal("70000000.00")
+    assert (m.indicators[0].progress, m.indicators[0].likelihood) == (
+        "运行平稳，未发生安全事故", "确定能"
+    )  # fmt: skip
+    assert stored(w, rid).revision == 1  # a draft is saved in place
+    # Another window on the same file shows what was saved.
+    w.close()
+    w2 = make_window()
+    select_first(qtbot, w2)
+    w2.record.pane.show_form("monitoring")
+    ed2 = w2.monitoring_editor
+    assert ed2.pages.currentIndex() == 1
+    assert ed2.fields["as_of_month"].value() == 7
+    assert ed2.indicators.row_values(0)["likelihood"] == "确定能"
+    assert "执行率 52.50%" in ed2.rate_label.text()
+
+
 def test_tab_fits_a_laptop_screen(qtbot, make_window, tmp_path: Path) -> None:  # noqa: F811
     """1366×768 and the smaller window a laptop's taskbar leaves (94%): the indicator table
     and the form scroll only downwards."""
@@ -218,3 +253,121 @@ def test_tab_fits_a_laptop_screen(qtbot, make_window, tmp_path: Path) -> None:  
         shot = tmp_path / f"monitoring-{size[0]}x{size[1]}.png"
         assert w.grab().save(str(shot))
         assert shot.stat().st_size > 10_000
+
+
+def filled(decl, spent_share: str = "0.5", likelihood: str = "确定能"):
+    """``decl`` with a 运行监控表 as of 6月底 that has no errors (its warnings aside)."""
+    m = make_monitoring(decl, dt.date(decl.year, 7, 15))
+    m.supervisor = "上海市人民政府办公厅"
+    m.spent_to_date = decl.year_budget * Decimal(spent_share)
+    m.forecast_spent = decl.year_budget
+    m.goal_progress = "上半年各项工作按计划推进"
+    for i in m.indicators:
+        i.progress, i.forecast, i.likelihood = (
+            "按计划推进，已完成全年的一半",
+            "全年可完成",
+            likelihood,
+        )
+    decl.monitoring = m
+    return decl
+
+
+def test_finalize_locks_the_monitoring_form_only(qtbot, make_window) -> None:  # noqa: F811
+    w = make_window([filled(seed_decl())])
+    select_first(qtbot, w)
+    w.record.pane.show_form("monitoring")
+    ed = w.monitoring_editor
+    assert not [f for f in w.checks.errors() if f.field.startswith("monitoring")]
+    assert w.acts["act_finalize"].isEnabled() and w.acts["act_finalize"].text() == "监控表定稿"
+    w.acts["act_finalize"].trigger()
+    wait_idle(qtbot, w)
+    rid = rows(w)[0]["id"]
+    saved = stored(w, rid)
+    assert saved.monitoring.status == "final" and saved.status == "draft"
+    assert ed.read_only and "只读" in ed.banner.text()
+    assert ed.fields["spent_to_date"].isReadOnly() and not ed.fields["as_of_month"].isEnabled()
+    assert not ed.indicators.add_button.isEnabled()
+    assert ed.detail.fields["forecast"].isReadOnly()
+    assert not ed.detail.fields["cause"].isEnabled()
+    assert not w.declaration_editor.read_only  # the declaration stays a draft
+    assert not w.acts["act_finalize"].isEnabled()
+    assert w.session.decl.monitoring.status == "final" and not w.session.is_dirty()
+    assert "运行监控表已定稿" in w.statusBar().currentMessage()
+
+
+def test_finalize_blocked_by_errors_names_them(qtbot, make_window) -> None:  # noqa: F811
+    decl = filled(seed_decl())
+    decl.monitoring.indicators[1].likelihood = "完全不可能"  # without cause, deviation, remedy
+    w = make_window([decl])
+    select_first(qtbot, w)
+    w.record.pane.show_form("monitoring")
+    w.records.finalize()
+    wait_idle(qtbot, w)
+    assert stored(w, rows(w)[0]["id"]).monitoring.status == "draft"
+    box = w.last_dialog
+    assert isinstance(box, QMessageBox)
+    assert "运行监控表" in box.text() and "不能定稿" in box.text() and "原因类型" in box.text()
+    assert not w.monitoring_editor.read_only
+
+
+def monitoring_cells(w) -> list[tuple[str, str, str | None]]:
+    """The list's 监控 cells: (project, text, colour)."""
+    from perfdesk.ui.browser_model import KEYS
+
+    model = w.browser.model
+    col = KEYS.index("monitoring_status")
+    out = []
+    for r in range(model.rowCount()):
+        brush = model.data(model.index(r, col), Qt.ItemDataRole.ForegroundRole)
+        name = model.data(model.index(r, KEYS.index("name")))
+        text = model.data(model.index(r, col))
+        out.append((name, text, brush.color().name() if brush is not None else None))
+    return sorted(out)
+
+
+def test_list_shows_the_monitoring_state_with_a_red_mark(qtbot, make_window) -> None:  # noqa: F811
+    none = seed_decl()
+    none.name = "未开始监控的项目"
+    on_time = filled(seed_decl())
+    on_time.name = "按序时执行的项目"
+    lagging = filled(seed_decl(), spent_share="0.3")  # 30% of the budget by 6月底
+    lagging.name = "执行滞后的项目"
+    hopeless = filled(seed_decl(), likelihood="完全不可能")
+    hopeless.name = "目标无法完成的项目"
+    w = make_window([none, on_time, lagging, hopeless])
+    headers = [
+        w.browser.model.headerData(c, Qt.Orientation.Horizontal)
+        for c in range(w.browser.model.columnCount())
+    ]
+    assert headers.index("监控") == headers.index("申报表") + 2  # 申报表, 版本, 监控, 自评表
+    assert headers.index("自评表") == headers.index("监控") + 1
+    assert monitoring_cells(w) == sorted(
+        [
+            ("未开始监控的项目", "未开始", None),
+            ("按序时执行的项目", "草稿", None),
+            ("执行滞后的项目", "草稿 ●", "#b71c1c"),
+            ("目标无法完成的项目", "草稿 ●", "#b71c1c"),
+        ]
+    )
+    view = w.browser.view
+    assert not view.isColumnHidden(headers.index("监控"))
+    # Typing in the window moves the mark once the form is saved: the lagging project
+    # catches up with 序时进度.
+    row = next(r for r in range(w.browser.model.rowCount())
+               if w.browser.model.data(w.browser.model.index(r, 3)) == "执行滞后的项目")  # fmt: skip
+    view.selectRow(row)
+    qtbot.waitUntil(lambda: w.session is not None and w.session.decl.name == "执行滞后的项目")
+    ed = w.monitoring_editor
+    ed.fields["spent_to_date"].clear()
+    type_text(ed.fields["spent_to_date"], str(w.session.decl.year_budget * Decimal("0.55")))
+    w.record.save()
+    wait_idle(qtbot, w)
+    qtbot.waitUntil(lambda: ("执行滞后的项目", "草稿", None) in monitoring_cells(w), timeout=5000)
+    # and 定稿 shows as the declaration's does.
+    w.record.pane.show_form("monitoring")
+    w.records.finalize()
+    wait_idle(qtbot, w)
+    qtbot.waitUntil(
+        lambda: ("执行滞后的项目", "定稿", "#1b5e20") in monitoring_cells(w), timeout=5000
+    )
+    assert ("未开始监控的项目", "未开始", None) in monitoring_cells(w)
