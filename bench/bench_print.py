@@ -16,6 +16,9 @@
   ``soffice --headless --convert-to pdf`` run, when LibreOffice is installed.
 - canvas or platypus: the same forms drawn in this process by perfdesk (canvas) and by
   reportlab's platypus (``bench/print_platypus.py``), per form.
+- the 运行监控表: the same projects, each with a filled monitoring form, printed by
+  ``perfdesk print --year --form monitoring`` against the bare script replaying its page
+  operations, alternating as above.
 """
 
 from __future__ import annotations
@@ -29,12 +32,14 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from common import ROOT, compile_bytecode, emit, seed_sized
 
 from perfdesk.excel.writer import write_declaration
+from perfdesk.models.monitoring import make_monitoring
 from perfdesk.pdf import flow, printout
 from perfdesk.pdf.fonts import NoFontError, candidate_fonts, default_fonts, load_fonts
 from perfdesk.pdf.printout import render_bytes
@@ -63,7 +68,7 @@ class _Recorder:
         return call
 
 
-def record_page_ops(decls: list, path: Path) -> None:
+def record_page_ops(decls: list, path: Path, form: str = "declaration") -> None:
     """The canvas calls perfdesk makes for each of ``decls``, pickled for the bare script."""
     forms: list[dict[str, Any]] = []
     real_canvas, real_qr = printout.Canvas, flow.define_qr
@@ -80,7 +85,7 @@ def record_page_ops(decls: list, path: Path) -> None:
     printout.Canvas, flow.define_qr = canvas, define_qr  # type: ignore[assignment, misc]
     try:
         for decl in decls:
-            render_bytes(decl)
+            render_bytes(decl, form)
     finally:
         printout.Canvas, flow.define_qr = real_canvas, real_qr  # type: ignore[misc]
     used = {args[0] for form in forms for name, args, _ in form["ops"] if name == "setFont"}
@@ -134,6 +139,45 @@ def per_form(fn: Any, decls: list) -> float:
     return statistics.median(times)
 
 
+def with_monitoring(decl: Any) -> Any:
+    """``decl`` with its 运行监控表 filled in as of June: every indicator reported, one in
+    four at risk with its cause, deviation and remedy."""
+    m = make_monitoring(decl, date(decl.year, 7, 10))
+    m.supervisor = "上海市人民政府办公厅"
+    m.spent_to_date = decl.year_budget * 39 / 100
+    m.forecast_spent = decl.year_budget * 98 / 100
+    m.goal_progress = "上半年受理来电182万个，回访满意度94.8%，网站和手机受理13.6万件。"
+    for k, ind in enumerate(m.indicators):
+        ind.progress = f"完成全年目标的{40 + k % 9}%"
+        ind.forecast = "全年可达到目标值"
+        ind.likelihood = "有可能" if k % 4 == 3 else "确定能"
+        if k % 4 == 3:
+            ind.cause = "人员保障"
+            ind.deviation = "话务员流失，新人培训周期长"
+            ind.remedy = "增补话务员并加强岗前培训"
+    m.deviation_analysis = "执行率低于序时进度，主要因合同款按季度结算。"
+    m.measures = "加快合同结算和支付进度。"
+    m.adjust_goals = False
+    decl.monitoring = m
+    return decl
+
+
+def alternate(
+    ours_cmd: list[str], bare_cmd: list[str], env: dict[str, str], tmp_path: Path, n: int
+) -> tuple[float, float, float, float]:
+    """perfdesk's and the bare script's whole runs, alternating RUNS times: medians of
+    (ours wall, ours CPU, bare wall, bare CPU)."""
+    ours_runs, bare_runs = [], []
+    for _ in range(RUNS):
+        ours_runs.append(whole_run(ours_cmd, env))
+        assert pdfs(tmp_path / "ours") == n
+        bare_runs.append(whole_run(bare_cmd, env))
+        assert pdfs(tmp_path / "bare") == n
+    ours_wall, ours_cpu = (statistics.median(t) for t in zip(*ours_runs, strict=True))
+    bare_wall, bare_cpu = (statistics.median(t) for t in zip(*bare_runs, strict=True))
+    return ours_wall, ours_cpu, bare_wall, bare_cpu
+
+
 def main(n: int = 500) -> None:
     from print_platypus import platypus_pdf
 
@@ -141,7 +185,7 @@ def main(n: int = 500) -> None:
         tmp_path = Path(tmp)
         db = tmp_path / "print.sqlite"
         with Store(db) as store:
-            store.save_many([seed_sized(i, year=2024) for i in range(n)])
+            store.save_many([with_monitoring(seed_sized(i, year=2024)) for i in range(n)])
             ids = [r[0] for r in store.list(
                 year=2024, columns=("id",), order_by=(("unit", False), ("name", False))
             )]  # fmt: skip
@@ -156,14 +200,7 @@ def main(n: int = 500) -> None:
                     "2024", "-o", str(tmp_path / "ours")]  # fmt: skip
         bare_cmd = [sys.executable, str(ROOT / "bench" / "bare_reportlab.py"), str(ops),
                     str(tmp_path / "bare")]  # fmt: skip
-        ours_runs, bare_runs = [], []
-        for _ in range(RUNS):
-            ours_runs.append(whole_run(ours_cmd, env))
-            assert pdfs(tmp_path / "ours") == n
-            bare_runs.append(whole_run(bare_cmd, env))
-            assert pdfs(tmp_path / "bare") == n
-        ours_wall, ours_cpu = (statistics.median(t) for t in zip(*ours_runs, strict=True))
-        bare_wall, bare_cpu = (statistics.median(t) for t in zip(*bare_runs, strict=True))
+        ours_wall, ours_cpu, bare_wall, bare_cpu = alternate(ours_cmd, bare_cmd, env, tmp_path, n)
 
         sample = decls[:IN_PROCESS_FORMS]
         fonts = default_fonts()
@@ -180,6 +217,24 @@ def main(n: int = 500) -> None:
             ("… CPU (user + system)", per(bare_cpu, n)),
             ("ratio perfdesk / bare reportlab (target ≤ 1.5×): wall / CPU",
              f"{ours_wall / bare_wall:.2f}× / {ours_cpu / bare_cpu:.2f}×"),
+        ]  # fmt: skip
+        mon_ops = tmp_path / "mon-ops.pickle"
+        record_page_ops(decls, mon_ops, "monitoring")
+        mon_pages = len(flow.lay_out(_story(decls[0], "monitoring")))
+        mon = alternate(
+            [*ours_cmd, "--form", "monitoring"],
+            [sys.executable, str(ROOT / "bench" / "bare_reportlab.py"), str(mon_ops),
+             str(tmp_path / "bare")],
+            env, tmp_path, n,
+        )  # fmt: skip
+        rows += [
+            (f"`perfdesk print --year --form monitoring`: {n} 运行监控表 of {mon_pages} pages "
+             f"(whole process, median of {RUNS}): wall", per(mon[0], n)),
+            ("… CPU (user + system)", per(mon[1], n)),
+            ("bare reportlab script drawing the same page operations: wall", per(mon[2], n)),
+            ("… CPU (user + system)", per(mon[3], n)),
+            ("ratio perfdesk / bare reportlab for the 运行监控表 (target ≤ 1.5×): wall / CPU",
+             f"{mon[0] / mon[2]:.2f}× / {mon[1] / mon[3]:.2f}×"),
         ]  # fmt: skip
         print(*(f"{k}: {v}" for k, v in rows), sep="\n", flush=True)  # kept if LO fails
         soffice = shutil.which("soffice")
@@ -228,9 +283,12 @@ def main(n: int = 500) -> None:
         emit(f"Printing: {n} dense forms", rows, ROOT / "bench" / "out" / "print.md")
 
 
-def _story(decl: Any) -> list:
+def _story(decl: Any, form: str = "declaration") -> list:
     from perfdesk.pdf.declaration import declaration_story
+    from perfdesk.pdf.monitoring import monitoring_story
 
+    if form == "monitoring":
+        return monitoring_story(decl, decl.monitoring, default_fonts())
     return declaration_story(decl, default_fonts())
 
 

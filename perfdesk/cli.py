@@ -130,7 +130,8 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("print", help="打印为 PDF")
     s.add_argument("id", type=_positive, nargs="?")
     s.add_argument("-o", "--output", required=True)
-    s.add_argument("--form", choices=("declaration", "evaluation"), default="declaration")
+    s.add_argument("--form", choices=("declaration", "monitoring", "evaluation"),
+                   default="declaration")  # fmt: skip
     s.add_argument("--year", type=int, help="打印该年度的全部表，每表一个 PDF")
     s.add_argument("--revision", type=_positive, help="打印指定版本")
 
@@ -425,7 +426,9 @@ def cmd_print(args: argparse.Namespace) -> int:
                 print(f"已打印 {len(exc.written)} 份到 {args.output}")
                 raise
             if not paths:
-                what = "有自评表的项目" if args.form == "evaluation" else "项目"
+                what = {"evaluation": "有自评表的项目", "monitoring": "有运行监控表的项目"}.get(
+                    args.form, "项目"
+                )
                 print(f"{args.year} 年度没有{what}，未打印。")
                 return 0
             print(f"已打印 {len(paths)} 份到 {args.output}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 import subprocess
@@ -11,7 +12,17 @@ from pathlib import Path
 
 import pytest
 
-from perfdesk.models.records import EvalIndicator, Evaluation, FundRow, Funds, Indicator
+from perfdesk.models.monitoring import make_monitoring
+from perfdesk.models.records import (
+    EvalIndicator,
+    Evaluation,
+    FundRow,
+    Funds,
+    Indicator,
+    MonitorFundRow,
+    MonitorFunds,
+    Monitoring,
+)
 
 needs_poppler = pytest.mark.skipif(
     not all(shutil.which(t) for t in ("pdftotext", "pdffonts", "pdfinfo", "pdftoppm")),
@@ -130,3 +141,29 @@ def word_boxes(pdf: Path, page: int) -> list[tuple[float, float, float, float, s
     return [
         (float(a), float(b), float(c), float(d), w) for a, b, c, d, w in re.findall(pattern, out)
     ]
+
+
+def monitoring_for(decl, month: int = 6) -> Monitoring:  # type: ignore[no-untyped-def]
+    """A filled mid-year monitoring form of the record's indicators (as of ``month``): every
+    third indicator 有可能, every fifth 完全不可能, with cause, deviation and remedy."""
+    budget = decl.year_budget or Decimal(1_000_000)
+    m = make_monitoring(decl, dt.date(decl.year, month + 1, 10))
+    m.supervisor = "上海市人民政府办公厅"
+    m.spent_to_date = budget * Decimal("0.39")
+    m.forecast_spent = budget * Decimal("0.98")
+    m.funds = MonitorFunds(
+        appropriation=MonitorFundRow(budget, budget, m.spent_to_date, m.forecast_spent)
+    )
+    m.goal_progress = "上半年受理来电182万个，回访满意度94.8%。"
+    for n, ind in enumerate(m.indicators, 1):
+        ind.progress = f"完成全年目标的{40 + n % 9}%"
+        ind.forecast = "全年可达到目标值"
+        ind.likelihood = "完全不可能" if n % 5 == 0 else "有可能" if n % 3 == 0 else "确定能"
+        if ind.likelihood != "确定能":
+            ind.cause = "人员保障"
+            ind.deviation = f"第{n}项：话务员流失，新人培训周期长"
+            ind.remedy = "增补话务员并加强岗前培训"
+    m.deviation_analysis = "执行率低于序时进度，主要因合同款按季度结算。"
+    m.measures = "加快合同结算和支付进度。"
+    m.adjust_goals = False
+    return m

@@ -619,9 +619,11 @@ def test_preview_shows_the_pdf_and_prints_to_a_pdf_printer(qtbot, make_window, t
 
 
 def test_export_pdf_and_print_year(qtbot, make_window, prompts, tmp_path) -> None:
-    w = make_window(
-        [seed_decl(), demo_decl().__class__(**{**vars(demo_decl()), "name": "另一个项目"})]
-    )
+    from tests.pdf_helpers import monitoring_for
+
+    seed = seed_decl()
+    seed.monitoring = monitoring_for(seed)
+    w = make_window([seed, demo_decl().__class__(**{**vars(demo_decl()), "name": "另一个项目"})])
     select_first(qtbot, w)
     out = tmp_path / "one.pdf"
     prompts.saves = [out]
@@ -633,7 +635,9 @@ def test_export_pdf_and_print_year(qtbot, make_window, prompts, tmp_path) -> Non
     prompts.folders = [folder]
     w.files.print_year()
     wait_idle(qtbot, w)
-    assert prompts.choices_offered[-1] == (["绩效目标申报表", "绩效自评表"], "绩效目标申报表")
+    assert prompts.choices_offered[-1] == (
+        ["绩效目标申报表", "绩效运行监控表", "绩效自评表"], "绩效目标申报表"
+    )
     assert len(list(folder.glob("*.pdf"))) == 2
     assert "2 份绩效目标申报表" in w.last_dialog.heading.text()
     # Issue 15: the form is asked, not taken from the open tab; projects without it are named.
@@ -649,6 +653,18 @@ def test_export_pdf_and_print_year(qtbot, make_window, prompts, tmp_path) -> Non
     listed = w.last_dialog.text.toPlainText().split("\n\n")[0].splitlines()
     assert listed == ["没有自评表，未导出：", "12345市民服务热线外包服务"]
     assert "另一个项目" in pdfs[0].name
+    # Issue 16: the 运行监控表 of the projects that have one.
+    monitoring = tmp_path / "monitoring"
+    prompts.choices = ["绩效运行监控表"]
+    prompts.folders = [monitoring]
+    w.files.print_year()
+    wait_idle(qtbot, w)
+    pdfs = list(monitoring.glob("*.pdf"))
+    assert [p.name.endswith("12345市民服务热线外包服务_绩效运行监控表.pdf") for p in pdfs] == [True]
+    heading = w.last_dialog.heading.text()
+    assert "1 份绩效运行监控表" in heading and "1 个项目还没有运行监控表" in heading
+    listed = w.last_dialog.text.toPlainText().split("\n\n")[0].splitlines()
+    assert listed == ["没有运行监控表，未导出：", "另一个项目"]
 
 
 # ---------------------------------------------------------------------------- errors, backup, demo

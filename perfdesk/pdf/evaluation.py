@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 from perfdesk.models.money import format_money
+from perfdesk.models.monitoring import forecast_for
 from perfdesk.models.records import Declaration, Evaluation
 from perfdesk.models.scoring import TIER_LABELS, fmt, fmt2, round2, score_evaluation
 from perfdesk.models.serialize import STATED_SCORE_REASON
@@ -25,10 +26,27 @@ def _weight_text(value: Decimal | None) -> str:
     return "" if value is None else fmt(round2(value))
 
 
-def _rate_text(rate: Decimal | None) -> str:
+def rate_text(rate: Decimal | None) -> str:
     if rate is None:
         return ""
     return f"{(rate * 100).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP)}%"
+
+
+def forecast_texts(decl: Declaration, ev: Evaluation) -> list[str] | None:
+    """The 年中预计 column of the 自评表, one text per indicator: the monitoring form's
+    全年预计完成情况 and its 完成目标可能性 (forms.md §5); None when the record has no
+    monitoring form, and the column is not printed."""
+    if decl.monitoring is None:
+        return None
+    out = []
+    for ind in ev.indicators:
+        row = forecast_for(decl.monitoring, ind.category, ind.name)
+        forecast, likelihood = (row.forecast, row.likelihood) if row else (None, None)
+        if forecast and likelihood:
+            out.append(f"{forecast}（{likelihood}）")
+        else:
+            out.append(forecast or likelihood or "")
+    return out
 
 
 def _side_label(grid: Grid, first: int, last: int, text: str) -> None:
@@ -68,7 +86,7 @@ def evaluation_story(decl: Declaration, ev: Evaluation, fonts: FontSet) -> list[
         if key == "total":
             amounts = (ev.budget_initial, ev.budget_adjusted, ev.spent)
             scored = (
-                _weight_text(sheet.budget_weight), _rate_text(sheet.execution_rate),
+                _weight_text(sheet.budget_weight), rate_text(sheet.execution_rate),
                 _score_text(sheet.budget_score),
             )  # fmt: skip
         else:
@@ -92,10 +110,16 @@ def evaluation_story(decl: Declaration, ev: Evaluation, fonts: FontSet) -> list[
     _side_label(goals, first, last, L.EVAL_GOAL_LABEL)
     story.append(Table(goals))
 
-    table = Grid(L.EVAL_INDICATOR_COLUMNS, fonts, small)
-    ncols = len(L.EVAL_INDICATOR_COLUMNS)
+    forecasts = forecast_texts(decl, ev)
+    widths: tuple[float, ...] = L.EVAL_INDICATOR_COLUMNS
+    headers = L.EVAL_INDICATOR_HEADERS
+    if forecasts is not None:  # the mid-year forecast beside the actual (实际完成值)
+        widths = L.EVAL_INDICATOR_COLUMNS_WITH_FORECAST
+        headers = (*headers[:5], L.EVAL_FORECAST_HEADER, *headers[5:])
+    table = Grid(widths, fonts, small)
+    ncols = len(widths)
     table.add([Cell(L.EVAL_INDICATOR_LABEL, "label", span=ncols)])
-    table.add([Cell(h, "label") for h in L.EVAL_INDICATOR_HEADERS])
+    table.add([Cell(h, "label") for h in headers])
     paths = [(ind.category, ind.subcategory) for ind in ev.indicators]
     cat_cells, keys = category_cells(table, paths, "绩效指标")
     spans = []
@@ -110,17 +134,21 @@ def evaluation_story(decl: Declaration, ev: Evaluation, fonts: FontSet) -> list[
             deviation = f"{deviation}\n得分调整：{ind.override_reason}".strip()
         weight = "—" if sc.not_applicable else _weight_text(sc.weight)
         score = "不适用" if sc.not_applicable else _score_text(sc.score)
+        forecast = (
+            [] if forecasts is None
+            else [Cell(forecasts[n - 1], field=f"{where}{L.EVAL_FORECAST_HEADER}")]
+        )  # fmt: skip
         spans.append(table.add([
             *cat_cells[n - 1], Cell(ind.name, field=where), Cell(ind.target, field=where),
-            Cell(actual, field=where), Cell(weight, "center"), Cell(score, "center"),
-            Cell(deviation, field=f"{where}偏差原因分析及改进措施"),
+            Cell(actual, field=where), *forecast, Cell(weight, "center"),
+            Cell(score, "center"), Cell(deviation, field=f"{where}偏差原因分析及改进措施"),
         ]))  # fmt: skip
     if not ev.indicators:
         table.add([Cell(None) for _ in range(ncols)])
     merge_categories(table, spans, keys, [0, 1], "绩效指标")
     grade = f"{L.EVAL_GRADE_LABEL}：{sheet.grade or ''}"
     table.add([
-        Cell(L.EVAL_TOTAL_LABEL, "label", span=5),
+        Cell(L.EVAL_TOTAL_LABEL, "label", span=5 if forecasts is None else 6),
         Cell(_weight_text(sheet.weights_total), "center"),
         Cell(_score_text(sheet.total), "center"),
         Cell(grade, "label", field=L.EVAL_GRADE_LABEL),

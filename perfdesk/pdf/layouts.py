@@ -105,3 +105,56 @@ EVAL_INDICATOR_LABEL = F.EVAL_INDICATOR_LABEL
 EVAL_INDICATOR_HEADERS = F.EVAL_INDICATOR_HEADERS
 EVAL_TOTAL_LABEL = F.EVAL_TOTAL_LABEL
 EVAL_GRADE_LABEL = F.EVAL_GRADE_LABEL
+
+# ---------------------------------------------------------------- mid-year monitoring
+
+# 项目支出绩效运行监控表 (forms.md §5), its rows in the order of the published forms
+# (财预〔2019〕136号 附件 项目支出绩效目标执行监控表; 湖北 黄石市项目支出绩效监控表): the project and
+# its departments, the money block, the year's overall goal, the indicator table, then the
+# two text blocks and whether the targets need adjusting, then the sign-off. Labels come from
+# perfdesk.models.labels (monitoring.*), so the printout names a field as the editor does.
+MONITORING_TITLE = "项目支出绩效运行监控表"
+# The money block is in 元 on Shanghai's forms and in 万元 on the national one, as for the
+# 自评表 (EVALUATION_FORMS).
+MONITORING_MONEY_UNITS = {"sh2019": "元", "national": "万元"}
+
+MON_HEAD_COLUMNS = EVAL_HEAD_COLUMNS
+# side label | row name | 年初预算数 | 调整后预算数 | 1–X月执行数 | 执行率 | 序时进度 | 全年预计执行数:
+# the amount columns hold 999,999,999.99 元 on a line, the rates 100.00%.
+MON_MONEY_COLUMNS = (44.0, 72.0, 72.0, 72.0, 72.0, 44.0, 45.0, 72.0)
+MON_FUND_ROWS: tuple[tuple[str, str], ...] = (
+    ("total", "年度资金总额"),
+    ("appropriation", "其中：财政拨款"),
+    ("carried_over", "上年结转"),
+    ("other", "其他资金"),
+)
+# side label | 年度目标 (the declaration's) | 截至X月底完成情况
+MON_GOAL_COLUMNS = EVAL_GOAL_COLUMNS
+MON_GOAL_LABEL = "年度总体目标"
+
+# The indicator table: the category column(s) of the framework, then the indicator, its
+# target and the five monitoring columns; deviation, remedy and remarks share the last.
+# 完成目标可能性 holds 完全不可能 on a line, 原因类型 经费保障.
+MON_INDICATOR_LABEL = "绩效指标"
+MON_INDICATOR_TAIL = (
+    "年度指标值", "截至{m}月底完成情况", "全年预计完成情况", "完成目标可能性", "原因类型",
+    "偏差原因分析及改进措施",
+)  # fmt: skip
+MON_INDICATOR_TABLES = {
+    "sh2019": IndicatorTable(
+        ("分解目标内容", "绩效指标", *MON_INDICATOR_TAIL),
+        (56.0, 76.0, 62.0, 62.0, 58.0, 53.0, 44.0, 82.0), 1,
+    ),
+    "national": IndicatorTable(
+        ("一级指标", "二级指标", "三级指标", *MON_INDICATOR_TAIL),
+        (40.0, 44.0, 60.0, 54.0, 56.0, 54.0, 53.0, 44.0, 88.0), 2,
+    ),
+}  # fmt: skip
+# Text rows under the table: label | value.
+MON_TEXT_COLUMNS = (112.0, 381.0)
+MON_ADJUST_OPTIONS = ("是", "否")
+
+# 自评表 with a monitoring form: the mid-year forecast and likelihood beside the actual.
+# 一级 | 二级 | 三级 | 年度指标值 | 实际完成值 | 年中预计 | 分值 | 得分 | 偏差原因分析及改进措施
+EVAL_FORECAST_HEADER = "年中预计（完成可能性）"
+EVAL_INDICATOR_COLUMNS_WITH_FORECAST = (46.0, 48.0, 72.0, 60.0, 62.0, 62.0, 32.0, 36.0, 75.0)

@@ -3,8 +3,8 @@
 The pieces, each small:
 
 - :mod:`perfdesk.pdf.layouts` — the forms as data (titles, rows, labels, widths);
-- :mod:`perfdesk.pdf.declaration`, :mod:`perfdesk.pdf.evaluation` — a record as a story
-  of blocks and tables;
+- :mod:`perfdesk.pdf.declaration`, :mod:`perfdesk.pdf.monitoring`,
+  :mod:`perfdesk.pdf.evaluation` — a record as a story of blocks and tables;
 - :mod:`perfdesk.pdf.grid` — bordered tables: spans, rules, long text in rows of lines;
 - :mod:`perfdesk.pdf.text` — line breaking and paragraphs;
 - :mod:`perfdesk.pdf.flow` — pages: tables broken between rows with repeated headers,
@@ -43,7 +43,11 @@ from perfdesk.pdf import layouts as L
 from perfdesk.pdf.flow import Block, PageInfo, Table, draw_pages
 from perfdesk.pdf.fonts import FontSet, default_fonts
 
-FORMS = ("declaration", "evaluation")
+FORMS = ("declaration", "monitoring", "evaluation")
+# What each form is called in a file name (print --year) and a PDF's title.
+FORM_TITLES = {
+    "declaration": "绩效目标申报表", "monitoring": "绩效运行监控表", "evaluation": "绩效自评表",
+}  # fmt: skip
 MARKER_PREFIX = "perfdesk"
 
 
@@ -128,6 +132,33 @@ def render_evaluation(
     _build(out, story, info, title, fonts)
 
 
+def render_monitoring(
+    decl: Declaration,
+    out: BinaryIO,
+    *,
+    revision_note: str | None = None,
+    fonts: FontSet | None = None,
+) -> None:
+    """Write the record's mid-year monitoring form (项目支出绩效运行监控表) as an A4 PDF."""
+    from perfdesk.pdf.monitoring import monitoring_story
+
+    m = decl.monitoring
+    if m is None:
+        raise NotFoundError(f"“{decl.name}”还没有运行监控表，无法打印。")
+    fonts = fonts or default_fonts()
+    info = _page_info(decl, "monitoring", m.status == STATUS_DRAFT, revision_note, fonts)
+    story = monitoring_story(decl, m, fonts)
+    title = f"{decl.year}年 {decl.name or ''} 绩效运行监控表"
+    _build(out, story, info, title, fonts)
+
+
+_RENDERERS: dict[str, Callable[..., None]] = {
+    "declaration": render_declaration,
+    "monitoring": render_monitoring,
+    "evaluation": render_evaluation,
+}
+
+
 def render(
     decl: Declaration,
     out: BinaryIO,
@@ -136,11 +167,10 @@ def render(
     revision_note: str | None = None,
     fonts: FontSet | None = None,
 ) -> None:
-    """``render_declaration`` or ``render_evaluation`` by ``form``."""
+    """``render_declaration``, ``render_monitoring`` or ``render_evaluation`` by ``form``."""
     if form not in FORMS:
         raise ValueError(f"unknown form {form!r}")
-    fn: Callable[..., None] = render_declaration if form == "declaration" else render_evaluation
-    fn(decl, out, revision_note=revision_note, fonts=fonts)
+    _RENDERERS[form](decl, out, revision_note=revision_note, fonts=fonts)
 
 
 def render_bytes(decl: Declaration, form: str = "declaration", **kwargs: Any) -> bytes:
@@ -151,7 +181,7 @@ def render_bytes(decl: Declaration, form: str = "declaration", **kwargs: Any) ->
 
 def pdf_file_name(decl: Declaration, form: str = "declaration") -> str:
     """A file name for ``print --year``: year, unit, project, form, safe on Windows."""
-    what = "绩效目标申报表" if form == "declaration" else "绩效自评表"
+    what = FORM_TITLES[form]
     raw = f"{decl.year}_{decl.unit or ''}_{decl.name or ''}_{what}"
     safe = "".join("_" if ch in '<>:"/\\|?*' or ord(ch) < 32 else ch for ch in raw).strip(" .")
     prefix = f"{decl.id}_" if decl.id is not None else ""

@@ -28,14 +28,21 @@ from perfdesk.models.money import format_money
 from perfdesk.models.records import Declaration
 from perfdesk.models.serialize import content_dict
 
-MARKER_RE = re.compile(r"perfdesk:(\d+|-):(\d+):(declaration|evaluation):([0-9a-f]{12})")
+MARKER_RE = re.compile(
+    r"perfdesk:(\d+|-):(\d+):(declaration|monitoring|evaluation):([0-9a-f]{12})"
+)
 
 STATUS_CURRENT = "current"
 STATUS_OLDER = "older"
 STATUS_UNKNOWN = "unknown"
 STATUS_ALTERED = "altered"  # the printout's text, or the stored revision, was changed
 
-FORM_NAMES = {"declaration": "绩效目标申报表", "evaluation": "绩效自评表"}
+FORM_NAMES = {
+    "declaration": "绩效目标申报表", "monitoring": "绩效运行监控表", "evaluation": "绩效自评表",
+}  # fmt: skip
+# The 自评表 prints the monitoring form's forecasts beside its actuals (forms.md §5): a
+# difference there is named as the monitoring form's.
+MONITORING_LABEL = FIELD_LABELS["monitoring"]
 
 # Keys a printout's content has that the form labels do not name.
 _EXTRA_LABELS = {"created_from": "来源", "layout": "表式"}
@@ -43,8 +50,10 @@ _EXTRA_LABELS = {"created_from": "来源", "layout": "表式"}
 _SHOWN_DIFFERENCES = 3
 
 
-def field_label(key: str) -> str:
-    """The form's label of a top-level content key (declaration or evaluation)."""
+def field_label(key: str, form: str = "declaration") -> str:
+    """The form's label of a top-level content key of ``form``'s printout."""
+    if form != "declaration" and f"{form}.{key}" in FIELD_LABELS:
+        return FIELD_LABELS[f"{form}.{key}"]
     return FIELD_LABELS.get(key) or FIELD_LABELS.get(f"evaluation.{key}") or _EXTRA_LABELS.get(key, key)
 
 
@@ -52,6 +61,7 @@ class RevisionLike(Protocol):
     revision: int
     fingerprint_declaration: str
     fingerprint_evaluation: str | None
+    fingerprint_monitoring: str | None
 
 
 class StoreLike(Protocol):
@@ -107,7 +117,8 @@ class VerifyResult:
 
     @property
     def changed_labels(self) -> tuple[str, ...]:
-        return tuple(field_label(k) for k in self.changed_fields)
+        form = self.marker.form if self.marker else "declaration"
+        return tuple(field_label(k, form) for k in self.changed_fields)
 
 
 def _reader(pdf: bytes) -> Any:
@@ -151,19 +162,28 @@ def read_marker(pdf: bytes) -> tuple[Marker | None, str]:
 
 
 def _fingerprint_of(info: Any, form: str) -> str | None:
-    value = info.fingerprint_declaration if form == "declaration" else info.fingerprint_evaluation
+    value = getattr(info, f"fingerprint_{form}")
     return str(value) if value else None
 
 
 def changed_fields(old: Declaration, new: Declaration, form: str) -> tuple[str, ...]:
-    """Keys of the printed content that differ between two revisions, in form order."""
+    """Keys of the printed content that differ between two revisions, in form order; for
+    the 自评表, ``monitoring`` when the mid-year forecasts it prints changed, for the
+    运行监控表 ``annual_goal`` when the declared goal it prints changed."""
+    from perfdesk.pdf.evaluation import forecast_texts
+
     a, b = content_dict(old, form), content_dict(new, form)
-    if form == "evaluation":
-        ea, eb = a.pop("evaluation") or {}, b.pop("evaluation") or {}
-        keys = [k for k in a if a.get(k) != b.get(k)]
-        keys += [k for k in dict.fromkeys([*ea, *eb]) if ea.get(k) != eb.get(k)]
-        return tuple(keys)
-    return tuple(k for k in dict.fromkeys([*a, *b]) if a.get(k) != b.get(k))
+    if form == "declaration":
+        return tuple(k for k in dict.fromkeys([*a, *b]) if a.get(k) != b.get(k))
+    pa, pb = a.pop(form) or {}, b.pop(form) or {}
+    keys = [k for k in a if a.get(k) != b.get(k)]
+    if form == "monitoring" and old.annual_goal != new.annual_goal:
+        keys.append("annual_goal")
+    keys += [k for k in dict.fromkeys([*pa, *pb]) if pa.get(k) != pb.get(k)]
+    if form == "evaluation" and old.evaluation and new.evaluation:
+        if forecast_texts(old, old.evaluation) != forecast_texts(new, new.evaluation):
+            keys.append("monitoring")
+    return tuple(keys)
 
 
 # ---------------------------------------------------------------- comparing content
@@ -202,8 +222,17 @@ def _shown_values(decl: Declaration, form: str) -> list[tuple[str, str]]:
         evaluation = content.pop("evaluation") or {}
         walk("", content)
         walk("evaluation", evaluation)
+        if decl.monitoring is not None:  # the 年中预计 column comes from the monitoring form
+            for i, row in enumerate(decl.monitoring.indicators):
+                for key in ("forecast", "likelihood"):
+                    path = f"monitoring.indicators[{i}].{key}"
+                    if getattr(row, key):
+                        text = "".join(str(getattr(row, key)).split())
+                        out.append((MONITORING_LABEL + path_label(path, decl.framework), text))
     else:
         walk("", content)
+        if form == "monitoring":  # the form prints the declared goal beside its progress
+            walk("annual_goal", decl.annual_goal)
     return out
 
 
@@ -259,19 +288,28 @@ def _note_only(words: list[str]) -> bool:
 def _differences(
     printed: str, stored: str, decl: Declaration, form: str
 ) -> tuple[tuple[str, str, str], ...]:
-    """(label, printed, stored) for each run of words that differs."""
+    """(label, printed, stored) for each run of words that differs. A run printed in one
+    place and stored in another, word for word, most often moved with the page breaks (an
+    altered cell above changed its row's height): it is named only when nothing else
+    differs (then the order of the words is what was altered)."""
     a, b = printed.split(), stored.split()
     shown = _shown_values(decl, form)
-    out = []
+    out: list[tuple[str, str, str]] = []
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+    ops = matcher.get_opcodes()
+    deleted = [a[i1:i2] for op, i1, i2, _j1, _j2 in ops if op == "delete"]
+    inserted = [b[j1:j2] for op, _i1, _i2, j1, j2 in ops if op == "insert"]
+    moved = [run for run in deleted if run in inserted]
+    shifted: list[tuple[str, str, str]] = []
+    for op, i1, i2, j1, j2 in ops:
         if op == "equal" or (op == "delete" and _note_only(a[i1:i2])):
             continue
         was, now = " ".join(a[i1:i2]), " ".join(b[j1:j2])
         context = " ".join(b[max(0, j1 - 3) : j1])
         label = _label_of(now or (b[j1 - 1] if j1 else ""), " ".join(b[:j1]), context, shown)
-        out.append((label, *_narrow(was, now)))
-    return tuple(out)
+        is_moved = (op == "delete" and a[i1:i2] in moved) or (op == "insert" and b[j1:j2] in moved)
+        (shifted if is_moved else out).append((label, *_narrow(was, now)))
+    return tuple(out or shifted)
 
 
 def _with_status(decl: Declaration, form: str, draft: bool) -> Declaration:
@@ -279,8 +317,9 @@ def _with_status(decl: Declaration, form: str, draft: bool) -> Declaration:
 
     other = copy.deepcopy(decl)
     status = "draft" if draft else "final"
-    if form == "evaluation" and other.evaluation is not None:
-        other.evaluation.status = status
+    part = getattr(other, form) if form != "declaration" else None
+    if part is not None:
+        part.status = status
     else:
         other.status = status
     return other
@@ -309,9 +348,8 @@ def compare_printout(pdf: bytes, decl: Declaration, form: str) -> tuple[tuple[st
 
 
 def _is_final(decl: Declaration, form: str) -> bool:
-    if form == "evaluation" and decl.evaluation is not None:
-        return decl.evaluation.status == "final"
-    return decl.status == "final"
+    part = getattr(decl, form) if form != "declaration" else None
+    return (part if part is not None else decl).status == "final"
 
 
 def _differences_text(found: tuple[tuple[str, str, str], ...]) -> str:
@@ -392,9 +430,9 @@ def verify_pdf(store: StoreLike, pdf: bytes) -> VerifyResult:
     if problem:
         return _altered_in_store(rid, what, matched.revision, problem, mark, source)
     stored = store.get(rid, matched.revision)
-    if mark.form == "evaluation" and stored.evaluation is None:
+    if mark.form != "declaration" and getattr(stored, mark.form) is None:
         return VerifyResult(
-            STATUS_UNKNOWN, f"编号 {rid} 第 {matched.revision} 版没有自评表。", mark, source=source
+            STATUS_UNKNOWN, f"编号 {rid} 第 {matched.revision} 版没有{what}。", mark, source=source
         )
     found = compare_printout(pdf, stored, mark.form)
     if found:
@@ -418,7 +456,7 @@ def verify_pdf(store: StoreLike, pdf: bytes) -> VerifyResult:
             source=source,
         )
     changed = changed_fields(stored, store.get(rid), mark.form)
-    labels = "、".join(field_label(k) for k in changed) or "无内容改动"
+    labels = "、".join(field_label(k, mark.form) for k in changed) or "无内容改动"
     return VerifyResult(
         STATUS_OLDER,
         f"打印件是编号 {rid} 的{what}第 {matched.revision} 版，不是当前版本"

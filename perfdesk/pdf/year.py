@@ -73,8 +73,8 @@ def print_year(
     progress_stream: IO[str] | None = None,
 ) -> list[Path]:
     """Every form of ``year``, one PDF each, into ``folder``, in the order of unit and
-    name; returns the files. For ``form="evaluation"`` only the projects that have an
-    evaluation are printed.
+    name; returns the files. For ``form="evaluation"`` (``"monitoring"``) only the projects
+    that have an evaluation (a monitoring form) are printed.
 
     A form that cannot be printed is passed over and the rest printed; then
     YearPrintError lists the failures by project (and holds the files written). A cancel
@@ -88,15 +88,20 @@ def print_year(
         progress = bar = TerminalProgress(progress_stream)
     rows = store.list(
         year=year,
-        columns=("id", "has_evaluation", "unit", "name"),
+        columns=("id", "unit", "name", "has_evaluation", "monitoring_status"),
         order_by=(("unit", False), ("name", False)),
     )
-    todo = [row for row in rows if form != "evaluation" or row[1]]
+    # The projects that have the form: all, those with a 自评表, those with a 运行监控表.
+    todo = [
+        (rid, unit, name)
+        for rid, unit, name, has_evaluation, monitoring in rows
+        if form == "declaration" or (has_evaluation if form == "evaluation" else monitoring)
+    ]
     folder.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     failures: list[PrintFailure] = []
     unexpected: Exception | None = None
-    for n, (rid, _, unit, name) in enumerate(todo, 1):
+    for n, (rid, unit, name) in enumerate(todo, 1):
         if cancel():
             raise Cancelled()
         reason = None

@@ -243,8 +243,11 @@ class FileCommands:
     def print_year(self) -> None:
         """全年导出PDF: every form of one kind of a year to PDF files in a folder, with a
         progress dialog. The clerk says which form; projects without it are named."""
-        forms = {"绩效目标申报表": "declaration", "绩效自评表": "evaluation"}
-        current = "绩效自评表" if self.record.current_form() == "evaluation" else "绩效目标申报表"
+        forms = {
+            "绩效目标申报表": "declaration", "绩效运行监控表": "monitoring", "绩效自评表": "evaluation",
+        }  # fmt: skip
+        on_screen = self.record.current_form()
+        current = next((name for name, f in forms.items() if f == on_screen), "绩效目标申报表")
         chosen = self.prompts.choose("全年导出PDF", "导出哪一种表？", list(forms), current)
         if chosen is None:
             return
@@ -266,10 +269,11 @@ class FileCommands:
 
             without = [
                 str(name)
-                for name, has_evaluation in store.list(
-                    year=year, columns=("name", "has_evaluation")
+                for name, has_evaluation, monitoring in store.list(
+                    year=year, columns=("name", "has_evaluation", "monitoring_status")
                 )
-                if form == "evaluation" and not has_evaluation
+                if (form == "evaluation" and not has_evaluation)
+                or (form == "monitoring" and not monitoring)
             ]
             paths = print_year(store, year, folder, form, progress=ctx.progress, cancel=ctx.cancelled)
             return paths, without
@@ -279,8 +283,9 @@ class FileCommands:
             heading = f"已把 {year} 年度的 {len(paths)} 份{chosen}导出为 PDF，保存在“{folder}”。"
             text = "\n".join(str(p) for p in paths)
             if without:
-                heading += f"{len(without)} 个项目还没有自评表，未导出（见下）。"
-                text = "没有自评表，未导出：\n" + "\n".join(without) + "\n\n" + text
+                short = chosen.removeprefix("绩效")  # 自评表, 运行监控表
+                heading += f"{len(without)} 个项目还没有{short}，未导出（见下）。"
+                text = f"没有{short}，未导出：\n" + "\n".join(without) + "\n\n" + text
             self.feedback.show(ReportDialog("全年导出PDF", heading, text, self.feedback.parent))
 
         run_with_progress(
