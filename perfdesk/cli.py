@@ -125,7 +125,9 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("export", help="导出为财政局格式的 Excel")
     s.add_argument("id", type=_positive)
     s.add_argument("-o", "--output", required=True)
-    s.add_argument("--form", choices=("declaration", "evaluation"), default="declaration")
+    s.add_argument(
+        "--form", choices=("declaration", "monitoring", "evaluation"), default="declaration"
+    )
 
     s = sub.add_parser("print", help="打印为 PDF")
     s.add_argument("id", type=_positive, nargs="?")

@@ -27,7 +27,14 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from perfdesk.excel.cells import MAX_FILE_BYTES
-from perfdesk.excel.reader import EXCEL_SUFFIXES, KIND_EVALUATION, ImportedForm, read_workbook
+from perfdesk.excel.monitoring_list import apply_list_rows
+from perfdesk.excel.reader import (
+    EXCEL_SUFFIXES,
+    KIND_EVALUATION,
+    KIND_MONITORING,
+    ImportedForm,
+    read_workbook,
+)
 from perfdesk.excel.sandbox import ReaderBug, ReaderCrash, Sandbox
 from perfdesk.excel.values import MAX_AMOUNT, strip_invisible
 from perfdesk.models.errors import Cancelled, InputError, PerfdeskError
@@ -256,6 +263,9 @@ def _import(store: Any, path: Path, read: Callable[[], list[ImportedForm]]) -> F
     name = str(path)
     try:
         forms = read()
+        # A flat monitoring list's rows become the stored projects they match (or an error
+        # when none does) before anything is written.
+        forms = apply_list_rows(store, forms)
         ids = store_forms(store, forms)
     except Cancelled:
         raise
@@ -448,7 +458,9 @@ def _read_json(data: bytes, filename: str) -> list[ImportedForm]:
             ) from None
         # Store identity and state belong to the database the file came from, not to this one.
         decl.id = None
-        kind = KIND_EVALUATION if decl.created_from == "evaluation" else "declaration"
+        kind = {"evaluation": KIND_EVALUATION, "monitoring": KIND_MONITORING}.get(
+            decl.created_from or "", "declaration"
+        )
         found = [f"{where}字段“{key}”中有不可见字符或控制字符（{points}），导入时已删除。"
                  for key, points in warnings]  # fmt: skip
         forms.append(ImportedForm(declaration=decl, kind=kind, sheet="", warnings=found))
@@ -492,8 +504,10 @@ def store_forms(store: Any, forms: Sequence[ImportedForm]) -> list[int]:
     """Store the records of one file in one transaction; returns the record ids.
 
     A declaration form updates (as a new revision) or creates the project known by (year,
-    unit, name), keeping an evaluation already stored; an evaluation form is attached to
-    that project, or creates it marked ``created_from="evaluation"``.
+    unit, name), keeping an evaluation and a monitoring form already stored; an evaluation
+    or monitoring form is attached to that project, or creates it marked ``created_from``
+    (``"evaluation"`` / ``"monitoring"``). The rows of a flat monitoring list are first put
+    onto their projects by :func:`perfdesk.excel.monitoring_list.apply_list_rows`.
     """
     decls = [f.declaration for f in forms]
     if hasattr(store, "import_forms"):
@@ -506,6 +520,9 @@ def store_forms(store: Any, forms: Sequence[ImportedForm]) -> list[int]:
             if existing is not None:
                 if form.kind == KIND_EVALUATION:
                     existing.evaluation = decl.evaluation
+                    decl = existing
+                elif form.kind == KIND_MONITORING:
+                    existing.monitoring = decl.monitoring
                     decl = existing
                 else:
                     # The store decides the status: a changed form is a new draft revision
@@ -524,6 +541,7 @@ def store_forms(store: Any, forms: Sequence[ImportedForm]) -> list[int]:
 def _check_warnings(store: Any, forms: Sequence[ImportedForm], ids: Sequence[int]) -> list[str]:
     """forms.md §3 findings of what was stored, as text (never blocking the import)."""
     from perfdesk.models.checks import ERROR, check_declaration, check_evaluation
+    from perfdesk.models.monitoring_checks import check_monitoring
 
     out: list[str] = []
     for form, rid in zip(forms, ids, strict=False):
@@ -531,6 +549,8 @@ def _check_warnings(store: Any, forms: Sequence[ImportedForm], ids: Sequence[int
         title = f"{stored.year}年“{stored.name}”"
         if form.kind == KIND_EVALUATION:
             findings = check_evaluation(stored)
+        elif form.kind == KIND_MONITORING:
+            findings = check_monitoring(stored)
         else:
             previous = store.previous_year(stored) if hasattr(store, "previous_year") else None
             findings = check_declaration(stored, previous)

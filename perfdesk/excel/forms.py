@@ -16,10 +16,17 @@ from perfdesk.excel.evaluation_form import (
     read_evaluation,
     row_eval_indicator,
 )
+from perfdesk.excel.monitoring_form import (
+    is_monitoring_table,
+    is_monitoring_title,
+    read_monitoring,
+)
+from perfdesk.excel.monitoring_list import is_monitoring_list, read_monitoring_list
 from perfdesk.excel.own_layout import own_label_cells
 from perfdesk.excel.sheet import (
     KIND_DECLARATION,
     KIND_EVALUATION,
+    KIND_MONITORING,
     Hit,
     ImportedForm,
     Row,
@@ -58,10 +65,16 @@ from perfdesk.models.serialize import apply_stated_scores
 
 
 def classify(reader: SheetReader) -> str | None:
+    if is_monitoring_list(reader):
+        return "monitoring_list"
     table = find_table(reader)
     if table and "list_name" in table.cols:
         return "list"
     title = reader.title(table.header_row if table else reader.grid.height)
+    if reader.hits(L.DECLARATION_FIELDS["name"]) and (
+        is_monitoring_title(title) or is_monitoring_table(reader, table)
+    ):
+        return KIND_MONITORING
     evaluation = (
         any(m in title for m in L.EVAL_TITLE_MARKS)
         or (bool(reader.hits(L.EVAL_INITIAL)) and bool(reader.hits(L.EVAL_SPENT)))
@@ -400,10 +413,14 @@ def read_sheet(
             0,
         )
     kind = classify(reader)
+    if kind == "monitoring_list":
+        return read_monitoring_list(reader, year_arg), kind
     if kind == "list":
         return read_list(reader, year_arg), kind
     if kind == KIND_EVALUATION:
         return [read_evaluation(reader, year_arg)], kind
+    if kind == KIND_MONITORING:
+        return [read_monitoring(reader, year_arg)], kind
     if kind == KIND_DECLARATION:
         return [read_declaration(reader, year_arg)], kind
     return [], None

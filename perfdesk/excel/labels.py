@@ -345,3 +345,102 @@ LIST_GOAL = ("年度目标", "年度绩效目标", "绩效目标", "项目年度
 # Checkbox marks. Anything else next to an option is not a mark.
 CHECKED_MARKS = ("☑", "■", "√", "✓", "✔", "▇", "☒", "[x]", "[X]", "[√]", "[✓]", "(√)", "(✓)", "☛")
 UNCHECKED_MARKS = ("□", "☐", "[]", "[ ]", "( )", "()", "〇", "○")
+
+# Mid-year monitoring (forms.md §5): 项目支出绩效运行监控表 / 绩效目标执行监控表 / 绩效监控表.
+MONITOR_TITLE_MARKS = ("监控",)
+MONITOR_UNIT = (
+    "实施单位",
+    "项目实施单位",
+    "项目执行单位",
+    "执行单位",
+    "项目单位",
+    "申报单位",
+    "单位名称",
+    "填报单位",
+    "预算单位",
+)
+# The money block's columns. 1–X月执行数 and 截至X月底执行数 carry the month and are matched
+# by pattern (MONITOR_SPENT_PATTERN); these are the words without one.
+MONITOR_INITIAL = ("年初预算数", "年初预算")
+MONITOR_ADJUSTED = ("调整后预算数", "全年预算数", "调整后预算", "调整预算数", "全年预算")
+MONITOR_SPENT = ("执行数", "预算执行数", "已执行数", "实际执行数", "累计执行数", "支出数")
+MONITOR_FORECAST = ("全年预计执行数", "预计全年执行数", "全年预计支出数", "预计执行数")
+MONITOR_RATE = ("执行率", "预算执行率")
+MONITOR_EXPECTED = ("序时进度", "时间进度")
+MONITOR_ROW_TOTAL = ("年度资金总额", "资金总额", "合计", "总额", "年度预算资金总额")
+MONITOR_ROW_APPROPRIATION = (
+    "财政拨款",
+    "当年财政拨款",
+    "本年财政拨款",
+    "财政资金",
+    "当年一般公共预算拨款",
+    "一般公共预算拨款",
+    "一般公共预算",
+)
+MONITOR_ROW_CARRIED = ("上年结转", "上年结转资金", "结转资金")
+MONITOR_ROW_OTHER = ("其他资金", "其它资金")
+MONITOR_GOAL = (
+    "年度总体目标完成情况",
+    "总体目标完成情况",
+    "年度目标完成情况",
+    "年度总体目标执行情况",
+)
+MONITOR_GOAL_BLOCK = ("年度总体目标",)
+MONITOR_DEVIATION_ANALYSIS = (
+    "偏差或不能完成目标原因分析",
+    "偏差原因分析及纠偏措施",
+    "不能完成目标原因分析",
+    "偏差情况及原因分析",
+)
+MONITOR_MEASURES = ("相关建议或举措", "相关建议及举措", "下一步措施", "拟采取的措施", "改进建议")
+MONITOR_ADJUST = ("是否需要调整绩效目标", "是否调整绩效目标", "是否需调整绩效目标")
+MONITOR_ADJUSTMENT = ("调整内容", "绩效目标调整情况", "调整情况", "调整后绩效目标")
+MONITOR_MONTH = ("截至月份", "截止月份", "监控月份", "监控时点")
+# Labels after the indicator table on the provinces' monitoring forms: they end it.
+MONITOR_TABLE_END = (
+    *MONITOR_DEVIATION_ANALYSIS,
+    *MONITOR_MEASURES,
+    *MONITOR_ADJUST,
+    *MONITOR_ADJUSTMENT,
+    *MONITOR_GOAL,
+)
+# Indicator table columns of a monitoring form (headers, normalised).
+MONITOR_FORECAST_COLUMN = ("全年预计完成情况", "全年预计完成值", "预计全年完成情况", "预计年底完成情况",
+                           "预计全年完成值", "全年预计完成")  # fmt: skip
+MONITOR_LIKELIHOOD_COLUMN = ("完成目标可能性", "完成可能性", "目标完成可能性", "完成目标的可能性")
+MONITOR_CAUSE_COLUMN = ("原因类型", "偏差原因类型", "原因分类", "偏差类型")
+MONITOR_DEVIATION_COLUMN = ("偏差原因分析", "偏差原因", "原因说明", "偏差原因说明", "原因分析",
+                            "偏差原因分析及改进措施", "未完成原因分析")  # fmt: skip
+MONITOR_REMEDY_COLUMN = ("改进措施", "纠偏措施", "整改措施", "拟采取的措施", "下一步措施")
+MONITOR_REMARKS_COLUMN = ("备注",)
+# Cause and likelihood written as one column per option, ticked with a mark (财预〔2019〕136号).
+CAUSE_WORDS: dict[str, str] = {
+    "经费保障": "经费保障",
+    "制度保障": "制度保障",
+    "人员保障": "人员保障",
+    "硬件保障": "硬件保障",
+    "硬件条件保障": "硬件保障",
+    "其他": "其他",
+    "其它": "其他",
+}
+LIKELIHOOD_WORDS: dict[str, str] = {
+    "确定能": "确定能",
+    "有可能": "有可能",
+    "完全不可能": "完全不可能",
+    "不可能": "完全不可能",
+}
+# Flat monitoring lists (forms.md §5): one row per project.
+MLIST_NAME = ("支出项目名称", "项目名称")
+MLIST_UNIT = ("单位", "预算单位", "单位名称", "实施单位")
+MLIST_CODE = ("项目编码", "项目代码", "项目编号")
+MLIST_INITIAL = ("年初预算数", "年初预算")
+MLIST_ADD = ("追加数", "追加")
+MLIST_CUT = ("追减数", "追减", "调减数")
+MLIST_ADJUSTED = ("调整预算数", "调整后预算数", "全年预算数")
+MLIST_GOAL = ("绩效目标", "年度绩效目标")
+MLIST_RATE = ("预算执行率", "执行率")
+MLIST_ON_SCHEDULE = ("是否达到序时支出进度", "是否达到序时进度")
+MLIST_STAGE = ("是否达到阶段性绩效目标",)
+MLIST_CAUSE = ("原因类型",)
+MLIST_ANALYSIS = ("情况分析", "原因分析")
+MLIST_ADJUSTMENT = ("绩效目标调整情况",)

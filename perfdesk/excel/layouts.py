@@ -230,7 +230,7 @@ EVALUATION_LAYOUTS: dict[str, EvaluationLayout] = {
 class SummaryColumn:
     header: str
     width: float
-    kind: str = "text"  # text | money | int | score
+    kind: str = "text"  # text | money | int | score | rate
 
 
 SUMMARY_PROJECTS_SHEET = "项目汇总"
@@ -263,9 +263,98 @@ SUMMARY_INDICATOR_COLUMNS: tuple[SummaryColumn, ...] = (
 )
 
 
+SUMMARY_MONITORING_SHEET = "运行监控"
+SUMMARY_MONITORING_COLUMNS: tuple[SummaryColumn, ...] = (
+    SummaryColumn("编号", 8, "int"),
+    SummaryColumn("申报单位", 26),
+    SummaryColumn("项目名称", 30),
+    SummaryColumn("监控表", 8),
+    SummaryColumn("截至月份", 8, "int"),
+    SummaryColumn("调整后预算数（元）", 18, "money"),
+    SummaryColumn("执行数（元）", 18, "money"),
+    SummaryColumn("执行率", 10, "rate"),
+    SummaryColumn("序时进度", 10, "rate"),
+    SummaryColumn("是否达到序时进度", 10),
+    SummaryColumn("风险指标数", 8, "int"),
+    SummaryColumn("未确定能完成的指标", 40),
+    SummaryColumn("原因类型", 20),
+)
+# The 监控表 column: no form yet, or its status.
+SUMMARY_MONITORING_NONE = "未填报"
+
+
 def declaration_layout(framework: str) -> DeclarationLayout:
     return DECLARATION_LAYOUTS.get(framework, DECLARATION_LAYOUTS["sh2019"])
 
 
 def evaluation_layout(layout: str) -> EvaluationLayout:
     return EVALUATION_LAYOUTS.get(layout, EVALUATION_LAYOUTS[LAYOUT_NATIONAL])
+
+
+# ---------------------------------------------------------------- mid-year monitoring
+
+
+@dataclass(frozen=True)
+class MonitoringLayout:
+    """The 项目支出绩效运行监控表 (forms.md §5) on a 12-column grid (A–L), landscape: the
+    national form's blocks (资金, 年度总体目标, 绩效指标, 原因分析, 建议) with one column per
+    record field, so that every value has a cell of its own. ``{month}`` in a header is the
+    form's 截至 month (X while it is not set)."""
+
+    title: str
+    year_text: str  # formatted with year= and month_text=
+    money_unit: str
+    widths: tuple[float, ...]
+    label_span: Span  # a row label: 项目名称, 年度总体目标完成情况 …
+    value_span: Span
+    head_spans: tuple[Span, Span, Span, Span]  # 主管部门 | value | 实施单位 | value
+    money_label: str
+    money_spans: tuple[Span, ...]  # side label | row name | the money headers … | filler
+    money_headers: tuple[str, ...]
+    fund_rows: tuple[tuple[str, str], ...]
+    goal_label: str
+    indicator_label: str
+    indicator_table: Table
+    deviation_label: str
+    measures_label: str
+    adjust_spans: tuple[Span, Span, Span, Span]  # 是否需要调整 | ☑是 □否 | 调整内容 | value
+    adjust_labels: tuple[str, str]
+    fonts: Fonts = Fonts()
+    page: Page = Page(orientation="landscape", print_title_rows="1:2")
+    sheet_name: str = "运行监控表"
+
+
+MONITORING_LAYOUT = MonitoringLayout(
+    title="项目支出绩效运行监控表",
+    year_text="（{year}年度 截至{month_text}月底）",
+    money_unit="元",
+    widths=(8.0, 11.0, 11.0, 18.0, 16.0, 16.0, 14.0, 10.0, 16.0, 16.0, 16.0, 10.0),
+    label_span=(1, 2),
+    value_span=(3, 12),
+    head_spans=((1, 2), (3, 6), (7, 8), (9, 12)),
+    money_label="项目资金（元）",
+    money_spans=((1, 1), (2, 3), (4, 4), (5, 5), (6, 6), (7, 7), (8, 8), (9, 9), (10, 12)),
+    money_headers=(
+        "年初预算数", "调整后预算数", "1-{month}月执行数", "执行率", "序时进度", "全年预计执行数",
+    ),  # fmt: skip
+    fund_rows=(
+        ("total", "年度资金总额"),
+        ("appropriation", "其中：财政拨款"),
+        ("carried_over", "上年结转"),
+        ("other", "其他资金"),
+    ),
+    goal_label="年度总体目标完成情况",
+    indicator_label="绩效指标",
+    indicator_table=Table(
+        (
+            "一级指标", "二级指标", "三级指标", "年度指标值", "截至{month}月底完成情况",
+            "全年预计完成情况", "完成目标可能性", "原因类型", "偏差原因分析", "改进措施", "备注",
+        ),
+        tuple((c, c) for c in range(2, 13)),
+        2,
+    ),  # fmt: skip
+    deviation_label="偏差或不能完成目标原因分析",
+    measures_label="相关建议或举措",
+    adjust_spans=((1, 2), (3, 6), (7, 8), (9, 12)),
+    adjust_labels=("是否需要调整绩效目标", "调整内容"),
+)

@@ -16,8 +16,10 @@ import re
 
 from perfdesk.excel.cells import Grid, is_blank
 from perfdesk.excel.layouts import (
+    MONITORING_LAYOUT,
     DeclarationLayout,
     EvaluationLayout,
+    MonitoringLayout,
     declaration_layout,
     evaluation_layout,
 )
@@ -27,6 +29,7 @@ Cell = tuple[int, int]
 
 _DECL_YEAR = re.compile(r"\(\d{4}年\)")
 _EVAL_YEAR = re.compile(r"（\d{4}年度）")
+_MONITOR_YEAR = re.compile(r"（\d{4}年度 截至(\d{1,2}|X)月底）")
 
 
 def own_label_cells(grid: Grid) -> frozenset[Cell] | None:
@@ -38,6 +41,8 @@ def own_label_cells(grid: Grid) -> frozenset[Cell] | None:
     for key, form in F.EVALUATION_FORMS.items():
         if title == form.title:
             return _evaluation(grid, evaluation_layout(key))
+    if title == MONITORING_LAYOUT.title:
+        return _monitoring(grid, MONITORING_LAYOUT)
     return None
 
 
@@ -151,3 +156,40 @@ def _evaluation(grid: Grid, lay: EvaluationLayout) -> frozenset[Cell] | None:
     if any(_text(grid, *cell) != text for cell, text in tail.items()):
         return None
     return frozenset(expect) | frozenset(tail)
+
+
+def _monitoring(grid: Grid, lay: MonitoringLayout) -> frozenset[Cell] | None:
+    m = _MONITOR_YEAR.fullmatch(_text(grid, 1, 0))
+    if m is None:
+        return None
+    month = m.group(1)
+    label = _col(lay.label_span)
+    h = lay.head_spans
+    expect: dict[Cell, str] = {(2, label): "项目名称", (3, _col(h[0])): "主管部门",
+                               (3, _col(h[2])): "实施单位"}  # fmt: skip
+    s = lay.money_spans
+    expect[(4, _col(s[0]))] = lay.money_label
+    for header, span in zip(lay.money_headers, s[2:], strict=False):
+        expect[(4, _col(span))] = header.format(month=month)
+    for i, (_, row_label) in enumerate(lay.fund_rows):
+        expect[(5 + i, _col(s[1]))] = row_label
+    goal = 5 + len(lay.fund_rows)
+    expect[(goal, label)] = lay.goal_label
+    table = goal + 1
+    expect[(table, 0)] = lay.indicator_label
+    t = lay.indicator_table
+    for header, span in zip(t.headers, t.spans, strict=True):
+        expect[(table, _col(span))] = header.format(month=month)
+    if any(_text(grid, *cell) != text for cell, text in expect.items()):
+        return None
+    tail = grid.span(table, 0)[2] + 1
+    a = lay.adjust_spans
+    after = {
+        (tail, label): lay.deviation_label,
+        (tail + 1, label): lay.measures_label,
+        (tail + 2, _col(a[0])): lay.adjust_labels[0],
+        (tail + 2, _col(a[2])): lay.adjust_labels[1],
+    }
+    if tail <= table + 1 or any(_text(grid, *cell) != text for cell, text in after.items()):
+        return None
+    return frozenset(expect) | frozenset(after)

@@ -21,7 +21,13 @@ from perfdesk.excel.cells import (
     is_blank,
     read_grids,
 )
-from perfdesk.excel.forms import KIND_DECLARATION, KIND_EVALUATION, ImportedForm, read_sheet
+from perfdesk.excel.forms import (
+    KIND_DECLARATION,
+    KIND_EVALUATION,
+    KIND_MONITORING,
+    ImportedForm,
+    read_sheet,
+)
 from perfdesk.excel.sheet import SheetReader
 from perfdesk.excel.values import strip_invisible
 from perfdesk.models.errors import InputError
@@ -29,6 +35,7 @@ from perfdesk.models.errors import InputError
 __all__ = [
     "KIND_DECLARATION",
     "KIND_EVALUATION",
+    "KIND_MONITORING",
     "MAX_AREA",
     "MAX_CELLS",
     "MAX_FILE_BYTES",
@@ -98,7 +105,7 @@ def read_workbook(data: bytes, filename: str, *, year: int | None = None) -> Wor
     if not result.forms:
         first = unrecognised[0].name if unrecognised else None
         raise InputError(
-            "没有找到可识别的申报表或自评表（应有“项目名称”“申报单位名称”等栏目，"
+            "没有找到可识别的申报表、运行监控表或自评表（应有“项目名称”“申报单位名称”等栏目，"
             "或“项目名称/一级指标/三级指标/指标值”等列）。",
             file=filename,
             sheet=first,
@@ -185,4 +192,4 @@ def _is_instructions(sheet_name: str) -> bool:
 
 
 def _kind_name(kind: str) -> str:
-    return "自评表" if kind == KIND_EVALUATION else "申报表"
+    return {KIND_EVALUATION: "自评表", KIND_MONITORING: "运行监控表"}.get(kind, "申报表")

@@ -48,6 +48,7 @@ class _HasCategory(Protocol):
 
 KIND_DECLARATION = "declaration"
 KIND_EVALUATION = "evaluation"
+KIND_MONITORING = "monitoring"
 
 
 @dataclass
@@ -55,7 +56,7 @@ class ImportedForm:
     """One record found in a workbook (a form sheet, or one project of a list sheet)."""
 
     declaration: Declaration
-    kind: str  # "declaration" | "evaluation"
+    kind: str  # "declaration" | "evaluation" | "monitoring"
     sheet: str
     warnings: list[str] = field(default_factory=list)
     # The warnings that compare scores, rates or grades the sheet states with the rules'
@@ -64,6 +65,10 @@ class ImportedForm:
     score_warnings: list[str] = field(default_factory=list)
     # Fields the form has a place for (its label is on the sheet) that were left blank.
     empty_fields: list[str] = field(default_factory=list)
+    # A row of a flat monitoring list: its row number on the sheet (from 1) and 项目编码;
+    # such a row only updates a project already stored (:mod:`perfdesk.excel.monitoring_list`).
+    list_row: int | None = None
+    code: str | None = None
 
 
 def _all_labels() -> frozenset[str]:
@@ -75,6 +80,8 @@ def _all_labels() -> frozenset[str]:
         L.EVAL_GOAL_ACTUAL, L.EVAL_TOTAL, L.EVAL_GRADE, L.TABLE_END, ("分解目标",),
         L.DATE_RANGE_LABELS, L.BLOCK_LABELS, L.MONEY_ROWS, L.EVAL_RATE, L.EVAL_ROW_TOTAL,
         L.EVAL_ROW_APPROPRIATION, L.EVAL_ROW_CARRIED, L.EVAL_ROW_OTHER, L.EVAL_ROW_UNKEPT,
+        L.MONITOR_TABLE_END, L.MONITOR_MONTH, L.MONITOR_FORECAST, L.MONITOR_EXPECTED,
+        L.MONITOR_UNIT, L.MONITOR_ROW_APPROPRIATION, L.MONITOR_ROW_CARRIED,
     ]  # fmt: skip
     return frozenset(x for g in groups for x in g)
 
@@ -626,7 +633,7 @@ def _header_roles(reader: SheetReader, r: int) -> dict[str, int]:
     if r >= g.height:
         return {}
     split = _second_set(reader, r)
-    best: dict[str, tuple[bool, int, int]] = {}
+    best: dict[str, tuple[bool, bool, int, int]] = {}
     for c in range(len(g.rows[r])):
         if not g.is_owner(r, c):
             continue
@@ -635,9 +642,13 @@ def _header_roles(reader: SheetReader, r: int) -> dict[str, int]:
             continue
         role, rank = found
         later = split is not None and c >= split
-        if role not in best or (later, -rank) > (best[role][0], -best[role][1]):
-            best[role] = (later, rank, c)
-    return {role: c for role, (_, _, c) in best.items()}
+        # A side label merged down beside the whole table (绩效指标 over 黄石's rows) heads
+        # no column: a header of one or two rows for the same role wins over it.
+        r0, _, r1, _ = g.span(r, c)
+        short = r1 - r0 < 2
+        if role not in best or (short, later, -rank) > (best[role][0], best[role][1], -best[role][2]):
+            best[role] = (short, later, rank, c)
+    return {role: c for role, (_, _, _, c) in best.items()}
 
 
 def find_table(reader: SheetReader) -> Table | None:
@@ -731,7 +742,7 @@ def _span_bottom(g: Grid, r: int, roles: dict[str, int]) -> int:
     return max(g.span(r, c)[2] for c in roles.values())
 
 
-_STOP = frozenset(L.TABLE_END)
+_STOP = frozenset((*L.TABLE_END, *L.MONITOR_TABLE_END))
 
 
 def _row_stops(reader: SheetReader, r: int, table: Table) -> bool:

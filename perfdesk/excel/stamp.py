@@ -17,7 +17,13 @@ from decimal import Decimal
 from typing import Any
 
 from perfdesk.models.errors import InputError
-from perfdesk.models.records import Declaration, Evaluation, FundRow
+from perfdesk.models.records import (
+    Declaration,
+    Evaluation,
+    FundRow,
+    MonitorFundRow,
+    Monitoring,
+)
 from perfdesk.models.scoring import ScoreSheet, fmt, score_evaluation
 from perfdesk.models.serialize import (
     FRAMEWORKS,
@@ -27,9 +33,11 @@ from perfdesk.models.serialize import (
     evaluation_to_dict,
     fingerprint_of,
     loads,
+    monitoring_from_dict,
+    monitoring_to_dict,
 )
 
-FORMS = ("declaration", "evaluation")
+FORMS = ("declaration", "evaluation", "monitoring")
 STAMP_PROPERTY = "perfdesk"
 STAMP_VERSION = 1
 MAX_STAMP_BYTES = 8 * 1024 * 1024
@@ -48,6 +56,54 @@ def _fund_shown(row: FundRow | None) -> list[str | None] | None:
     return [_num(row.initial), _num(row.adjusted), _num(row.spent)]
 
 
+def _monitor_fund_shown(row: MonitorFundRow | None) -> list[str | None] | None:
+    if row is None or row == MonitorFundRow():
+        return None
+    return [_num(row.initial), _num(row.adjusted), _num(row.spent_to_date), _num(row.forecast)]
+
+
+def _shown_monitoring(decl: Declaration) -> dict[str, Any]:
+    """What the exported 运行监控表 shows (:mod:`perfdesk.excel.monitoring_writer`)."""
+    m = decl.monitoring or Monitoring()
+    funds = m.funds
+    return {
+        "form": "monitoring",
+        "year": decl.year,
+        "unit": decl.unit,
+        "name": decl.name,
+        "as_of_month": m.as_of_month,
+        "supervisor": m.supervisor,
+        "total": _monitor_fund_shown(
+            MonitorFundRow(m.budget_initial, m.budget_adjusted, m.spent_to_date, m.forecast_spent)
+        ),
+        "funds": [
+            _monitor_fund_shown(getattr(funds, k, None) if funds else None)
+            for k in ("appropriation", "carried_over", "other")
+        ],
+        "goal_progress": m.goal_progress,
+        "indicators": [
+            [
+                i.category,
+                i.subcategory,
+                i.name,
+                i.target,
+                i.progress,
+                i.forecast,
+                i.likelihood,
+                i.cause,
+                i.deviation,
+                i.remedy,
+                i.remarks,
+            ]
+            for i in m.indicators
+        ],  # fmt: skip
+        "deviation_analysis": m.deviation_analysis,
+        "measures": m.measures,
+        "adjust_goals": m.adjust_goals,
+        "adjustment": m.adjustment,
+    }
+
+
 def shown_goal_expected(decl: Declaration, ev: Evaluation) -> str | None:
     """预期目标 as printed: the evaluation's own text, else the declaration's 年度绩效目标."""
     return ev.goal_expected if ev.goal_expected is not None else decl.annual_goal
@@ -62,6 +118,8 @@ def shown_content(
     Two records with the same shown content give the same sheet; the import uses this to
     know whether a stamped file was edited after export.
     """
+    if form == "monitoring":
+        return _shown_monitoring(decl)
     if form == "evaluation":
         ev = decl.evaluation or Evaluation()
         sheet = scored or score_evaluation(ev, decl.framework)
@@ -96,6 +154,7 @@ def _shown_declaration(record: dict[str, Any], form: str) -> dict[str, Any]:
     """:func:`shown_content` of a declaration from its dict (which is not modified)."""
     d = dict(record)
     d.pop("evaluation", None)
+    d.pop("monitoring", None)
     d.pop("created_from", None)
     d["form"] = form
     d["indicators"] = [
@@ -113,10 +172,17 @@ def _shown_declaration(record: dict[str, Any], form: str) -> dict[str, Any]:
 def stamp_of(decl: Declaration, form: str, scored: ScoreSheet | None = None) -> dict[str, Any]:
     """The stamp written with ``form``: the part of the record that form carries, and the
     fingerprint of what the sheet shows."""
-    if form == "evaluation":
+    if form == "monitoring":
+        assert decl.monitoring is not None
+        part: dict[str, Any] = {
+            "framework": decl.framework,
+            "monitoring": monitoring_to_dict(decl.monitoring),
+        }
+        shown = _shown_monitoring(decl)
+    elif form == "evaluation":
         assert decl.evaluation is not None
         # The framework decides the default weights, and a 自评表's headers do not say it.
-        part: dict[str, Any] = {
+        part = {
             "framework": decl.framework,
             "evaluation": evaluation_to_dict(decl.evaluation, decl.framework),
         }
@@ -125,6 +191,7 @@ def stamp_of(decl: Declaration, form: str, scored: ScoreSheet | None = None) -> 
         part = declaration_to_dict(decl, with_store_keys=False)
         shown = _shown_declaration(part, form)
         part.pop("evaluation", None)
+        part.pop("monitoring", None)
     return {
         "version": STAMP_VERSION,
         "form": form,
@@ -188,7 +255,14 @@ def restore_from_stamp(read: Declaration, stamp: dict[str, Any] | None) -> Decla
     if not isinstance(record, dict):
         return read
     try:
-        if form == "evaluation":
+        if form == "monitoring":
+            if read.monitoring is None or not isinstance(record.get("monitoring"), dict):
+                return read
+            out = deepcopy(read)
+            if record.get("framework") in FRAMEWORKS:
+                out.framework = record["framework"]
+            out.monitoring = monitoring_from_dict(record["monitoring"])
+        elif form == "evaluation":
             if read.evaluation is None or not isinstance(record.get("evaluation"), dict):
                 return read
             out = deepcopy(read)
@@ -198,6 +272,7 @@ def restore_from_stamp(read: Declaration, stamp: dict[str, Any] | None) -> Decla
         else:
             out = declaration_from_dict(record)
             out.evaluation = read.evaluation
+            out.monitoring = read.monitoring
     except InputError:
         return read
     out.id, out.status, out.revision = read.id, read.status, read.revision

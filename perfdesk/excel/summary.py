@@ -1,4 +1,4 @@
-"""The year's summary workbook (项目汇总 + 绩效指标): two plain tables, written with openpyxl.
+"""The year's summary workbook (项目汇总 + 绩效指标 + 运行监控): plain tables, written with openpyxl.
 
 openpyxl's normal mode: a table without merges gains nothing from write-only mode (10,000
 bordered indicator rows took 5.5–7.8 s in normal mode and 7.3–9.9 s write-only, alternating
@@ -19,14 +19,31 @@ from openpyxl.worksheet.worksheet import Worksheet
 from perfdesk.excel.layouts import (
     SUMMARY_INDICATOR_COLUMNS,
     SUMMARY_INDICATORS_SHEET,
+    SUMMARY_MONITORING_COLUMNS,
+    SUMMARY_MONITORING_NONE,
+    SUMMARY_MONITORING_SHEET,
     SUMMARY_PROJECT_COLUMNS,
     SUMMARY_PROJECTS_SHEET,
     SUMMARY_TOTAL_LABEL,
     Fonts,
     SummaryColumn,
 )
-from perfdesk.excel.workbook import MONEY_FORMAT, atomic_write, clean_text, new_workbook, set_text
-from perfdesk.models.records import STATUS_LABELS
+from perfdesk.excel.workbook import (
+    MONEY_FORMAT,
+    RATE_FORMAT,
+    atomic_write,
+    clean_text,
+    new_workbook,
+    set_text,
+)
+from perfdesk.models.monitoring import (
+    annual_budget,
+    behind_schedule,
+    execution_rate,
+    expected_rate,
+    targets_at_risk,
+)
+from perfdesk.models.records import CHOICE_JOINER, STATUS_LABELS, Declaration
 from perfdesk.models.scoring import score_evaluation
 
 if TYPE_CHECKING:
@@ -71,6 +88,9 @@ def _summary_sheet(
                 cell.number_format = MONEY_FORMAT
             elif col.kind in ("int", "score"):
                 cell.value = value
+            elif col.kind == "rate":
+                cell.value = value
+                cell.number_format = RATE_FORMAT
             else:
                 set_text(cell, clean_text(str(value), col.header))
     last_col = get_column_letter(len(columns))
@@ -90,11 +110,21 @@ def summary_rows(
 ) -> tuple[list[list[Any]], list[list[Any]]]:
     """(project rows, indicator rows) of the year — of one unit, or of the whole department
     when ``unit`` is None — in the store's list order."""
+    projects, indicators, _ = _all_rows(store, year, unit)
+    return projects, indicators
+
+
+def _all_rows(
+    store: Store, year: int, unit: str | None
+) -> tuple[list[list[Any]], list[list[Any]], list[list[Any]]]:
+    """The rows of the three sheets, each record read once."""
     ids = [r[0] for r in store.list(year=year, unit=unit, columns=("id",))]
     projects: list[list[Any]] = []
     indicators: list[list[Any]] = []
+    monitoring: list[list[Any]] = []
     for rid in ids:
         decl = store.get(rid)
+        monitoring.append(monitoring_row(rid, decl))
         ev = decl.evaluation
         sheet = score_evaluation(ev, decl.framework) if ev is not None else None
         projects.append([
@@ -117,7 +147,27 @@ def summary_rows(
                     [rid, decl.unit, decl.name, i.category, i.subcategory, i.name, i.target,
                      None, None, None]
                 )  # fmt: skip
-    return projects, indicators
+    return projects, indicators, monitoring
+
+
+def monitoring_row(rid: int, decl: Declaration) -> list[Any]:
+    """One project's row of the 运行监控 sheet: execution against 序时进度, the indicators
+    not reported as 确定能 (with their likelihood), and the causes named."""
+    m = decl.monitoring
+    if m is None:
+        return [rid, decl.unit, decl.name, SUMMARY_MONITORING_NONE, *[None] * 9]
+    rate, expected = execution_rate(m), expected_rate(m)
+    on_schedule = (
+        None if rate is None or expected is None else ("否" if behind_schedule(m) else "是")
+    )
+    risks = targets_at_risk(m)
+    causes = list(dict.fromkeys(i.cause for i in m.indicators if i.cause))
+    return [
+        rid, decl.unit, decl.name, STATUS_LABELS.get(m.status, m.status), m.as_of_month,
+        annual_budget(m), m.spent_to_date, rate, expected, on_schedule, len(risks),
+        "；".join(f"{i.name}（{i.likelihood}）" for i in risks) or None,
+        CHOICE_JOINER.join(causes) or None,
+    ]  # fmt: skip
 
 
 def write_summary(store: Store, year: int, out: BinaryIO, unit: str | None = None) -> int:
@@ -127,7 +177,7 @@ def write_summary(store: Store, year: int, out: BinaryIO, unit: str | None = Non
     formula's cached value, and readers that do not calculate (previews, the bureau's
     import tools) would show an empty total.
     """
-    projects, indicators = summary_rows(store, year, unit)
+    projects, indicators, monitoring = _all_rows(store, year, unit)
     st = _SummaryStyles(Fonts())
     wb, ws = new_workbook(SUMMARY_PROJECTS_SHEET)
     n = _summary_sheet(ws, SUMMARY_PROJECT_COLUMNS, projects, st)
@@ -146,6 +196,8 @@ def write_summary(store: Store, year: int, out: BinaryIO, unit: str | None = Non
         ws.cell(total_row, c).border = st.border
     ws2 = wb.create_sheet(SUMMARY_INDICATORS_SHEET)
     _summary_sheet(ws2, SUMMARY_INDICATOR_COLUMNS, indicators, st)
+    ws3 = wb.create_sheet(SUMMARY_MONITORING_SHEET)
+    _summary_sheet(ws3, SUMMARY_MONITORING_COLUMNS, monitoring, st)
     wb.save(out)
     return n
 

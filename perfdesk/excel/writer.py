@@ -537,14 +537,22 @@ def write_evaluation(decl: Declaration, out: BinaryIO) -> None:
 
 def write_form(decl: Declaration, out: BinaryIO, form: str = "declaration") -> None:
     if form not in FORMS:
-        raise InputError(f"未知的表：“{form}”（应为 declaration 或 evaluation）。")
+        raise InputError(f"未知的表：“{form}”（应为 declaration、monitoring 或 evaluation）。")
+    if form == "monitoring":
+        # Imported here: the monitoring writer draws with this module's grid.
+        from perfdesk.excel.monitoring_writer import write_monitoring
+
+        write_monitoring(decl, out)
+        return
     (write_evaluation if form == "evaluation" else write_declaration)(decl, out)
 
 
 def export_file(decl: Declaration, path: Path, form: str = "declaration") -> None:
     """Write the form to ``path`` (atomically)."""
     if form not in FORMS:
-        raise InputError(f"未知的表：“{form}”（应为 declaration 或 evaluation）。")
+        raise InputError(f"未知的表：“{form}”（应为 declaration、monitoring 或 evaluation）。")
+    if form == "monitoring" and decl.monitoring is None:
+        raise InputError(f"项目“{decl.name}”（编号 {decl.id}）还没有运行监控表，无法导出运行监控表。")
     if form == "evaluation" and decl.evaluation is None:
         raise InputError(f"项目“{decl.name}”（编号 {decl.id}）还没有自评表，无法导出自评表。")
     atomic_write(Path(path), lambda f: write_form(decl, f, form))
