@@ -59,7 +59,7 @@ def test_tab_sits_between_declaration_and_evaluation(qtbot, make_window) -> None
     assert w.monitoring_editor.create_button.text() == "按申报表生成运行监控表"
     # Nothing to finalize or print before the form exists; the menu offers to make it.
     assert not w.acts["act_finalize"].isEnabled()
-    assert not w.acts["act_pdf"].isEnabled()
+    assert not any(w.acts[a].isEnabled() for a in ("act_export", "act_pdf", "act_preview"))
     assert w.acts["act_make_monitoring"].isEnabled()
 
 
@@ -371,3 +371,54 @@ def test_list_shows_the_monitoring_state_with_a_red_mark(qtbot, make_window) -> 
         lambda: ("执行滞后的项目", "定稿", "#1b5e20") in monitoring_cells(w), timeout=5000
     )
     assert ("未开始监控的项目", "未开始", None) in monitoring_cells(w)
+
+
+def test_export_print_on_the_tab(qtbot, make_window, prompts, tmp_path) -> None:  # noqa: F811
+    """导出Excel, 导出PDF, 打印预览 and the history's reprint take the open tab's form: the
+    运行监控表 as the bureau's workbook (read back by the import) and on A4 (read back with
+    poppler)."""
+    import subprocess
+
+    from perfdesk.ui.history import HistoryDialog
+    from perfdesk.ui.preview import PreviewDialog
+
+    w = make_window([filled(seed_decl())])
+    select_first(qtbot, w)
+    w.record.pane.show_form("monitoring")
+    assert all(w.acts[a].isEnabled() for a in ("act_export", "act_pdf", "act_preview"))
+
+    xlsx = tmp_path / "监控.xlsx"
+    prompts.saves = [xlsx]
+    w.files.export_excel()
+    wait_idle(qtbot, w)
+    from perfdesk.excel.batch import read_path
+
+    forms = read_path(xlsx)
+    assert [f.kind for f in forms] == ["monitoring"]
+    assert forms[0].declaration.monitoring.indicators[0].progress == "按计划推进，已完成全年的一半"
+
+    pdf = tmp_path / "监控.pdf"
+    prompts.saves = [pdf]
+    w.files.export_pdf()
+    wait_idle(qtbot, w)
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "运行监控" in text and "上半年各项工作按计划推进" in text
+    assert "自评" not in text.split("\n")[0]
+
+    w.files.preview()
+    qtbot.waitUntil(lambda: isinstance(w.last_dialog, PreviewDialog), timeout=20_000)
+    assert w.last_dialog.form == "monitoring" and w.last_dialog.page_count() >= 1
+    w.last_dialog.close()
+
+    w.records.show_history()
+    qtbot.waitUntil(lambda: isinstance(w.last_dialog, HistoryDialog))
+    history = w.last_dialog
+    headers = [history.table.horizontalHeaderItem(c).text() for c in range(6)]
+    assert headers[4] == "监控表指纹" and history.table.item(0, 4).text() != "—"
+    history._preview("monitoring")
+    qtbot.waitUntil(lambda: isinstance(w.last_dialog, PreviewDialog), timeout=20_000)
+    assert w.last_dialog.form == "monitoring" and w.last_dialog.decl.revision == 1
+    w.last_dialog.close()
+    history.close()

@@ -10,12 +10,11 @@ from PySide6.QtGui import QAction, QIcon, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import QMainWindow
 
 from perfdesk.models.status import STATUS_FINAL
-from perfdesk.ui.commands_files import EXCEL_FORMS, PDF_FORMS
 from perfdesk.ui.open_record import OpenRecord
 
 Key = QKeySequence.StandardKey
-FINALIZE_TEXT = {"declaration": "定稿", "monitoring": "监控表定稿", "evaluation": "自评表定稿"}
 Icon = QIcon.ThemeIcon
+FINALIZE_TEXT = {"declaration": "定稿", "monitoring": "监控表定稿", "evaluation": "自评表定稿"}
 
 
 @dataclass(frozen=True)
@@ -41,7 +40,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("act_print", "打印…", "print_current", Key.Print, Icon.DocumentPrint),
     ActionSpec("act_pdf", "导出PDF…", "export_pdf"),
     ActionSpec("act_print_year", "全年导出PDF…", "print_year", None, None,
-               "把一个年度的全部申报表或自评表导出为 PDF 文件，每个项目一份"),
+               "把一个年度的全部申报表、运行监控表或自评表导出为 PDF 文件，每个项目一份"),
     ActionSpec("act_finalize", "定稿", "finalize", None, None, "检查无误后定稿（锁定）当前表"),
     ActionSpec("act_make_monitoring", "按申报表生成运行监控表", "make_monitoring", None, None,
                "年中按申报表的指标和预算生成绩效运行监控表"),
@@ -135,8 +134,7 @@ def update_actions(actions: Mapping[str, QAction], record: OpenRecord) -> None:
     mon_final = mon is not None and mon.status == STATUS_FINAL
     actions["act_save"].setEnabled(has)
     for name in ("act_export", "act_preview", "act_print", "act_pdf"):
-        forms = EXCEL_FORMS if name == "act_export" else PDF_FORMS
-        actions[name].setEnabled(sub is not None and form in forms)
+        actions[name].setEnabled(sub is not None)
     actions["act_finalize"].setEnabled(sub is not None and not sub_final)
     actions["act_finalize"].setText(FINALIZE_TEXT[form])
     actions["act_make_monitoring"].setEnabled(has and mon is None)

@@ -35,10 +35,6 @@ from perfdesk.ui.operations import JobContext, Reader, Worker, run_with_progress
 from perfdesk.ui.prompts import Prompts
 
 IMPORTABLE = (".xlsx", ".xls", ".json")
-# The forms the window exports and prints (the services' own lists are behind imports that
-# cost half a second; the actions are enabled on every change of tab).
-EXCEL_FORMS = ("declaration", "evaluation")
-PDF_FORMS = ("declaration", "evaluation")
 Rendered = tuple[bytes, Declaration]
 
 

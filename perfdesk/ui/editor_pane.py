@@ -38,9 +38,6 @@ class EditorPane(QSplitter):
         """The form on screen: "declaration", "monitoring" or "evaluation"."""
         return FORMS[max(0, self.tabs.currentIndex())]
 
-    def on_evaluation_tab(self) -> bool:
-        return self.tabs.currentIndex() == TAB_EVALUATION
-
     def show_form(self, form: str) -> None:
         """The tab of ``form``: "declaration", "monitoring" or "evaluation"."""
         self.tabs.setCurrentIndex(FORMS.index(form) if form in FORMS else TAB_DECLARATION)

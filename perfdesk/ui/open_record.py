@@ -109,9 +109,6 @@ class OpenRecord(QObject):
     def record_id(self) -> int | None:
         return self.session.handle.id if self.session is not None else None
 
-    def on_evaluation_tab(self) -> bool:
-        return self._pane is not None and self._pane.on_evaluation_tab()
-
     def current_form(self) -> str:
         """The form on screen: "declaration", "monitoring" or "evaluation"."""
         return self._pane.current_form() if self._pane is not None else "declaration"
