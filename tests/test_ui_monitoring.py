@@ -422,3 +422,45 @@ def test_export_print_on_the_tab(qtbot, make_window, prompts, tmp_path) -> None:
     assert w.last_dialog.form == "monitoring" and w.last_dialog.decl.revision == 1
     w.last_dialog.close()
     history.close()
+
+
+def test_evaluation_shows_the_mid_year_word_beside_the_actual(qtbot, make_window) -> None:  # noqa: F811
+    """The 自评表's row pane shows what the 运行监控表 said of the selected indicator, and
+    the check panel warns where 确定能 ended below target."""
+    from tests.test_ui import demo_decl
+
+    decl = filled(demo_decl())
+    m = decl.monitoring
+    m.indicators[3].likelihood = "确定能"
+    m.indicators[3].forecast = "全年满意度95%"
+    m.indicators[3].progress = "1至6月满意度96.1%"
+    plain = demo_decl()
+    plain.name = "没有运行监控表的项目"
+    w = make_window([decl, plain])
+    view = w.browser.view
+    model = w.browser.model
+    row = next(r for r in range(model.rowCount()) if model.record_id(r) == rows(w)[0]["id"])
+    view.selectRow(row)
+    qtbot.waitUntil(lambda: w.session is not None and w.session.decl.monitoring is not None)
+    w.record.pane.show_form("evaluation")
+    ev = w.evaluation_editor
+    ev.sections.setCurrentWidget(ev.indicators_page)
+    ev.indicators.table.setCurrentCell(3, ev.indicators.col_index("name"))
+    shown = ev.detail.fields["mid_year"]
+    assert shown.isVisible()
+    assert shown.text() == "确定能；全年预计：全年满意度95%；截至6月底：1至6月满意度96.1%"
+    assert ev.detail.labels["mid_year"].text() == "年中预计"
+    # An actual below the target after 确定能: the 自评表's warning (forms.md §5).
+    ev.indicators.set_cell(3, "actual", "80%")
+    qtbot.waitUntil(
+        lambda: any(
+            f.field.startswith("evaluation.indicators[3]") and "确定能" in f.message
+            for f in w.checks.findings
+        ),
+        timeout=3000,
+    )
+    # A project without a 运行监控表 has no such line.
+    other = next(r for r in range(model.rowCount()) if model.record_id(r) != w.record.record_id)
+    view.selectRow(other)
+    qtbot.waitUntil(lambda: w.session.decl.name == "没有运行监控表的项目")
+    assert not ev.detail.fields["mid_year"].isVisible()
