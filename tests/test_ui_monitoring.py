@@ -464,3 +464,52 @@ def test_evaluation_shows_the_mid_year_word_beside_the_actual(qtbot, make_window
     view.selectRow(other)
     qtbot.waitUntil(lambda: w.session.decl.name == "没有运行监控表的项目")
     assert not ev.detail.fields["mid_year"].isVisible()
+
+
+MONITORING_FORMS = Path(__file__).parent / "data" / "excel_in" / "monitoring"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "hubei_huangshi_2019_mon__plain.xlsx",  # 黄石, as published
+        "national_136_2020_mon__wps.xlsx",  # 财预〔2019〕136号, causes as ticked columns
+        "boxes_in_cells_2023_mon__libreoffice.xls",  # checkbox groups in one cell
+    ],
+)
+def test_imported_provincial_forms_show_whole_in_the_tab(qtbot, make_window, prompts, name) -> None:  # noqa: F811
+    """A bureau's form imported through the window opens in the 运行监控 tab with every
+    value: the editor's widgets give back exactly the stored form (nothing lost or changed
+    by showing it), and its rates are computed."""
+    import copy
+
+    from perfdesk.models.monitoring import execution_rate, expected_rate
+    from perfdesk.models.records import Monitoring
+    from perfdesk.ui.monitoring_editor import percent
+
+    w = make_window()
+    prompts.files = [[MONITORING_FORMS / name]]
+    w.files.import_files()
+    wait_idle(qtbot, w)
+    assert len(rows(w)) == 1, w.last_dialog.text.toPlainText()
+    select_first(qtbot, w)
+    saved = stored(w, rows(w)[0]["id"]).monitoring
+    assert saved is not None and saved.indicators
+    w.record.pane.show_form("monitoring")
+    ed = w.monitoring_editor
+    assert ed.pages.currentIndex() == 1
+    assert ed.indicators.table.rowCount() == len(saved.indicators)
+    # Every field is written from the widgets into a blank form.
+    again = copy.deepcopy(w.session.decl)
+    again.monitoring = Monitoring(status=saved.status)
+    ed.collect_into(again)
+    assert again.monitoring == saved
+    assert not w.session.is_dirty()
+    expected = expected_rate(saved)
+    if expected is not None:
+        assert f"序时进度 {percent(expected)}" in ed.rate_label.text()
+    rate = execution_rate(saved)
+    if rate is not None:
+        assert f"执行率 {percent(rate)}" in ed.rate_label.text()
+    for r, ind in enumerate(saved.indicators):
+        assert ed.indicators.row_values(r)["likelihood"] == ind.likelihood
