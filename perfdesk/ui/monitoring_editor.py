@@ -65,6 +65,7 @@ YES, NO = "是", "否"
 BEHIND_COLOR = "#b71c1c"
 AT_RISK_COLOR = "#e65100"
 ON_TIME_COLOR = "#1b5e20"
+LIKELIHOOD_COLORS = {"完全不可能": BEHIND_COLOR, "有可能": AT_RISK_COLOR}
 # The selected indicator's other fields, under the table, line by line.
 DETAIL_LAYOUT = (
     ("category", "subcategory", "direction"),
@@ -407,8 +408,7 @@ class MonitoringEditor(QWidget):
         if header is not None:
             header.setText(progress_header(m.as_of_month))
         for r, ind in enumerate(m.indicators[: self.indicators.table.rowCount()]):
-            color = {"完全不可能": BEHIND_COLOR, "有可能": AT_RISK_COLOR}.get(ind.likelihood or "")
-            self.indicators.set_color(r, "likelihood", color)
+            self.indicators.set_color(r, "likelihood", LIKELIHOOD_COLORS.get(ind.likelihood or ""))
 
     # ------------------------------------------------------------ state
 
