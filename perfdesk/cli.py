@@ -638,6 +638,9 @@ def cmd_status(args: argparse.Namespace) -> int:
         line = f"{label}\t{r.unit}\t收到 {r.received_forms} 个（定稿 {r.final_forms} 个）"
         if r.returned_forms:
             line += f"，退回待改 {r.returned_forms} 个"
+        if r.monitoring_forms:
+            line += f"，运行监控表 {r.monitoring_forms} 个（定稿 {r.monitoring_final} 个"
+            line += f"，需关注 {r.monitoring_alerts} 个）" if r.monitoring_alerts else "）"
         if r.last_package_at:
             line += f"，最近上报 {r.last_package_at}"
         print(line)

@@ -341,9 +341,14 @@ def test_a_package_carries_the_form_and_a_change_to_it_arrives_as_a_new_revision
         # The same package again changes nothing.
         [again] = H.receive(dept, [second.path])
         assert again.status == "already"
+        [st] = H.year_status(dept, 2019)
+        assert (st.monitoring_forms, st.monitoring_final, st.monitoring_alerts) == (1, 1, 0)
+        assert st.to_json()["monitoring_final"] == 1
     finally:
         unit.close()
         dept.close()
+    r = run_cli("status", "--year", "2019", db=tmp_path / "dept.sqlite")
+    assert "收到 1 个（定稿 1 个），运行监控表 1 个（定稿 1 个）" in r.stdout, r.stderr
 
 
 def test_a_package_whose_form_was_altered_is_refused(tmp_path: Path, seed_decl) -> None:

@@ -429,6 +429,11 @@ class UnitStatus:
     received_forms: int = 0
     final_forms: int = 0
     returned_forms: int = 0
+    # Of the received projects: those with a 运行监控表, final ones, and red marks (lagging
+    # 序时进度 or a target 完全不可能).
+    monitoring_forms: int = 0
+    monitoring_final: int = 0
+    monitoring_alerts: int = 0
     packages: list[str] = field(default_factory=list)
     last_package_at: str | None = None
 
@@ -441,6 +446,9 @@ class UnitStatus:
             "received_forms": self.received_forms,
             "final_forms": self.final_forms,
             "returned_forms": self.returned_forms,
+            "monitoring_forms": self.monitoring_forms,
+            "monitoring_final": self.monitoring_final,
+            "monitoring_alerts": self.monitoring_alerts,
             "packages": self.packages,
             "last_package_at": self.last_package_at,
         }
@@ -478,6 +486,10 @@ def year_status(store: Store, year: int) -> list[UnitStatus]:
             st.received_forms += 1
             if P.status_of_record(store, rid) == "final":
                 st.final_forms += 1
+            mon_status, alert = P.monitoring_of_record(store, rid)
+            st.monitoring_forms += mon_status is not None
+            st.monitoring_final += mon_status == "final"
+            st.monitoring_alerts += alert
         if rid in last_back and last_back[rid] >= last_in.get(rid, ""):
             st.returned_forms += 1
     for unit in P.units_before(store, year) | P.package_units_before(store, year):

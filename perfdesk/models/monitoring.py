@@ -9,9 +9,12 @@ the JSON, the printout, the workbook and the window so that they never disagree.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from perfdesk.models.records import (
+    LIKELIHOODS,
     Declaration,
     MonitorIndicator,
     Monitoring,
@@ -19,6 +22,7 @@ from perfdesk.models.records import (
 
 RATE_STEP = Decimal("0.0001")
 MONTHS = 12
+IMPOSSIBLE = LIKELIHOODS[2]  # 完全不可能
 # How far execution may trail 序时进度 before the form must explain it (forms.md §5).
 LAG_LIMIT = Decimal("0.10")
 
@@ -67,7 +71,17 @@ def targets_at_risk(m: Monitoring) -> list[MonitorIndicator]:
 
 def needs_attention(m: Monitoring) -> bool:
     """The list's red mark: execution lags 序时进度, or a target is 完全不可能."""
-    return behind_schedule(m) or any(i.likelihood == "完全不可能" for i in m.indicators)
+    return attention_of(execution_rate(m), expected_rate(m), (i.likelihood for i in m.indicators))
+
+
+def attention_of(
+    rate: Decimal | float | None, expected: Decimal | float | None, likelihoods: Iterable[Any]
+) -> bool:
+    """:func:`needs_attention` from the form's derived rates and its likelihoods, as the
+    stored JSON holds them (the store fills the list's column from a document without
+    reading it back into a record)."""
+    lags = rate is not None and expected is not None and rate < expected
+    return lags or any(x == IMPOSSIBLE for x in likelihoods)
 
 
 def last_full_month(year: int, today: dt.date) -> int | None:

@@ -107,10 +107,10 @@ def revision_problem(
         return "申报表内容与保存时的指纹不符（在程序之外被改动过）"
     if doc.get("evaluation") and fingerprint_of(content_of(doc, "evaluation")) != fp_evaluation:
         return "自评表内容与保存时的指纹不符（在程序之外被改动过）"
-    # A form added or removed behind the program's back shows as a fingerprint with no form,
-    # or a form with none.
     if not monitoring_recorded:
         return None
+    # A form added or removed behind the program's back shows as a form with no fingerprint,
+    # or a fingerprint with no form.
     if bool(doc.get("monitoring")) != (fp_monitoring is not None) or (
         doc.get("monitoring") and fingerprint_of(content_of(doc, "monitoring")) != fp_monitoring
     ):

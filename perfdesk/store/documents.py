@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from perfdesk.models.status import STATUS_DRAFT
+
 # The records and their JSON are imported on first use, as in database.py: the window's list
 # is painted without them.
 
@@ -17,10 +19,13 @@ def monitoring_columns(doc: dict[str, Any]) -> tuple[str | None, int]:
     mon = doc.get("monitoring")
     if not mon:
         return None, 0
-    from perfdesk.models.monitoring import needs_attention
-    from perfdesk.models.serialize import monitoring_from_dict
+    from perfdesk.models.monitoring import attention_of
 
-    return mon["status"], int(needs_attention(monitoring_from_dict(mon)))
+    # The document holds the derived rates (monitoring_to_dict): read, not recomputed.
+    likelihoods = (i.get("likelihood") for i in mon.get("indicators") or ())
+    alert = attention_of(mon.get("execution_rate"), mon.get("expected_rate"), likelihoods)
+    # A form written without a status (by hand, or by another program) reads as a draft.
+    return mon.get("status") or STATUS_DRAFT, int(alert)
 
 
 def fingerprints(doc: dict[str, Any]) -> tuple[str, str | None, str | None]:

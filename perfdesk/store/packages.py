@@ -231,6 +231,14 @@ def set_check_code(store: Store, package_id: str, direction: str, code: str) -> 
     )
 
 
+def monitoring_of_record(store: Store, record_id: int) -> tuple[str | None, int]:
+    """The list's 监控 columns of a record: its 运行监控表's status (None: none) and red mark."""
+    row = store.conn.execute(
+        "SELECT monitoring_status, monitoring_alert FROM records WHERE id = ?", [record_id]
+    ).fetchone()
+    return (None, 0) if row is None else (row[0], int(row[1]))
+
+
 def unit_of_record(store: Store, record_id: int) -> str | None:
     row = store.conn.execute("SELECT unit FROM records WHERE id = ?", [record_id]).fetchone()
     return None if row is None else str(row[0])
