@@ -123,7 +123,7 @@ def test_libreoffice_resaves_the_year_summary(store, tmp_path: Path) -> None:  #
     assert write_summary_file(store, 2019, src) == 2
     resaved = convert(src, "xlsx:Calc MS Excel 2007 XML", tmp_path)
     ours, theirs = openpyxl.load_workbook(src), openpyxl.load_workbook(resaved)
-    assert theirs.sheetnames == ours.sheetnames == ["项目汇总", "绩效指标"]
+    assert theirs.sheetnames == ours.sheetnames == ["项目汇总", "绩效指标", "运行监控"]
     for name in ours.sheetnames:
         want = [[c.value for c in row] for row in ours[name].iter_rows()]
         got = [[c.value for c in row] for row in theirs[name].iter_rows()]

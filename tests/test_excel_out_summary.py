@@ -38,7 +38,7 @@ def test_summary_rows_totals_filter_and_frozen_header(filled_store, tmp_path: Pa
     path = tmp_path / "2019汇总.xlsx"
     assert write_summary_file(filled_store, 2019, path) == 2
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["项目汇总", "绩效指标"]
+    assert wb.sheetnames == ["项目汇总", "绩效指标", "运行监控"]
     ws = wb["项目汇总"]
     header = [c.value for c in ws[1]]
     assert header == [
@@ -91,7 +91,7 @@ def test_summary_rows_totals_filter_and_frozen_header(filled_store, tmp_path: Pa
     from python_calamine import CalamineWorkbook
 
     book = CalamineWorkbook.from_path(str(path))
-    assert book.sheet_names == ["项目汇总", "绩效指标"]
+    assert book.sheet_names == ["项目汇总", "绩效指标", "运行监控"]
     for name in book.sheet_names:
         got = book.get_sheet_by_name(name).to_python()
         want = [[c.value for c in r] for r in wb[name].iter_rows()]

@@ -290,6 +290,7 @@ def test_a_list_matching_no_project_is_refused_whole(store) -> None:  # noqa: AN
     result = report.files[0]
     assert result.status == "rejected"
     assert "没有一行能对应" in result.error and "第3行“全民健身活动经费”" in result.error
+    assert result.error.startswith(f"文件“{LIST_FILES[0].name}”工作表“监控汇总”")
     assert store.get(1).monitoring is None
 
 

@@ -265,7 +265,7 @@ def _import(store: Any, path: Path, read: Callable[[], list[ImportedForm]]) -> F
         forms = read()
         # A flat monitoring list's rows become the stored projects they match (or an error
         # when none does) before anything is written.
-        forms = apply_list_rows(store, forms)
+        forms = apply_list_rows(store, forms, strip_invisible(path.name)[0])
         ids = store_forms(store, forms)
     except Cancelled:
         raise

@@ -400,10 +400,23 @@ def _is_summary(grid: Grid) -> bool:
     return first[: len(SUMMARY_PROJECT_COLUMNS)] == [c.header for c in SUMMARY_PROJECT_COLUMNS]
 
 
+def _is_monitoring_summary(grid: Grid) -> bool:
+    """The 运行监控 sheet of perfdesk's own year summary: a view of the stored forms, which
+    would otherwise read as a flat monitoring list of unknown units."""
+    from perfdesk.excel.layouts import SUMMARY_MONITORING_COLUMNS
+
+    first = [v.strip() if isinstance(v, str) else v for v in grid.rows[0]] if grid.rows else []
+    return first[: len(SUMMARY_MONITORING_COLUMNS)] == [
+        c.header for c in SUMMARY_MONITORING_COLUMNS
+    ]
+
+
 def read_sheet(
     grid: Grid, filename: str, year_arg: int | None
 ) -> tuple[list[ImportedForm], str | None]:
     """The records on one sheet, or ([], kind None) when it holds no form."""
+    if _is_monitoring_summary(grid):
+        return [], None
     reader = SheetReader(grid, filename, own_label_cells(grid))
     if _is_summary(grid):
         raise reader.error(

@@ -255,9 +255,12 @@ def _merged(existing: Declaration, read: Monitoring, today: dt.date) -> Monitori
     return base
 
 
-def apply_list_rows(store: Any, forms: Sequence[ImportedForm]) -> list[ImportedForm]:
+def apply_list_rows(
+    store: Any, forms: Sequence[ImportedForm], filename: str | None = None
+) -> list[ImportedForm]:
     """The forms to store: flat-list rows put onto their stored projects, the rows matching
-    none reported (by row number) on the first that does; other forms as they are."""
+    none reported (by row number) on the first that does; other forms as they are.
+    ``filename`` names the file in the refusal."""
     rows = [f for f in forms if f.list_row is not None]
     if not rows:
         return list(forms)
@@ -278,6 +281,7 @@ def apply_list_rows(store: Any, forms: Sequence[ImportedForm]) -> list[ImportedF
             raise InputError(
                 f"第{seen[rid]}行和第{form.list_row}行是同一个项目（{d.year}年“{d.name}”），"
                 "请删去其一后再导入。",
+                file=filename,
                 sheet=form.sheet,
             )
         seen[rid] = form.list_row or 0
@@ -297,6 +301,7 @@ def apply_list_rows(store: Any, forms: Sequence[ImportedForm]) -> list[ImportedF
         raise InputError(
             "运行监控清单中没有一行能对应到数据库中的项目（按年度、单位和项目名称，或项目编码）："
             f"{'、'.join(unmatched[:10])}{'等' if len(unmatched) > 10 else ''}。请先导入这些项目的申报表。",
+            file=filename,
             sheet=rows[0].sheet,
         )
     if unmatched:

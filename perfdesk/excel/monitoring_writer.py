@@ -1,6 +1,6 @@
 """Excel out: a record's 项目支出绩效运行监控表 (forms.md §5), drawn from its layout.
 
-The grid, titles and merged category cells are :mod:`perfdesk.excel.writer`'s; this module
+The grid, titles and merged category cells are :mod:`perfdesk.excel.grid`'s; this module
 lays the monitoring form's blocks out (:data:`perfdesk.excel.layouts.MONITORING_LAYOUT`) and
 carries the stamp, so that the import (:mod:`perfdesk.excel.monitoring_form`) gives back the
 same record. Money is written in 元 as the layout says; 执行率 and 序时进度 are derived and
@@ -13,10 +13,10 @@ from typing import Any, BinaryIO
 
 from openpyxl import Workbook
 
+from perfdesk.excel.grid import FormGrid, choice_text, merged_table, title_rows
 from perfdesk.excel.layouts import MONITORING_LAYOUT, MonitoringLayout
 from perfdesk.excel.stamp import STAMP_PROPERTY, stamp_text
 from perfdesk.excel.workbook import LONG, save
-from perfdesk.excel.writer import _Grid, _merged_table, _title, choice_text
 from perfdesk.models.errors import InputError
 from perfdesk.models.monitoring import execution_rate, expected_rate
 from perfdesk.models.records import Declaration, MonitorFundRow, Monitoring
@@ -34,7 +34,7 @@ def adjust_text(value: bool | None) -> str | None:
     return choice_text(chosen, ADJUST_OPTIONS)
 
 
-def _money(g: _Grid, m: Monitoring, lay: MonitoringLayout) -> None:
+def _money(g: FormGrid, m: Monitoring, lay: MonitoringLayout) -> None:
     s = lay.money_spans
     month = month_text(m)
     g.put(s[0], lay.money_label, rows=1 + len(lay.fund_rows), kind="label")
@@ -65,13 +65,13 @@ def _money(g: _Grid, m: Monitoring, lay: MonitoringLayout) -> None:
         g.next()
 
 
-def _long_row(g: _Grid, lay: MonitoringLayout, label: str, value: str | None) -> None:
+def _long_row(g: FormGrid, lay: MonitoringLayout, label: str, value: str | None) -> None:
     g.put(lay.label_span, label, kind="label")
     g.put(lay.value_span, value, kind="long", align=LONG, where=label)
     g.next()
 
 
-def _indicators(g: _Grid, m: Monitoring, lay: MonitoringLayout) -> None:
+def _indicators(g: FormGrid, m: Monitoring, lay: MonitoringLayout) -> None:
     t = lay.indicator_table
     month = month_text(m)
     rows: list[list[tuple[Any, str]]] = [
@@ -86,7 +86,7 @@ def _indicators(g: _Grid, m: Monitoring, lay: MonitoringLayout) -> None:
     for header, span in zip(t.headers, t.spans, strict=True):
         g.put(span, header.format(month=month), kind="label", bold=True)
     g.next()
-    _merged_table(g, t, rows, lay.indicator_label)
+    merged_table(g, t, rows, lay.indicator_label)
 
 
 def build_monitoring(decl: Declaration) -> Workbook:
@@ -96,9 +96,9 @@ def build_monitoring(decl: Declaration) -> Workbook:
             f"项目“{decl.name}”（编号 {decl.id}）还没有运行监控表，无法导出运行监控表。"
         )
     lay = MONITORING_LAYOUT
-    g = _Grid(lay.sheet_name, lay.widths, lay.fonts, lay.page)
+    g = FormGrid(lay.sheet_name, lay.widths, lay.fonts, lay.page)
     n_cols = len(lay.widths)
-    _title(g, lay.title, lay.year_text.format(year=decl.year, month_text=month_text(m)), n_cols)
+    title_rows(g, lay.title, lay.year_text.format(year=decl.year, month_text=month_text(m)), n_cols)
     g.put(lay.label_span, "项目名称", kind="label")
     g.put(lay.value_span, decl.name, where="项目名称")
     g.next()
