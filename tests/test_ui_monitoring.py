@@ -345,8 +345,8 @@ def test_list_shows_the_monitoring_state_with_a_red_mark(qtbot, make_window) -> 
         [
             ("未开始监控的项目", "未开始", None),
             ("按序时执行的项目", "草稿", None),
-            ("执行滞后的项目", "草稿 ●", "#b71c1c"),
-            ("目标无法完成的项目", "草稿 ●", "#b71c1c"),
+            ("执行滞后的项目", "草稿●", "#b71c1c"),
+            ("目标无法完成的项目", "草稿●", "#b71c1c"),
         ]
     )
     view = w.browser.view

@@ -135,7 +135,7 @@ def display(key: str, value: Any) -> str:
 def row_texts(row: tuple[Any, ...]) -> tuple[str, ...]:
     texts = [display(k, v) for k, v in zip(KEYS, row[:ALERT], strict=True)]
     if row[ALERT]:  # a mark besides the colour, for those who do not see red
-        texts[MONITORING_COL] = f"{texts[MONITORING_COL]} {ALERT_MARK}"
+        texts[MONITORING_COL] = f"{texts[MONITORING_COL]}{ALERT_MARK}"
     if row[SCORE_COL] is not None and row[GRADE_COL]:  # 92.50 优: the grade beside the score
         texts[SCORE_COL] = f"{texts[SCORE_COL]} {row[GRADE_COL]}"
     return tuple(texts)
