@@ -131,13 +131,13 @@ def update_actions(actions: Mapping[str, QAction], record: OpenRecord) -> None:
     ev = decl.evaluation if decl is not None else None
     mon = decl.monitoring if decl is not None else None
     eval_final = ev is not None and ev.status == STATUS_FINAL
-    mon_final = mon is not None and mon.status == STATUS_FINAL
     actions["act_save"].setEnabled(has)
     for name in ("act_export", "act_preview", "act_print", "act_pdf"):
         actions[name].setEnabled(sub is not None)
     actions["act_finalize"].setEnabled(sub is not None and not sub_final)
     actions["act_finalize"].setText(FINALIZE_TEXT[form])
     actions["act_make_monitoring"].setEnabled(has and mon is None)
-    actions["act_new_revision"].setEnabled(stored and (final or eval_final or mon_final))
+    # A final 运行监控表 alone: the store's 新修订 would not reopen it, so it is not offered.
+    actions["act_new_revision"].setEnabled(stored and (final or eval_final))
     actions["act_carry"].setEnabled(stored)
     actions["act_history"].setEnabled(stored)
