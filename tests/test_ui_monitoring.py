@@ -94,11 +94,11 @@ def test_rates_compared_as_the_user_types(qtbot, make_window) -> None:  # noqa: 
     ed = open_monitoring(qtbot, w)
     ed.fields["as_of_month"].setCurrentIndex(6)  # 6月底: 序时进度 50%
     assert "序时进度 50.00%" in ed.rate_label.text()
-    assert "执行率：请填写" in ed.rate_label.text()
+    assert "执行率：请填写1至6月执行数" in ed.rate_label.text()
     budget = w.session.decl.year_budget  # 133,340,000.00
     type_text(ed.fields["spent_to_date"], str(budget * Decimal("0.45")))
     text = ed.rate_label.text()
-    assert "执行率 45.00%" in text and "落后序时进度 5.00%" in text
+    assert "执行率 45.00%" in text and "落后序时进度 5.00 个百分点" in text
     assert ed.rate_label.styleSheet() == "color: #b71c1c;"  # red while behind
     assert "须填写" not in text  # within 10 points: no explanation required
     ed.fields["spent_to_date"].clear()

@@ -87,6 +87,11 @@ def percent(rate: Decimal) -> str:
     return f"{rate * 100:.2f}%"
 
 
+def points(gap: Decimal) -> str:
+    """A gap between two rates in percentage points: 0.05 → 5.00 个百分点."""
+    return f"{gap * 100:.2f} 个百分点"
+
+
 def progress_header(month: int | None) -> str:
     """截至X月底完成情况 with the form's month (X while it is not stated)."""
     return f"截至{month if month else 'X'}月底完成情况"
@@ -99,18 +104,17 @@ def rates_text(m: Monitoring) -> tuple[str, str]:
         return "序时进度：请先选择“截至月份”。", ""
     head = f"序时进度 {percent(expected)}（{m.as_of_month}/12）"
     if rate is None:
-        what = "调整后预算数" if annual_budget(m) is None else "1至X月执行数"
+        what = "调整后预算数" if annual_budget(m) is None else f"1至{m.as_of_month}月执行数"
         return f"{head}；执行率：请填写{what}。", ""
     head = f"执行率 {percent(rate)}，{head}"
     if far_behind_schedule(m):
-        gap = percent(expected - rate)
         return (
-            f"{head}：落后序时进度 {gap}，超过 10 个百分点，"
+            f"{head}：落后序时进度 {points(expected - rate)}，超过 10 个百分点，"
             f"须填写“{_label('deviation_analysis')}”。",
             BEHIND_COLOR,
         )
     if behind_schedule(m):
-        return f"{head}：落后序时进度 {percent(expected - rate)}。", BEHIND_COLOR
+        return f"{head}：落后序时进度 {points(expected - rate)}。", BEHIND_COLOR
     return f"{head}：达到序时进度。", ON_TIME_COLOR
 
 
