@@ -514,3 +514,28 @@ def test_imported_provincial_forms_show_whole_in_the_tab(qtbot, make_window, pro
         assert f"执行率 {percent(rate)}" in ed.rate_label.text()
     for r, ind in enumerate(saved.indicators):
         assert ed.indicators.row_values(r)["likelihood"] == ind.likelihood
+
+
+def test_funds_by_source_are_kept(qtbot, make_window) -> None:  # noqa: F811
+    w = make_window([filled(seed_decl())])
+    select_first(qtbot, w)
+    w.record.pane.show_form("monitoring")
+    ed = w.monitoring_editor
+    assert not ed.funds_box.isEnabled() and ed.fund_headers[2].text() == "1至6月执行数"
+    ed.funds_check.click()
+    assert ed.funds_box.isEnabled()
+    type_text(ed.fields["funds.appropriation.adjusted"], "120000000")
+    type_text(ed.fields["funds.appropriation.spent_to_date"], "60000000")
+    type_text(ed.fields["funds.carried_over.spent_to_date"], "6670000")
+    assert w.undo_group.undoText() == "修改“上年结转”"
+    w.record.save()
+    wait_idle(qtbot, w)
+    funds = stored(w, rows(w)[0]["id"]).monitoring.funds
+    assert funds.appropriation.adjusted == Decimal("120000000.00")
+    assert funds.appropriation.spent_to_date == Decimal("60000000.00")
+    assert funds.carried_over.spent_to_date == Decimal("6670000.00")
+    assert funds.carried_over.initial is None and funds.other is None
+    ed.funds_check.click()  # 不分来源: the rows go with one undoable step
+    assert w.session.decl.monitoring.funds is None
+    w.undo_group.undo()
+    assert w.session.decl.monitoring.funds == funds and ed.funds_check.isChecked()
