@@ -86,6 +86,19 @@ def test_qt_file_dialog_speaks_chinese(qtbot, chinese_qt, tmp_path, mode) -> Non
     dialog.close()
 
 
+def test_qt_print_dialog_speaks_chinese(qtbot, chinese_qt) -> None:
+    """Qt's own print dialog (Linux): 页面组 too, which Qt's file leaves in English."""
+    from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+    printer = QPrinter()
+    dialog = QPrintDialog(printer)
+    qtbot.addWidget(dialog)
+    label = dialog.findChild(QLabel, "pageSetLabel")
+    assert label is not None and label.text() == "页面组(&S)："
+    labels = [w.text() for w in dialog.findChildren(QLabel) if w.objectName() != "type"]
+    assert [t for t in labels if LATIN_WORD.search(t)] == []
+
+
 def test_shipped_translation_is_compiled_from_its_source(tmp_path) -> None:
     """The .qm perfdesk ships is what pyside6-lrelease makes of the .ts beside it."""
     from perfdesk.resources import resource_path
@@ -483,3 +496,26 @@ def test_first_start_on_a_laptop_and_a_monitor(tmp_path, screen, window, preview
     assert got["free"] == list(screen)
     assert got["window"] == list(window)
     assert got["preview"] == list(preview)
+
+
+def test_detail_pane_follows_rows_deleted_and_categories_picked(qtbot, make_window) -> None:
+    """Deleting the selected row shows the row that takes its place; picking 一级指标 in the
+    pane offers that category's 二级指标 (national framework)."""
+    decl = demo_decl()
+    decl.framework = "national"
+    w = make_window([decl])
+    select_first(qtbot, w)
+    w.tabs.setCurrentIndex(1)
+    ev = w.evaluation_editor
+    table, detail = ev.indicators, ev.detail
+    table.focus_cell(2, "name")
+    following = table.row_values(3)["name"]
+    table.delete_row()
+    assert table.table.currentRow() == 2 and detail.title() == f"第 3 行：{following}的其他内容（在此填写）"
+    category = detail.fields["category"]
+    category.setCurrentIndex(category.findText("满意度指标"))
+    assert w.session.decl.evaluation.indicators[2].category == "满意度指标"
+    sub = detail.fields["subcategory"]
+    assert [sub.itemText(i) for i in range(sub.count())] == ["服务对象满意度指标"]
+    sub.setCurrentIndex(0)
+    assert w.session.decl.evaluation.indicators[2].subcategory == "服务对象满意度指标"

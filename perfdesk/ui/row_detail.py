@@ -197,9 +197,7 @@ class RowDetail(QGroupBox):
         if self.table.row_values(self.row).get(key) == value:
             return
         self.table.set_cell(self.row, key, value)
-        if key == "name" or any(
-            c.kind == COMBO and c.key != key and c.key in self.fields for c in self.table.columns
-        ):
+        if isinstance(field, QComboBox):
             self._refresh_dependent_choices(key)
 
     def _refresh_dependent_choices(self, changed: str) -> None:
