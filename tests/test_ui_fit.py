@@ -505,7 +505,7 @@ def test_detail_pane_follows_rows_deleted_and_categories_picked(qtbot, make_wind
     decl.framework = "national"
     w = make_window([decl])
     select_first(qtbot, w)
-    w.tabs.setCurrentIndex(1)
+    w.record.pane.show_form("evaluation")
     ev = w.evaluation_editor
     table, detail = ev.indicators, ev.detail
     table.focus_cell(2, "name")
