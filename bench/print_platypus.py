@@ -12,6 +12,7 @@ text, and 第 N 页 共 M 页 would need a second build pass (``multiBuild``) th
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 
 from reportlab.graphics import renderPDF
 from reportlab.graphics.barcode.qr import QrCodeWidget
@@ -22,7 +23,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from reportlab.platypus.flowables import KeepTogether
 
-from perfdesk.models.money import format_money
+from perfdesk.models.money import amount_in_words, format_money
 from perfdesk.models.records import Declaration
 from perfdesk.pdf import layouts as L
 from perfdesk.pdf.flow import QR_BORDER, QR_FORM, QR_LEVEL, QR_SIZE
@@ -56,14 +57,30 @@ def platypus_pdf(decl: Declaration, fonts: FontSet) -> bytes:
     tables: list[tuple[list[list[object]], Spans]] = []
     rows: list[list[object]] = []
     spans: Spans = []
-    for row in L.DECLARATION_ROWS:
+    for row in L.DECLARATION_ROWS.get(decl.framework, L.DECLARATION_ROWS["sh2019"]):
         r = len(rows)
+        if row.optional and getattr(decl, row.key) in (None, ""):
+            continue
         if row.kind in ("text", "long", "choice"):
             shown = getattr(decl, row.key)
+            st = value
             if row.kind == "choice":
                 shown = "  ".join(f"{o} {'[√]' if o == shown else '[ ]'}" for o in row.options)
-            rows.append([p(row.label, label), p(shown), "", ""])
+            elif row.value_kind == "money":
+                shown, st = format_money(shown), money
+            rows.append([p(row.label, label), p(shown, st), "", ""])
             spans.append(("SPAN", (1, r), (3, r)))
+        elif row.kind == "funds":
+            funds = decl.funds
+            for key, name in L.NATIONAL_FUND_ROWS:
+                amount = decl.year_budget if key == "year_budget" else (
+                    getattr(funds, key) if funds else None
+                )
+                k = len(rows)
+                rows.append([p(row.label if k == r else ""), p(name, label),
+                             p(format_money(amount), money), ""])  # fmt: skip
+                spans.append(("SPAN", (2, k), (3, k)))
+            spans.append(("SPAN", (0, r), (0, len(rows) - 1)))
         elif row.kind == "pair":
             a, b = getattr(decl, row.key), getattr(decl, row.key2)
             st = money if row.value_kind == "money" else value
@@ -78,6 +95,11 @@ def platypus_pdf(decl: Declaration, fonts: FontSet) -> bytes:
                 k = len(rows)
                 rows.append(["", p(item.name), "", p(format_money(item.amount), money)])
                 spans.append(("SPAN", (1, k), (2, k)))
+            total = sum((i.amount for i in decl.budget_items if i.amount is not None), Decimal(0))
+            k = len(rows)
+            rows.append(["", p(L.BUDGET_TOTAL_LABEL, label), "", p(format_money(total), money)])
+            rows.append(["", p(f"{L.CAPITAL_LABEL}：{amount_in_words(total)}"), "", ""])
+            spans += [("SPAN", (1, k), (2, k)), ("SPAN", (1, k + 1), (3, k + 1))]
             spans.append(("SPAN", (0, r), (0, len(rows) - 1)))
         elif row.kind == "indicators":
             # As perfdesk sets it: the rows so far, the indicator table, then the rest.

@@ -124,7 +124,8 @@ def carry_forward(store: Store, record_id: int, to_year: int) -> Declaration:
             raise InputError(f"只能结转到 {src.year} 年以后的年度，给出的是 {to_year} 年。")
         assert src.unit is not None and src.name is not None  # the store requires both
         existing = store.find_id(to_year, src.unit, src.name)
-        if existing is not None:
+        # A deleted project of that year is no obstacle: saving brings it back (a new revision).
+        if existing is not None and not store.is_deleted(existing):
             raise ConflictError(
                 f"{to_year}年“{src.unit}”已有名为“{src.name}”的项目（编号 {existing}），"
                 "未重复结转；请直接打开该项目修改。"

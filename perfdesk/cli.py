@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import errno
 import re
 import signal
 import sqlite3
@@ -22,6 +21,7 @@ from typing import NoReturn
 
 from perfdesk import __version__
 from perfdesk.models.errors import PerfdeskError
+from perfdesk.models.words import os_reason
 from perfdesk.paths import default_db_path
 
 
@@ -41,8 +41,11 @@ _ARGPARSE_ERRORS = (
      "参数 {0} 只能是 {2}，给出的是“{1}”"),
     (re.compile(r"argument (\S+): expected one argument"), "参数 {0} 后面缺少取值"),
     (re.compile(r"argument (\S+): not allowed with argument (\S+)"), "参数 {0} 不能与 {1} 同时使用"),
-    (re.compile(r"argument (\S+): ([^a-zA-Z]+)"), "参数 {0} {1}"),
+    # Our own type checks' Chinese sentence (the value quoted in it may hold any letters).
+    (re.compile(r"argument (\S+): ([^\x00-\x7f].*)"), "参数 {0} {1}"),
 )
+# Positional arguments as the usage line names them, for a clerk.
+_ARGUMENT_NAMES = {"id": "编号", "ids": "编号"}
 _HELP_WORDS = (
     ("usage:", "用法："),
     ("positional arguments:", "位置参数："),
@@ -56,7 +59,7 @@ def _chinese_usage_error(message: str) -> str:
     for pattern, template in _ARGPARSE_ERRORS:
         m = pattern.fullmatch(message)
         if m:
-            groups = [g.replace("'", "") for g in m.groups()]
+            groups = [_ARGUMENT_NAMES.get(g, g).replace("'", "") for g in m.groups()]
             return template.format(*groups)
     return message
 
@@ -115,6 +118,7 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("list", help="列出项目")
     s.add_argument("--year", type=int)
     s.add_argument("--json", action="store_true")
+    s.add_argument("--deleted", action="store_true", help="列出已删除（可恢复）的项目")
 
     s = sub.add_parser("show", help="显示一个项目（含自评表）")
     s.add_argument("id", type=_positive)
@@ -154,6 +158,13 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument(
         "--form", choices=("declaration", "monitoring", "evaluation"), default="declaration"
     )
+
+    s = sub.add_parser("delete", help="删除项目（移出列表，各版本保留，可用 undelete 恢复）")
+    s.add_argument("ids", type=_positive, nargs="+", metavar="ID")
+    s.add_argument("--force", action="store_true", help="确认删除已定稿的项目")
+
+    s = sub.add_parser("undelete", help="恢复已删除的项目")
+    s.add_argument("ids", type=_positive, nargs="+", metavar="ID")
 
     s = sub.add_parser("backup", help="备份数据库（SQLite 在线备份）")
     s.add_argument("-o", "--output", required=True)
@@ -227,27 +238,13 @@ def _output_file(output: str, suffix: str | None = None) -> Path:
     return path
 
 
-# What an OSError means, for a clerk: the English strerror says nothing to them.
-_OS_REASONS = {
-    errno.ENOENT: "文件或文件夹不存在",
-    errno.EACCES: "没有读写权限",
-    errno.EPERM: "没有读写权限",
-    errno.EISDIR: "这是一个文件夹，不是文件",
-    errno.ENOTDIR: "路径中有一段不是文件夹",
-    errno.ENOSPC: "磁盘空间不足",
-    errno.EROFS: "所在的磁盘只读",
-    errno.EEXIST: "同名文件已存在",
-    errno.ENAMETOOLONG: "文件名太长",
-}
-
-
 def _os_error_message(exc: OSError, args: argparse.Namespace) -> str:
     name = str(exc.filename or "")
     output = getattr(args, "output", None)
     # Writers go through a temporary file beside the target; name the file the clerk gave.
     if output and (not name or name.endswith((".tmp", ".part"))):
         name = str(output)
-    reason = _OS_REASONS.get(exc.errno or -1) or f"系统错误（{exc.strerror or exc}）"
+    reason = os_reason(exc)
     return f"无法读写“{name}”：{reason}。" if name else f"无法读写文件：{reason}。"
 
 
@@ -269,7 +266,9 @@ def _open_store(args: argparse.Namespace):  # noqa: ANN202 - Store import kept l
 
 # Commands that write: they hold the database's lock file for their whole run, so a clerk's
 # open window (or a colleague on the network folder) and a batch never write at once.
-WRITING = frozenset({"import", "carry", "finalize", "restore", "pack", "receive", "return"})
+WRITING = frozenset(
+    {"import", "carry", "finalize", "restore", "pack", "receive", "return", "delete", "undelete"}
+)
 
 
 def cmd_unlock(args: argparse.Namespace) -> int:
@@ -285,6 +284,8 @@ def cmd_unlock(args: argparse.Namespace) -> int:
 
 def cmd_list(args: argparse.Namespace) -> int:
     cols = ("id", "year", "unit", "name", "status", "revision", "has_evaluation")
+    if args.deleted:
+        return _list_deleted(args)
     with _open_store(args) as store:
         if args.json:
             sys.stdout.write(store.list_json(year=args.year) + "\n")
@@ -308,6 +309,57 @@ def cmd_list(args: argparse.Namespace) -> int:
     sys.stdout.flush()
     sys.stdout.buffer.write(data)
     sys.stdout.buffer.flush()
+    return 0
+
+
+def _list_deleted(args: argparse.Namespace) -> int:
+    import json
+
+    with _open_store(args) as store:
+        rows = store.deleted(year=args.year)
+    if args.json:
+        sys.stdout.write(json.dumps([r._asdict() for r in rows], ensure_ascii=False) + "\n")
+        return 0
+    status = {"draft": "草稿", "final": "定稿"}
+    print(f"{'编号':>6}  年度  状态  版本  删除时间          单位 / 项目名称")
+    for r in rows:
+        when = _local_time(r.deleted_at)
+        print(f"{r.id:>8}  {r.year}  {status.get(r.status, r.status)}  {r.revision:>4}  "
+              f"{when}  {r.unit} / {r.name}")  # fmt: skip
+    print(f"共 {len(rows)} 个已删除的项目（可用 perfdesk undelete 编号 恢复）")
+    return 0
+
+
+def _local_time(stamp: str) -> str:
+    """A stored UTC time as the clerk's local time, to the minute."""
+    import datetime as dt
+
+    return dt.datetime.fromisoformat(stamp).astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def cmd_delete(args: argparse.Namespace) -> int:
+    from perfdesk.store.database import FinalRecordError
+
+    with _open_store(args) as store:
+        try:
+            with store.transaction():  # all of them or none
+                gone = [store.delete(rid, final_ok=args.force) for rid in args.ids]
+        except FinalRecordError as exc:
+            raise PerfdeskError(
+                f"{exc.message.rstrip('。')}：确需删除请加 --force；未删除任何项目。"
+            ) from exc
+    for decl in gone:
+        print(f"已删除：编号 {decl.id} “{decl.name}”（{decl.year}年，{decl.unit}）")
+    ids = " ".join(str(d.id) for d in gone)
+    print(f"各版本均已保留，可用 perfdesk undelete {ids} 恢复。")
+    return 0
+
+
+def cmd_undelete(args: argparse.Namespace) -> int:
+    with _open_store(args) as store, store.transaction():
+        back = [store.undelete(rid) for rid in args.ids]
+    for decl in back:
+        print(f"已恢复：编号 {decl.id} “{decl.name}”（{decl.year}年，第 {decl.revision} 版）")
     return 0
 
 
@@ -342,6 +394,8 @@ def cmd_show(args: argparse.Namespace) -> int:
             text += f"\n本版来自数据包 {p['package']}（{p['sender_unit']}，{p['received_at']} 接收）"
         if args.explain:
             text += "\n" + explain_text(decl)
+        if store.is_deleted(args.id):
+            text = f"（此项目已删除，可用 perfdesk undelete {args.id} 恢复）\n" + text
     sys.stdout.write(text + "\n")
     return 0
 
@@ -365,9 +419,11 @@ def cmd_import(args: argparse.Namespace) -> int:
         if args.json:
             out.write(json.dumps(f.to_json(), ensure_ascii=False) + "\n")
         elif f.status == "imported":
-            out.write(f"已导入 {shown}：编号 {', '.join(map(str, f.ids))}\n")
+            out.write(f"已导入 {shown}：编号 {'、'.join(map(str, f.records))}\n")
+            for m in f.must_fix:
+                out.write(f"    错误（定稿前须改正）：{m}\n")
             for w in f.warnings:
-                out.write(f"    提示：{w}\n")
+                out.write(f"    提醒：{w}\n")
         if f.status != "imported":
             # Ordered with the results: a reader of both streams sees each where it belongs.
             out.flush()
@@ -461,7 +517,11 @@ def cmd_verify(args: argparse.Namespace) -> int:
     data = Path(args.pdf).read_bytes()
     with _open_store(args) as store:
         result = verify_pdf(store, data)
+        rid = result.marker.record_id if result.marker is not None else None
+        deleted = rid is not None and store.is_deleted(rid)
     print(result.message)
+    if deleted:
+        print(f"这个项目已删除，可用 perfdesk undelete {rid} 恢复。")
     return 0 if result.current else 1
 
 
@@ -677,6 +737,8 @@ COMMANDS = {
     "verify": cmd_verify,
     "carry": cmd_carry,
     "finalize": cmd_finalize,
+    "delete": cmd_delete,
+    "undelete": cmd_undelete,
     "indicators": cmd_indicators,
     "backup": cmd_backup,
     "restore": cmd_restore,

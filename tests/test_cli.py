@@ -86,7 +86,7 @@ def test_rejected_json_changes_nothing(tmp_path, seed_dict):
     assert r.returncode == 1
     line = json.loads(r.stdout.strip().splitlines()[-1])
     assert line["status"] == "rejected" and line["ids"] == []
-    assert "total_budget" in line["error"] and "一亿" in line["error"]
+    assert "“项目总预算（元）”不是金额：“一亿”" in line["error"]  # the label, not the key
     assert sqlite3.connect(db).execute("SELECT count(*) FROM revisions").fetchone()[0] == before
 
 

@@ -302,8 +302,9 @@ def test_json_fields_are_cleaned_and_named(seed_dict) -> None:  # noqa: ANN001
     form = one(data, "record.json")
     assert form.declaration.name == "12345市民服务热线外包服务"
     assert form.declaration.indicators[0].name == "热线工作"
-    assert "字段“name”中有不可见字符或控制字符（U+202E、U+D800），导入时已删除。" in form.warnings
-    assert any("indicators[1].name" in w and "U+001B" in w for w in form.warnings)
+    # Fields are named by their form labels, rows from 1, never by their JSON keys.
+    assert "“项目名称”中有不可见字符或控制字符（U+202E、U+D800），导入时已删除。" in form.warnings
+    assert "分解目标第1行“绩效指标”中有不可见字符或控制字符（U+001B），导入时已删除。" in form.warnings
 
 
 @pytest.mark.parametrize(

@@ -32,7 +32,7 @@ def test_the_window_reports_crashing_files_and_imports_the_rest(qtbot, make_wind
     w.files.import_paths([folder])
     wait_idle(qtbot, w)
     assert len(rows(w)) == 4  # the seed and the three projects of the list
-    assert "拒收 2 个" in w.last_dialog.heading.text()
-    text = w.last_dialog.text.toPlainText()
+    assert "拒绝 2 个" in w.last_dialog.heading.text()
+    text = w.last_dialog.all_text()
     assert "2_panic.xls" in text and "3_abort.xls" in text
     assert "程序内部错误" not in text

@@ -106,9 +106,12 @@ def test_uses_follow_every_write(store: Store, db_path: Path) -> None:
     assert result.new_revision and result.record.revision == 2
     assert [r[4] for r in _uses(conn, ids.library_2024)] == ["≥58万册", "≥60小时"]
 
-    # Deleting a project removes its uses with it.
-    store.delete(ids.library_2024)
-    assert _uses(conn, ids.library_2024) == []
+    # Deleting a project takes its uses out of the library; they stay for 恢复.
+    store.delete(ids.library_2024, final_ok=True)
+    listed = [u.record_id for i in indicator_library(store) for u in i.uses]
+    assert ids.library_2024 not in listed and ids.library_2023 in listed
+    store.undelete(ids.library_2024)
+    assert ids.library_2024 in [u.record_id for i in indicator_library(store) for u in i.uses]
     # Nothing else was touched.
     assert [r[3] for r in _uses(conn, ids.library_2023)] == ["图书借阅量", "读者满意度"]
 

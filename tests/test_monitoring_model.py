@@ -18,7 +18,7 @@ from perfdesk.models.monitoring import (
     make_monitoring,
     needs_attention,
 )
-from perfdesk.models.records import Declaration, Indicator, Monitoring
+from perfdesk.models.records import Declaration, DeclarationFunds, Indicator, Monitoring
 from perfdesk.models.serialize import (
     declaration_from_dict,
     declaration_to_dict,
@@ -51,6 +51,21 @@ def test_made_from_the_declaration_carries_indicators_targets_and_budget() -> No
         ("满意度", "≥90%", "≥"),
     ]
     assert all(i.progress is None and i.likelihood is None for i in m.indicators)
+
+
+def test_a_national_declaration_brings_its_supervisor_and_fund_rows() -> None:
+    decl = _decl()
+    decl.framework = "national"
+    decl.supervisor = "某区人民政府"
+    decl.funds = DeclarationFunds(appropriation=Decimal("1000000"), other=Decimal("200000"))
+    m = make_monitoring(decl, dt.date(2024, 8, 3))
+    assert m.supervisor == "某区人民政府" and m.as_of_month == 7
+    assert m.funds is not None and m.funds.appropriation is not None and m.funds.other is not None
+    assert (m.funds.appropriation.initial, m.funds.appropriation.adjusted) == (
+        Decimal("1000000"),
+        Decimal("1000000"),
+    )
+    assert m.funds.other.initial == Decimal("200000") and m.funds.carried_over is None
 
 
 @pytest.mark.parametrize(

@@ -217,7 +217,7 @@ def test_long_overview_and_60_indicators_split_cleanly(seed_decl, tmp_path: Path
     assert len(overview_lines) > 100
     for line in overview_lines:
         assert not re.search(r"[\u4e00-\u9fff] +[\u4e00-\u9fff]", line), line
-    header = "一级指标二级指标三级指标指标目标值"
+    header = "一级指标二级指标三级指标指标值"
     pages_with_rows = 0
     for page in range(1, pages + 1):
         flat = H.squash(H.text(pdf, page))

@@ -27,6 +27,7 @@ from perfdesk.models.serialize import (
 from perfdesk.store.check import check_file, problems, recover
 from perfdesk.store.database import Store
 from perfdesk.store.faults import DamagedError
+from perfdesk.store.schema import SCHEMA_VERSION
 from tests.cli_helpers import run_cli
 from tests.conftest import DATA
 
@@ -97,7 +98,7 @@ def test_migration_0012_fills_the_new_columns_from_existing_documents(tmp_path: 
     # Read as it is (read-only, not migrated): no monitoring fingerprint to compare yet.
     assert check_file(path).ok
     with Store(path) as s:
-        assert s.schema_version() == 12
+        assert s.schema_version() == SCHEMA_VERSION
         assert list_row(s, 2) == ("final", 1)  # 15 % spent at 序时进度 50 %: the red mark
         assert list_row(s, 1) == (None, 0)
         decl = s.get(2)

@@ -563,9 +563,9 @@ def test_import_rejection_is_reported_and_writes_nothing(qtbot, make_window, tmp
     w.files.import_paths([bad])
     wait_idle(qtbot, w)
     assert rows(w) == []
-    text = w.last_dialog.text.toPlainText()
+    text = w.last_dialog.all_text()
     assert "不是表格.xlsx" in text
-    assert "拒收 1 个" in w.last_dialog.heading.text()
+    assert "拒绝 1 个" in w.last_dialog.heading.text()
 
 
 def test_drop_files_on_the_window_imports_them(qtbot, make_window, tmp_path) -> None:

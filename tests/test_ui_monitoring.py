@@ -12,11 +12,12 @@ import pytest
 
 pytest.importorskip("PySide6")
 
-from PySide6.QtCore import Qt  # noqa: E402
+from PySide6.QtCore import QItemSelectionModel, Qt  # noqa: E402
 from PySide6.QtGui import QColor  # noqa: E402
 from PySide6.QtWidgets import QMessageBox  # noqa: E402
 
 from perfdesk.models.monitoring import last_full_month, make_monitoring  # noqa: E402
+from perfdesk.store.database import Store  # noqa: E402
 from tests.test_ui import (  # noqa: E402, F401 - the window fixtures of the UI tests
     make_window,
     prompts,
@@ -539,3 +540,49 @@ def test_funds_by_source_are_kept(qtbot, make_window) -> None:  # noqa: F811
     assert w.session.decl.monitoring.funds is None
     w.undo_group.undo()
     assert w.session.decl.monitoring.funds == funds and ed.funds_check.isChecked()
+
+
+def test_several_selected_monitoring(qtbot, make_window, prompts, tmp_path) -> None:  # noqa: F811
+    """定稿 and 导出PDF with several projects selected offer the 运行监控表 (proposed on its
+    tab); a project without one is named in the summary."""
+    ready = filled(seed_decl())
+    ready.name = "已填监控表的项目"
+    none = seed_decl()
+    none.name = "没有监控表的项目"
+    w = make_window([ready, none])
+    model = w.browser.model
+    by_name = {model.name_of(model.record_id(r)): r for r in range(model.rowCount())}
+    w.browser.view.selectRow(by_name["已填监控表的项目"])  # opened: its tab offers 定稿
+    qtbot.waitUntil(lambda: w.session is not None)
+    w.record.pane.show_form("monitoring")
+    selection = w.browser.view.selectionModel()
+    flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+    selection.select(model.index(by_name["没有监控表的项目"], 0), flags)  # Ctrl+click
+    wait_idle(qtbot, w)
+    assert len(w.browser.selected_records()) == 2
+    prompts.choices = ["绩效运行监控表"]
+    w.acts["act_finalize"].trigger()
+    wait_idle(qtbot, w)
+    assert prompts.choices_offered[-1] == (
+        ["绩效目标申报表", "绩效运行监控表", "绩效自评表"],
+        "绩效运行监控表",
+    )
+    qtbot.waitUntil(lambda: w.last_dialog is not None and "定稿" in w.last_dialog.heading.text())
+    assert "没有监控表的项目：" in w.last_dialog.text.toPlainText()
+    with Store(w.db_path) as store:
+        forms = {d.name: d.monitoring for d in (store.get(r["id"]) for r in rows(w))}
+    assert forms["已填监控表的项目"].status == "final" and forms["没有监控表的项目"] is None
+    w.feedback.last_dialog = None
+    w.browser.view.selectAll()
+    wait_idle(qtbot, w)
+    assert len(w.browser.selected_records()) == 2
+    out = tmp_path / "pdf"
+    out.mkdir()
+    prompts.choices = ["绩效运行监控表"]
+    prompts.folders = [out]
+    w.acts["act_pdf"].trigger()
+    wait_idle(qtbot, w)
+    qtbot.waitUntil(lambda: w.last_dialog is not None)
+    assert "没有监控表的项目：还没有运行监控表。" in w.last_dialog.text.toPlainText()
+    (pdf,) = out.glob("*.pdf")
+    assert "已填监控表的项目" in pdf.name and "运行监控表" in pdf.name

@@ -39,12 +39,14 @@ from perfdesk.excel.sandbox import ReaderBug, ReaderCrash, Sandbox
 from perfdesk.excel.values import MAX_AMOUNT, strip_invisible
 from perfdesk.models.errors import Cancelled, InputError, PerfdeskError
 from perfdesk.models.records import Declaration
-from perfdesk.models.serialize import declaration_from_dict, loads
+from perfdesk.models.serialize import declaration_from_dict, loads, named_field
+from perfdesk.models.words import number_text, os_reason
 from perfdesk.progress import Progress, TerminalProgress  # noqa: F401 - TerminalProgress re-exported
 
 IMPORT_SUFFIXES = (*EXCEL_SUFFIXES, ".json")
 STATUS_IMPORTED = "imported"
 STATUS_REJECTED = "rejected"
+MUST_FIX_MARK = "（定稿前须改正）"
 
 
 class _Flag(Protocol):
@@ -63,6 +65,9 @@ class FileResult:
     ids: list[int] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     error: str | None = None
+    # Findings of error level in what was stored: imported, but to be corrected before 定稿.
+    # Kept apart from ``warnings`` so that the report never calls an error a 提醒.
+    must_fix: list[str] = field(default_factory=list)
     # For --debug: the traceback of an unexpected failure (a bug of ours, not the file's).
     debug: str | None = None
 
@@ -71,9 +76,20 @@ class FileResult:
             "file": self.file,
             "status": self.status,
             "ids": self.ids,
-            "warnings": self.warnings,
+            "warnings": [*self.warnings, *(f"{m}{MUST_FIX_MARK}" for m in self.must_fix)],
             "error": self.error,
         }
+
+    @property
+    def records(self) -> list[int]:
+        """The records the file touched, each once: a declaration and its self-evaluation
+        in one workbook are one record, stored twice."""
+        return list(dict.fromkeys(self.ids))
+
+    @property
+    def errors(self) -> list[str]:
+        """What the clerk must act on: the rejection, or what to correct before 定稿."""
+        return [self.error] if self.error else list(self.must_fix)
 
 
 @dataclass
@@ -278,8 +294,10 @@ def _import(store: Any, path: Path, read: Callable[[], list[ImportedForm]]) -> F
     except Exception as exc:  # noqa: BLE001 - one bad file must not end a batch of hundreds
         return _internal_error(name, f"{type(exc).__name__}: {exc}", traceback.format_exc())
     warnings = [w for f in forms for w in f.warnings]
-    warnings += _check_warnings(store, forms, ids)
-    return FileResult(file=name, status=STATUS_IMPORTED, ids=ids, warnings=warnings)
+    must_fix, notes = _check_findings(store, forms, ids)
+    return FileResult(
+        file=name, status=STATUS_IMPORTED, ids=ids, warnings=warnings + notes, must_fix=must_fix
+    )
 
 
 def _internal_error(name: str, what: str, detail: str) -> FileResult:
@@ -299,7 +317,7 @@ def _os_reason(exc: OSError) -> str:
         return "没有读取这个文件的权限。"
     if isinstance(exc, IsADirectoryError):
         return "这是一个文件夹，不是文件。"
-    return f"无法读取文件（{exc.strerror or exc}）。"
+    return f"无法读取文件（{os_reason(exc)}）。"
 
 
 def _kind_of(mode: int) -> str | None:
@@ -431,7 +449,10 @@ def _read_json(data: bytes, filename: str) -> list[ImportedForm]:
     except UnicodeDecodeError:
         raise InputError("不是有效的 JSON 文件：不是 UTF-8 编码的文本。", file=filename) from None
     except json.JSONDecodeError as exc:
-        raise InputError(f"不是有效的 JSON 文件：{exc}", file=filename) from None
+        raise InputError(
+            f"不是有效的 JSON 文件：第{exc.lineno}行第{exc.colno}个字符处格式有误。",
+            file=filename,
+        ) from None
     except (ValueError, RecursionError):
         # A number of thousands of digits (int's own limit), or nesting thousands deep.
         raise InputError(
@@ -461,14 +482,14 @@ def _read_json(data: bytes, filename: str) -> list[ImportedForm]:
         kind = {"evaluation": KIND_EVALUATION, "monitoring": KIND_MONITORING}.get(
             decl.created_from or "", "declaration"
         )
-        found = [f"{where}字段“{key}”中有不可见字符或控制字符（{points}），导入时已删除。"
-                 for key, points in warnings]  # fmt: skip
+        found = [f"{where}{named_field(key) if key else '记录'}中有不可见字符或控制字符"
+                 f"（{points}），导入时已删除。" for key, points in warnings]  # fmt: skip
         forms.append(ImportedForm(declaration=decl, kind=kind, sheet="", warnings=found))
     return forms
 
 
-def _short(value: object) -> str:
-    text = str(value)
+def _short(value: int | float | Decimal) -> str:
+    text = number_text(value)
     return text if len(text) <= 24 else f"{text[:12]}…（{len(text)} 位）"
 
 
@@ -478,16 +499,18 @@ def _clean_json(value: Any, key: str, found: list[tuple[str, str]]) -> Any:
     if isinstance(value, str):
         text, removed = strip_invisible(value)
         if removed:
-            found.append((key or "（记录）", "、".join(removed)))
+            found.append((key, "、".join(removed)))
         return text
     if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
         # No field of a record (amounts in 元, weights, scores, years) comes near 10^15; a
         # larger amount would not even fit the store's integer 分.
         if not Decimal(value).is_finite() or abs(Decimal(value)) >= MAX_AMOUNT:
-            raise InputError(f"字段“{key}”的数值 {_short(value)} 不是有效的数或超出范围。")
+            shown = _short(value) if Decimal(value).is_finite() else "（无穷大或非数）"
+            raise InputError(f"{named_field(key)}的数值 {shown} 不是有效的数或超出范围。")
         return value
     if isinstance(value, list):
-        return [_clean_json(v, f"{key}[{n}]", found) for n, v in enumerate(value, 1)]
+        # Indexes from 0, as in show --json; the messages show rows from 1.
+        return [_clean_json(v, f"{key}[{n}]", found) for n, v in enumerate(value)]
     if isinstance(value, dict):
         out = {}
         for k, v in value.items():
@@ -538,12 +561,16 @@ def store_forms(store: Any, forms: Sequence[ImportedForm]) -> list[int]:
     return ids
 
 
-def _check_warnings(store: Any, forms: Sequence[ImportedForm], ids: Sequence[int]) -> list[str]:
-    """forms.md §3 findings of what was stored, as text (never blocking the import)."""
+def _check_findings(
+    store: Any, forms: Sequence[ImportedForm], ids: Sequence[int]
+) -> tuple[list[str], list[str]]:
+    """forms.md §3 findings of what was stored, as text (never blocking the import): those
+    of error level, then the others."""
     from perfdesk.models.checks import ERROR, check_declaration, check_evaluation
     from perfdesk.models.monitoring_checks import check_monitoring
 
-    out: list[str] = []
+    errors: list[str] = []
+    notes: list[str] = []
     for form, rid in zip(forms, ids, strict=False):
         stored: Declaration = store.get(rid)
         title = f"{stored.year}年“{stored.name}”"
@@ -555,6 +582,5 @@ def _check_warnings(store: Any, forms: Sequence[ImportedForm], ids: Sequence[int
             previous = store.previous_year(stored) if hasattr(store, "previous_year") else None
             findings = check_declaration(stored, previous)
         for f in findings:
-            mark = "（定稿前须改正）" if f.level == ERROR else ""
-            out.append(f"{title}：{f.message}{mark}")
-    return out
+            (errors if f.level == ERROR else notes).append(f"{title}：{f.message}")
+    return errors, notes

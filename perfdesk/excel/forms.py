@@ -9,6 +9,8 @@ InputError naming file, sheet and cell; doubts that do not block are warnings.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from perfdesk.excel import labels as L
 from perfdesk.excel.cells import Grid, is_blank
 from perfdesk.excel.evaluation_form import (
@@ -43,11 +45,13 @@ from perfdesk.excel.sheet import (
     table_rows,
 )
 from perfdesk.excel.values import (
+    cell_text,
     norm,
     parse_choices,
     parse_date_range,
     parse_year,
 )
+from perfdesk.models.errors import InputError
 from perfdesk.models.records import (
     CHOICE_JOINER,
     FUND_USES,
@@ -55,6 +59,7 @@ from perfdesk.models.records import (
     PROJECT_TYPES,
     BudgetItem,
     Declaration,
+    DeclarationFunds,
     Evaluation,
     Indicator,
     Signoff,
@@ -134,6 +139,7 @@ def read_declaration(reader: SheetReader, year_arg: int | None) -> ImportedForm:
             L.DATE_RANGE_LABELS[0],
             "起止日期（应为 2024年1月-2024年12月 的形式）",
         )
+    _national_rows(reader, decl)
     decl.budget_items = _budget_items(reader)
     table = find_table(reader)
     if table is not None:
@@ -161,6 +167,32 @@ def read_declaration(reader: SheetReader, year_arg: int | None) -> ImportedForm:
         warnings=reader.warnings,
         empty_fields=[label for label, _ in empty],
     )
+
+
+def _national_rows(reader: SheetReader, decl: Declaration) -> None:
+    """主管部门 and the 项目资金 rows 其中：财政拨款 / 其他资金 (forms.md §1), when the form has
+    them; a form without them leaves the record without them."""
+    value, pos, hit = reader.field(L.SUPERVISOR_LABELS)
+    if hit is not None:
+        decl.supervisor = reader.text(value, pos)
+    amounts: dict[str, Decimal | None] = {}
+    for key, variants in L.DECLARATION_FUND_ROWS.items():
+        value, pos, hit = reader.field(variants)
+        if hit is None:
+            continue
+        unit = hit.unit or _unit_beside(reader, pos) or reader.block_unit(hit)
+        try:
+            amounts[key] = reader.amount(value, pos, variants[0], unit)
+        except InputError:
+            # Rows the record can do without: a form that writes a note there (6923.3552万元
+            # （其中：上级…) is still imported, and the clerk told what was left out.
+            where = pos or (hit.r, hit.c)
+            reader.warn(
+                f"“{variants[0]}”的内容“{cell_text(value)}”不是金额，未作为项目资金读取，请核对。",
+                *where,
+            )
+    if any(v is not None for v in amounts.values()):
+        decl.funds = DeclarationFunds(**amounts)
 
 
 def _unit_beside(reader: SheetReader, pos: tuple[int, int] | None) -> str | None:

@@ -297,6 +297,11 @@ EVAL_ROW_APPROPRIATION = (
 )
 EVAL_ROW_CARRIED = ("上年结转资金", "上年结转", "结转资金")
 EVAL_ROW_OTHER = ("其他资金", "其它资金")
+# The national 申报表's 项目资金 rows under 年度资金总额 (DeclarationFunds attribute → labels).
+DECLARATION_FUND_ROWS: dict[str, tuple[str, ...]] = {
+    "appropriation": EVAL_ROW_APPROPRIATION,
+    "other": EVAL_ROW_OTHER,
+}
 # Fund rows a 自评表 may show that the record has no place for (四川: 财政专户管理资金,
 # 单位资金): read, and reported when they hold money, never added to another row.
 EVAL_ROW_UNKEPT = ("财政专户管理资金", "单位资金")

@@ -68,6 +68,7 @@ class DeclarationLayout:
     pair_spans: tuple[Span, Span, Span, Span]
     rows: tuple[FieldRow, ...]
     budget_table: Table
+    fund_spans: tuple[Span, Span]
     indicator_heading: str
     indicator_table: Table
     signoff_rows: tuple[tuple[tuple[str, str], tuple[str, str]], ...]
@@ -98,9 +99,14 @@ def _sheet_row(row: F.FormRow) -> FieldRow:
     return FieldRow(**shared, option_lines=lines)
 
 
-_COMMON_ROWS: tuple[FieldRow, ...] = tuple(_sheet_row(r) for r in F.DECLARATION_ROWS)
+_ROWS: dict[str, tuple[FieldRow, ...]] = {
+    framework: tuple(_sheet_row(r) for r in rows)
+    for framework, rows in F.DECLARATION_ROWS_BY_FRAMEWORK.items()
+}
 
 _BUDGET_TABLE = Table(F.BUDGET_ITEM_HEADERS, ((2, 3), (4, 4)))
+# The national 项目资金 block: the block's label | row name | amount.
+_FUND_SPANS: tuple[Span, Span] = ((2, 2), (3, 4))
 # Two label/value pairs a row, as the seed prints them.
 _SIGNOFF_ROWS: tuple[tuple[tuple[str, str], tuple[str, str]], ...] = tuple(
     ((F.SIGNOFF_LABELS[left], left), (F.SIGNOFF_LABELS[right], right))
@@ -135,9 +141,10 @@ def _declaration_layout(framework: str) -> DeclarationLayout:
         label_span=(1, 1),
         value_span=(2, 4),
         pair_spans=((1, 1), (2, 2), (3, 3), (4, 4)),
-        rows=_COMMON_ROWS,
+        rows=_ROWS[framework],
         budget_table=_BUDGET_TABLE,
-        indicator_heading=next(r.label for r in _COMMON_ROWS if r.kind == "indicators"),
+        fund_spans=_FUND_SPANS,
+        indicator_heading=next(r.label for r in _ROWS[framework] if r.kind == "indicators"),
         indicator_table=_indicator_table(framework),
         signoff_rows=_SIGNOFF_ROWS,
     )

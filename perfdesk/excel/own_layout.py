@@ -74,7 +74,18 @@ def _declaration(grid: Grid, lay: DeclarationLayout) -> frozenset[Cell] | None:
     rows = list(lay.rows)
     while rows and rows[0].kind != "indicators":
         fr = rows.pop(0)
-        if fr.kind == "pair":
+        if fr.optional and _text(grid, r, label_c) != fr.label:
+            continue  # written only when the record had a value
+        if fr.kind == "funds":
+            names = [name for _, name in F.NATIONAL_FUND_ROWS]
+            name_c = _col(lay.fund_spans[0])
+            if _text(grid, r, label_c) != fr.label or [
+                _text(grid, r + i, name_c) for i in range(len(names))
+            ] != names:
+                return None
+            cells |= {(r, label_c), *((r + i, name_c) for i in range(len(names)))}
+            r += len(names)
+        elif fr.kind == "pair":
             if _text(grid, r, left_c) != fr.label or _text(grid, r, right_c) != fr.label2:
                 return None
             cells |= {(r, left_c), (r, right_c)}

@@ -554,7 +554,8 @@ class SheetReader:
             return year_arg
         raise self.error(
             "表中没有写明年度（标题中的“（2019年）”、“年度”栏或表名/文件名中的年份），"
-            "请用 --year 指定年度后再导入。"
+            "请在标题或文件名中写上年份（如“2019年申报表.xlsx”）后再导入"
+            "（命令行导入也可用 --year 指定年度）。"
         )
 
     def title(self, until: int) -> str:

@@ -70,7 +70,13 @@ from perfdesk.excel.workbook import (
     set_text,
 )
 from perfdesk.models.errors import InputError
-from perfdesk.models.records import Declaration, Evaluation, FundRow
+from perfdesk.models.form_rows import NATIONAL_FUND_ROWS
+from perfdesk.models.records import (
+    Declaration,
+    DeclarationFunds,
+    Evaluation,
+    FundRow,
+)
 from perfdesk.models.scoring import ScoreSheet, score_evaluation
 
 __all__ = [
@@ -115,8 +121,13 @@ def _declaration_rows(g: FormGrid, decl: Declaration, lay: DeclarationLayout) ->
         if fr.kind == "signoff":
             _signoff(g, decl, lay)
             continue
+        if fr.optional and getattr(decl, fr.key) in (None, ""):
+            continue
         if fr.kind == "budget_items":
             _budget_items(g, decl, lay, fr)
+            continue
+        if fr.kind == "funds":
+            _funds(g, decl, lay, fr)
             continue
         if fr.kind == "indicators":
             _indicators(g, decl, lay, fr)
@@ -137,7 +148,7 @@ def _declaration_rows(g: FormGrid, decl: Declaration, lay: DeclarationLayout) ->
             g.put(
                 lay.value_span,
                 getattr(decl, fr.key),
-                kind=fr.kind,
+                kind=fr.value_kind if fr.kind == "text" else fr.kind,
                 where=fr.label,
                 align=LONG if fr.kind == "long" else None,
             )
@@ -157,6 +168,18 @@ def _budget_items(g: FormGrid, decl: Declaration, lay: DeclarationLayout, fr: Fi
     for name, amount in body:
         g.put(t.spans[0], name, where=t.headers[0])
         g.put(t.spans[1], amount, kind="money", where=t.headers[1])
+        g.next()
+
+
+def _funds(g: FormGrid, decl: Declaration, lay: DeclarationLayout, fr: FieldRow) -> None:
+    """The national 项目资金 block: 年度资金总额 (``year_budget``) / 其中：财政拨款 / 其他资金."""
+    funds = decl.funds or DeclarationFunds()
+    g.put(lay.label_span, fr.label, rows=len(NATIONAL_FUND_ROWS), kind="label")
+    name_span, amount_span = lay.fund_spans
+    for key, name in NATIONAL_FUND_ROWS:
+        value = decl.year_budget if key == "year_budget" else getattr(funds, key)
+        g.put(name_span, name, kind="label")
+        g.put(amount_span, value, kind="money", where=name)
         g.next()
 
 

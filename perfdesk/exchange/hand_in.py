@@ -371,7 +371,8 @@ def _merge(store: Store, pkg: Package, entry: dict[str, Any], part: dict[str, An
         return RecordOutcome(key, ADDED, saved.id, saved.revision)
     local_doc = store.get_dict(rid)
     local = fingerprints(local_doc)
-    if local == incoming:
+    # A project deleted here and sent again is wanted again: it comes back (a new revision).
+    if local == incoming and not store.is_deleted(rid):
         P.add_record(store, pkg.id, P.RECEIVED, rid, local_doc["revision"], UNCHANGED, incoming[0])
         return RecordOutcome(key, UNCHANGED, rid, local_doc["revision"])
     base = P.last_received_fingerprint(store, rid)

@@ -26,6 +26,7 @@ from typing import Any
 from perfdesk import __version__
 from perfdesk.models.errors import PerfdeskError
 from perfdesk.models.serialize import stored_number
+from perfdesk.models.words import os_reason
 
 FORMAT = "perfdesk-package"
 VERSION = 1
@@ -208,10 +209,11 @@ def read_package(path: Path | str) -> Package:
         raise
     except zipfile.BadZipFile:
         raise PackageError(path, "不是 perfdesk 数据包（不是有效的压缩文件，或已损坏、不完整）") from None
-    except (zipfile.LargeZipFile, NotImplementedError, RuntimeError, EOFError, ValueError) as exc:
-        raise PackageError(path, f"无法读取（{exc}）") from None
+    except (zipfile.LargeZipFile, NotImplementedError, RuntimeError, EOFError, ValueError):
+        # The library's own words (English, a Python message) are no use to a clerk.
+        raise PackageError(path, "无法读取（文件已损坏，或用了不支持的压缩方式）") from None
     except OSError as exc:
-        raise PackageError(path, f"无法读取（{exc.strerror or exc}）") from None
+        raise PackageError(path, f"无法读取（{os_reason(exc)}）") from None
 
 
 def _read_checked(zf: zipfile.ZipFile, path: Path) -> Package:
@@ -232,7 +234,7 @@ def _read_checked(zf: zipfile.ZipFile, path: Path) -> Package:
         raise PackageError(path, "解压后过大")
     by_name = {i.filename: i for i in infos}
     if MANIFEST not in by_name:
-        raise PackageError(path, "不是 perfdesk 数据包（没有 manifest.json）")
+        raise PackageError(path, "不是 perfdesk 数据包（缺少清单）")
     manifest_bytes = _read_part(zf, by_name[MANIFEST], path)
     manifest = _json(manifest_bytes, path, MANIFEST)
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:

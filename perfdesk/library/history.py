@@ -93,7 +93,7 @@ class LibraryIndicator:
 _USES = (
     "SELECT r.framework, u.category, u.subcategory, u.name, r.id, r.year, r.unit, r.name, "
     "u.target, u.actual, u.score FROM indicator_uses u JOIN records r ON r.id = u.record_id "
-    "WHERE u.name IS NOT NULL AND trim(u.name) != ''"
+    "WHERE u.name IS NOT NULL AND trim(u.name) != '' AND r.deleted_at IS NULL"
 )
 _REFERENCES = (
     "SELECT e.framework, e.category, e.subcategory, e.name, s.file_name, e.sheet, e.row, "
@@ -184,6 +184,7 @@ _CATALOGUE = (
     "SELECT r.framework, u.category, u.subcategory, u.name, count(*), max(r.year), u.target, "
     "u.actual FROM indicator_uses u "
     "JOIN records r ON r.id = u.record_id WHERE u.name IS NOT NULL AND trim(u.name) != '' "
+    "AND r.deleted_at IS NULL "
     "GROUP BY r.framework, u.category, u.subcategory, u.name"
 )
 _CATALOGUE_REFERENCES = (

@@ -21,7 +21,7 @@ from perfdesk.models.findings import (
     placeholders_in,
     vague_words_in,
 )
-from perfdesk.models.frameworks import get_framework
+from perfdesk.models.frameworks import NATIONAL, get_framework
 from perfdesk.models.labels import FIELD_LABELS, field_label
 from perfdesk.models.money import WAN, format_money
 from perfdesk.models.monitoring_checks import check_monitoring
@@ -117,6 +117,8 @@ def _required(decl: Declaration, out: list[Finding]) -> None:
 def _choices(decl: Declaration, out: list[Finding]) -> None:
     for key, options in (("project_type", PROJECT_TYPES), ("fund_use", FUND_USES)):
         value = getattr(decl, key)
+        if _empty(value) and decl.framework == NATIONAL:
+            continue  # Shanghai's option sets: the national form has no such row
         if _empty(value):
             out.append(Finding(ERROR, key, f"{_label(key)}未勾选，应勾选一项。", "choice_none"))
             continue
@@ -187,6 +189,7 @@ def _money(decl: Declaration, out: list[Finding]) -> None:
         value = getattr(decl, key)
         if value is not None and value < 0:
             out.append(Finding(ERROR, key, f"{_label(key)}不能为负数。", "negative"))
+    _funds(decl, out)
     if not decl.budget_items:
         return
     for n, item in enumerate(decl.budget_items):
@@ -212,6 +215,30 @@ def _money(decl: Declaration, out: list[Finding]) -> None:
                 f"{_label('year_budget')} {_yuan(decl.year_budget)} 不符"
                 f"（相差 {_yuan(abs(total - decl.year_budget))}）。",
                 "items_sum",
+            )
+        )
+
+
+def _funds(decl: Declaration, out: list[Finding]) -> None:
+    """The national 项目资金 rows add up to 年度资金总额, which is the year's budget."""
+    f = decl.funds
+    if f is None or decl.year_budget is None:
+        return
+    for key in ("appropriation", "other"):
+        value = getattr(f, key)
+        if value is not None and value < 0:
+            out.append(Finding(ERROR, f"funds.{key}", f"{_label(f'funds.{key}')}不能为负数。",
+                               "negative"))  # fmt: skip
+    total = (f.appropriation or Decimal(0)) + (f.other or Decimal(0))
+    if total != decl.year_budget:
+        out.append(
+            Finding(
+                ERROR,
+                "funds",
+                f"{_label('funds.appropriation')}与{_label('funds.other')}合计 {_yuan(total)}，"
+                f"与年度资金总额（{_label('year_budget')}）{_yuan(decl.year_budget)} 不符"
+                f"（相差 {_yuan(abs(total - decl.year_budget))}）。",
+                "funds_sum",
             )
         )
 

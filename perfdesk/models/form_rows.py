@@ -14,7 +14,7 @@ from perfdesk.models.records import FUND_USES, LAYOUT_NATIONAL, LAYOUT_SHANGHAI,
 
 # ---------------------------------------------------------------- declaration (申报表)
 
-ROW_KINDS = ("text", "choice", "pair", "long", "budget_items", "indicators", "signoff")
+ROW_KINDS = ("text", "choice", "pair", "long", "funds", "budget_items", "indicators", "signoff")
 
 
 @dataclass(frozen=True)
@@ -23,10 +23,13 @@ class FormRow:
 
     kinds: ``text`` / ``long`` (one value beside the label; a long one may run over pages),
     ``choice`` (a checkbox group of ``options``), ``pair`` (two label/value pairs side by
-    side; ``label2``/``key2`` name the right one), ``budget_items`` (the 投入资金构成 block),
+    side; ``label2``/``key2`` name the right one), ``funds`` (the national 项目资金 block,
+    rows :data:`NATIONAL_FUND_ROWS`), ``budget_items`` (the 投入资金构成 block with its 合计),
     ``indicators`` (the 分解目标 table), ``signoff`` (the signatures under the form).
     ``key`` is the :class:`~perfdesk.models.records.Declaration` attribute shown;
-    ``value_kind`` (text | date | money) says how a pair row's values are written.
+    ``value_kind`` (text | date | money) says how a text or pair row's values are written.
+    An ``optional`` row is left out when the record has no value for it (the national form
+    prints Shanghai's 项目类型 only for a record that has one).
     """
 
     kind: str
@@ -36,6 +39,7 @@ class FormRow:
     label2: str = ""
     key2: str = ""
     options: tuple[str, ...] = ()
+    optional: bool = False
 
     def __post_init__(self) -> None:
         if self.kind not in ROW_KINDS:
@@ -70,13 +74,59 @@ DECLARATION_ROWS: tuple[FormRow, ...] = (
     FormRow("signoff", "", "signoff"),
 )  # fmt: skip
 
+# The national 项目支出绩效目标申报表 (财政部; the 一体化 systems print the same rows): its
+# head (主管部门, 实施单位, the 项目资金 block), 中长期目标 / 年度目标 for the goals and
+# 绩效指标 for the indicator table; the rows it shares with the Shanghai form keep their
+# labels, so that a national record loses nothing on paper or in Excel.
+NATIONAL_DECLARATION_ROWS: tuple[FormRow, ...] = (
+    FormRow("text", "项目名称", "name"),
+    FormRow("pair", "主管部门", "supervisor", label2="实施单位", key2="unit"),
+    # Shanghai's option sets: printed as the value, only when the record has one.
+    FormRow("text", "项目类型", "project_type", optional=True),
+    FormRow("text", "资金用途", "fund_use", optional=True),
+    FormRow(
+        "pair", "开始时间", "start_date", value_kind="date", label2="结束时间", key2="end_date",
+    ),
+    FormRow("funds", "项目资金（元）", "funds"),
+    FormRow("text", "项目总预算（元）", "total_budget", value_kind="money"),
+    FormRow(
+        "pair", "同名项目上年预算额（元）", "prev_year_budget", value_kind="money",
+        label2="同名项目上年预算执行数（元）", key2="prev_year_spent",
+    ),
+    FormRow("long", "项目概况", "overview"),
+    FormRow("long", "立项依据", "basis"),
+    FormRow("long", "项目设立的必要性", "necessity"),
+    FormRow("long", "保证项目实施的制度、措施", "measures"),
+    FormRow("budget_items", "项目当年投入资金构成", "budget_items"),
+    FormRow("long", "项目实施计划", "plan"),
+    FormRow("long", "中长期目标", "overall_goal"),
+    FormRow("long", "年度目标", "annual_goal"),
+    FormRow("indicators", "绩效指标", "indicators"),
+    FormRow("long", "备注", "remarks"),
+    FormRow("signoff", "", "signoff"),
+)  # fmt: skip
+# The 项目资金 block: (where the amount is — ``year_budget`` or a DeclarationFunds
+# attribute —, row name).
+NATIONAL_FUND_ROWS: tuple[tuple[str, str], ...] = (
+    ("year_budget", "年度资金总额"),
+    ("appropriation", "其中：财政拨款"),
+    ("other", "其他资金"),
+)
+
 # Per indicator framework (Declaration.framework).
+DECLARATION_ROWS_BY_FRAMEWORK: dict[str, tuple[FormRow, ...]] = {
+    "sh2019": DECLARATION_ROWS,
+    "national": NATIONAL_DECLARATION_ROWS,
+}
 DECLARATION_TITLES: dict[str, str] = {
     "sh2019": "上海市财政支出项目绩效目标申报表",
     "national": "项目支出绩效目标申报表",
 }
 UNIT_LABEL = "申报单位名称"
 BUDGET_ITEM_HEADERS: tuple[str, str] = ("子项目名称", "预算金额（元）")
+# The last row of the 投入资金构成 block: the sum of the amounts, and (on paper) in 大写.
+BUDGET_TOTAL_LABEL = "合计"
+CAPITAL_LABEL = "大写"
 
 
 @dataclass(frozen=True)
@@ -90,7 +140,7 @@ class IndicatorColumns:
 
 DECLARATION_INDICATORS: dict[str, IndicatorColumns] = {
     "sh2019": IndicatorColumns(("分解目标内容", "绩效指标", "指标目标值"), 1),
-    "national": IndicatorColumns(("一级指标", "二级指标", "三级指标", "指标目标值"), 2),
+    "national": IndicatorColumns(("一级指标", "二级指标", "三级指标", "指标值"), 2),
 }
 
 # The Signoff record's fields (forms.md §1), in the order the form lists them.

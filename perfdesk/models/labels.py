@@ -45,6 +45,11 @@ FIELD_LABELS: dict[str, str] = {
     "signoff.phone": "联系电话",
     "signoff.date": "填报日期",
     "framework": "指标体系",
+    # The national 项目支出绩效目标表's own rows (optional keys)
+    "supervisor": "主管部门",
+    "funds": "项目资金",
+    "funds.appropriation": "其中：财政拨款",
+    "funds.other": "其他资金",
     # 项目支出绩效自评表
     "evaluation": "绩效自评表",
     "evaluation.supervisor": "主管部门",

@@ -73,3 +73,67 @@ def format_money(value: Decimal | None, unit: str = "元") -> str:
         text = f"{v:,.4f}".rstrip("0").rstrip(".")
         return text if "." in text else f"{v:,.2f}"
     return f"{value.quantize(FEN, rounding=ROUND_HALF_UP):,.2f}"
+
+
+# ---------------------------------------------------------------- 大写 (人民币大写金额)
+
+_DIGITS = "零壹贰叁肆伍陆柒捌玖"
+_PLACES = ("", "拾", "佰", "仟")  # inside a group of four digits
+# Groups of four digits from the right: 元, 万, 亿, 万亿 (the bound on amounts is 10^15 元).
+_GROUPS = ("", "万", "亿", "万亿")
+
+
+def _group_words(group: int) -> str:
+    """0 < group < 10000 in words, inner zeros as one 零, trailing zeros silent."""
+    out = ""
+    zero = False
+    for place in range(3, -1, -1):
+        digit = group // 10**place % 10
+        if digit == 0:
+            zero = bool(out)
+            continue
+        if zero:
+            out += "零"
+            zero = False
+        out += _DIGITS[digit] + _PLACES[place]
+    return out
+
+
+def amount_in_words(value: Decimal) -> str:
+    """人民币大写 of an amount in 元: 壹佰贰拾叁万肆仟伍佰陆拾柒元捌角玖分, 壹拾万零柒仟元整.
+
+    The rules of the 支付结算办法 (附件一, with its examples): 拾 is always written (壹拾元,
+    not 拾元); zeros between digits are one 零 (陆仟零柒元); a zero standing only on the 万
+    place is silent (壹拾万柒仟元); a whole group of four zeros is one 零 (贰亿零叁仟元整: the
+    rules allow leaving it out, but 贰亿叁仟 reads as 2.3亿); 整 after 元, nothing after 角
+    or 分; 零 between 元 and 分 when 角 is zero (壹拾元零伍分). cn2an's rmb mode was tried and
+    drops that 零 after 亿 (贰亿叁仟元整 for 200,003,000), hence this function.
+    """
+    fen = to_fen(value)
+    if fen < 0:
+        return "负" + amount_in_words(from_fen(-fen))
+    yuan, jiao, cents = fen // 100, fen // 10 % 10, fen % 10
+    if yuan >= 10 ** (4 * len(_GROUPS)):
+        raise MoneyError(f"amount too large for 大写: {value}")
+    words = ""
+    gap = False  # zeros seen since the last digit written
+    for n in range(len(_GROUPS) - 1, -1, -1):
+        group = yuan // 10 ** (4 * n) % 10000
+        if group == 0:
+            gap = gap or bool(words)
+            continue
+        if words and (gap or group < 1000):
+            words += "零"
+        words += _group_words(group) + _GROUPS[n]
+        gap = False
+    if yuan:
+        words += "元"
+    if not jiao and not cents:
+        return (words or "零元") + "整"
+    if jiao:
+        words += _DIGITS[jiao] + "角"
+    elif yuan:
+        words += "零"
+    if cents:
+        words += _DIGITS[cents] + "分"
+    return words

@@ -16,6 +16,8 @@ from typing import Any
 from perfdesk.models.records import (
     LIKELIHOODS,
     Declaration,
+    MonitorFundRow,
+    MonitorFunds,
     MonitorIndicator,
     Monitoring,
 )
@@ -97,14 +99,25 @@ def last_full_month(year: int, today: dt.date) -> int | None:
 
 def make_monitoring(decl: Declaration, today: dt.date) -> Monitoring:
     """按申报表生成运行监控表: the declaration's indicators, targets and budget come over; the
-    progress columns are left for the clerk. The 主管部门 comes from the 自评表 where one
-    already names it."""
-    supervisor = decl.evaluation.supervisor if decl.evaluation is not None else None
+    progress columns are left for the clerk. The 主管部门 and the 资金 rows come from the
+    national declaration where it has them (else the 主管部门 from a 自评表 that names it)."""
+    supervisor = decl.supervisor
+    if supervisor is None and decl.evaluation is not None:
+        supervisor = decl.evaluation.supervisor
+    funds = None
+    if decl.funds is not None:
+        funds = MonitorFunds(
+            appropriation=MonitorFundRow(
+                initial=decl.funds.appropriation, adjusted=decl.funds.appropriation
+            ),
+            other=MonitorFundRow(initial=decl.funds.other, adjusted=decl.funds.other),
+        )
     return Monitoring(
         as_of_month=last_full_month(decl.year, today),
         supervisor=supervisor,
         budget_initial=decl.year_budget,
         budget_adjusted=decl.year_budget,
+        funds=funds,
         indicators=[
             MonitorIndicator(
                 category=i.category,

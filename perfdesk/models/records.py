@@ -87,6 +87,14 @@ class Funds:
 
 
 @dataclass
+class DeclarationFunds:
+    """The national form's 项目资金 rows under 年度资金总额 (which is ``year_budget``)."""
+
+    appropriation: Decimal | None = None  # 其中：财政拨款
+    other: Decimal | None = None  # 其他资金
+
+
+@dataclass
 class EvalIndicator:
     category: str | None
     subcategory: str | None
@@ -203,6 +211,10 @@ class Declaration:
     framework: str = "sh2019"
     evaluation: Evaluation | None = None
     monitoring: Monitoring | None = None
+    # The national form's 主管部门 and 项目资金 rows (forms.md §1); optional keys, absent
+    # from the JSON when unset so that records without them keep their fingerprints.
+    supervisor: str | None = None
+    funds: DeclarationFunds | None = None
     # "evaluation" when the record was created by importing a self-evaluation whose
     # declaration was not in the database.
     created_from: str | None = None

@@ -16,17 +16,23 @@ from decimal import Decimal
 from typing import Any
 
 from perfdesk.models.errors import InputError
+from perfdesk.models.frameworks import FRAMEWORKS as FRAMEWORK_INFO
+from perfdesk.models.labels import field_label
 from perfdesk.models.money import MoneyError, money_to_json, to_money
 from perfdesk.models.records import (
     CAUSES,
     DIRECTIONS,
     EVALUATION_LAYOUTS,
+    LAYOUT_NATIONAL,
+    LAYOUT_SHANGHAI,
     LIKELIHOODS,
     STATUS_DRAFT,
+    STATUS_LABELS,
     STATUSES,
     TIERS,
     BudgetItem,
     Declaration,
+    DeclarationFunds,
     EvalIndicator,
     Evaluation,
     FundRow,
@@ -38,9 +44,39 @@ from perfdesk.models.records import (
     Monitoring,
     Signoff,
 )
+from perfdesk.models.words import number_text, value_text
 
 FRAMEWORKS = ("sh2019", "national")
 STATED_SCORE_REASON = "导入表中得分"
+
+# How the allowed values of a choice are named to a clerk, where the stored value is a key.
+FRAMEWORK_NAMES = {key: f.label for key, f in FRAMEWORK_INFO.items()}
+LAYOUT_NAMES = {
+    LAYOUT_NATIONAL: "全国样式（金额单位万元）",
+    LAYOUT_SHANGHAI: "上海样式（金额单位元）",
+}
+# Record keys that are not fields of the paper form, named for messages.
+_KEY_NAMES: dict[str, str] = {
+    "status": "状态",
+    "created_from": "来源",
+    "evaluation.status": "自评表状态",
+    "evaluation.layout": "自评表样式",
+    "evaluation.indicators.override_reason": "得分调整理由",
+    "evaluation.indicators.tier_score": "档次得分",
+}
+_FUND_COLUMNS = {"initial": "年初预算数", "adjusted": "全年预算数", "spent": "全年执行数"}
+
+
+def named_field(path: str, framework: str | None = None) -> str:
+    """A key path as the clerk reads it (分解目标第2行“指标目标值”), for messages."""
+    generic = "".join(part.split("[")[0] for part in path.split("]"))
+    if generic in _KEY_NAMES:
+        return f"“{_KEY_NAMES[generic]}”"
+    head, _, column = path.rpartition(".")
+    if column in _FUND_COLUMNS and head.startswith("evaluation.funds."):
+        return f"{field_label(head)}的“{_FUND_COLUMNS[column]}”"
+    return field_label(path, framework)
+
 
 # Declaration keys in form order (forms.md §1); the contract for show --json.
 DECLARATION_KEYS: tuple[str, ...] = (
@@ -56,13 +92,13 @@ TEXT_KEYS = (
 )  # fmt: skip
 
 
-def _text(value: Any, where: str) -> str | None:
+def _text(value: Any, where: str, framework: str | None = None) -> str | None:
     if value is None:
         return None
     if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
         value = str(value)
     if not isinstance(value, str):
-        raise InputError(f"“{where}”应为文字，实际是 {value!r}")
+        raise InputError(f"{named_field(where, framework)}应为文字，实际是{value_text(value)}。")
     return value if value.strip() else None
 
 
@@ -72,7 +108,7 @@ def _money(value: Any, where: str) -> Decimal | None:
     try:
         return to_money(value)
     except MoneyError:
-        raise InputError(f"“{where}”不是金额：{value!r}") from None
+        raise InputError(f"{named_field(where)}不是金额：{value_text(value)}。") from None
 
 
 def _number(value: Any, where: str) -> Decimal | None:
@@ -88,7 +124,7 @@ def _number(value: Any, where: str) -> Decimal | None:
             raise ValueError
         return d
     except (ValueError, ArithmeticError):
-        raise InputError(f"“{where}”不是数字：{value!r}") from None
+        raise InputError(f"{named_field(where)}不是数字：{value_text(value)}。") from None
 
 
 def _date(value: Any, where: str) -> dt.date | None:
@@ -99,7 +135,9 @@ def _date(value: Any, where: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError:
-        raise InputError(f"“{where}”不是日期（应为 2019-01-01 的形式）：{value!r}") from None
+        raise InputError(
+            f"{named_field(where)}不是日期（应为 2019-01-01 的形式）：{value_text(value)}。"
+        ) from None
 
 
 def _iso(value: dt.date | None) -> str | None:
@@ -118,20 +156,30 @@ def _list(value: Any, where: str) -> list[Any]:
     if value is None:
         return []
     if not isinstance(value, list):
-        raise InputError(f"“{where}”应为列表")
+        raise InputError(f"{named_field(where)}应为一组数据（列表），实际是{value_text(value)}。")
     return value
 
 
 def _obj(value: Any, where: str) -> dict[str, Any]:
     if not isinstance(value, dict):
-        raise InputError(f"“{where}”应为对象")
+        what = "记录" if where == "记录" else named_field(where)
+        raise InputError(f"{what}应为一组字段（对象），实际是{value_text(value)}。")
     return value
 
 
-def _choice(value: Any, allowed: tuple[str, ...], where: str) -> str | None:
-    text = _text(value, where)
+def _choice(
+    value: Any,
+    allowed: tuple[str, ...],
+    where: str,
+    framework: str | None = None,
+    shown: dict[str, str] | None = None,
+) -> str | None:
+    text = _text(value, where, framework)
     if text is not None and text not in allowed:
-        raise InputError(f"“{where}”应为 {' / '.join(allowed)} 之一，实际是“{text}”")
+        names = "、".join(f"“{(shown or {}).get(a, a)}”" for a in allowed)
+        raise InputError(
+            f"{named_field(where, framework)}应为{names}之一，实际是{value_text(text)}。"
+        )
     return text
 
 
@@ -305,6 +353,14 @@ def declaration_to_dict(decl: Declaration, *, with_store_keys: bool = True) -> d
             )
         else:
             out[key] = getattr(decl, key)
+    # Optional keys of the national form, written only when set (see Declaration).
+    if decl.supervisor is not None:
+        out["supervisor"] = decl.supervisor
+    if decl.funds is not None:
+        out["funds"] = {
+            "appropriation": money_to_json(decl.funds.appropriation),
+            "other": money_to_json(decl.funds.other),
+        }
     out["created_from"] = decl.created_from
     out["monitoring"] = monitoring_to_dict(decl.monitoring) if decl.monitoring else None
     out["evaluation"] = (
@@ -331,7 +387,7 @@ def evaluation_from_dict(data: dict[str, Any], framework: str | None = None) -> 
     """Read an evaluation (the ``evaluation`` object of ``show --json``)."""
     d = _obj(data, "evaluation")
     indicators = []
-    for n, raw in enumerate(_list(d.get("indicators"), "evaluation.indicators"), 1):
+    for n, raw in enumerate(_list(d.get("indicators"), "evaluation.indicators")):
         r = _obj(raw, f"evaluation.indicators[{n}]")
         w = f"evaluation.indicators[{n}]"
         tier = _choice(r.get("tier"), TIERS, f"{w}.tier")
@@ -359,9 +415,9 @@ def evaluation_from_dict(data: dict[str, Any], framework: str | None = None) -> 
     if d.get("funds") is not None:
         f = _obj(d.get("funds"), "evaluation.funds")
         funds = Funds(
-            appropriation=_fund_row(f.get("appropriation"), "funds.appropriation"),
-            carried_over=_fund_row(f.get("carried_over"), "funds.carried_over"),
-            other=_fund_row(f.get("other"), "funds.other"),
+            appropriation=_fund_row(f.get("appropriation"), "evaluation.funds.appropriation"),
+            carried_over=_fund_row(f.get("carried_over"), "evaluation.funds.carried_over"),
+            other=_fund_row(f.get("other"), "evaluation.funds.other"),
         )
     weight = _number(d.get("budget_weight"), "evaluation.budget_weight")
     ev = Evaluation(
@@ -375,8 +431,10 @@ def evaluation_from_dict(data: dict[str, Any], framework: str | None = None) -> 
         budget_deviation=_text(d.get("budget_deviation"), "evaluation.budget_deviation"),
         indicators=indicators,
         funds=funds,
-        status=_choice(d.get("status"), STATUSES, "evaluation.status") or STATUS_DRAFT,
-        layout=_choice(d.get("layout"), EVALUATION_LAYOUTS, "evaluation.layout") or "national",
+        status=_choice(d.get("status"), STATUSES, "evaluation.status", shown=STATUS_LABELS)
+        or STATUS_DRAFT,
+        layout=_choice(d.get("layout"), EVALUATION_LAYOUTS, "evaluation.layout", shown=LAYOUT_NAMES)
+        or "national",
     )
     apply_stated_scores(ev, framework)
     return ev
@@ -411,9 +469,17 @@ def apply_stated_scores(ev: Evaluation, framework: str | None = None) -> list[st
             continue
         ind.score_override = value
         ind.override_reason = STATED_SCORE_REASON
-        warnings.append(
-            f"指标“{ind.name}”表中得分 {value} 与按规则计算的 {sc.computed} 不同，已保留表中得分。"
-        )
+        name = f"指标“{ind.name}”" if ind.name else "未填名称的指标"
+        if sc.computed is None:
+            warnings.append(
+                f"{name}表中得分 {number_text(value)}，按规则无法计算得分（实际完成值或指标值"
+                "未填写或无法比较），已保留表中得分。"
+            )
+        else:
+            warnings.append(
+                f"{name}表中得分 {number_text(value)} 与按规则计算的 "
+                f"{number_text(sc.computed)} 不同，已保留表中得分。"
+            )
     return warnings
 
 
@@ -492,10 +558,14 @@ def declaration_from_dict(data: Any) -> Declaration:
     if isinstance(year, str) and year.strip().isdigit():
         year = int(year)
     if not isinstance(year, int) or isinstance(year, bool) or not 1900 <= year <= 2200:
-        raise InputError(f"“year”应为年份（如 2019），实际是 {year!r}")
-    framework = _choice(d.get("framework"), FRAMEWORKS, "framework") or "sh2019"
+        if year is None:
+            raise InputError("没有填写“年度”（应为年份，如 2019）。")
+        raise InputError(f"“年度”应为年份（如 2019），实际是{value_text(year)}。")
+    framework = (
+        _choice(d.get("framework"), FRAMEWORKS, "framework", shown=FRAMEWORK_NAMES) or "sh2019"
+    )
     items = []
-    for n, raw in enumerate(_list(d.get("budget_items"), "budget_items"), 1):
+    for n, raw in enumerate(_list(d.get("budget_items"), "budget_items")):
         r = _obj(raw, f"budget_items[{n}]")
         items.append(
             BudgetItem(
@@ -504,15 +574,16 @@ def declaration_from_dict(data: Any) -> Declaration:
             )
         )
     indicators = []
-    for n, raw in enumerate(_list(d.get("indicators"), "indicators"), 1):
+    for n, raw in enumerate(_list(d.get("indicators"), "indicators")):
         r = _obj(raw, f"indicators[{n}]")
+        w = f"indicators[{n}]"
         indicators.append(
             Indicator(
-                category=_text(r.get("category"), f"indicators[{n}].category"),
-                subcategory=_text(r.get("subcategory"), f"indicators[{n}].subcategory"),
-                name=_text(r.get("name"), f"indicators[{n}].name"),
-                target=_text(r.get("target"), f"indicators[{n}].target"),
-                direction=_choice(r.get("direction"), DIRECTIONS, f"indicators[{n}].direction"),
+                category=_text(r.get("category"), f"{w}.category", framework),
+                subcategory=_text(r.get("subcategory"), f"{w}.subcategory", framework),
+                name=_text(r.get("name"), f"{w}.name", framework),
+                target=_text(r.get("target"), f"{w}.target", framework),
+                direction=_choice(r.get("direction"), DIRECTIONS, f"{w}.direction", framework),
             )
         )
     signoff = None
@@ -535,12 +606,19 @@ def declaration_from_dict(data: Any) -> Declaration:
         start_date=_date(d.get("start_date"), "start_date"),
         end_date=_date(d.get("end_date"), "end_date"),
         created_from=_text(d.get("created_from"), "created_from"),
-        status=_choice(d.get("status"), STATUSES, "status") or STATUS_DRAFT,
+        status=_choice(d.get("status"), STATUSES, "status", shown=STATUS_LABELS) or STATUS_DRAFT,
     )
     for key in TEXT_KEYS:
         setattr(decl, key, _text(d.get(key), key))
     for key in MONEY_KEYS:
         setattr(decl, key, _money(d.get(key), key))
+    decl.supervisor = _text(d.get("supervisor"), "supervisor")
+    if d.get("funds") is not None:
+        f = _obj(d.get("funds"), "funds")
+        decl.funds = DeclarationFunds(
+            appropriation=_money(f.get("appropriation"), "funds.appropriation"),
+            other=_money(f.get("other"), "funds.other"),
+        )
     if d.get("evaluation") is not None:
         decl.evaluation = evaluation_from_dict(d["evaluation"], framework)
     if d.get("monitoring") is not None:

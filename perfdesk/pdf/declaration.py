@@ -6,12 +6,13 @@ Rows, labels and widths come from :mod:`perfdesk.pdf.layouts`.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from reportlab.pdfgen.canvas import Canvas
 
-from perfdesk.models.money import format_money
-from perfdesk.models.records import Declaration
+from perfdesk.models.money import MoneyError, amount_in_words, format_money
+from perfdesk.models.records import Declaration, DeclarationFunds
 from perfdesk.pdf import layouts as L
 from perfdesk.pdf.flow import Block, CheckboxGroup, Spacer, Table, TextBlock, Title
 from perfdesk.pdf.fonts import FontSet
@@ -41,10 +42,12 @@ def declaration_story(decl: Declaration, fonts: FontSet) -> list[Block | Table]:
         Spacer(4),
     ]  # fmt: skip
     grid = Grid(L.DECLARATION_COLUMNS, fonts, st)
-    for row in L.DECLARATION_ROWS:
+    for row in L.DECLARATION_ROWS.get(decl.framework, L.DECLARATION_ROWS["sh2019"]):
+        if row.optional and getattr(decl, row.key) in (None, ""):
+            continue
         label = Cell(row.label, "label", field=row.label)
         if row.kind in ("text", "long"):
-            grid.add([label, Cell(getattr(decl, row.key), span=3, field=row.label)])
+            grid.add([label, _value_cell(getattr(decl, row.key), row.value_kind, row.label, 3)])
         elif row.kind == "choice":
             group = CheckboxGroup(row.options, getattr(decl, row.key), fonts, row.label)
             grid.add([label, Cell(flow=group, span=3)])
@@ -54,6 +57,8 @@ def declaration_story(decl: Declaration, fonts: FontSet) -> list[Block | Table]:
                 Cell(row.label2, "label", field=row.label2),
                 _value_cell(getattr(decl, row.key2), row.value_kind, row.label2),
             ])  # fmt: skip
+        elif row.kind == "funds":
+            _fund_rows(grid, decl, row.label)
         elif row.kind == "budget_items":
             _budget_rows(grid, decl, row.label)
         elif row.kind == "indicators":
@@ -71,12 +76,26 @@ def declaration_story(decl: Declaration, fonts: FontSet) -> list[Block | Table]:
     return story
 
 
-def _value_cell(value: Any, kind: str, field: str) -> Cell:
+def _value_cell(value: Any, kind: str, field: str, span: int = 1) -> Cell:
     if kind == "money":
-        return Cell(format_money(value), "money", field=field)
+        return Cell(format_money(value), "money", span=span, field=field)
     if kind == "date":
-        return Cell(date_text(value), "center", field=field)
-    return Cell(value, field=field)
+        return Cell(date_text(value), "center", span=span, field=field)
+    return Cell(value, span=span, field=field)
+
+
+def _fund_rows(grid: Grid, decl: Declaration, label: str) -> None:
+    """项目资金: 年度资金总额 (the year's budget) / 其中：财政拨款 / 其他资金, the block's
+    label down the side."""
+    funds = decl.funds or DeclarationFunds()
+    spans = []
+    for key, name in L.NATIONAL_FUND_ROWS:
+        value = decl.year_budget if key == "year_budget" else getattr(funds, key)
+        spans.append(grid.add([
+            Cell(None), Cell(name, "label", field=name),
+            Cell(format_money(value), "money", span=2, field=name),
+        ]))  # fmt: skip
+    merge_categories(grid, spans, [(label,)] * len(spans), [0], label)
 
 
 def _budget_rows(grid: Grid, decl: Declaration, label: str) -> None:
@@ -92,6 +111,21 @@ def _budget_rows(grid: Grid, decl: Declaration, label: str) -> None:
         ]))  # fmt: skip
     if not items:
         spans.append(grid.add([Cell(None), Cell(None, span=2), Cell(None)]))
+    # 合计: the sum of the amounts written, then the sum in 大写 across the block (neither
+    # when no amount is written: a blank form stays blank for the pen).
+    amounts = [item.amount for item in items if item.amount is not None]
+    where = f"{label}{L.BUDGET_TOTAL_LABEL}"
+    total = sum(amounts, Decimal(0)) if amounts else None
+    spans.append(grid.add([
+        Cell(None), Cell(L.BUDGET_TOTAL_LABEL, "label", span=2, field=where),
+        Cell(format_money(total), "money", field=where),
+    ]))  # fmt: skip
+    if total is not None:
+        try:
+            words = f"{L.CAPITAL_LABEL}：{amount_in_words(total)}"
+        except MoneyError:  # beyond 万亿 groups (≥ 10^16 元): no bureau writes that in words
+            words = None
+        spans.append(grid.add([Cell(None), Cell(words, span=3, field=where)]))
     merge_categories(grid, spans, [(label,)] * len(spans), [0], label)
 
 
@@ -109,7 +143,8 @@ def _indicator_table(
     spans = []
     for n, (ind, first) in enumerate(zip(decl.indicators, cat_cells, strict=True), 1):
         where = f"{label}第{n}行"
-        spans.append(grid.add([*first, Cell(ind.name, field=where), Cell(ind.target, field=where)]))
+        name_at, target_at = (f"{where}“{h}”" for h in layout.headers[-2:])
+        spans.append(grid.add([*first, Cell(ind.name, field=name_at), Cell(ind.target, field=target_at)]))
     if not decl.indicators:
         grid.add([Cell(None) for _ in range(ncols)])
     merge_categories(grid, spans, keys, list(range(cats)), label)

@@ -125,6 +125,7 @@ def evaluation_story(decl: Declaration, ev: Evaluation, fonts: FontSet) -> list[
     spans = []
     for n, (ind, sc) in enumerate(zip(ev.indicators, sheet.indicators, strict=True), 1):
         where = f"绩效指标第{n}行"
+        name_at, target_at, actual_at = (f"{where}“{h}”" for h in L.EVAL_INDICATOR_HEADERS[2:5])
         actual = ind.actual or ""
         if ind.tier:
             tier = TIER_LABELS.get(ind.tier, ind.tier)
@@ -136,12 +137,12 @@ def evaluation_story(decl: Declaration, ev: Evaluation, fonts: FontSet) -> list[
         score = "不适用" if sc.not_applicable else _score_text(sc.score)
         forecast = (
             [] if forecasts is None
-            else [Cell(forecasts[n - 1], field=f"{where}{L.EVAL_FORECAST_HEADER}")]
+            else [Cell(forecasts[n - 1], field=f"{where}“{L.EVAL_FORECAST_HEADER}”")]
         )  # fmt: skip
         spans.append(table.add([
-            *cat_cells[n - 1], Cell(ind.name, field=where), Cell(ind.target, field=where),
-            Cell(actual, field=where), *forecast, Cell(weight, "center"),
-            Cell(score, "center"), Cell(deviation, field=f"{where}偏差原因分析及改进措施"),
+            *cat_cells[n - 1], Cell(ind.name, field=name_at), Cell(ind.target, field=target_at),
+            Cell(actual, field=actual_at), *forecast, Cell(weight, "center"),
+            Cell(score, "center"), Cell(deviation, field=f"{where}“偏差原因分析及改进措施”"),
         ]))  # fmt: skip
     if not ev.indicators:
         table.add([Cell(None) for _ in range(ncols)])

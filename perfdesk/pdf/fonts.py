@@ -58,17 +58,22 @@ class MissingGlyphError(InputError):
         self.field = field
         self.fonts = tuple(fonts)
         code = f"U+{ord(char):04X}"
+        # A field named with its row (分解目标第2行“指标目标值”) comes quoted already.
+        where = field if "“" in field else f"“{field or '表格'}”"
         # An invisible or control character (a bidi override such as U+202E, NEL) is named
         # by its code alone: shown raw it would vanish or reverse the rest of the message.
+        # A rare character is shown too, but the screen's font may lack it as well (an
+        # empty box): the code is what identifies it for sure.
         if char.isprintable():
-            what = f"字符“{char}”（{code}）"
-            advice = "请改用常用字或安装含此字的字体（设置环境变量 PERFDESK_PDF_FONT）。"
+            what = f"字“{char}”（{code}）"
+            advice = (
+                "请把它换成常用字，或用文字说明这个字（如“左土右吉”）后再打印；"
+                "如必须印出此字，请让管理员在本机安装含有此字的字体。"
+            )
         else:
             what = f"不可见字符（{code}）"
-            advice = "请删去这个字符。"
-        super().__init__(
-            f"“{field}”中的{what}在打印字体（{'、'.join(fonts)}）中没有字形，无法打印。{advice}"
-        )
+            advice = "请删去这个字符后再打印。"
+        super().__init__(f"{where}中的{what}打印字体里没有，无法打印。{advice}")
 
 
 class NoFontError(PerfdeskError):

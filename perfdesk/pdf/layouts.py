@@ -44,11 +44,15 @@ DECLARATION_COLUMNS = (100.0, 146.5, 100.0, 146.5)
 
 # The signatures are drawn as a block of their own after the last table (Signoff), not as
 # a row of the grid.
-DECLARATION_ROWS: tuple[F.FormRow, ...] = tuple(
-    row for row in F.DECLARATION_ROWS if row.kind != "signoff"
-)
+DECLARATION_ROWS: dict[str, tuple[F.FormRow, ...]] = {
+    framework: tuple(row for row in rows if row.kind != "signoff")
+    for framework, rows in F.DECLARATION_ROWS_BY_FRAMEWORK.items()
+}
 
 BUDGET_ITEM_HEADERS = F.BUDGET_ITEM_HEADERS
+BUDGET_TOTAL_LABEL = F.BUDGET_TOTAL_LABEL
+CAPITAL_LABEL = F.CAPITAL_LABEL
+NATIONAL_FUND_ROWS = F.NATIONAL_FUND_ROWS
 
 
 @dataclass(frozen=True)

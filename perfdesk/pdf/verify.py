@@ -23,8 +23,9 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from perfdesk.models.errors import InputError, NotFoundError
+from perfdesk.models.form_rows import BUDGET_ITEM_HEADERS, BUDGET_TOTAL_LABEL, CAPITAL_LABEL
 from perfdesk.models.labels import FIELD_LABELS
-from perfdesk.models.money import format_money
+from perfdesk.models.money import amount_in_words, format_money
 from perfdesk.models.records import Declaration
 from perfdesk.models.serialize import content_dict
 
@@ -130,7 +131,7 @@ def _reader(pdf: bytes) -> Any:
     try:
         return PdfReader(io.BytesIO(pdf))
     except (PyPdfError, ValueError, KeyError, TypeError, OSError) as exc:
-        raise InputError(f"这份 PDF 无法读取（{type(exc).__name__}），无法核对。") from exc
+        raise InputError("这份 PDF 已损坏或不完整，无法读取，无法核对。") from exc
 
 
 def pdf_text(pdf: bytes) -> str:
@@ -141,7 +142,9 @@ def pdf_text(pdf: bytes) -> str:
     try:
         return "\n".join(page.extract_text() or "" for page in reader.pages)
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise InputError(f"这份 PDF 的文字无法读出（{type(exc).__name__}），无法核对。") from exc
+        raise InputError(
+            "这份 PDF 的文字无法读出（可能已损坏，或是扫描件、图片），无法核对。"
+        ) from exc
 
 
 def read_marker(pdf: bytes) -> tuple[Marker | None, str]:
@@ -218,6 +221,14 @@ def _shown_values(decl: Declaration, form: str) -> list[tuple[str, str]]:
             out.append((label(path), "".join(str(value).split())))
 
     content = content_dict(decl, form)
+    if form == "declaration":
+        # The 投入资金构成 block's 合计 row is printed from the amounts, not stored.
+        amounts = [b.amount for b in decl.budget_items if b.amount is not None]
+        if amounts:
+            total = sum(amounts, Decimal(0))
+            where = f"{label('budget_items')}“{BUDGET_TOTAL_LABEL}”"
+            out.append((where, format_money(total)))
+            out.append((where, amount_in_words(total)))
     if form == "evaluation":
         evaluation = content.pop("evaluation") or {}
         walk("", content)
@@ -340,11 +351,42 @@ def compare_printout(pdf: bytes, decl: Declaration, form: str) -> tuple[tuple[st
         again = render_bytes(candidate, form)
         if again == pdf:
             return ()
-        found = _differences(printed, pdf_text(again), decl, form)
-        if not found:
+        again_text = pdf_text(again)
+        found = _differences(printed, again_text, decl, form)
+        if not found or _same_before_totals(printed, again_text, decl, form):
             return ()
         first = first or found
     return first or ()
+
+
+# What every page carries besides the form: page numbers, the record's mark, the watermark.
+_FURNITURE = re.compile(
+    r"第\s*\d+\s*页\s*共\s*\d+\s*页|记录号\s*\S+\s*第\s*\d+\s*版\s*指纹\s*[0-9a-f]{12}"
+    r"|perfdesk:\S+|^\s*草稿\s*$",
+    re.MULTILINE,
+)
+
+
+def _same_before_totals(printed: str, again: str, decl: Declaration, form: str) -> bool:
+    """A declaration printed before the 投入资金构成 block ended in 合计 and 大写: the same
+    text as today's drawing without those two rows. Their height moves the page breaks, so
+    the pages are compared without what every page carries (numbers, mark, watermark)."""
+    capital = f"{CAPITAL_LABEL}："
+    if form != "declaration" or capital in printed or capital not in again:
+        return False
+    amounts = [b.amount for b in decl.budget_items if b.amount is not None]
+    if not amounts:
+        return False
+    total = sum(amounts, Decimal(0))
+    rows = f"{BUDGET_TOTAL_LABEL}{format_money(total)}{capital}{amount_in_words(total)}"
+
+    def content(text: str) -> str:
+        return "".join(_FURNITURE.sub("", text).split())
+
+    today = content(again)
+    block = today.find(BUDGET_ITEM_HEADERS[1])
+    at = today.find(rows, block)
+    return block >= 0 and at >= 0 and content(printed) == today[:at] + today[at + len(rows) :]
 
 
 def _is_final(decl: Declaration, form: str) -> bool:

@@ -114,10 +114,8 @@ def print_year(
             raise
         except Exception as exc:  # noqa: BLE001 - one unreadable record must not stop the year
             unexpected = unexpected or exc
-            reason = (
-                f"无法读取或打印此项目（{type(exc).__name__}：{exc}），"
-                "请用 perfdesk check 检查数据库"
-            )
+            # The exception itself is chained for --debug; the clerk gets what to do.
+            reason = "无法读取或打印此项目（程序内部错误），请用 perfdesk check 检查数据库"
         if reason is not None:
             failures.append(PrintFailure(rid, year, unit or "", name or "", reason))
         if progress:
@@ -128,3 +126,18 @@ def print_year(
         # The first unexpected error stays chained for --debug's traceback.
         raise YearPrintError(written, failures) from unexpected
     return written
+
+
+def join_pdfs(parts: list[bytes]) -> bytes:
+    """Several printouts as one PDF, page after page: 打印… of several selected projects is
+    one print dialog and one print job."""
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for data in parts:
+        writer.append(PdfReader(io.BytesIO(data)))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

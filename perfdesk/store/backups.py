@@ -24,6 +24,7 @@ import sqlite3
 from pathlib import Path
 
 from perfdesk.models.errors import StoreError
+from perfdesk.models.words import os_reason
 from perfdesk.paths import BACKUP_DIRNAME as BACKUP_DIRNAME
 from perfdesk.paths import backup_folder as backup_folder
 from perfdesk.store.check import check_file
@@ -156,9 +157,11 @@ def auto_backup(
     except (ReadOnlyError, DiskFullError, BusyError, DamagedError):
         raise  # already named for what it is
     except StoreError as exc:
-        reason = exc.__cause__ if isinstance(exc.__cause__, OSError | sqlite3.Error) else exc
+        # The system's own words (English) stay in the chain; the clerk gets them in Chinese.
+        cause = exc.__cause__
+        reason = os_reason(cause) if isinstance(cause, OSError) else "无法写入"
         raise StoreError(
-            f"无法在“{target_dir}”中建立自动备份（{getattr(reason, 'strerror', None) or reason}），"
+            f"无法在“{target_dir}”中建立自动备份（{reason}），"
             "请检查该文件夹是否可写、磁盘是否已满。"
         ) from exc
     prune(db_path, target_dir, keep)

@@ -63,6 +63,10 @@ class CheckReport:
         return not self.damage
 
 
+# What reading a damaged page can raise: SQLite's own error, or text that is no longer
+# UTF-8 (Python decodes TEXT columns, sqlite_master's names included).
+UNREADABLE = (sqlite3.DatabaseError, UnicodeDecodeError)
+
 def _open_readonly(path: Path) -> sqlite3.Connection:
     uri = f"file:{quote(str(path.absolute()))}?mode=ro"
     return sqlite3.connect(uri, uri=True, timeout=10, isolation_level=None)
@@ -70,7 +74,7 @@ def _open_readonly(path: Path) -> sqlite3.Connection:
 
 def _rows(conn: sqlite3.Connection, sql: str, params: Any = ()) -> Iterator[tuple[Any, ...]]:
     """Rows until the first unreadable page (a damaged table yields what precedes it)."""
-    with contextlib.suppress(sqlite3.DatabaseError):
+    with contextlib.suppress(*UNREADABLE):
         yield from conn.execute(sql, params)
 
 
@@ -91,7 +95,7 @@ def _schema_damage(conn: sqlite3.Connection) -> tuple[list[Damage], int | None]:
     try:
         (user_version,) = conn.execute("PRAGMA user_version").fetchone()
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
-    except sqlite3.DatabaseError as exc:
+    except UNREADABLE as exc:
         return [Damage(f"文件无法作为数据库读出（{exc}）")], None
     if "records" not in tables or "revisions" not in tables:
         return [Damage("这不是 perfdesk 数据库（没有项目表）")], None
@@ -118,7 +122,7 @@ def _schema_damage(conn: sqlite3.Connection) -> tuple[list[Damage], int | None]:
 def _integrity(conn: sqlite3.Connection) -> list[str]:
     try:
         rows = [str(r[0]) for r in conn.execute("PRAGMA integrity_check(100)")]
-    except sqlite3.DatabaseError as exc:
+    except UNREADABLE as exc:
         return [str(exc)]
     return [] if rows == ["ok"] else rows
 
@@ -139,7 +143,7 @@ def _record_damage(
         row = conn.execute("SELECT name, revision FROM records WHERE id = ?", [rid]).fetchone()
         if row is not None:
             name, current = row
-    except sqlite3.DatabaseError:
+    except UNREADABLE:
         row_damaged = True
         found.append(Damage("项目行所在的页面已损坏"))
     revisions: list[tuple] = []
@@ -149,7 +153,7 @@ def _record_damage(
             f"{fpm}, saved_at FROM revisions WHERE record_id = ? ORDER BY revision",
             [rid],
         ).fetchall()
-    except sqlite3.DatabaseError:
+    except UNREADABLE:
         # Read them one by one, skipping the revision whose page is damaged.
         for (rev,) in _rows(conn, "SELECT revision FROM revisions WHERE record_id = ?", [rid]):
             try:
@@ -157,7 +161,7 @@ def _record_damage(
                     "SELECT revision, status, doc, fingerprint_declaration, "
                     f"fingerprint_evaluation, {fpm}, saved_at FROM revisions "
                     "WHERE record_id = ? AND revision = ?", [rid, rev]).fetchone())  # fmt: skip
-            except sqlite3.DatabaseError:
+            except UNREADABLE:
                 found.append(Damage("此版本所在的页面已损坏", revision=rev))
         if not revisions:
             found.append(Damage("各版本所在的页面已损坏"))

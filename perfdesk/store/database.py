@@ -27,11 +27,13 @@ from perfdesk.models.errors import (
     ValidationError,
 )
 from perfdesk.models.status import STATUS_DRAFT, STATUS_FINAL
+from perfdesk.models.words import os_reason
 from perfdesk.store import search as queries
 from perfdesk.store.documents import fingerprints, monitoring_columns
 from perfdesk.store.faults import DamagedError, damaged_message, storage_error
 from perfdesk.store.schema import MIGRATION_NAMES, MIGRATION_SET, SCHEMA_VERSION
 from perfdesk.store.search import LIST_COLUMNS as LIST_COLUMNS
+from perfdesk.store.search import LIVE
 from perfdesk.store.search import SORTABLE as SORTABLE
 
 # The record classes and their JSON form are loaded by the methods that read or write a
@@ -47,6 +49,23 @@ class RevisionInfo(NamedTuple):
     fingerprint_declaration: str
     fingerprint_evaluation: str | None
     fingerprint_monitoring: str | None
+
+
+class FinalRecordError(ConflictError):
+    """删除 of a 定稿 project that was not confirmed twice (final_ok)."""
+
+
+class DeletedRecord(NamedTuple):
+    """A project 删除 took out of the lists (its revisions kept); ``deleted_at`` is None
+    once 恢复 has brought it back."""
+
+    id: int
+    year: int
+    unit: str
+    name: str
+    status: str
+    revision: int
+    deleted_at: str | None
 
 
 class SaveResult(NamedTuple):
@@ -370,18 +389,19 @@ class Store:
         return [
             r[0]
             for r in self.conn.execute(
-                "WITH RECURSIVE y(v) AS (SELECT max(year) FROM records UNION ALL "
-                "SELECT (SELECT max(year) FROM records WHERE year < y.v) FROM y "
+                f"WITH RECURSIVE y(v) AS (SELECT max(year) FROM records WHERE {LIVE} "
+                f"UNION ALL SELECT (SELECT max(year) FROM records WHERE year < y.v AND {LIVE}) "
+                "FROM y "
                 "WHERE y.v IS NOT NULL) SELECT v FROM y WHERE v IS NOT NULL"
             )
         ]
 
     @_faults
     def units(self, year: int | None = None) -> builtins.list[str]:
-        sql = "SELECT DISTINCT unit FROM records"
+        sql = f"SELECT DISTINCT unit FROM records WHERE {LIVE}"
         params: builtins.list[Any] = []
         if year is not None:
-            sql += " WHERE year = ?"
+            sql += " AND year = ?"
             params.append(year)
         return [r[0] for r in self.conn.execute(sql + " ORDER BY unit", params)]
 
@@ -445,6 +465,13 @@ class Store:
             "SELECT id FROM records WHERE year = ? AND unit = ? AND name = ?", [year, unit, name]
         ).fetchone()
         return None if row is None else int(row[0])
+
+    @_faults
+    def is_deleted(self, record_id: int) -> bool:
+        row = self.conn.execute(
+            "SELECT deleted_at IS NOT NULL FROM records WHERE id = ?", [record_id]
+        ).fetchone()
+        return bool(row and row[0])
 
     def find(self, year: int, unit: str, name: str) -> Declaration | None:
         rid = self.find_id(year, unit, name)
@@ -542,14 +569,21 @@ class Store:
         if rid is not None:
             other = self.find_id(decl.year, decl.unit, decl.name)
             if other is not None and other != rid:
+                deleted = "，已删除，可在“已删除的项目”中恢复" if self.is_deleted(other) else ""
                 raise ConflictError(
-                    f"{decl.year}年“{decl.unit}”已有名为“{decl.name}”的项目（编号 {other}）。"
+                    f"{decl.year}年“{decl.unit}”已有名为“{decl.name}”的项目（编号 {other}"
+                    f"{deleted}）。"
                 )
         if rid is None:
             status = decl.status if decl.status in (STATUS_DRAFT, STATUS_FINAL) else STATUS_DRAFT
             return self._insert(doc, status), True, True, True
-        new_revision, changed = self._update(rid, doc, decl.status, as_import)
-        return rid, False, new_revision, changed
+        # A deleted project declared or imported again comes back as a new revision: the
+        # one it was deleted at stays as it was, and the key (year, unit, name) stays its own.
+        revived = self.is_deleted(rid)
+        if revived:
+            self.conn.execute("UPDATE records SET deleted_at = NULL WHERE id = ?", [rid])
+        new_revision, changed = self._update(rid, doc, decl.status, as_import, revived)
+        return rid, False, new_revision, changed or revived
 
     def _insert(self, doc: dict[str, Any], status: str) -> int:
         row = self._row(doc, status, 1)
@@ -570,7 +604,7 @@ class Store:
         )
 
     def _update(
-        self, rid: int, doc: dict[str, Any], status: str, as_import: bool
+        self, rid: int, doc: dict[str, Any], status: str, as_import: bool, revived: bool = False
     ) -> tuple[bool, bool]:
         """Returns (new revision added, anything changed)."""
         from perfdesk.models.serialize import (
@@ -594,7 +628,7 @@ class Store:
             )
             locked[form] = bool(before) and before["status"] == STATUS_FINAL
         parts_changed = any(changed.values())
-        if not decl_changed and not parts_changed:
+        if not decl_changed and not parts_changed and not revived:
             same_status = status == old_status and all(
                 not doc.get(form) or not old.get(form)
                 or doc[form]["status"] == old[form]["status"]
@@ -606,6 +640,7 @@ class Store:
             (decl_changed and old_status == STATUS_FINAL)
             or any(changed[form] and locked[form] for form in changed)
             or (as_import and (decl_changed or parts_changed))
+            or revived
         )
         if decl_changed and old_status == STATUS_FINAL and not as_import:
             status = STATUS_DRAFT  # a changed final record is a new draft
@@ -750,9 +785,65 @@ class Store:
             return self.get(record_id)
 
     @_faults
-    def delete(self, record_id: int) -> None:
+    def delete(self, record_id: int, *, final_ok: bool = False) -> DeletedRecord:
+        """删除: take the project out of the lists, searches, counts, summaries, packages and
+        the indicator library; its revisions stay and :meth:`undelete` brings it back. A
+        定稿 project is only deleted with ``final_ok`` (the front door asked twice)."""
         with self.transaction():
-            self.conn.execute("DELETE FROM records WHERE id = ?", [record_id])
+            row = self.conn.execute(
+                "SELECT name, status, revision, deleted_at FROM records WHERE id = ?", [record_id]
+            ).fetchone()
+            if row is None:
+                raise NotFoundError(f"数据库中没有编号为 {record_id} 的项目。")
+            name, status, revision, deleted_at = row
+            if deleted_at is not None:
+                raise ConflictError(f"编号为 {record_id} 的项目“{name}”已经删除。")
+            if status == STATUS_FINAL and not final_ok:
+                raise FinalRecordError(
+                    f"编号为 {record_id} 的项目“{name}”已定稿（第 {revision} 版），"
+                    "删除定稿的项目需要再次确认。"
+                )
+            # To the microsecond: 已删除的项目 lists the last deleted first, and a batch
+            # deletes several in one second.
+            when = dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
+            self.conn.execute("UPDATE records SET deleted_at = ? WHERE id = ?", [when, record_id])
+            # Read from the row, not the revision: a damaged record can be deleted too.
+            return self._mark(record_id)
+
+    @_faults
+    def undelete(self, record_id: int) -> DeletedRecord:
+        """Bring a deleted project back into the lists, at the revision it was deleted at."""
+        with self.transaction():
+            row = self.conn.execute(
+                "SELECT name, deleted_at FROM records WHERE id = ?", [record_id]
+            ).fetchone()
+            if row is None:
+                raise NotFoundError(f"数据库中没有编号为 {record_id} 的项目。")
+            if row[1] is None:
+                raise ConflictError(f"编号为 {record_id} 的项目“{row[0]}”没有被删除。")
+            self.conn.execute("UPDATE records SET deleted_at = NULL WHERE id = ?", [record_id])
+            return self._mark(record_id)
+
+    def _mark(self, record_id: int) -> DeletedRecord:
+        row = self.conn.execute(
+            "SELECT id, year, unit, name, status, revision, deleted_at FROM records WHERE id = ?",
+            [record_id],
+        ).fetchone()
+        return DeletedRecord(*row)
+
+    @_faults
+    def deleted(self, *, year: int | None = None) -> builtins.list[DeletedRecord]:
+        """The deleted projects, the last deleted first."""
+        sql = (
+            "SELECT id, year, unit, name, status, revision, deleted_at FROM records "
+            "WHERE deleted_at IS NOT NULL"
+        )
+        params: builtins.list[Any] = []
+        if year is not None:
+            sql += " AND year = ?"
+            params.append(year)
+        rows = self.conn.execute(sql + " ORDER BY deleted_at DESC, id DESC", params)
+        return [DeletedRecord(*r) for r in rows]
 
     def previous_year(self, decl: Declaration) -> Declaration | None:
         """Last year's record of the same project, for the prev-year checks: the record
@@ -761,14 +852,15 @@ class Store:
         if decl.id is not None:
             row = self.conn.execute(
                 "SELECT p.id FROM record_links l JOIN records p ON p.id = l.previous_id "
-                "WHERE l.record_id = ? AND p.year = ?",
+                f"WHERE l.record_id = ? AND p.year = ? AND p.{LIVE}",
                 [decl.id, decl.year - 1],
             ).fetchone()
             if row is not None:
                 return self.get(int(row[0]))
         if not decl.unit or not decl.name:
             return None
-        return self.find(decl.year - 1, decl.unit, decl.name)
+        rid = self.find_id(decl.year - 1, decl.unit, decl.name)
+        return None if rid is None or self.is_deleted(rid) else self.get(rid)
 
     # ------------------------------------------------------------ maintenance
 
@@ -794,6 +886,7 @@ class Store:
             if isinstance(fault, DamagedError):  # what is read is damaged: the database
                 fault = DamagedError(damaged_message(self.path, str(exc)))
             raise fault or StoreError(
-                f"无法写出备份“{target}”（{exc}），未留下不完整的文件。"
+                f"无法写出备份“{target}”（{os_reason(exc) if isinstance(exc, OSError) else exc}），"
+                "未留下不完整的文件。"
             ) from exc
         return target

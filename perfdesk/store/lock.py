@@ -34,6 +34,7 @@ from typing import Any
 
 from perfdesk import __version__
 from perfdesk.models.errors import StoreError
+from perfdesk.models.words import os_reason
 from perfdesk.store.faults import ReadOnlyError, storage_error
 
 LOCK_SUFFIX = ".lock"
@@ -405,7 +406,7 @@ class DatabaseLock:
         if named is not None:
             return named
         return StoreError(
-            f"无法在“{self.path.parent}”中创建锁文件（{exc.strerror or exc}），"
+            f"无法在“{self.path.parent}”中创建锁文件（{os_reason(exc)}），"
             "请检查该文件夹是否可写。"
         )
 

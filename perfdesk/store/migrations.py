@@ -434,5 +434,23 @@ def m0012(db: Database) -> None:
                 [status, alert, rid],
             )
 
+@migrations(name="0013_soft_delete")
+def m0013(db: Database) -> None:
+    # 删除 takes a project out of every list, search and count but keeps it and all its
+    # revisions, so that it can be brought back (已删除的项目… / perfdesk undelete). The row
+    # stays, so (year, unit, name) stays unique: the same project imported again brings the
+    # deleted row back as a new revision instead of failing on the key.
+    db.execute("ALTER TABLE records ADD COLUMN deleted_at TEXT")
+    # list --year reads a year's rows from this index alone (migration 0003). Partial, it
+    # holds only the listed rows; deleted_at is in it too, or SQLite reads every row's table
+    # page to test the WHERE the list now has.
+    db.execute("DROP INDEX IF EXISTS records_list")
+    db.execute(
+        "CREATE INDEX records_list ON records "
+        "(year, unit, name, id, status, revision, has_evaluation, deleted_at) "
+        "WHERE deleted_at IS NULL"
+    )
+
+
 if tuple(m.name for m in migrations._migrations) != MIGRATION_NAMES:
     raise RuntimeError("perfdesk.store.schema.MIGRATION_NAMES is out of step with migrations.py")

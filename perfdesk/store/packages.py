@@ -185,7 +185,7 @@ def package_units_before(store: Store, year: int) -> set[str]:
 def units_before(store: Store, year: int) -> set[str]:
     """Units with records in earlier years."""
     return {
-        r[0] for r in store.conn.execute("SELECT DISTINCT unit FROM records WHERE year < ?", [year])
+        r[0] for r in store.conn.execute("SELECT DISTINCT unit FROM records WHERE year < ? AND deleted_at IS NULL", [year])
     }
 
 
@@ -240,7 +240,10 @@ def monitoring_of_record(store: Store, record_id: int) -> tuple[str | None, int]
 
 
 def unit_of_record(store: Store, record_id: int) -> str | None:
-    row = store.conn.execute("SELECT unit FROM records WHERE id = ?", [record_id]).fetchone()
+    """The unit of a listed record; None when it is deleted (status counts it no more)."""
+    row = store.conn.execute(
+        "SELECT unit FROM records WHERE id = ? AND deleted_at IS NULL", [record_id]
+    ).fetchone()
     return None if row is None else str(row[0])
 
 

@@ -19,5 +19,6 @@ MIGRATION_NAMES: tuple[str, ...] = (
     "0010_indicator_library",
     "0011_plain_search",
     "0012_monitoring",
+    "0013_soft_delete",
 )
 SCHEMA_VERSION = len(MIGRATION_NAMES)

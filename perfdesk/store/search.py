@@ -23,6 +23,8 @@ LIST_COLUMNS = (
     "created_from", "updated_at",
 )  # fmt: skip
 SORTABLE = frozenset(LIST_COLUMNS)
+# The records that are listed: not deleted (a deleted one keeps its row and revisions).
+LIVE = "deleted_at IS NULL"
 
 # Control characters (a NUL or tab pasted from another program) are no part of a name or
 # unit (imports clean them), and SQLite's LIKE stops comparing at a NUL.
@@ -41,8 +43,9 @@ def _like_pattern(term: str) -> str:
 def where(
     year: int | None, unit: str | None, status: str | None, search: str | None
 ) -> tuple[str, list[Any]]:
-    """`` WHERE …`` (or "") and its parameters for the list's filters."""
-    clauses: list[str] = []
+    """`` WHERE …`` and its parameters for the list's filters. Deleted projects are never
+    listed, searched or counted (migration 0013)."""
+    clauses: list[str] = [LIVE]
     params: list[Any] = []
     for column, value in (("year", year), ("unit", unit or None), ("status", status or None)):
         if value is not None:
@@ -51,7 +54,7 @@ def where(
     for term in search_terms(search):
         clauses.append("(name LIKE ? ESCAPE '\\' OR unit LIKE ? ESCAPE '\\')")
         params += [_like_pattern(term)] * 2
-    return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+    return " WHERE " + " AND ".join(clauses), params
 
 
 def select(

@@ -62,16 +62,25 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("act_about", "关于", "about", None, Icon.HelpAbout),
     ActionSpec("act_quit", "退出", "close", Key.Quit, Icon.ApplicationExit),
     ActionSpec("act_find", "查找", "focus_search", Key.Find, Icon.EditFind),
+    ActionSpec("act_delete", "删除…", "delete", Key.Delete, Icon.EditDelete,
+               "删除列表中选中的项目（各版本保留，可在“已删除的项目”中恢复）"),
+    ActionSpec("act_deleted", "已删除的项目…", "show_deleted", None, None,
+               "查看已删除的项目，把选中的恢复到列表"),
+    ActionSpec("act_summary", "导出年度汇总表…", "export_summary", None, None,
+               "一个年度每个项目一行的汇总表（Excel），报财政局用"),
+    ActionSpec("act_verify", "核对打印件…", "verify_printout", None, None,
+               "核对一份打印出的 PDF 是否就是库中的现行版本"),
 )  # fmt: skip
 
 # None is a separator. act_undo and act_redo come from the window's QUndoGroup.
 MENUS: tuple[tuple[str, tuple[str | None, ...]], ...] = (
     ("文件(&F)", ("act_new", "act_import", "act_import_folder", "act_save", None,
                 "act_export", "act_pdf", "act_preview", "act_print", "act_print_year", None,
+                "act_summary", "act_verify", None,
                 "act_backup", "act_restore", None, "act_quit")),
     ("编辑(&E)", ("act_undo", "act_redo", None, "act_find")),
     ("项目(&P)", ("act_finalize", "act_new_revision", "act_make_monitoring", "act_carry",
-                 "act_history")),
+                 "act_history", None, "act_delete", "act_deleted")),
     ("报送(&S)", ("act_pack", "act_receive", None, "act_return", "act_status")),
     ("帮助(&H)", ("act_about",)),
 )  # fmt: skip

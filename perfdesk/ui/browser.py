@@ -307,6 +307,8 @@ class Browser(QWidget):
     def reselect(self) -> None:
         """Select the current record's row again, quietly, when it is listed."""
         row = self.model.row_of(self.current_id) if self.current_id else None
+        if row is not None and self.view.selectionModel().isRowSelected(row, QModelIndex()):
+            return  # already selected: several rows chosen with Ctrl/Shift stay chosen
         quiet, self._quiet = self._quiet, True
         try:
             if row is None:
@@ -360,6 +362,13 @@ class Browser(QWidget):
         """Every record selected in the list, in list order."""
         rows = sorted(i.row() for i in self.view.selectionModel().selectedRows())
         return [rid for rid in (self.model.record_id(r) for r in rows) if rid is not None]
+
+    def selected_records(self) -> list[tuple[int, str, str | None]]:
+        """(id, name, status) of every record selected in the list, in list order."""
+        return [
+            (rid, self.model.name_of(rid) or f"编号 {rid}", self.model.status_of(rid))
+            for rid in self.selected_ids()
+        ]
 
     def _selection_changed(self, *_args: QItemSelection | QModelIndex) -> None:
         if self._quiet:

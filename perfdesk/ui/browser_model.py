@@ -256,6 +256,11 @@ class BrowserModel(QAbstractTableModel):
         row = self.row_of(record_id)
         return None if row is None else self._rows[row][KEYS.index("name")]
 
+    def status_of(self, record_id: int) -> str | None:
+        """The status (draft / final) of a record among those fetched so far."""
+        row = self.row_of(record_id)
+        return None if row is None else self._rows[row][STATUS_COL]
+
     def row_of(self, record_id: int) -> int | None:
         """The row of a record among those fetched so far."""
         for i, r in enumerate(self._rows):

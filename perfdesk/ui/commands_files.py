@@ -1,5 +1,9 @@
 """The file commands: import (files, a folder, dropped files), export Excel and PDF, preview
-and print, export a year to PDF 全年导出PDF, backup and restore, about.
+and print, export a year to PDF 全年导出PDF, the year's summary 导出年度汇总表, checking a
+printout 核对打印件, backup and restore, about.
+
+导出PDF…, 导出Excel… and 打印… act on every project selected in the list when several are:
+one job on the writer with a cancellable progress dialog, then a summary.
 
 :class:`FileCommands` is given what it uses: the open record, the reader and the writer,
 the prompts, the feedback, the settings and the browser. Each command asks for paths, then
@@ -26,16 +30,35 @@ from perfdesk.models.records import Declaration
 from perfdesk.models.reprint import reprint_note
 from perfdesk.store.backups import auto_backup, restore_backup
 from perfdesk.ui import settings as S
+from perfdesk.ui.batch import FORM_CHOICES, BatchOutcome, batch_job, form_choice, run_batch
 from perfdesk.ui.browser import Browser
 from perfdesk.ui.dialogs import ReportDialog, about_text
 from perfdesk.ui.feedback import Feedback
-from perfdesk.ui.import_report import import_report_dialog
+from perfdesk.ui.import_report import TEXT_FILTER, ImportReportDialog
 from perfdesk.ui.open_record import OpenRecord
 from perfdesk.ui.operations import JobContext, Reader, Worker, run_with_progress
 from perfdesk.ui.prompts import Prompts
 
 IMPORTABLE = (".xlsx", ".xls", ".json")
+# 核对打印件's answer, first in a word (VerifyResult.status), then in full.
+VERIFY_HEADINGS = {
+    "current": "一致：打印件就是库中的现行版本。",
+    "older": "不是现行版本：打印件与库中较早的一版一致。",
+    "altered": "不一致：打印件的内容被改动过。",
+    "unknown": "无法核对：库中没有与打印件对应的版本。",
+}
 Rendered = tuple[bytes, Declaration]
+
+
+def _stored_form(store: Any, record_id: int, form: str) -> Declaration:
+    """A stored record for a form of it; a project without its 自评表 or 运行监控表 is
+    refused by name."""
+    decl = store.get(record_id)
+    if form == "evaluation" and decl.evaluation is None:
+        raise PerfdeskError("还没有自评表。")
+    if form == "monitoring" and decl.monitoring is None:
+        raise PerfdeskError("还没有运行监控表。")
+    return decl
 
 
 def dropped_paths(urls: list[QUrl]) -> list[Path]:
@@ -122,7 +145,7 @@ class FileCommands:
 
         def done(report: Any) -> None:
             self.browser.refresh()
-            self.feedback.show(import_report_dialog(report, self.feedback.parent))
+            self.feedback.show(ImportReportDialog(report, self._report_path, self.feedback.parent))
             ids = report_ids(report)
             if ids and self.record.session is None:
                 self.browser.select(ids[0])
@@ -130,6 +153,11 @@ class FileCommands:
         run_with_progress(
             self.writer, self.feedback.parent, "正在导入…", job, done, self.feedback.error
         )
+
+    def _report_path(self, suggested_name: str) -> Path | None:
+        """Where 导出为文本… of the import report writes (asked, next to the imported files)."""
+        suggested = str(Path(self.settings.folder(S.IMPORT_DIR)) / suggested_name)
+        return self.prompts.save_file("导出导入结果", suggested, TEXT_FILTER)
 
     # ================================================================ export, preview, print
 
@@ -166,6 +194,9 @@ class FileCommands:
     def export_excel(self) -> None:
         from perfdesk.pdf.printout import pdf_file_name
 
+        if len(self.browser.selected_ids()) > 1:
+            self._export_many("excel")
+            return
         got = self._form_record()
         if got is None:
             return
@@ -184,9 +215,12 @@ class FileCommands:
         self.writer.submit(job, self._exported, self.feedback.error)
 
     def export_pdf(self) -> None:
-        """The record on screen as a PDF file."""
+        """The record on screen as a PDF file; several selected projects, a PDF each."""
         from perfdesk.pdf.printout import pdf_file_name, write_pdf
 
+        if len(self.browser.selected_ids()) > 1:
+            self._export_many("pdf")
+            return
         got = self._form_record()
         if got is None:
             return
@@ -231,6 +265,9 @@ class FileCommands:
     def print_current(self) -> None:
         from perfdesk.ui.preview import print_pdf
 
+        if len(self.browser.selected_ids()) > 1:
+            self._print_many()
+            return
         got = self._form_record()
         if got is None:
             return
@@ -288,6 +325,149 @@ class FileCommands:
             self.writer, self.feedback.parent, f"正在导出 {year} 年度{chosen}…", job, done,
             self.feedback.error,
         )  # fmt: skip
+
+    # ================================================================ several at once
+
+    def _ask_form(self, title: str, count: int) -> str | None:
+        """Which form of the ``count`` selected projects (the one on screen proposed)."""
+        current = form_choice(self.record.current_form())
+        chosen = self.prompts.choose(
+            title, f"{title}选中的 {count} 个项目的哪一种表？", list(FORM_CHOICES), current
+        )
+        return None if chosen is None else FORM_CHOICES[chosen]
+
+    def _export_many(self, kind: str) -> None:
+        """导出PDF / 导出Excel of every selected project into one folder, a file each."""
+        items = [(rid, name) for rid, name, _status in self.browser.selected_records()]
+        title = "导出PDF" if kind == "pdf" else "导出Excel"
+        form = self._ask_form(title, len(items))
+        if form is None:
+            return
+        folder = self.prompts.open_folder(
+            self.settings.folder(S.EXPORT_DIR),
+            f"选择保存 {len(items)} 个项目{form_choice(form)}的文件夹",
+        )
+        if folder is None or not self.record.maybe_leave():
+            return
+        self.settings.remember_folder(S.EXPORT_DIR, folder)
+
+        def step(store: Any, rid: int) -> None:
+            from perfdesk.pdf.printout import pdf_file_name
+
+            decl = _stored_form(store, rid, form)
+            name = pdf_file_name(decl, form)
+            if kind == "pdf":
+                from perfdesk.pdf.year import print_record_file
+
+                print_record_file(decl, folder / name, form, store=store)
+            else:
+                from perfdesk.excel.writer import export_file
+
+                export_file(decl, folder / name.replace(".pdf", ".xlsx"), form=form)
+
+        run_batch(
+            self.writer, self.feedback, f"{title}（{form_choice(form)}）", "已导出",
+            batch_job(items, step), note=f"文件保存在“{folder}”。",
+        )  # fmt: skip
+
+    def _print_many(self) -> None:
+        """打印… of every selected project: rendered on the writer into one PDF, then one
+        print dialog for all of them."""
+        from perfdesk.ui.preview import print_pdf
+
+        items = [(rid, name) for rid, name, _status in self.browser.selected_records()]
+        form = self._ask_form("打印", len(items))
+        if form is None or not self.record.maybe_leave():
+            return
+        parts: list[bytes] = []
+
+        def step(store: Any, rid: int) -> None:
+            from perfdesk.pdf.printout import render_bytes
+            from perfdesk.pdf.year import revision_note
+
+            decl = _stored_form(store, rid, form)
+            parts.append(render_bytes(decl, form, revision_note=revision_note(store, decl)))
+
+        def job(store: Any, ctx: JobContext) -> BatchOutcome:
+            from perfdesk.pdf.year import join_pdfs
+
+            outcome = batch_job(items, step)(store, ctx)
+            outcome.extra = join_pdfs(parts) if parts and not outcome.cancelled else None
+            return outcome
+
+        def after(outcome: BatchOutcome) -> None:
+            if outcome.extra:
+                print_pdf(outcome.extra, self.feedback.parent)
+
+        run_batch(
+            self.writer, self.feedback, f"打印（{form_choice(form)}）", "已送去打印", job, after
+        )
+
+    # ================================================================ summary, verify
+
+    def export_summary(self) -> None:
+        """文件 → 导出年度汇总表…: the year's summary workbook (``perfdesk summary``), of
+        the list's unit when one is chosen, else of the whole department."""
+        year = self.prompts.year("导出年度汇总表", "汇总哪一年度？", self.browser.default_year())
+        if year is None:
+            return
+        unit = self.browser.model.query.unit
+        if unit:
+            whole = "全部门"
+            chosen = self.prompts.choose(
+                "导出年度汇总表", "汇总哪些项目？", [whole, unit], whole
+            )
+            if chosen is None:
+                return
+            unit = None if chosen == whole else unit
+        whose = f"{unit}" if unit else ""
+        path = self._ask_export_path(
+            "导出年度汇总表", f"{year}年度{whose}绩效汇总.xlsx", "Excel 文件 (*.xlsx)", ".xlsx"
+        )
+        if path is None:
+            return
+        self.record.maybe_leave()
+
+        def job(store: Any, _ctx: JobContext) -> int:
+            from perfdesk.excel.writer import write_summary_file
+
+            if store.count(year=year, unit=unit) == 0:
+                where = f"“{unit}”" if unit else ""
+                raise PerfdeskError(f"{year}年{where}没有项目，未写出汇总表。")
+            return write_summary_file(store, year, path, unit)
+
+        def done(n: int) -> None:
+            self.feedback.status(f"已写出 {year} 年度{whose}汇总（{n} 个项目）：{path}")
+
+        self.writer.submit(job, done, self.feedback.error)
+
+    def verify_printout(self) -> None:
+        """文件 → 核对打印件…: is this PDF the stored revision (``perfdesk verify``)? The
+        answer in a dialog: current, an older revision and what changed since, altered
+        (naming the fields), or nothing stored."""
+        path = self.prompts.open_file(
+            "核对打印件", self.settings.folder(S.EXPORT_DIR), "PDF 文件 (*.pdf);;所有文件 (*)"
+        )
+        if path is None:
+            return
+
+        def job(store: Any, _ctx: JobContext) -> tuple[Any, bool]:
+            from perfdesk.pdf.verify import verify_pdf
+
+            result = verify_pdf(store, path.read_bytes())
+            rid = result.marker.record_id if result.marker is not None else None
+            return result, rid is not None and store.is_deleted(rid)
+
+        def done(got: tuple[Any, bool]) -> None:
+            result, deleted = got
+            heading = VERIFY_HEADINGS.get(result.status, "核对结果")
+            text = f"文件：{path}\n\n{result.message}"
+            if deleted:
+                text += "\n\n这个项目已删除，可在“项目 → 已删除的项目…”中恢复。"
+            dialog = ReportDialog("核对打印件", heading, text, self.feedback.parent)
+            self.feedback.show(dialog)
+
+        self.writer.submit(job, done, self.feedback.error)
 
     # ================================================================ backup
 

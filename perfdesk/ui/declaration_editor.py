@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from perfdesk.models.form_rows import NATIONAL_DECLARATION_ROWS
 from perfdesk.models.frameworks import FRAMEWORKS, NATIONAL, get_framework
 from perfdesk.models.labels import FIELD_LABELS, NATIONAL_INDICATOR_LABELS
 from perfdesk.models.money import format_money
@@ -38,6 +39,7 @@ from perfdesk.models.records import (
     PROJECT_TYPES,
     BudgetItem,
     Declaration,
+    DeclarationFunds,
     Indicator,
     Signoff,
 )
@@ -48,6 +50,11 @@ from perfdesk.ui.row_table import COMBO, INFO, MONEY, TEXT, Column, RowTable
 from perfdesk.ui.widgets import ChoiceGroup, DateField, LongText, MoneyEdit, TextLine
 
 AUTO_DIRECTION = "自动"
+NATIONAL_ROW_LABELS = {
+    row.key: row.label
+    for row in NATIONAL_DECLARATION_ROWS
+    if row.kind == "long" and row.label != FIELD_LABELS.get(row.key)
+}
 _PATH = re.compile(r"^(?P<table>[a-z_]+)\[(?P<row>\d+)\](?:\.(?P<col>[a-z_]+))?$")
 
 
@@ -73,6 +80,7 @@ class DeclarationEditor(QWidget):
         self._loading = False
         self.read_only = False
         self.fields: dict[str, Any] = {}
+        self.row_labels: dict[str, QLabel] = {}
 
         self.banner = QLabel()
         self.banner.setWordWrap(True)
@@ -93,6 +101,7 @@ class DeclarationEditor(QWidget):
             year=self.year,
             framework=self.framework,
             unit=TextLine(),
+            supervisor=TextLine(),
             name=TextLine(),
             project_type=ChoiceGroup(PROJECT_TYPES, 3),
             fund_use=ChoiceGroup(FUND_USES, 3),
@@ -110,6 +119,9 @@ class DeclarationEditor(QWidget):
              ("project_type", None), ("fund_use", None), ("start_date", dates)],
         )  # fmt: skip
         column.addWidget(basics)
+        # The national form's own rows (forms.md §1): shown for a national record only.
+        self._national_rows: list[tuple[QFormLayout, QWidget]] = []
+        self._add_national_row(basics, "supervisor", 3)
 
         # --- 项目情况
         for key in ("overview", "basis", "necessity", "measures"):
@@ -140,6 +152,11 @@ class DeclarationEditor(QWidget):
         )
         form = budget.layout()
         assert isinstance(form, QFormLayout)
+        self.fields["funds.appropriation"] = MoneyEdit()
+        self.fields["funds.other"] = MoneyEdit()
+        # Under 项目当年预算 (year_budget), which the national form calls 年度资金总额.
+        self._add_national_row(budget, "funds.appropriation", 2)
+        self._add_national_row(budget, "funds.other", 3)
         form.addRow(QLabel(_label("budget_items")))
         form.addRow(self.budget_items)
         form.addRow(self.budget_total)
@@ -240,6 +257,15 @@ class DeclarationEditor(QWidget):
             self, self.library_submit, self.current_framework(), self.previous, self.indicators
         )
 
+    def _add_national_row(self, box: QGroupBox, key: str, at: int) -> None:
+        form = box.layout()
+        assert isinstance(form, QFormLayout)
+        label = QLabel(_label(key))
+        label.setMinimumWidth(120)
+        label.setBuddy(self.fields[key])
+        form.insertRow(at, label, self.fields[key])
+        self._national_rows.append((form, self.fields[key]))
+
     def _form(self, title: str, rows: list[tuple[str, Any]]) -> QGroupBox:
         box = QGroupBox(title)
         form = QFormLayout(box)
@@ -250,6 +276,7 @@ class DeclarationEditor(QWidget):
             label = QLabel(_label(key))
             label.setWordWrap(True)
             label.setMinimumWidth(120)
+            self.row_labels[key] = label
             if isinstance(w, QWidget):
                 label.setBuddy(w)
                 form.addRow(label, w)
@@ -281,6 +308,11 @@ class DeclarationEditor(QWidget):
             header = table.horizontalHeaderItem(self.indicators.col_index(col))
             if header is not None:
                 header.setText(labels.get(f"indicators.{col}", FIELD_LABELS[f"indicators.{col}"]))
+        for form, widget in self._national_rows:
+            form.setRowVisible(widget, national)
+        # The rows the national form names otherwise (项目总目标 is its 中长期目标).
+        for key, label in NATIONAL_ROW_LABELS.items():
+            self.row_labels[key].setText(label if national else _label(key))
 
     # ------------------------------------------------------------ values
 
@@ -304,6 +336,10 @@ class DeclarationEditor(QWidget):
             s = decl.signoff or Signoff()
             for key in ("head", "preparer", "phone", "date"):
                 self.fields[f"signoff.{key}"].set_value(getattr(s, key))
+            self.fields["supervisor"].set_value(decl.supervisor)
+            funds = decl.funds or DeclarationFunds()
+            self.fields["funds.appropriation"].set_value(funds.appropriation)
+            self.fields["funds.other"].set_value(funds.other)
             self.budget_items.set_rows(
                 [{"name": b.name, "amount": b.amount} for b in decl.budget_items]
             )
@@ -334,6 +370,11 @@ class DeclarationEditor(QWidget):
             }
         )
         decl.signoff = signoff if any(vars(signoff).values()) else None
+        decl.supervisor = self.fields["supervisor"].value()
+        funds = DeclarationFunds(
+            self.fields["funds.appropriation"].value(), self.fields["funds.other"].value()
+        )
+        decl.funds = funds if any(vars(funds).values()) else None
         decl.budget_items = [BudgetItem(r["name"], r["amount"]) for r in self.budget_items.rows()]
         national = decl.framework == NATIONAL
         decl.indicators = [
@@ -362,6 +403,16 @@ class DeclarationEditor(QWidget):
         else:
             text += f"，当年预算 {format_money(year_budget)} 元，相差 {format_money(year_budget - total)} 元。"
             ok = False
+        appropriation = self.fields["funds.appropriation"].value()
+        other = self.fields["funds.other"].value()
+        if self.current_framework() == NATIONAL and (appropriation, other) != (None, None):
+            funds = (appropriation or Decimal(0)) + (other or Decimal(0))
+            text += f"\n财政拨款与其他资金合计 {format_money(funds)} 元"
+            if year_budget is not None and funds == year_budget:
+                text += "，与年度资金总额（当年预算）相符。"
+            else:
+                text += "，与年度资金总额（当年预算）不符。"
+                ok = False
         self.budget_total.setText(text)
         self.budget_total.setStyleSheet("" if ok else "color: #b71c1c;")
         for r, row in enumerate(self.indicators.rows()):
@@ -419,6 +470,8 @@ class DeclarationEditor(QWidget):
         key = path if path in self.fields else path.split("[")[0].split(".")[0]
         if path == "signoff":
             key = "signoff.head"
+        if path == "funds":
+            key = "funds.appropriation"
         widget = self.fields.get(key)
         if widget is None:
             return False

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from perfdesk import __version__
 from perfdesk.models.errors import Cancelled, PerfdeskError
+from perfdesk.models.words import os_reason
 from perfdesk.ui.screens import fit_to_screen
 
 # Dialogs opened without a parent would be deleted with their Python wrapper as soon as
@@ -109,7 +110,7 @@ def show_error(
         return message_box(parent, "无法完成", exc.message)
     if isinstance(exc, OSError):
         name = f"“{exc.filename}”" if exc.filename else ""
-        return message_box(parent, "无法读写文件", f"无法读写文件{name}：{exc.strerror or exc}")
+        return message_box(parent, "无法读写文件", f"无法读写文件{name}：{os_reason(exc)}。")
     text = tb_text or "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
     dialog = CrashDialog(text, parent)
     keep_open(dialog)

@@ -142,7 +142,15 @@ class MainWindow(QMainWindow):
             "about": self.files.about,
             "close": self.close,
             "focus_search": self.focus_search,
+            "delete": self.records.delete,
+            "show_deleted": self.records.show_deleted,
+            "export_summary": self.files.export_summary,
+            "verify_printout": self.files.verify_printout,
         })  # fmt: skip
+        # 删除 by the Delete key only where the focus is in the list: in an editor's field
+        # (and in the forms' tables) the key deletes text, never a project.
+        self.acts["act_delete"].setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.browser.view.addAction(self.acts["act_delete"])
 
         self.recent_menu = RecentFilesMenu(
             self.settings, self.files.import_paths, self.feedback, self
