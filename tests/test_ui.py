@@ -415,7 +415,7 @@ def test_carry_forward_makes_next_year_draft(qtbot, make_window, prompts) -> Non
 def test_evaluation_create_fill_score_and_save(qtbot, make_window) -> None:
     w = make_window([seed_decl()])
     select_first(qtbot, w)
-    w.tabs.setCurrentIndex(1)
+    w.record.pane.show_form("evaluation")
     ev_ed = w.evaluation_editor
     assert ev_ed.pages.currentIndex() == 0
     ev_ed.create_button.click()
@@ -452,7 +452,7 @@ def test_evaluation_create_fill_score_and_save(qtbot, make_window) -> None:
 def test_evaluation_override_with_reason_kept(qtbot, make_window) -> None:
     w = make_window([demo_decl()])
     select_first(qtbot, w)
-    w.tabs.setCurrentIndex(1)
+    w.record.pane.show_form("evaluation")
     table = w.evaluation_editor.indicators
     table.set_cell(3, "score_override", Decimal("14"))
     table.set_cell(3, "override_reason", "目标设定偏低，酌情扣分")
@@ -467,7 +467,7 @@ def test_evaluation_override_with_reason_kept(qtbot, make_window) -> None:
 def test_evaluation_finalize(qtbot, make_window) -> None:
     w = make_window([demo_decl()])
     select_first(qtbot, w)
-    w.tabs.setCurrentIndex(1)
+    w.record.pane.show_form("evaluation")
     assert w.acts["act_finalize"].text() == "自评表定稿"
     w.records.finalize()
     wait_idle(qtbot, w)
@@ -609,7 +609,7 @@ def test_preview_shows_the_pdf_and_prints_to_a_pdf_printer(qtbot, make_window, t
     assert out.read_bytes().startswith(b"%PDF")
     dialog.close()
     # The evaluation form previews too.
-    w.tabs.setCurrentIndex(1)
+    w.record.pane.show_form("evaluation")
     w.files.preview()
     qtbot.waitUntil(
         lambda: isinstance(w.last_dialog, PreviewDialog) and w.last_dialog.form == "evaluation",

@@ -195,7 +195,10 @@ def test_several_selected_export_pdf_and_excel_each_with_a_summary(qtbot, open_w
     prompts.folders.append(out)
     window.acts["act_pdf"].trigger()
     wait_idle(qtbot, window)
-    assert prompts.choices_offered[-1] == (["绩效目标申报表", "绩效自评表"], "绩效目标申报表")
+    assert prompts.choices_offered[-1] == (
+        ["绩效目标申报表", "绩效运行监控表", "绩效自评表"],
+        "绩效目标申报表",
+    )
     summary = _summary(qtbot, window)
     assert "已导出 2 个项目" in summary.heading.text() and str(out) in summary.heading.text()
     pdfs = sorted(out.glob("*.pdf"))

@@ -312,7 +312,7 @@ def test_self_evaluation_key_columns_stay_together_without_scrolling(
     w.resize(*default_size(screen))
     w.splitter.setSizes(list(default_split(w.width())))
     select_first(qtbot, w)
-    w.tabs.setCurrentIndex(1)
+    w.record.pane.show_form("evaluation")
     ev = w.evaluation_editor
     ev.sections.setCurrentWidget(ev.indicators_page)
     table = ev.indicators.table
@@ -344,7 +344,7 @@ def test_detail_pane_edits_the_selected_row_with_undo_and_focus(qtbot, make_wind
 
     w = make_window([demo_decl()])
     select_first(qtbot, w)
-    w.tabs.setCurrentIndex(1)
+    w.record.pane.show_form("evaluation")
     ev = w.evaluation_editor
     ev.sections.setCurrentWidget(ev.indicators_page)
     detail, table = ev.detail, ev.indicators
@@ -505,7 +505,7 @@ def test_detail_pane_follows_rows_deleted_and_categories_picked(qtbot, make_wind
     decl.framework = "national"
     w = make_window([decl])
     select_first(qtbot, w)
-    w.tabs.setCurrentIndex(1)
+    w.record.pane.show_form("evaluation")
     ev = w.evaluation_editor
     table, detail = ev.indicators, ev.detail
     table.focus_cell(2, "name")

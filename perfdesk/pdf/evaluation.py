@@ -137,7 +137,7 @@ def evaluation_story(decl: Declaration, ev: Evaluation, fonts: FontSet) -> list[
         score = "不适用" if sc.not_applicable else _score_text(sc.score)
         forecast = (
             [] if forecasts is None
-            else [Cell(forecasts[n - 1], field=f"{where}{L.EVAL_FORECAST_HEADER}")]
+            else [Cell(forecasts[n - 1], field=f"{where}“{L.EVAL_FORECAST_HEADER}”")]
         )  # fmt: skip
         spans.append(table.add([
             *cat_cells[n - 1], Cell(ind.name, field=name_at), Cell(ind.target, field=target_at),

@@ -14,6 +14,7 @@ from perfdesk.ui.open_record import OpenRecord
 
 Key = QKeySequence.StandardKey
 Icon = QIcon.ThemeIcon
+FINALIZE_TEXT = {"declaration": "定稿", "monitoring": "监控表定稿", "evaluation": "自评表定稿"}
 
 
 @dataclass(frozen=True)
@@ -39,8 +40,10 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("act_print", "打印…", "print_current", Key.Print, Icon.DocumentPrint),
     ActionSpec("act_pdf", "导出PDF…", "export_pdf"),
     ActionSpec("act_print_year", "全年导出PDF…", "print_year", None, None,
-               "把一个年度的全部申报表或自评表导出为 PDF 文件，每个项目一份"),
+               "把一个年度的全部申报表、运行监控表或自评表导出为 PDF 文件，每个项目一份"),
     ActionSpec("act_finalize", "定稿", "finalize", None, None, "检查无误后定稿（锁定）当前表"),
+    ActionSpec("act_make_monitoring", "按申报表生成运行监控表", "make_monitoring", None, None,
+               "年中按申报表的指标和预算生成绩效运行监控表"),
     ActionSpec("act_new_revision", "新修订", "new_revision", None, None,
                "打开已定稿的项目，修改成为新的一版"),
     ActionSpec("act_carry", "结转下一年", "carry_forward", None, None,
@@ -76,8 +79,8 @@ MENUS: tuple[tuple[str, tuple[str | None, ...]], ...] = (
                 "act_summary", "act_verify", None,
                 "act_backup", "act_restore", None, "act_quit")),
     ("编辑(&E)", ("act_undo", "act_redo", None, "act_find")),
-    ("项目(&P)", ("act_finalize", "act_new_revision", "act_carry", "act_history",
-                None, "act_delete", "act_deleted")),
+    ("项目(&P)", ("act_finalize", "act_new_revision", "act_make_monitoring", "act_carry",
+                 "act_history", None, "act_delete", "act_deleted")),
     ("报送(&S)", ("act_pack", "act_receive", None, "act_return", "act_status")),
     ("帮助(&H)", ("act_about",)),
 )  # fmt: skip
@@ -130,16 +133,20 @@ def update_actions(actions: Mapping[str, QAction], record: OpenRecord) -> None:
     has = decl is not None
     stored = record.record_id is not None
     final = decl is not None and decl.status == STATUS_FINAL
-    on_eval = record.on_evaluation_tab()
+    form = record.current_form()
+    # The form on screen: the declaration itself, or its 自评表 / 运行监控表 (None until made).
+    sub = getattr(decl, form, None) if has and form != "declaration" else decl
+    sub_final = sub is not None and sub.status == STATUS_FINAL
     ev = decl.evaluation if decl is not None else None
+    mon = decl.monitoring if decl is not None else None
     eval_final = ev is not None and ev.status == STATUS_FINAL
     actions["act_save"].setEnabled(has)
     for name in ("act_export", "act_preview", "act_print", "act_pdf"):
-        actions[name].setEnabled(has and (not on_eval or ev is not None))
-    actions["act_finalize"].setEnabled(
-        has and ((on_eval and ev is not None and not eval_final) or (not on_eval and not final))
-    )
-    actions["act_finalize"].setText("自评表定稿" if on_eval else "定稿")
+        actions[name].setEnabled(sub is not None)
+    actions["act_finalize"].setEnabled(sub is not None and not sub_final)
+    actions["act_finalize"].setText(FINALIZE_TEXT[form])
+    actions["act_make_monitoring"].setEnabled(has and mon is None)
+    # A final 运行监控表 alone: the store's 新修订 would not reopen it, so it is not offered.
     actions["act_new_revision"].setEnabled(stored and (final or eval_final))
     actions["act_carry"].setEnabled(stored)
     actions["act_history"].setEnabled(stored)

@@ -124,7 +124,9 @@ def run_batch(
 
 
 # The forms a command on several projects asks about, as the clerk names them.
-FORM_CHOICES = {"绩效目标申报表": "declaration", "绩效自评表": "evaluation"}
+FORM_CHOICES = {
+    "绩效目标申报表": "declaration", "绩效运行监控表": "monitoring", "绩效自评表": "evaluation",
+}  # fmt: skip
 
 
 def form_choice(form: str) -> str:

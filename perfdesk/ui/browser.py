@@ -52,6 +52,7 @@ SAMPLES = {
     "year": "2024",
     "status": "草稿",
     "revision": "12",
+    "monitoring_status": "未开始",  # as wide as 草稿● and 定稿●
     "evaluation_status": "草稿",
     "total_score": "100.00 优",
     "grade": "优",

@@ -29,12 +29,16 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("name", "项目名称"),
     ("status", "申报表"),
     ("revision", "版本"),
+    ("monitoring_status", "监控"),
     ("evaluation_status", "自评表"),
     ("total_score", "得分"),
     ("grade", "等级"),
     ("year_budget_fen", "当年预算（元）"),
 )
 KEYS = tuple(c for c, _ in COLUMNS)
+# Read with each row but not a column of its own: the red mark in 监控.
+FETCHED = (*KEYS, "monitoring_alert")
+ALERT = len(KEYS)
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 SERVED_ROLES = frozenset(
     (
@@ -51,10 +55,15 @@ RIGHT_ALIGNED = frozenset(
     if k in ("id", "year", "revision", "total_score", "year_budget_fen")
 )
 STATUS_COL = KEYS.index("status")
+MONITORING_COL = KEYS.index("monitoring_status")
 SCORE_COL = KEYS.index("total_score")
 GRADE_COL = KEYS.index("grade")
 TOOLTIP_COLS = frozenset((KEYS.index("unit"), KEYS.index("name")))
 FINAL_COLOR = "#1b5e20"
+ALERT_COLOR = "#b71c1c"
+ALERT_MARK = "●"
+NOT_STARTED = "未开始"
+ALERT_TIP = "运行监控：执行率落后序时进度，或有指标“完全不可能”完成"
 
 # Columns shown unless the user chose otherwise (header menu): the grade is shown with the
 # score, id and revision are there for those who want them.
@@ -88,7 +97,11 @@ class ListQuery:
 
     def page(self, store: Any, offset: int) -> Page:
         rows = store.list(
-            **self.filters(), order_by=self.order, limit=PAGE_SIZE + 1, offset=offset, columns=KEYS
+            **self.filters(),
+            order_by=self.order,
+            limit=PAGE_SIZE + 1,
+            offset=offset,
+            columns=FETCHED,
         )
         return Page(self, offset, rows[:PAGE_SIZE], len(rows) > PAGE_SIZE)
 
@@ -107,8 +120,10 @@ class Page:
 def display(key: str, value: Any) -> str:
     """A cell's text as the forms write it: money with 千分位, labels for states."""
     if value is None:
+        if key == "monitoring_status":
+            return NOT_STARTED
         return "—" if key in ("evaluation_status", "grade", "total_score") else ""
-    if key in ("status", "evaluation_status"):
+    if key in ("status", "evaluation_status", "monitoring_status"):
         return STATUS_LABELS.get(value, value)
     if key == "year_budget_fen":
         return format_money(from_fen(int(value)))
@@ -118,7 +133,9 @@ def display(key: str, value: Any) -> str:
 
 
 def row_texts(row: tuple[Any, ...]) -> tuple[str, ...]:
-    texts = [display(k, v) for k, v in zip(KEYS, row, strict=True)]
+    texts = [display(k, v) for k, v in zip(KEYS, row[:ALERT], strict=True)]
+    if row[ALERT]:  # a mark besides the colour, for those who do not see red
+        texts[MONITORING_COL] = f"{texts[MONITORING_COL]}{ALERT_MARK}"
     if row[SCORE_COL] is not None and row[GRADE_COL]:  # 92.50 优: the grade beside the score
         texts[SCORE_COL] = f"{texts[SCORE_COL]} {row[GRADE_COL]}"
     return tuple(texts)
@@ -137,6 +154,7 @@ class BrowserModel(QAbstractTableModel):
         self._more = False
         self._waiting = False  # a page was asked for and has not come yet
         self._brush = QBrush(QColor(FINAL_COLOR))
+        self._alert_brush = QBrush(QColor(ALERT_COLOR))
 
     # ------------------------------------------------------------ Qt model API
 
@@ -170,10 +188,14 @@ class BrowserModel(QAbstractTableModel):
             return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         if role == ID_ROLE:
             return self._rows[r][0]
-        if role == Qt.ItemDataRole.ForegroundRole and c == STATUS_COL:
+        if role == Qt.ItemDataRole.ForegroundRole and c in (STATUS_COL, MONITORING_COL):
+            if c == MONITORING_COL and self._rows[r][ALERT]:
+                return self._alert_brush
             return self._brush if self._rows[r][c] == STATUS_FINAL else None
         if role == Qt.ItemDataRole.ToolTipRole and c in TOOLTIP_COLS:
             return self._rows[r][c]
+        if role == Qt.ItemDataRole.ToolTipRole and c == MONITORING_COL and self._rows[r][ALERT]:
+            return ALERT_TIP
         return None
 
     def canFetchMore(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: B008

@@ -51,10 +51,13 @@ Rendered = tuple[bytes, Declaration]
 
 
 def _stored_form(store: Any, record_id: int, form: str) -> Declaration:
-    """A stored record for a form of it; a project without its 自评表 is refused by name."""
+    """A stored record for a form of it; a project without its 自评表 or 运行监控表 is
+    refused by name."""
     decl = store.get(record_id)
     if form == "evaluation" and decl.evaluation is None:
         raise PerfdeskError("还没有自评表。")
+    if form == "monitoring" and decl.monitoring is None:
+        raise PerfdeskError("还没有运行监控表。")
     return decl
 
 
@@ -167,6 +170,9 @@ class FileCommands:
         form = self.record.current_form()
         if form == "evaluation" and decl.evaluation is None:
             self.feedback.message("无法完成", "这个项目还没有自评表。")
+            return None
+        if form == "monitoring" and decl.monitoring is None:
+            self.feedback.message("无法完成", "这个项目还没有运行监控表。")
             return None
         return copy.deepcopy(decl), form
 

@@ -35,6 +35,7 @@ from perfdesk.ui.operations import JobContext, Reader, Worker
 from perfdesk.ui.prompts import Prompts
 
 Reloaded = tuple[Declaration, Declaration | None]
+FORM_NAMES = {"declaration": "申报表", "monitoring": "运行监控表", "evaluation": "自评表"}
 
 
 def with_previous(store: Any, decl: Declaration) -> Reloaded:
@@ -79,8 +80,8 @@ class RecordCommands:
         self.record.pane.declaration_editor.focus_field("unit" if not q.unit else "name")
 
     def finalize(self) -> None:
-        """Save, then finalize the form on screen (申报表 or 自评表); with several projects
-        selected in the list, every one of them."""
+        """Save, then finalize the form on screen (申报表, 运行监控表 or 自评表); with several
+        projects selected in the list, every one of them."""
         selected = self.browser.selected_records()
         if len(selected) > 1:
             self._finalize_many(selected)
@@ -96,12 +97,13 @@ class RecordCommands:
             def job(store: Any, _ctx: JobContext) -> Reloaded:
                 if form == "evaluation":
                     return with_previous(store, store.finalize_evaluation(rid))
+                if form == "monitoring":
+                    return with_previous(store, store.finalize_monitoring(rid))
                 return with_previous(store, store.finalize(rid))
 
             def done(got: Reloaded) -> None:
                 self._reload(got)
-                what = "自评表" if form == "evaluation" else "申报表"
-                self.feedback.status(f"{what}已定稿：第 {got[0].revision} 版")
+                self.feedback.status(f"{FORM_NAMES[form]}已定稿：第 {got[0].revision} 版")
 
             self.writer.submit(job, done, self.feedback.error)
 
@@ -182,6 +184,8 @@ class RecordCommands:
         def step(store: Any, rid: int) -> None:
             if form == "evaluation":
                 store.finalize_evaluation(rid)
+            elif form == "monitoring":
+                store.finalize_monitoring(rid)
             else:
                 store.finalize(rid)
 

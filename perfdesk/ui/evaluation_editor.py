@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from perfdesk.models.frameworks import NATIONAL, get_framework
 from perfdesk.models.labels import FIELD_LABELS
+from perfdesk.models.monitoring import forecast_for
 from perfdesk.models.records import (
     DIRECTIONS,
     LAYOUT_NATIONAL,
@@ -46,6 +47,7 @@ from perfdesk.models.records import (
     Evaluation,
     FundRow,
     Funds,
+    Monitoring,
 )
 from perfdesk.models.scoring import (
     budget_explanation,
@@ -68,6 +70,7 @@ DETAIL_LAYOUT = (
     ("category", "subcategory", "direction"),
     ("tier", "tier_score", "not_applicable"),
     ("score_override", "override_reason"),
+    ("mid_year",),
     ("deviation",),
     ("explanation",),
 )
@@ -92,6 +95,20 @@ def new_evaluation(decl: Declaration) -> Evaluation:
             for i in decl.indicators
         ],
     )
+
+
+def mid_year_text(m: Monitoring, ind: EvalIndicator) -> str:
+    """The 运行监控表's word on an indicator: its likelihood, forecast and progress."""
+    row = forecast_for(m, ind.category, ind.name)
+    if row is None:
+        return "运行监控表中没有这项指标"
+    month = f"截至{m.as_of_month}月底" if m.as_of_month else "年中"
+    parts = [row.likelihood or "未填完成目标可能性"]
+    if row.forecast:
+        parts.append(f"全年预计：{row.forecast}")
+    if row.progress:
+        parts.append(f"{month}：{row.progress}")
+    return "；".join(parts)
 
 
 class EvaluationEditor(QWidget):
@@ -201,6 +218,8 @@ class EvaluationEditor(QWidget):
                 Column("override_reason", "调整理由", TEXT, 120, shown=False),
                 Column("deviation", "偏差原因分析及改进措施", TEXT, 200, shown=False),
                 Column("explanation", "计分说明", INFO, 360, shown=False),
+                # What the 运行监控表 said of the indicator mid-year, beside its actual.
+                Column("mid_year", "年中预计", INFO, 200, shown=False),
             ],
         )  # fmt: skip
         self.indicators.table.setToolTip(INDICATOR_HINT)
@@ -332,6 +351,7 @@ class EvaluationEditor(QWidget):
                 for col in FUND_COLS:
                     self.fields[f"funds.{key}.{col}"].set_value(getattr(row, col))
             self.detail.set_field_visible("subcategory", decl.framework == NATIONAL)
+            self.detail.set_field_visible("mid_year", decl.monitoring is not None)
             self.indicators.set_rows([self._row(i) for i in ev.indicators])
             if self.indicators.table.currentRow() < 0 and ev.indicators:
                 # The pane shows the first row rather than nothing (the focus stays put).
@@ -397,6 +417,9 @@ class EvaluationEditor(QWidget):
             weight = "" if s.weight is None else f"，分值 {fmt(s.weight)}"
             self.indicators.set_info(r, "score", shown, f"得分 {shown}{weight}")
             self.indicators.set_info(r, "explanation", s.explanation)
+        if decl.monitoring is not None:
+            for r, ind in enumerate(ev.indicators):
+                self.indicators.set_info(r, "mid_year", mid_year_text(decl.monitoring, ind))
         self.detail.refresh_info()
         rate = execution_rate(ev)
         self.rate_label.setText(budget_explanation(ev, rate, sheet.budget_score))

@@ -35,9 +35,9 @@ class HistoryDialog(QDialog):
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         fit_to_screen(self, 760, 360)
         self.revisions = revisions
-        self.table = QTableWidget(len(self.revisions), 5)
+        self.table = QTableWidget(len(self.revisions), 6)
         self.table.setHorizontalHeaderLabels(
-            ["版本", "状态", "保存时间", "申报表指纹", "自评表指纹"]
+            ["版本", "状态", "保存时间", "申报表指纹", "监控表指纹", "自评表指纹"]
         )
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -49,6 +49,7 @@ class HistoryDialog(QDialog):
                 STATUS_LABELS.get(info.status, info.status),
                 info.saved_at.replace("T", " ")[:19],
                 info.fingerprint_declaration[:12],
+                (info.fingerprint_monitoring or "—")[:12],
                 (info.fingerprint_evaluation or "—")[:12],
             )
             for c, value in enumerate(values):
@@ -58,8 +59,12 @@ class HistoryDialog(QDialog):
             self.table.selectRow(len(self.revisions) - 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         decl_button = buttons.addButton("预览/打印申报表", QDialogButtonBox.ButtonRole.ActionRole)
+        mon_button = buttons.addButton(
+            "预览/打印运行监控表", QDialogButtonBox.ButtonRole.ActionRole
+        )
         eval_button = buttons.addButton("预览/打印自评表", QDialogButtonBox.ButtonRole.ActionRole)
         decl_button.clicked.connect(lambda: self._preview("declaration"))
+        mon_button.clicked.connect(lambda: self._preview("monitoring"))
         eval_button.clicked.connect(lambda: self._preview("evaluation"))
         buttons.rejected.connect(self.reject)
         self.table.doubleClicked.connect(lambda _i: self._preview("declaration"))

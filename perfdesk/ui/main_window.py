@@ -56,6 +56,7 @@ if TYPE_CHECKING:
     from perfdesk.ui.check_panel import CheckPanel
     from perfdesk.ui.declaration_editor import DeclarationEditor
     from perfdesk.ui.evaluation_editor import EvaluationEditor
+    from perfdesk.ui.monitoring_editor import MonitoringEditor
 
 
 class MainWindow(QMainWindow):
@@ -132,6 +133,7 @@ class MainWindow(QMainWindow):
             "export_pdf": self.files.export_pdf,
             "print_year": self.files.print_year,
             "finalize": self.records.finalize,
+            "make_monitoring": self.record.create_monitoring,
             "new_revision": self.records.new_revision,
             "carry_forward": self.records.carry_forward,
             "show_history": self.records.show_history,
@@ -181,6 +183,10 @@ class MainWindow(QMainWindow):
     @property
     def evaluation_editor(self) -> EvaluationEditor:
         return self.record.pane.evaluation_editor
+
+    @property
+    def monitoring_editor(self) -> MonitoringEditor:
+        return self.record.pane.monitoring_editor
 
     @property
     def tabs(self) -> QTabWidget:

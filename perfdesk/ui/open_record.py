@@ -10,6 +10,7 @@ changed through signals; it never sees the window.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -87,9 +88,12 @@ class OpenRecord(QObject):
 
             pane = self._pane = EditorPane()
             dec, ev = pane.declaration_editor, pane.evaluation_editor
+            mon = pane.monitoring_editor
             dec.edited.connect(lambda path: self.apply_edit(dec.collect_into, path))
             ev.edited.connect(lambda path: self.apply_edit(ev.collect_into, path))
+            mon.edited.connect(lambda path: self.apply_edit(mon.collect_into, path))
             ev.create_requested.connect(self.create_evaluation)
+            mon.create_requested.connect(self.create_monitoring)
             pane.checks.field_activated.connect(self.focus_field)
             pane.tabs.currentChanged.connect(lambda _i: self.changed.emit())
             self.pane_built.emit(pane)
@@ -105,11 +109,9 @@ class OpenRecord(QObject):
     def record_id(self) -> int | None:
         return self.session.handle.id if self.session is not None else None
 
-    def on_evaluation_tab(self) -> bool:
-        return self._pane is not None and self._pane.on_evaluation_tab()
-
     def current_form(self) -> str:
-        return "evaluation" if self.on_evaluation_tab() else "declaration"
+        """The form on screen: "declaration", "monitoring" or "evaluation"."""
+        return self._pane.current_form() if self._pane is not None else "declaration"
 
     def open(self, record_id: int) -> None:
         """The list's choice: leave the record on screen (saving it) and show this one,
@@ -148,10 +150,14 @@ class OpenRecord(QObject):
         session.changed.connect(self._session_changed)
         self.pane.declaration_editor.set_library(self._read_library, previous)
         self.pane.evaluation_editor.set_library(self._read_library, previous)
-        self.pane.declaration_editor.show_record(decl)
-        self.pane.evaluation_editor.show_record(decl)
+        self._show_forms(decl)
         self.run_checks()
         self.changed.emit()
+
+    def _show_forms(self, decl: Declaration) -> None:
+        self.pane.declaration_editor.show_record(decl)
+        self.pane.monitoring_editor.show_record(decl)
+        self.pane.evaluation_editor.show_record(decl)
 
     def _read_library(
         self,
@@ -194,9 +200,28 @@ class OpenRecord(QObject):
         self.pane.evaluation_editor.show_record(session.decl)
         self.changed.emit()
 
+    def create_monitoring(self) -> None:
+        """按申报表生成运行监控表 (as an undoable edit): the declaration's indicators, targets
+        and budget, as of the last full month."""
+        session = self.session
+        if session is None or session.decl.monitoring is not None:
+            return
+
+        from perfdesk.models.monitoring import make_monitoring
+
+        def write(decl: Declaration) -> None:
+            decl.monitoring = make_monitoring(decl, dt.date.today())
+
+        self.apply_edit(write, "monitoring")
+        self.pane.monitoring_editor.show_record(session.decl)
+        self.pane.show_form("monitoring")
+        self.changed.emit()
+
     def _session_changed(self) -> None:
         if self.session is not None and self.session.decl.evaluation is not None:
             self.pane.evaluation_editor.refresh_scores(self.session.decl)
+        if self.session is not None and self.session.decl.monitoring is not None:
+            self.pane.monitoring_editor.refresh_rates(self.session.decl)
         self.check_timer.start()
         self.changed.emit()
 
@@ -204,8 +229,7 @@ class OpenRecord(QObject):
         """Undo or redo changed the record: show it again, at the field it touched."""
         if self.session is None:
             return
-        self.pane.declaration_editor.show_record(self.session.decl)
-        self.pane.evaluation_editor.show_record(self.session.decl)
+        self._show_forms(self.session.decl)
         self.focus_field(path)
         self.autosave_timer.start()
 
@@ -225,6 +249,9 @@ class OpenRecord(QObject):
         if path.startswith("evaluation"):
             self.pane.show_form("evaluation")
             self.pane.evaluation_editor.focus_field(path)
+        elif path.startswith("monitoring"):
+            self.pane.show_form("monitoring")
+            self.pane.monitoring_editor.focus_field(path)
         else:
             self.pane.show_form("declaration")
             self.pane.declaration_editor.focus_field(path)
@@ -266,6 +293,7 @@ class OpenRecord(QObject):
             if self.session is s:
                 s.mark_saved(sent, stored)
                 self.pane.declaration_editor.show_state(s.decl)
+                self.pane.monitoring_editor.show_state(s.decl)
                 self.pane.evaluation_editor.show_state(s.decl)
                 self.changed.emit()
             self.saved.emit(stored, quiet)

@@ -72,7 +72,8 @@ class RowDetail(QGroupBox):
         key = column.key
         if column.kind == COMBO:
             box = QComboBox()
-            box.setEditable(True)  # an imported name outside the framework can be typed
+            # An imported name outside the framework can be typed (not in a closed list).
+            box.setEditable(column.editable)
             box.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
             )
@@ -136,6 +137,9 @@ class RowDetail(QGroupBox):
             box.addItems(list(column.choices(values)))
         text = value or column.blank
         i = box.findText(text)
+        if i < 0 and not box.isEditable():  # an imported value outside a closed list
+            box.addItem(text)
+            i = box.count() - 1
         if i >= 0:
             box.setCurrentIndex(i)
         else:

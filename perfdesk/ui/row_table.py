@@ -19,6 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractScrollArea,
@@ -52,6 +53,9 @@ class Column:
     choices: Callable[[dict[str, Any]], Sequence[str]] | None = None
     # For COMBO: what an empty value is shown as (and stored as None).
     blank: str = ""
+    # For COMBO: whether text outside the choices may be typed (a closed list such as
+    # 完成目标可能性 offers only its choices).
+    editable: bool = True
     # Takes a share of the width the other columns leave (the text columns).
     stretch: bool = False
     # False: kept in the table, edited in the row's detail pane.
@@ -72,7 +76,8 @@ class _ComboDelegate(QStyledItemDelegate):
         self, parent: QWidget, option: QStyleOptionViewItem, index: AnyIndex
     ) -> QWidget:
         box = QComboBox(parent)
-        box.setEditable(True)  # imported forms may use a name outside the framework
+        # Imported forms may use a name outside the framework.
+        box.setEditable(self.column.editable)
         choices = (
             self.column.choices(self.owner.row_values(index.row())) if self.column.choices else ()
         )
@@ -87,8 +92,11 @@ class _ComboDelegate(QStyledItemDelegate):
         i = editor.findText(text)
         if i >= 0:
             editor.setCurrentIndex(i)
-        else:
+        elif editor.isEditable():
             editor.setEditText(text)
+        else:  # an imported value outside a closed list stays visible until replaced
+            editor.insertItem(0, text)
+            editor.setCurrentIndex(0)
 
     def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: AnyIndex) -> None:
         assert isinstance(editor, QComboBox)
@@ -269,6 +277,17 @@ class RowTable(QWidget):
                 item.setToolTip(tooltip or text)
             finally:
                 self._loading = False
+
+    def set_color(self, r: int, key: str, color: str | None) -> None:
+        """Colour a cell's text (a warning shown in the table): not an edit."""
+        item = self.table.item(r, self.col_index(key))
+        if item is None:
+            return
+        self._loading = True
+        try:
+            item.setForeground(QColor(color) if color else self.palette().text())
+        finally:
+            self._loading = False
 
     def set_cell(self, r: int, key: str, value: Any) -> None:
         """Set a cell as the user would (emits edited), used by tests and helpers."""

@@ -102,7 +102,7 @@ def main(out: str = "docs") -> int:
     _settle()
     _save(window, folder / "window-declaration-indicators.png")
 
-    window.tabs.setCurrentIndex(1)
+    window.record.pane.show_form("evaluation")
     _settle()
     ev = window.evaluation_editor
     ev.sections.setCurrentWidget(ev.indicators_page)
@@ -110,7 +110,24 @@ def main(out: str = "docs") -> int:
     _settle()
     _save(window, folder / "window-evaluation.png")
 
-    window.tabs.setCurrentIndex(0)
+    # The 运行监控表 made from the declaration as of 6月底, half-way filled in.
+    window.record.create_monitoring()
+    mon = window.monitoring_editor
+    mon.fields["as_of_month"].setCurrentIndex(6)  # 6月底, as a clerk picks it
+    mon.fields["spent_to_date"].setText("52,000,000.00")  # 39% against 序时进度 50%
+    table = mon.indicators
+    for r, (progress, likelihood) in enumerate(
+        [("运行规范，未发生安全事故", "确定能"), ("经费按预算使用", "确定能"),
+         ("接听电话176.2万个，网站和手机受理13.9万件", "有可能"), ("95.1%", "确定能")]
+    ):  # fmt: skip
+        table.set_cell(r, "progress", progress)
+        table.set_cell(r, "likelihood", likelihood)
+    mon.sections.setCurrentWidget(mon.indicators_page)
+    table.focus_cell(2, "progress")
+    _settle()
+    _save(window, folder / "window-monitoring.png")
+
+    window.record.pane.show_form("declaration")
     window.files.preview()
     _wait(window)
     dialog = window.last_dialog

@@ -22,8 +22,9 @@ EDIT_ID = 1
 # Whole-table changes (add, delete, move a row) and creating the evaluation are single
 # undo steps; edits of one field merge.
 STRUCTURAL = frozenset(
-    {"indicators", "budget_items", "evaluation", "evaluation.indicators", "evaluation.funds"}
-)
+    {"indicators", "budget_items", "evaluation", "evaluation.indicators", "evaluation.funds",
+     "monitoring", "monitoring.indicators", "monitoring.funds"}
+)  # fmt: skip
 
 
 class RecordHandle:
@@ -130,6 +131,10 @@ class RecordSession(QObject):
                 target.evaluation.status = stored.evaluation.status
         if self.saved.evaluation is not None and stored.evaluation is not None:
             self.saved.evaluation.status = stored.evaluation.status
+        # The monitoring form's own 定稿, like the evaluation's.
+        for target in (self.saved, self.decl):
+            if target.monitoring is not None and stored.monitoring is not None:
+                target.monitoring.status = stored.monitoring.status
         self.changed.emit()
 
     def snapshot(self) -> Declaration:

@@ -215,3 +215,4 @@ class ChoiceGroup(QWidget):
         for button in self.buttons:
             button.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, ro)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus if ro else Qt.FocusPolicy.StrongFocus)
+

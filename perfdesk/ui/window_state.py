@@ -71,7 +71,7 @@ def default_size(available: tuple[int, int]) -> tuple[int, int]:
 
 
 def default_split(width: int) -> tuple[int, int]:
-    """List and editors: the list wide enough for its key columns (year, unit, name, the two
-    statuses, score, budget), the editors the rest."""
-    browser = max(540, min(660, int(width * 0.45)))
+    """List and editors: the list wide enough for its key columns (year, unit, name, the
+    three forms' states, score, budget), the editors the rest."""
+    browser = max(540, min(660, int(width * 0.48)))
     return browser, max(0, width - browser)
