@@ -134,8 +134,11 @@ def test_a_record_without_monitoring_says_null() -> None:
     ("data", "words"),
     [
         ({"as_of_month": 13}, "1 到 12 的月份"),
-        ({"indicators": [{"likelihood": "大概能"}]}, "确定能 / 有可能 / 完全不可能"),
-        ({"indicators": [{"cause": "天气"}]}, "经费保障"),
+        (
+            {"indicators": [{"likelihood": "大概能"}]},
+            "绩效指标第1行“完成目标可能性”应为“确定能”、“有可能”、“完全不可能”之一",
+        ),
+        ({"indicators": [{}, {"cause": "天气"}]}, "绩效指标第2行“原因类型”应为“经费保障”"),
         ({"spent_to_date": "很多"}, "不是金额"),
         ({"adjust_goals": "也许"}, "是/否"),
     ],

@@ -271,7 +271,7 @@ def test_recent_files_are_offered_and_imported_again(qtbot, make_window, prompts
     # Imported again: the same project, a second time (the import names the duplicate).
     menu.file_actions[0].trigger()
     wait_idle(qtbot, w)
-    assert "热线.json" in w.last_dialog.text.toPlainText()
+    assert "热线.json" in w.last_dialog.all_text()
     w.last_dialog.close()
     # A file no longer there is said so and taken off the list.
     menu.file_actions[1].trigger()

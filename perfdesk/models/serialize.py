@@ -521,7 +521,7 @@ def monitoring_from_dict(data: Any) -> Monitoring:
     """Read a ``monitoring`` object; the derived rates are ignored (they are recomputed)."""
     d = _obj(data, "monitoring")
     indicators = []
-    for n, raw in enumerate(_list(d.get("indicators"), "monitoring.indicators"), 1):
+    for n, raw in enumerate(_list(d.get("indicators"), "monitoring.indicators")):
         w = f"monitoring.indicators[{n}]"
         r = _obj(raw, w)
         ind = MonitorIndicator(
