@@ -59,6 +59,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
                "各单位的上报、退回和未报情况"),
     ActionSpec("act_backup", "备份…", "backup"),
     ActionSpec("act_restore", "恢复…", "restore", None, Icon.DocumentRevert),
+    ActionSpec("act_help", "使用说明", "show_help", Key.HelpContents, Icon.HelpFaq,
+               "一年的工作从导入到盖章的纸质件，一步一步（F1）"),
     ActionSpec("act_about", "关于", "about", None, Icon.HelpAbout),
     ActionSpec("act_quit", "退出", "close", Key.Quit, Icon.ApplicationExit),
     ActionSpec("act_find", "查找", "focus_search", Key.Find, Icon.EditFind),
@@ -82,7 +84,7 @@ MENUS: tuple[tuple[str, tuple[str | None, ...]], ...] = (
     ("项目(&P)", ("act_finalize", "act_new_revision", "act_make_monitoring", "act_carry",
                  "act_history", None, "act_delete", "act_deleted")),
     ("报送(&S)", ("act_pack", "act_receive", None, "act_return", "act_status")),
-    ("帮助(&H)", ("act_about",)),
+    ("帮助(&H)", ("act_help", None, "act_about")),
 )  # fmt: skip
 
 TOOLBAR: tuple[str, ...] = (

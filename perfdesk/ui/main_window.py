@@ -56,6 +56,7 @@ if TYPE_CHECKING:
     from perfdesk.ui.check_panel import CheckPanel
     from perfdesk.ui.declaration_editor import DeclarationEditor
     from perfdesk.ui.evaluation_editor import EvaluationEditor
+    from perfdesk.ui.help import HelpDialog
     from perfdesk.ui.monitoring_editor import MonitoringEditor
 
 
@@ -73,6 +74,7 @@ class MainWindow(QMainWindow):
         self.db_path = Path(db_path)
         self.settings = settings
         self.demo = demo
+        self._help: HelpDialog | None = None
         # Opened once here, before anything is built: a file the program cannot open (not a
         # database, made by a newer perfdesk) is refused at once with its message, and an
         # older one is migrated (after a backup) before the two threads open it.
@@ -140,6 +142,7 @@ class MainWindow(QMainWindow):
             "backup": self.files.backup,
             "restore": self.files.restore,
             "about": self.files.about,
+            "show_help": self.show_help,
             "close": self.close,
             "focus_search": self.focus_search,
             "delete": self.records.delete,
@@ -218,6 +221,20 @@ class MainWindow(QMainWindow):
         current = stored.id == self.record.record_id
         self.browser.refresh(select_id=stored.id if current else None)
         self.feedback.status(("已自动保存" if quiet else "已保存") + f"：{stored.name}", 4000)
+
+    def show_help(self) -> None:
+        """The user guide beside the window (one at a time; F1 brings it back to front)."""
+        from perfdesk.ui.help import HelpDialog
+        from perfdesk.ui.screens import fit_to_screen
+
+        if self._help is None:
+            self._help = HelpDialog(self)
+            fit_to_screen(self._help, 960, 760)
+        if self._help.isVisible():
+            self._help.raise_()  # already open behind the window: bring it forward
+        else:
+            self._help.show()
+        self.feedback.last_dialog = self._help
 
     def focus_search(self) -> None:
         self.browser.search.setFocus(Qt.FocusReason.ShortcutFocusReason)

@@ -1,7 +1,8 @@
-"""Screenshots of the window for the docs: ``python -m perfdesk.ui.screenshots docs/``.
+"""Screenshots of the window at 1366×768 for the user guide and the README:
+``python -m perfdesk.ui.screenshots resources/help``.
 
 Run under a real X server so fonts render as users see them, e.g.
-``xvfb-run -a -s "-screen 0 1600x1000x24" env QT_QPA_PLATFORM=xcb python -m perfdesk.ui.screenshots docs``.
+``xvfb-run -a -s "-screen 0 1366x768x24" env QT_QPA_PLATFORM=xcb python -m perfdesk.ui.screenshots resources/help``.
 """
 
 from __future__ import annotations
@@ -43,11 +44,15 @@ def _save(widget: QWidget, path: Path) -> None:
     print(path)
 
 
-def main(out: str = "docs") -> int:
+SCREEN = (1366, 728)  # a 1366×768 laptop less its task bar
+
+
+def main(out: str = "resources/help") -> int:
     from perfdesk.models.serialize import declaration_from_dict, loads
     from perfdesk.resources import resource_path
     from perfdesk.store.database import Store
     from perfdesk.ui.app import ensure_app
+    from perfdesk.ui.import_report import ImportReportDialog
     from perfdesk.ui.main_window import MainWindow, default_size, default_split
     from perfdesk.ui.preview import PreviewDialog
     from perfdesk.ui.settings import Settings
@@ -71,21 +76,10 @@ def main(out: str = "docs") -> int:
             d.unit, d.name, d.evaluation = unit, name, None
             d.year = 2019 + i % 2
             store.save(d)
-    # A laptop screen first (1366×768 less a task bar): the list's key columns must fit.
-    small = MainWindow(db, Settings.in_file(tmp / "small.ini"), demo=True)
-    small.resize(*default_size((1366, 728)))
-    small.splitter.setSizes(list(default_split(small.width())))
-    small.show()
-    _wait(small)
-    small.browser.select(1)
-    _wait(small)
-    _settle()
-    _save(small, folder / "window-1366.png")
-    small.shutdown()
-    small.close()
-
+    # Everything at 1366×768, the clerk's laptop (less a 40-pixel task bar), as the window
+    # opens there on a first start.
     window = MainWindow(db, Settings.in_file(tmp / "s.ini"), demo=True)
-    window.resize(*default_size((1600, 960)))
+    window.resize(*default_size(SCREEN))
     window.splitter.setSizes(list(default_split(window.width())))
     window.show()
     _wait(window)
@@ -93,14 +87,14 @@ def main(out: str = "docs") -> int:
     window.browser.select(1)
     _wait(window)
     _settle()
-    _save(window, folder / "window-main.png")
+    _save(window, folder / "main.png")
 
     # The declaration editor scrolled to the indicators, with the check panel.
     editor = window.declaration_editor
     editor.scroll_area.ensureWidgetVisible(editor.indicators, 0, 0)
     _scroll_near_top(editor.scroll_area, editor.indicators)
     _settle()
-    _save(window, folder / "window-declaration-indicators.png")
+    _save(window, folder / "declaration.png")
 
     window.record.pane.show_form("evaluation")
     _settle()
@@ -108,7 +102,7 @@ def main(out: str = "docs") -> int:
     ev.sections.setCurrentWidget(ev.indicators_page)
     ev.indicators.focus_cell(3, "actual")
     _settle()
-    _save(window, folder / "window-evaluation.png")
+    _save(window, folder / "evaluation.png")
 
     # The 运行监控表 made from the declaration as of 6月底, half-way filled in.
     window.record.create_monitoring()
@@ -125,17 +119,32 @@ def main(out: str = "docs") -> int:
     mon.sections.setCurrentWidget(mon.indicators_page)
     table.focus_cell(2, "progress")
     _settle()
-    _save(window, folder / "window-monitoring.png")
+    _save(window, folder / "monitoring.png")
 
     window.record.pane.show_form("declaration")
     window.files.preview()
     _wait(window)
     dialog = window.last_dialog
     if isinstance(dialog, PreviewDialog):
-        dialog.resize(900, 980)
         _settle(800)
-        _save(dialog, folder / "window-preview.png")
+        _save(dialog, folder / "preview.png")
         dialog.close()
+
+    # The import report: one file taken, one refused.
+    good = tmp / "12345热线.json"
+    good.write_text(
+        resource_path("demo", "seed.json").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    bad = tmp / "损坏的申报表.xlsx"
+    bad.write_bytes(b"not a workbook")
+    window.files.import_paths([good, bad])
+    _wait(window)
+    report = window.last_dialog
+    if isinstance(report, ImportReportDialog):
+        report.table.selectRow(0)
+        _settle()
+        _save(report, folder / "import.png")
+        report.close()
     window.shutdown()
     window.close()
     app.processEvents()
@@ -143,4 +152,4 @@ def main(out: str = "docs") -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else "docs"))
+    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else "resources/help"))
