@@ -121,3 +121,18 @@ def test_pack_receive_return_and_status_through_the_windows(qtbot, open_window, 
         for (rid,) in store.list(columns=("id",)):
             assert store.get(rid).status == "draft"
             assert [c.text for c in P.comments(store, rid)] == ["年度预算与明细不符"]
+    # The clerk opens a returned project: the 退回意见 heads the check panel, names the field,
+    # and a double click goes to it.
+    unit.browser.refresh()
+    wait_idle(qtbot, unit)
+    unit.browser.view.selectRow(0)
+    qtbot.waitUntil(lambda: unit.session is not None)
+    wait_idle(qtbot, unit)
+    first = unit.checks.findings[0]
+    assert first.message == "主管部门退回意见（“项目当年预算（元）”）：年度预算与明细不符"
+    assert first.field == "year_budget" and first.level == "warning"
+    unit.checks.activate_row(0)
+    assert unit.tabs.currentWidget() is not None and unit.record.current_form() == "declaration"
+    assert unit.declaration_editor.fields["year_budget"].hasFocus() or (
+        unit.focusWidget() is unit.declaration_editor.fields["year_budget"]
+    )

@@ -25,6 +25,8 @@ from perfdesk.ui.prompts import DISCARD, SAVE, Prompts
 from perfdesk.ui.session import RecordSession
 
 if TYPE_CHECKING:
+    from perfdesk.models.findings import Finding
+    from perfdesk.store.packages import Comment
     from perfdesk.ui.editor_pane import EditorPane
 
 # The checks run after a pause in typing, not on every key.
@@ -32,10 +34,31 @@ CHECK_DELAY_MS = 250
 Then = Callable[[Declaration], object]
 
 
-def read_record(store: Any, record_id: int) -> tuple[Declaration, Declaration | None]:
-    """A record and last year's record of the same project (for the checks)."""
+def read_record(
+    store: Any, record_id: int
+) -> tuple[Declaration, Declaration | None, list[Finding]]:
+    """A record, last year's record of the same project (for the checks), and the
+    主管部门's 退回意见 on the revision shown (a returned record reopens with them)."""
+    from perfdesk.store.packages import comments
+
     decl = store.get(record_id)
-    return decl, store.previous_year(decl)
+    notes = comments(store, record_id, decl.revision)
+    return decl, store.previous_year(decl), review_findings(notes)
+
+
+def review_findings(notes: list[Comment]) -> list[Finding]:
+    """退回意见 as lines of the check panel: first, naming the field they concern (a double
+    click goes there), and reminders rather than errors — the clerk decides what to change."""
+    from perfdesk.models.findings import WARNING, Finding
+    from perfdesk.models.labels import field_label
+
+    out = []
+    for c in notes:
+        about = f"（{field_label(c.field)}）" if c.field else ""
+        out.append(
+            Finding(WARNING, c.field or "", f"主管部门退回意见{about}：{c.text}", "returned")
+        )
+    return out
 
 
 class OpenRecord(QObject):
@@ -69,6 +92,8 @@ class OpenRecord(QObject):
         self.session: RecordSession | None = None
         # The record the user asked for last; a read answering for another is not shown.
         self._wanted: int | None = None
+        # The 主管部门's 退回意见 on the record shown, read with it (check panel, first).
+        self._review: list[Finding] = []
         self.check_timer = QTimer(self)
         self.check_timer.setSingleShot(True)
         self.check_timer.setInterval(CHECK_DELAY_MS)
@@ -132,13 +157,20 @@ class OpenRecord(QObject):
 
         self.writer.after_writes(read)
 
-    def _record_read(self, got: tuple[Declaration, Declaration | None]) -> None:
-        if got[0].id == self._wanted:
-            self.load(*got)
+    def _record_read(self, got: tuple[Declaration, Declaration | None, list[Finding]]) -> None:
+        decl, previous, review = got
+        if decl.id == self._wanted:
+            self.load(decl, previous, review)
 
-    def load(self, decl: Declaration, previous: Declaration | None = None) -> None:
-        """Show ``decl`` in the editors with a fresh undo stack."""
+    def load(
+        self,
+        decl: Declaration,
+        previous: Declaration | None = None,
+        review: list[Finding] | None = None,
+    ) -> None:
+        """Show ``decl`` in the editors with a fresh undo stack (and the 退回意见 on it)."""
         self._wanted = decl.id
+        self._review = list(review or [])
         if self.session is not None:
             self.undo_group.removeStack(self.session.stack)
             self.session.deleteLater()
@@ -243,7 +275,8 @@ class OpenRecord(QObject):
         # checks is ~30 ms of a start that shows only the list).
         from perfdesk.models.checks import check_record
 
-        self.pane.checks.set_findings(check_record(self.session.decl, self.session.previous))
+        found = check_record(self.session.decl, self.session.previous)
+        self.pane.checks.set_findings(self._review + found)
 
     def focus_field(self, path: str) -> None:
         if path.startswith("evaluation"):
