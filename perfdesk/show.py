@@ -43,7 +43,7 @@ def record_text(decl: Declaration, previous: Declaration | None = None) -> str:
     if findings:
         lines.append("检查：")
         for f in findings:
-            mark = "错误" if f.level == "error" else "提示"
+            mark = "错误" if f.level == "error" else "提醒"
             lines.append(f"  {mark}：{f.message}")
     return "\n".join(lines)
 
