@@ -162,3 +162,34 @@ def test_the_reopening_survives_closing_the_file(db_path, seed_decl) -> None:
         again = s.get(rid)
         assert (again.revision, again.status, mon(again).status) == (2, "final", "draft")
         assert [r.status for r in s.revisions(rid)] == ["final", "final"]
+
+
+@pytest.mark.parametrize("form", ["monitoring", "evaluation"])
+def test_saving_a_change_to_a_final_form_agrees_with_reopening_it_first(
+    tmp_path, seed_decl, form
+) -> None:
+    """What the window's 新修订 then typing stores is what a change saved straight onto the
+    final form stores (an import, another front door): the same revisions and states."""
+
+    def change(decl: Declaration) -> None:
+        if form == "monitoring":
+            mon(decl).indicators[0].progress = "已完成全年计划的 60%"
+        else:
+            assert decl.evaluation is not None
+            decl.evaluation.goal_actual = "全年受理来电392万个。"
+
+    outcomes = []
+    for how in ("reopened", "saved"):
+        with Store(tmp_path / f"{how}.sqlite") as s:
+            rid = s.save(
+                all_forms(seed_decl, declaration="final", monitoring="final", evaluation="final")
+            ).record.id
+            assert rid is not None
+            decl = s.new_revision(rid, form=form) if how == "reopened" else s.get(rid)
+            change(decl)
+            s.save(decl)
+            outcomes.append((states(s, rid), [r[2:] for r in fp_columns(s, rid)]))
+    assert outcomes[0] == outcomes[1]
+    assert outcomes[0][0][-1] == (
+        (2, "final", "draft", "final") if form == "monitoring" else (2, "final", "final", "draft")
+    )
