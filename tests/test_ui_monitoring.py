@@ -292,7 +292,7 @@ def test_finalize_locks_the_monitoring_form_only(qtbot, make_window) -> None:  #
     assert not ed.detail.fields["cause"].isEnabled()
     assert not w.declaration_editor.read_only  # the declaration stays a draft
     assert not w.acts["act_finalize"].isEnabled()
-    assert not w.acts["act_new_revision"].isEnabled()  # it would not reopen this form
+    assert w.acts["act_new_revision"].isEnabled()  # 新修订 reopens this form (test_ui_revise)
     assert w.session.decl.monitoring.status == "final" and not w.session.is_dirty()
     assert "运行监控表已定稿" in w.statusBar().currentMessage()
 

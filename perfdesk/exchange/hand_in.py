@@ -362,36 +362,67 @@ def _merge(store: Store, pkg: Package, entry: dict[str, Any], part: dict[str, An
     doc, status = part["doc"], part["status"]
     key = key_of(doc)
     incoming = fingerprints(doc)
+
+    def record(rid: int, revision: int, outcome: str, note: str | None = None) -> None:
+        P.add_record(
+            store, pkg.id, P.RECEIVED, rid, revision, outcome, incoming[0], note,
+            forms=(incoming[1], incoming[2]),
+        )  # fmt: skip
+
     rid = store.find_id(key["year"], key["unit"], key["name"])
     decl = declaration_from_dict(doc)
     decl.status = status
     if rid is None:
         saved = store.save(decl, as_import=True).record
-        P.add_record(store, pkg.id, P.RECEIVED, saved.id or 0, saved.revision or 1, ADDED, incoming[0])
+        record(saved.id or 0, saved.revision or 1, ADDED)
         return RecordOutcome(key, ADDED, saved.id, saved.revision)
     local_doc = store.get_dict(rid)
     local = fingerprints(local_doc)
     # A project deleted here and sent again is wanted again: it comes back (a new revision).
     if local == incoming and not store.is_deleted(rid):
-        P.add_record(store, pkg.id, P.RECEIVED, rid, local_doc["revision"], UNCHANGED, incoming[0])
+        record(rid, local_doc["revision"], UNCHANGED)
         return RecordOutcome(key, UNCHANGED, rid, local_doc["revision"])
-    base = P.last_received_fingerprint(store, rid)
-    conflict = local_doc["status"] == "draft" and local[0] != base
+    kept = _unsent_drafts(local_doc, local, incoming, P.last_received_fingerprints(store, rid))
     decl.id = rid
     before = local_doc["revision"]
     saved = store.save(decl, as_import=True).record
     if saved.revision == before:
         # Only the status of the 自评表 or 运行监控表 differed: kept as it was here.
-        P.add_record(store, pkg.id, P.RECEIVED, rid, before, UNCHANGED, incoming[0])
+        record(rid, before, UNCHANGED)
         return RecordOutcome(key, UNCHANGED, rid, before)
-    outcome = CONFLICT if conflict else UPDATED
+    outcome = CONFLICT if kept else UPDATED
     note = (
-        f"本机第 {before} 版草稿有未上报的修改，已保留为历史版本；收到的内容为第 {saved.revision} 版"
-        if conflict
+        f"本机第 {before} 版的{'、'.join(kept)}草稿有未上报的修改，已保留为历史版本；"
+        f"收到的内容为第 {saved.revision} 版"
+        if kept
         else ""
     )
-    P.add_record(store, pkg.id, P.RECEIVED, rid, saved.revision or 0, outcome, incoming[0], note)
+    record(rid, saved.revision or 0, outcome, note)
     return RecordOutcome(key, outcome, rid, saved.revision, note)
+
+
+_FORM_NAMES = ("申报表", "自评表", "运行监控表")  # in the order of store.documents.fingerprints
+
+
+def _unsent_drafts(
+    local_doc: dict[str, Any],
+    local: tuple[str | None, ...],
+    incoming: tuple[str | None, ...],
+    base: tuple[str | None, ...],
+) -> list[str]:
+    """The forms of the local record that the package would overwrite while they hold a
+    change made here: drafts that differ both from what the last package brought (``base``)
+    and from what this one brings. Each form has a life of its own (a final declaration may
+    carry a 运行监控表 draft), so each is compared alone; the merge keeps them as a revision
+    and reports a conflict (forms.md §6)."""
+    parts = (local_doc, local_doc.get("evaluation"), local_doc.get("monitoring"))
+    forms = zip(_FORM_NAMES, parts, local, base, incoming, strict=True)
+    return [
+        name
+        for name, part, mine, last, theirs in forms
+        # A form written without a status (by hand, or by another program) reads as a draft.
+        if part and (part.get("status") or "draft") == "draft" and mine not in (last, theirs)
+    ]
 
 
 def _apply_return(

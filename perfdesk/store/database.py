@@ -42,6 +42,10 @@ if TYPE_CHECKING:
     from perfdesk.models.records import Declaration
 
 
+# The three forms of a project's year, as 新修订 and its messages name them.
+_FORM_NAMES = {"declaration": "申报表", "monitoring": "运行监控表", "evaluation": "自评表"}
+
+
 class RevisionInfo(NamedTuple):
     revision: int
     status: str
@@ -765,19 +769,30 @@ class Store:
             return self.save(decl).record
 
     @_faults
-    def new_revision(self, record_id: int) -> Declaration:
-        """Open a final record for changes: a draft copy as the next revision."""
+    def new_revision(self, record_id: int, form: str = "declaration") -> Declaration:
+        """新修订 of one form: the next revision, in which ``form`` (the declaration, its
+        "monitoring" 运行监控表 or its "evaluation" 自评表) is a draft again and the other
+        forms stay as they were (a final declaration stays final). Nothing happens while
+        that form is a draft; every earlier revision is kept as it was printed."""
         from perfdesk.models.serialize import declaration_from_dict, declaration_to_dict
 
+        if form not in _FORM_NAMES:
+            raise ValueError(f"unknown form {form!r}")
         with self.transaction():
             self._refuse_if_altered(record_id)
             doc, rev, status = self._doc(record_id, None)
-            if status != STATUS_FINAL:
+            full = declaration_to_dict(declaration_from_dict(doc), with_store_keys=False)
+            part = full if form == "declaration" else full.get(form)
+            if not part:
+                raise ValidationError(f"“{full['name']}”还没有{_FORM_NAMES[form]}。")
+            if (status if form == "declaration" else part["status"]) != STATUS_FINAL:
                 return self.get(record_id)
-            decl = declaration_from_dict(doc)
-            full = declaration_to_dict(decl, with_store_keys=False)
-            self._insert_revision(record_id, rev + 1, STATUS_DRAFT, full)
-            row = self._row(full, STATUS_DRAFT, rev + 1)
+            if form == "declaration":
+                status = STATUS_DRAFT
+            else:
+                part["status"] = STATUS_DRAFT
+            self._insert_revision(record_id, rev + 1, status, full)
+            row = self._row(full, status, rev + 1)
             self.conn.execute(
                 f"UPDATE records SET {', '.join(f'{k} = ?' for k in row)} WHERE id = ?",
                 [*row.values(), record_id],

@@ -452,5 +452,22 @@ def m0013(db: Database) -> None:
     )
 
 
+@migrations(name="0014_package_form_fingerprints")
+def m0014(db: Database) -> None:
+    # A submit package brings all three forms, and a local unsent change to any one of them
+    # that the next package would overwrite is a conflict (forms.md §6): what each form was
+    # when it last arrived is kept beside the declaration's fingerprint. Rows written before
+    # get the forms of the revision they brought: exact for a form still final there; a
+    # draft changed in place since reads as received, as it did before this migration.
+    db.execute("ALTER TABLE package_records ADD COLUMN fingerprint_evaluation TEXT")
+    db.execute("ALTER TABLE package_records ADD COLUMN fingerprint_monitoring TEXT")
+    for column in ("fingerprint_evaluation", "fingerprint_monitoring"):
+        db.execute(
+            f"UPDATE package_records SET {column} = (SELECT v.{column} FROM revisions v "
+            "WHERE v.record_id = package_records.record_id "
+            "AND v.revision = package_records.revision) WHERE direction = 'received'"
+        )
+
+
 if tuple(m.name for m in migrations._migrations) != MIGRATION_NAMES:
     raise RuntimeError("perfdesk.store.schema.MIGRATION_NAMES is out of step with migrations.py")

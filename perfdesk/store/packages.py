@@ -92,11 +92,16 @@ def add_record(
     outcome: str,
     fingerprint: str | None,
     note: str | None = None,
+    *,
+    forms: tuple[str | None, str | None] = (None, None),
 ) -> None:
+    """``fingerprint``: the declaration's; ``forms``: the 自评表's and the 运行监控表's (None
+    where the package had none)."""
     store.conn.execute(
         "INSERT INTO package_records (package_id, direction, record_id, revision, outcome, "
-        "fingerprint, note) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [package_id, direction, record_id, revision, outcome, fingerprint, note],
+        "fingerprint, note, fingerprint_evaluation, fingerprint_monitoring) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [package_id, direction, record_id, revision, outcome, fingerprint, note, *forms],
     )
 
 
@@ -118,16 +123,20 @@ def provenance(store: Store, record_id: int) -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
-def last_received_fingerprint(store: Store, record_id: int) -> str | None:
-    """The content fingerprint of the last revision a submit package brought for this record:
-    the common ground of the unit's copy and ours."""
+def last_received_fingerprints(
+    store: Store, record_id: int
+) -> tuple[str | None, str | None, str | None]:
+    """The content fingerprints (declaration, 自评表, 运行监控表) of what the last submit
+    package brought for this record: the common ground of the unit's copy and ours. All None
+    when no package brought it."""
     row = store.conn.execute(
-        "SELECT fingerprint FROM package_records WHERE record_id = ? AND direction = 'received' "
+        "SELECT fingerprint, fingerprint_evaluation, fingerprint_monitoring FROM package_records "
+        "WHERE record_id = ? AND direction = 'received' "
         "AND outcome IN ('added', 'updated', 'conflict', 'unchanged') "
         "ORDER BY rowid DESC LIMIT 1",
         [record_id],
     ).fetchone()
-    return None if row is None else row[0]
+    return (None, None, None) if row is None else (row[0], row[1], row[2])
 
 
 def add_comments(

@@ -20,5 +20,6 @@ MIGRATION_NAMES: tuple[str, ...] = (
     "0011_plain_search",
     "0012_monitoring",
     "0013_soft_delete",
+    "0014_package_form_fingerprints",
 )
 SCHEMA_VERSION = len(MIGRATION_NAMES)

@@ -45,7 +45,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("act_make_monitoring", "按申报表生成运行监控表", "make_monitoring", None, None,
                "年中按申报表的指标和预算生成绩效运行监控表"),
     ActionSpec("act_new_revision", "新修订", "new_revision", None, None,
-               "打开已定稿的项目，修改成为新的一版"),
+               "重新打开已定稿的当前表（申报表、运行监控表或自评表），修改成为新的一版"),
     ActionSpec("act_carry", "结转下一年", "carry_forward", None, None,
                "由本项目生成下一年度的申报草稿"),
     ActionSpec("act_history", "版本历史…", "show_history"),
@@ -134,21 +134,18 @@ def update_actions(actions: Mapping[str, QAction], record: OpenRecord) -> None:
     decl = record.decl
     has = decl is not None
     stored = record.record_id is not None
-    final = decl is not None and decl.status == STATUS_FINAL
     form = record.current_form()
     # The form on screen: the declaration itself, or its 自评表 / 运行监控表 (None until made).
     sub = getattr(decl, form, None) if has and form != "declaration" else decl
     sub_final = sub is not None and sub.status == STATUS_FINAL
-    ev = decl.evaluation if decl is not None else None
     mon = decl.monitoring if decl is not None else None
-    eval_final = ev is not None and ev.status == STATUS_FINAL
     actions["act_save"].setEnabled(has)
     for name in ("act_export", "act_preview", "act_print", "act_pdf"):
         actions[name].setEnabled(sub is not None)
     actions["act_finalize"].setEnabled(sub is not None and not sub_final)
     actions["act_finalize"].setText(FINALIZE_TEXT[form])
     actions["act_make_monitoring"].setEnabled(has and mon is None)
-    # A final 运行监控表 alone: the store's 新修订 would not reopen it, so it is not offered.
-    actions["act_new_revision"].setEnabled(stored and (final or eval_final))
+    # 新修订 reopens the form on screen only (Store.new_revision(rid, form)).
+    actions["act_new_revision"].setEnabled(stored and sub_final)
     actions["act_carry"].setEnabled(stored)
     actions["act_history"].setEnabled(stored)

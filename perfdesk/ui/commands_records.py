@@ -110,14 +110,30 @@ class RecordCommands:
         self.record.save(then=after_save)
 
     def new_revision(self) -> None:
-        rid = self.record.record_id
-        if rid is None:
+        """新修订 of the form on screen (申报表, 运行监控表 or 自评表): saved first, since
+        the other forms may be drafts with changes typed, then reopened as the next
+        revision; the other forms stay as they are."""
+        if self.record.session is None or self.record.record_id is None:
             return
-        self.writer.submit(
-            lambda store, _c: with_previous(store, store.new_revision(rid)),
-            self._reload,
-            self.feedback.error,
-        )
+        form = self.record.current_form()
+
+        def after_save(stored: Declaration) -> None:
+            rid = stored.id
+            assert rid is not None, "save() hands back a stored record"
+
+            def done(got: Reloaded) -> None:
+                self._reload(got)
+                self.feedback.status(
+                    f"{FORM_NAMES[form]}已重新打开：第 {got[0].revision} 版（草稿）"
+                )
+
+            self.writer.submit(
+                lambda store, _c: with_previous(store, store.new_revision(rid, form=form)),
+                done,
+                self.feedback.error,
+            )
+
+        self.record.save(then=after_save)
 
     def carry_forward(self) -> None:
         """Save, then make next year's draft from this record."""

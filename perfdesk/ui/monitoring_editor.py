@@ -422,8 +422,7 @@ class MonitoringEditor(QWidget):
             return
         final = m.status == STATUS_FINAL
         if final:
-            # No “新修订” here: the store's new revision keeps a final 运行监控表 final.
-            self.banner.setText("运行监控表已定稿，只读。")
+            self.banner.setText("运行监控表已定稿，只读。要修改请点“新修订”。")
             self.banner.setStyleSheet("background: #e8f5e9; padding: 4px;")
         else:
             self.banner.setText("运行监控表草稿。执行率与序时进度随填写即时比较；修改会自动保存。")
