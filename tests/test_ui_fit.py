@@ -519,3 +519,35 @@ def test_detail_pane_follows_rows_deleted_and_categories_picked(qtbot, make_wind
     assert [sub.itemText(i) for i in range(sub.count())] == ["服务对象满意度指标"]
     sub.setCurrentIndex(0)
     assert w.session.decl.evaluation.indicators[2].subcategory == "服务对象满意度指标"
+
+
+@pytest.mark.parametrize("editor_name", ["evaluation", "monitoring"])
+def test_row_pane_scrolls_under_its_table_only_when_squeezed(qtbot, editor_name) -> None:
+    """Both editors put the row's pane under the table the same way: in a tall page the pane
+    shows whole; squeezed, the pane scrolls (never sideways) and the table keeps its height."""
+    from PySide6.QtWidgets import QScrollArea, QSplitter
+
+    from perfdesk.ui.evaluation_editor import EvaluationEditor
+    from perfdesk.ui.monitoring_editor import MonitoringEditor
+
+    ed = EvaluationEditor() if editor_name == "evaluation" else MonitoringEditor()
+    qtbot.addWidget(ed)
+    ed.pages.setCurrentIndex(1)
+    ed.sections.setCurrentWidget(ed.indicators_page)
+    area = next(a for a in _ancestors(ed.detail) if isinstance(a, QScrollArea))
+    split = area.parentWidget()
+    assert isinstance(split, QSplitter) and split.orientation() == Qt.Orientation.Vertical
+    assert split.widget(0) is ed.indicators and split.widget(1) is area
+    assert area.horizontalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+    assert not split.isCollapsible(0)
+
+    ed.resize(1000, 900)
+    ed.show()
+    qtbot.waitExposed(ed)
+    qtbot.waitUntil(lambda: area.verticalScrollBar().maximum() == 0)
+    assert ed.indicators.height() > area.height()  # the table takes what the page has
+
+    ed.resize(1000, 330)
+    qtbot.waitUntil(lambda: area.verticalScrollBar().maximum() > 0)
+    assert ed.indicators.table.height() >= ed.indicators.table.minimumHeight()
+    assert area.height() >= ed.detail.fontMetrics().height() * 3

@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
-    QSplitter,
     QStackedWidget,
     QTabWidget,
     QVBoxLayout,
@@ -56,7 +55,7 @@ from perfdesk.models.scoring import (
     propose_weights,
     score_evaluation,
 )
-from perfdesk.ui.row_detail import RowDetail
+from perfdesk.ui.row_detail import RowDetail, table_over_detail
 from perfdesk.ui.row_table import CHECK, COMBO, INFO, NUMBER, TEXT, Column, RowTable
 from perfdesk.ui.widgets import LongText, MoneyEdit, TextLine
 
@@ -239,20 +238,7 @@ class EvaluationEditor(QWidget):
         self.library_button.setToolTip("从历年用过的指标和导入的指标库中查找，填入指标及建议的目标值")
         self.indicators.extra_buttons.insertWidget(5, self.library_button)
         self.library_button.clicked.connect(self._pick_from_library)
-        # The pane scrolls only when squeezed (a short window, the check panel enlarged), so
-        # it never holds the editors taller than the window lets them be.
-        detail_area = QScrollArea()
-        detail_area.setWidgetResizable(True)
-        detail_area.setFrameShape(QScrollArea.Shape.NoFrame)
-        detail_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        detail_area.setWidget(self.detail)
-        detail_area.setMinimumHeight(self.fontMetrics().height() * 3)
-        self.indicator_split = QSplitter(Qt.Orientation.Vertical)
-        self.indicator_split.addWidget(self.indicators)
-        self.indicator_split.addWidget(detail_area)
-        self.indicator_split.setStretchFactor(0, 1)
-        self.indicator_split.setStretchFactor(1, 0)
-        self.indicator_split.setCollapsible(0, False)
+        self.indicator_split = table_over_detail(self.indicators, self.detail)
         self.indicators_page = QWidget()
         bl = QVBoxLayout(self.indicators_page)
         bl.setContentsMargins(4, 4, 4, 0)

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
-    QSplitter,
     QStackedWidget,
     QTabWidget,
     QVBoxLayout,
@@ -51,7 +50,7 @@ from perfdesk.models.records import (
     MonitorIndicator,
     Monitoring,
 )
-from perfdesk.ui.row_detail import RowDetail
+from perfdesk.ui.row_detail import RowDetail, table_over_detail
 from perfdesk.ui.row_table import COMBO, TEXT, Column, RowTable
 from perfdesk.ui.widgets import ChoiceGroup, LongText, MoneyEdit, TextLine
 
@@ -282,20 +281,7 @@ class MonitoringEditor(QWidget):
             what="其他内容（在此填写）",
         )
         self.detail.setToolTip(INDICATOR_HINT)
-        # As the 自评表's: the pane scrolls only when squeezed (a short window, the check
-        # panel enlarged), so it never holds the editors taller than the window lets them be.
-        detail_area = QScrollArea()
-        detail_area.setWidgetResizable(True)
-        detail_area.setFrameShape(QScrollArea.Shape.NoFrame)
-        detail_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        detail_area.setWidget(self.detail)
-        detail_area.setMinimumHeight(self.fontMetrics().height() * 3)
-        split = QSplitter(Qt.Orientation.Vertical)
-        split.addWidget(self.indicators)
-        split.addWidget(detail_area)
-        split.setStretchFactor(0, 1)
-        split.setStretchFactor(1, 0)
-        split.setCollapsible(0, False)
+        split = table_over_detail(self.indicators, self.detail)
         self.indicators_page = QWidget()
         layout = QVBoxLayout(self.indicators_page)
         layout.setContentsMargins(4, 4, 4, 0)
