@@ -16,6 +16,7 @@ from perfdesk.models.monitoring import (
     forecast_for,
     last_full_month,
     make_monitoring,
+    mid_year_text,
     needs_attention,
 )
 from perfdesk.models.records import Declaration, DeclarationFunds, Indicator, Monitoring
@@ -154,3 +155,24 @@ def test_forecast_for_matches_by_name_then_category() -> None:
     assert forecast_for(m, "产出指标", "补 贴人数") is m.indicators[0]
     assert forecast_for(m, None, "没有的指标") is None
     assert forecast_for(None, None, "补贴人数") is None
+
+
+def test_mid_year_text_says_forecast_likelihood_and_progress() -> None:
+    m = make_monitoring(_decl(), dt.date(2024, 7, 1))
+    row = m.indicators[0]
+    assert mid_year_text(m, None, row.name) == ""  # a row that says nothing yet
+    assert mid_year_text(m, None, row.name, progress=True) == ""
+    row.likelihood = "有可能"
+    assert mid_year_text(m, None, row.name) == "有可能"
+    row.forecast = "全年可达520人"
+    assert mid_year_text(m, None, row.name) == "全年可达520人（有可能）"
+    row.progress = "已补贴300人"
+    assert mid_year_text(m, None, row.name) == "全年可达520人（有可能）"  # printed: no room
+    assert mid_year_text(m, None, row.name, progress=True) == (
+        "全年可达520人（有可能）；截至6月底：已补贴300人"
+    )
+    row.forecast = row.likelihood = None
+    m.as_of_month = None
+    assert mid_year_text(m, None, row.name, progress=True) == "年中：已补贴300人"
+    assert mid_year_text(m, None, "没有的指标") is None
+    assert mid_year_text(None, None, row.name) is None

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 
 from perfdesk.models.frameworks import NATIONAL, get_framework
 from perfdesk.models.labels import FIELD_LABELS
-from perfdesk.models.monitoring import forecast_for
+from perfdesk.models.monitoring import mid_year_text
 from perfdesk.models.records import (
     DIRECTIONS,
     LAYOUT_NATIONAL,
@@ -46,7 +46,6 @@ from perfdesk.models.records import (
     Evaluation,
     FundRow,
     Funds,
-    Monitoring,
 )
 from perfdesk.models.scoring import (
     budget_explanation,
@@ -94,20 +93,6 @@ def new_evaluation(decl: Declaration) -> Evaluation:
             for i in decl.indicators
         ],
     )
-
-
-def mid_year_text(m: Monitoring, ind: EvalIndicator) -> str:
-    """The 运行监控表's word on an indicator: its likelihood, forecast and progress."""
-    row = forecast_for(m, ind.category, ind.name)
-    if row is None:
-        return "运行监控表中没有这项指标"
-    month = f"截至{m.as_of_month}月底" if m.as_of_month else "年中"
-    parts = [row.likelihood or "未填完成目标可能性"]
-    if row.forecast:
-        parts.append(f"全年预计：{row.forecast}")
-    if row.progress:
-        parts.append(f"{month}：{row.progress}")
-    return "；".join(parts)
 
 
 class EvaluationEditor(QWidget):
@@ -218,7 +203,7 @@ class EvaluationEditor(QWidget):
                 Column("deviation", "偏差原因分析及改进措施", TEXT, 200, shown=False),
                 Column("explanation", "计分说明", INFO, 360, shown=False),
                 # What the 运行监控表 said of the indicator mid-year, beside its actual.
-                Column("mid_year", "年中预计", INFO, 200, shown=False),
+                Column("mid_year", "年中预计（完成可能性）", INFO, 200, shown=False),
             ],
         )  # fmt: skip
         self.indicators.table.setToolTip(INDICATOR_HINT)
@@ -405,7 +390,10 @@ class EvaluationEditor(QWidget):
             self.indicators.set_info(r, "explanation", s.explanation)
         if decl.monitoring is not None:
             for r, ind in enumerate(ev.indicators):
-                self.indicators.set_info(r, "mid_year", mid_year_text(decl.monitoring, ind))
+                word = mid_year_text(decl.monitoring, ind.category, ind.name, progress=True)
+                self.indicators.set_info(
+                    r, "mid_year", "运行监控表中没有这项指标" if word is None else word
+                )
         self.detail.refresh_info()
         rate = execution_rate(ev)
         self.rate_label.setText(budget_explanation(ev, rate, sheet.budget_score))
