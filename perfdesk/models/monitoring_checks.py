@@ -310,13 +310,13 @@ def _against_declaration(
     differs from it, are shown (the declaration may have changed after the form was made)."""
     declared = {_squash(i.name): i for i in decl.indicators if _squash(i.name)}
     monitored = {_squash(i.name) for i in m.indicators if _squash(i.name)}
-    for key, ind in declared.items():
+    for key, wanted in declared.items():
         if key not in monitored:
             out.append(
                 Finding(
                     ERROR,
                     "monitoring.indicators",
-                    f"申报表的绩效指标“{ind.name}”在运行监控表中没有对应行，"
+                    f"申报表的绩效指标“{wanted.name}”在运行监控表中没有对应行，"
                     "须填写其完成情况和完成目标可能性。",
                     "not_monitored",
                 )
