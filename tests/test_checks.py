@@ -458,6 +458,14 @@ def test_funds_rows_must_add_up() -> None:
     ev.funds.carried_over = FundRow(None, None, D(2000000))
     (f,) = [f for f in check_evaluation(d) if f.code == "funds_sum"]
     assert f.field == "evaluation.funds" and "全年执行数" in f.message
+    # The same words as the 运行监控表's (one check for both forms), this form's labels.
+    assert f.message == (
+        "“年度资金总额”的“全年执行数”为 130,000,000.00 元，"
+        "而其中各项资金合计 131,000,000.00 元，两者不符。"
+    )
+    ev.funds.carried_over = FundRow(D(1), None, D(1000000))
+    (f,) = [f for f in check_evaluation(d) if f.code == "funds_sum"]
+    assert "“年初预算数”为 133,340,000.00 元，而其中各项资金合计 133,340,001.00 元" in f.message
 
 
 def test_indicators_differ_from_declaration() -> None:

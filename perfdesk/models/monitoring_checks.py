@@ -12,7 +12,13 @@ import re
 from collections.abc import Iterable
 from decimal import Decimal
 
-from perfdesk.models.findings import ERROR, WARNING, Finding, placeholders_in
+from perfdesk.models.findings import (
+    ERROR,
+    WARNING,
+    Finding,
+    funds_sum_findings,
+    placeholders_in,
+)
 from perfdesk.models.labels import field_label
 from perfdesk.models.money import format_money
 from perfdesk.models.monitoring import (
@@ -33,7 +39,6 @@ from perfdesk.models.records import (
 from perfdesk.models.targets import parse_target
 
 # The money columns of the 资金 rows and the total each adds up to.
-_FUND_ROWS = ("appropriation", "carried_over", "other")
 _FUND_COLUMNS = (
     ("initial", "budget_initial"),
     ("adjusted", "budget_adjusted"),
@@ -81,7 +86,7 @@ def check_monitoring(decl: Declaration) -> list[Finding]:
     out: list[Finding] = []
     _required(m, name, out)
     _money(m, name, out)
-    _funds(m, name, out)
+    out += funds_sum_findings("monitoring", m, _FUND_COLUMNS, name)
     _schedule(m, name, out)
     _placeholders(m, name, out)
     _against_declaration(decl, m, name, out)
@@ -166,29 +171,6 @@ def _money(m: Monitoring, name: _Namer, out: list[Finding]) -> None:
                 "forecast_below_spent",
             )
         )
-
-
-def _funds(m: Monitoring, name: _Namer, out: list[Finding]) -> None:
-    if m.funds is None:
-        return
-    rows = [getattr(m.funds, r) for r in _FUND_ROWS]
-    for col, total_key in _FUND_COLUMNS:
-        values = [getattr(r, col) for r in rows if r is not None and getattr(r, col) is not None]
-        if not values:
-            continue
-        total = getattr(m, total_key)
-        parts = sum(values, Decimal(0))
-        if total is None or parts != total:
-            stated = "未填写" if total is None else f"为 {_yuan(total)}"
-            out.append(
-                Finding(
-                    ERROR,
-                    "monitoring.funds",
-                    f"{name('funds')}的{name(total_key)}{stated}，"
-                    f"而其中各项资金合计 {_yuan(parts)}，两者不符。",
-                    "funds_sum",
-                )
-            )
 
 
 def _schedule(m: Monitoring, name: _Namer, out: list[Finding]) -> None:
