@@ -12,11 +12,9 @@ pane under it. 总分 and 自评等级 stay in sight below both pages.
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -26,13 +24,12 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
-    QStackedWidget,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from perfdesk.models.frameworks import NATIONAL, get_framework
+from perfdesk.models.frameworks import NATIONAL
 from perfdesk.models.labels import FIELD_LABELS
 from perfdesk.models.monitoring import mid_year_text
 from perfdesk.models.records import (
@@ -54,12 +51,12 @@ from perfdesk.models.scoring import (
     propose_weights,
     score_evaluation,
 )
+from perfdesk.ui.part_editor import PartEditor
 from perfdesk.ui.row_detail import RowDetail, table_over_detail
 from perfdesk.ui.row_table import CHECK, COMBO, INFO, NUMBER, TEXT, Column, RowTable
 from perfdesk.ui.widgets import LongText, MoneyEdit, TextLine
 
 TABLE_KEY = "evaluation.indicators"
-_PATH = re.compile(r"^evaluation\.indicators\[(?P<row>\d+)\](?:\.(?P<col>[a-z_]+))?$")
 FUND_KEYS = ("appropriation", "carried_over", "other")
 FUND_COLS = ("initial", "adjusted", "spent")
 HAS_BUDGET_DEVIATION = "budget_deviation" in Evaluation.__dataclass_fields__
@@ -95,35 +92,14 @@ def new_evaluation(decl: Declaration) -> Evaluation:
     )
 
 
-class EvaluationEditor(QWidget):
-    edited = Signal(str)
-    create_requested = Signal()
-
+class EvaluationEditor(PartEditor):
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._loading = False
-        self.read_only = False
-        self.framework = "sh2019"
-        self.fields: dict[str, Any] = {}
-
-        self.banner = QLabel()
-        self.banner.setWordWrap(True)
-
-        # --- empty state: no evaluation yet
-        empty = QWidget()
-        el = QVBoxLayout(empty)
-        el.addStretch(1)
-        note = QLabel(
-            "这个项目还没有绩效自评表。年度结束后，按申报表的指标生成自评表并填写实际完成值。"
+        super().__init__(
+            "evaluation",
+            "这个项目还没有绩效自评表。年度结束后，按申报表的指标生成自评表并填写实际完成值。",
+            "按申报表生成自评表",
+            parent,
         )
-        note.setWordWrap(True)
-        note.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.create_button = QPushButton("按申报表生成自评表")
-        self.create_button.clicked.connect(self.create_requested.emit)
-        el.addWidget(note)
-        el.addWidget(self.create_button, 0, Qt.AlignmentFlag.AlignCenter)
-        el.addStretch(2)
-
         body = QWidget()
         column = QVBoxLayout(body)
 
@@ -252,20 +228,8 @@ class EvaluationEditor(QWidget):
         cl.addWidget(self.sections, 1)
         cl.addWidget(self.total_label)
         cl.addWidget(self.problems_label)
-        self.pages = QStackedWidget()
-        self.pages.addWidget(empty)
-        self.pages.addWidget(content)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(self.banner)
-        outer.addWidget(self.pages, 1)
-
-        for key, widget in self.fields.items():
-            widget.changed.connect(lambda k=key: self._edited(f"evaluation.{k}"))
+        self._assemble(content)
         self.layout_box.currentIndexChanged.connect(lambda _i: self._edited("evaluation.layout"))
-        self.funds_check.toggled.connect(self._funds_toggled)
-        self.indicators.edited.connect(self._edited)
-        self.funds_box.setEnabled(False)
 
     def set_library(self, submit: Any, previous: Declaration | None) -> None:
         """What the picker reads with and last year's record (or None)."""
@@ -279,24 +243,7 @@ class EvaluationEditor(QWidget):
             return
         pick_indicator(self, self.library_submit, self.framework, self.previous, self.indicators)
 
-    # ------------------------------------------------------------ framework pickers
-
-    def _category_choices(self, _row: dict[str, Any]) -> tuple[str, ...]:
-        return get_framework(self.framework).categories
-
-    def _subcategory_choices(self, row: dict[str, Any]) -> tuple[str, ...]:
-        return get_framework(self.framework).subcategories(row.get("category"))
-
     # ------------------------------------------------------------ values
-
-    def _edited(self, path: str) -> None:
-        if self._loading:
-            return
-        self.edited.emit(path)
-
-    def _funds_toggled(self, on: bool) -> None:
-        self.funds_box.setEnabled(on and not self.read_only)
-        self._edited("evaluation.funds")
 
     def show_record(self, decl: Declaration) -> None:
         self._loading = True
@@ -425,53 +372,17 @@ class EvaluationEditor(QWidget):
         ev = decl.evaluation
         if ev is None:
             return
-        final = ev.status == STATUS_FINAL
-        if final:
-            self.banner.setText("自评表已定稿，只读。要修改请点“新修订”。")
-            self.banner.setStyleSheet("background: #e8f5e9; padding: 4px;")
-        else:
-            self.banner.setText("自评表草稿。得分随填写即时计算；修改会自动保存。")
-            self.banner.setStyleSheet("background: #fff8e1; padding: 4px;")
-        if final != self.read_only:
-            self.set_read_only(final)
+        self._show_status(
+            ev.status == STATUS_FINAL,
+            "自评表已定稿，只读。要修改请点“新修订”。",
+            "自评表草稿。得分随填写即时计算；修改会自动保存。",
+        )
 
     def set_read_only(self, ro: bool) -> None:
-        self.read_only = ro
-        for widget in self.fields.values():
-            widget.set_read_only(ro)
+        super().set_read_only(ro)
         self.layout_box.setEnabled(not ro)
-        self.funds_check.setEnabled(not ro)
-        self.funds_box.setEnabled(self.funds_check.isChecked() and not ro)
         self.propose_button.setEnabled(not ro)
         self.library_button.setEnabled(not ro)
-        self.indicators.set_read_only(ro)
-        self.detail.set_read_only(ro)
-
-    def focus_field(self, path: str) -> bool:
-        m = _PATH.match(path)
-        if m:
-            self.sections.setCurrentWidget(self.indicators_page)
-            col = m.group("col")
-            self.indicators.focus_cell(int(m.group("row")), col)
-            if col in self.detail.fields:  # edited under the table
-                self.detail.focus(col)
-            return True
-        if path == TABLE_KEY:
-            self.sections.setCurrentWidget(self.indicators_page)
-            self.indicators.table.setFocus(Qt.FocusReason.OtherFocusReason)
-            return True
-        self.sections.setCurrentWidget(self.scroll_area)
-        key = path.removeprefix("evaluation.")
-        if key.startswith("funds"):
-            self.scroll_area.ensureWidgetVisible(self.funds_check)
-            self.funds_check.setFocus(Qt.FocusReason.OtherFocusReason)
-            return True
-        widget = self.fields.get(key)
-        if widget is None:
-            return False
-        self.scroll_area.ensureWidgetVisible(widget)
-        widget.setFocus(Qt.FocusReason.OtherFocusReason)
-        return True
 
 
 __all__ = ["EvaluationEditor", "new_evaluation"]
