@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from perfdesk.models.frameworks import NATIONAL
 from perfdesk.models.labels import FIELD_LABELS
 from perfdesk.models.monitoring import mid_year_text
 from perfdesk.models.records import (
@@ -51,13 +50,12 @@ from perfdesk.models.scoring import (
     propose_weights,
     score_evaluation,
 )
-from perfdesk.ui.part_editor import PartEditor
+from perfdesk.ui.part_editor import FUND_KEYS, PartEditor
 from perfdesk.ui.row_detail import RowDetail, table_over_detail
 from perfdesk.ui.row_table import CHECK, COMBO, INFO, NUMBER, TEXT, Column, RowTable
 from perfdesk.ui.widgets import LongText, MoneyEdit, TextLine
 
 TABLE_KEY = "evaluation.indicators"
-FUND_KEYS = ("appropriation", "carried_over", "other")
 FUND_COLS = ("initial", "adjusted", "spent")
 HAS_BUDGET_DEVIATION = "budget_deviation" in Evaluation.__dataclass_fields__
 # The selected indicator's fields shown under the table, line by line.
@@ -93,6 +91,8 @@ def new_evaluation(decl: Declaration) -> Evaluation:
 
 
 class EvaluationEditor(PartEditor):
+    fund_cols = FUND_COLS
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(
             "evaluation",
@@ -262,19 +262,9 @@ class EvaluationEditor(PartEditor):
             if HAS_BUDGET_DEVIATION:
                 self.fields["budget_deviation"].set_value(ev.budget_deviation)
             self.layout_box.setCurrentIndex(max(0, self.layout_box.findData(ev.layout)))
-            self.funds_check.setChecked(ev.funds is not None)
-            funds = ev.funds or Funds()
-            for key in FUND_KEYS:
-                row = getattr(funds, key) or FundRow()
-                for col in FUND_COLS:
-                    self.fields[f"funds.{key}.{col}"].set_value(getattr(row, col))
-            self.detail.set_field_visible("subcategory", decl.framework == NATIONAL)
+            self._show_funds(ev.funds)
             self.detail.set_field_visible("mid_year", decl.monitoring is not None)
-            self.indicators.set_rows([self._row(i) for i in ev.indicators])
-            if self.indicators.table.currentRow() < 0 and ev.indicators:
-                # The pane shows the first row rather than nothing (the focus stays put).
-                self.indicators.table.setCurrentCell(0, self.indicators.col_index("name"))
-            self.detail.show_row(self.indicators.table.currentRow())
+            self._show_indicators(decl, [self._row(i) for i in ev.indicators])
             self.show_state(decl)
             self.refresh_scores(decl)
         finally:
@@ -302,16 +292,7 @@ class EvaluationEditor(PartEditor):
         if HAS_BUDGET_DEVIATION:
             ev.budget_deviation = self.fields["budget_deviation"].value()
         ev.layout = str(self.layout_box.currentData())
-        if self.funds_check.isChecked():
-            rows = {}
-            for key in FUND_KEYS:
-                values = {col: self.fields[f"funds.{key}.{col}"].value() for col in FUND_COLS}
-                rows[key] = (
-                    FundRow(**values) if any(v is not None for v in values.values()) else None
-                )
-            ev.funds = Funds(**rows)
-        else:
-            ev.funds = None
+        ev.funds = self._collect_funds(Funds, FundRow)
         ev.indicators = [
             EvalIndicator(
                 r["category"], r["subcategory"], r["name"], r["target"], r["actual"], r["weight"],

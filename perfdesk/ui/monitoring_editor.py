@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from perfdesk.models.frameworks import NATIONAL
 from perfdesk.models.labels import FIELD_LABELS
 from perfdesk.models.monitoring import (
     annual_budget,
@@ -47,13 +46,12 @@ from perfdesk.models.records import (
     MonitorIndicator,
     Monitoring,
 )
-from perfdesk.ui.part_editor import PartEditor
+from perfdesk.ui.part_editor import FUND_KEYS, PartEditor
 from perfdesk.ui.row_detail import RowDetail, table_over_detail
 from perfdesk.ui.row_table import COMBO, TEXT, Column, RowTable
 from perfdesk.ui.widgets import ChoiceGroup, LongText, MoneyEdit, TextLine
 
 TABLE_KEY = "monitoring.indicators"
-FUND_KEYS = ("appropriation", "carried_over", "other")
 FUND_COLS = ("initial", "adjusted", "spent_to_date", "forecast")
 MONEY_KEYS = ("budget_initial", "budget_adjusted", "spent_to_date", "forecast_spent")
 TEXT_KEYS = ("supervisor", "goal_progress", "deviation_analysis", "measures", "adjustment")
@@ -145,6 +143,8 @@ class MonthField(QComboBox):
 
 
 class MonitoringEditor(PartEditor):
+    fund_cols = FUND_COLS
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(
             "monitoring",
@@ -280,18 +280,8 @@ class MonitoringEditor(PartEditor):
                 self.fields[key].set_value(getattr(m, key))
             adjust = None if m.adjust_goals is None else (YES if m.adjust_goals else NO)
             self.fields["adjust_goals"].set_value(adjust)
-            self.funds_check.setChecked(m.funds is not None)
-            funds = m.funds or MonitorFunds()
-            for key in FUND_KEYS:
-                row = getattr(funds, key) or MonitorFundRow()
-                for col in FUND_COLS:
-                    self.fields[f"funds.{key}.{col}"].set_value(getattr(row, col))
-            self.detail.set_field_visible("subcategory", decl.framework == NATIONAL)
-            self.indicators.set_rows([self._row(i) for i in m.indicators])
-            if self.indicators.table.currentRow() < 0 and m.indicators:
-                # The pane shows the first row rather than nothing (the focus stays put).
-                self.indicators.table.setCurrentCell(0, self.indicators.col_index("name"))
-            self.detail.show_row(self.indicators.table.currentRow())
+            self._show_funds(m.funds)
+            self._show_indicators(decl, [self._row(i) for i in m.indicators])
             self.show_state(decl)
             self.refresh_rates(decl)
         finally:
@@ -314,18 +304,7 @@ class MonitoringEditor(PartEditor):
             setattr(m, key, self.fields[key].value())
         adjust = self.fields["adjust_goals"].value()
         m.adjust_goals = None if adjust is None else adjust == YES
-        if self.funds_check.isChecked():
-            rows = {}
-            for key in FUND_KEYS:
-                values = {col: self.fields[f"funds.{key}.{col}"].value() for col in FUND_COLS}
-                rows[key] = (
-                    MonitorFundRow(**values)
-                    if any(v is not None for v in values.values())
-                    else None
-                )
-            m.funds = MonitorFunds(**rows)
-        else:
-            m.funds = None
+        m.funds = self._collect_funds(MonitorFunds, MonitorFundRow)
         m.indicators = [MonitorIndicator(**row) for row in self.indicators.rows()]
 
     def refresh_rates(self, decl: Declaration) -> None:

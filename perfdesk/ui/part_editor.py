@@ -10,7 +10,8 @@ Their edits are reported as key paths under the form's name (``evaluation.spent`
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -24,20 +25,26 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from perfdesk.models.frameworks import get_framework
+from perfdesk.models.frameworks import NATIONAL, get_framework
+from perfdesk.models.records import Declaration, Funds, MonitorFunds
 from perfdesk.ui.row_detail import RowDetail
 from perfdesk.ui.row_table import RowTable
 
 FINAL_BANNER = "background: #e8f5e9; padding: 4px;"
 DRAFT_BANNER = "background: #fff8e1; padding: 4px;"
+# The 其中 rows of the 资金 block, in both forms: 财政拨款, 上年结转, 其他资金.
+FUND_KEYS = ("appropriation", "carried_over", "other")
+F = TypeVar("F")
 
 
 class PartEditor(QWidget):
-    """The subclass builds its pages, then calls :meth:`_assemble`."""
+    """The subclass builds its pages, then calls :meth:`_assemble`. Its 资金 grid's fields
+    are ``funds.<row>.<column>`` for the rows of ``FUND_KEYS`` and its ``fund_cols``."""
 
     edited = Signal(str)
     create_requested = Signal()
 
+    fund_cols: tuple[str, ...]
     # Built by the subclass before _assemble.
     indicators: RowTable
     detail: RowDetail
@@ -108,6 +115,34 @@ class PartEditor(QWidget):
     def _funds_toggled(self, on: bool) -> None:
         self.funds_box.setEnabled(on and not self.read_only)
         self._edited(f"{self.form}.funds")
+
+    def _show_funds(self, funds: Funds | MonitorFunds | None) -> None:
+        """The form's 资金 rows in the grid, which is on while the form has them."""
+        self.funds_check.setChecked(funds is not None)
+        for key in FUND_KEYS:
+            row = None if funds is None else getattr(funds, key)
+            for col in self.fund_cols:
+                value = None if row is None else getattr(row, col)
+                self.fields[f"funds.{key}.{col}"].set_value(value)
+
+    def _collect_funds(self, funds_type: Callable[..., F], row_type: Callable[..., Any]) -> F | None:
+        """The grid's 资金 rows (an empty row: None), or None while the grid is off."""
+        if not self.funds_check.isChecked():
+            return None
+        rows = {}
+        for key in FUND_KEYS:
+            values = {col: self.fields[f"funds.{key}.{col}"].value() for col in self.fund_cols}
+            rows[key] = row_type(**values) if any(v is not None for v in values.values()) else None
+        return funds_type(**rows)
+
+    def _show_indicators(self, decl: Declaration, rows: list[dict[str, Any]]) -> None:
+        """The indicator table's rows; the pane under it shows the selected one, the first
+        rather than nothing (the focus stays put)."""
+        self.detail.set_field_visible("subcategory", decl.framework == NATIONAL)
+        self.indicators.set_rows(rows)
+        if self.indicators.table.currentRow() < 0 and rows:
+            self.indicators.table.setCurrentCell(0, self.indicators.col_index("name"))
+        self.detail.show_row(self.indicators.table.currentRow())
 
     # ------------------------------------------------------------ state
 
