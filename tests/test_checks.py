@@ -182,6 +182,12 @@ def test_placeholder_in_indicator_and_items() -> None:
         "budget_items[0].name",
         "indicators[3].target",
     ]
+    # Named as the declaration prints it, in the words the other forms use too.
+    (f,) = [
+        f for f in check_declaration(d)
+        if f.field == "indicators[3].target" and f.code == "placeholder"
+    ]  # fmt: skip
+    assert f.message == "分解目标第4行“指标目标值”仍留有模板占位文字（XX），请填写实际内容。"
 
 
 @pytest.mark.parametrize("text", ["XXL码服装采购", "Linux服务器", "2×2矩阵", "乘*法", "100字"])

@@ -42,11 +42,32 @@ VAGUE_WORDS: tuple[str, ...] = (
     "积极", "大幅", "一定", "达标", "按时", "到位", "安全", "优质", "佳",
 )  # fmt: skip
 
+
 def placeholders_in(text: str | None) -> list[str]:
     """Which kinds of template placeholder a text still holds (XX, **, （100字以内）, 请填写…)."""
     if not text:
         return []
     return [name for pat, name in _PLACEHOLDERS if pat.search(text)]
+
+
+def placeholder_findings(
+    texts: Iterable[tuple[str, str | None]], label: Callable[[str], str], form: str = ""
+) -> list[Finding]:
+    """An error for each text (key, text) that still holds template words; ``label(key)``
+    names it as the form prints it, ``form`` heads its key path (``monitoring.``…)."""
+    out = []
+    for key, text in texts:
+        found = placeholders_in(text)
+        if found:
+            out.append(
+                Finding(
+                    ERROR,
+                    f"{form}.{key}" if form else key,
+                    f"{label(key)}仍留有模板占位文字（{'、'.join(found)}），请填写实际内容。",
+                    "placeholder",
+                )
+            )
+    return out
 
 
 def vague_words_in(text: str | None) -> list[str]:

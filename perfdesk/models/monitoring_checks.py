@@ -17,7 +17,7 @@ from perfdesk.models.findings import (
     WARNING,
     Finding,
     funds_sum_findings,
-    placeholders_in,
+    placeholder_findings,
 )
 from perfdesk.models.labels import field_label
 from perfdesk.models.money import format_money
@@ -88,7 +88,7 @@ def check_monitoring(decl: Declaration) -> list[Finding]:
     _money(m, name, out)
     out += funds_sum_findings("monitoring", m, _FUND_COLUMNS, name)
     _schedule(m, name, out)
-    _placeholders(m, name, out)
+    out += placeholder_findings(_text_fields(m), name, "monitoring")
     _against_declaration(decl, m, name, out)
     for n, ind in enumerate(m.indicators):
         _indicator(n, ind, name, out)
@@ -196,20 +196,6 @@ def _text_fields(m: Monitoring) -> Iterable[tuple[str, str | None]]:
     for n, ind in enumerate(m.indicators):
         for key in _ROW_TEXT:
             yield f"indicators[{n}].{key}", getattr(ind, key)
-
-
-def _placeholders(m: Monitoring, name: _Namer, out: list[Finding]) -> None:
-    for key, text in _text_fields(m):
-        found = placeholders_in(text)
-        if found:
-            out.append(
-                Finding(
-                    ERROR,
-                    f"monitoring.{key}",
-                    f"{name(key)}仍留有模板占位文字（{'、'.join(found)}），请填写实际内容。",
-                    "placeholder",
-                )
-            )
 
 
 def _of(ind: MonitorIndicator) -> str:
