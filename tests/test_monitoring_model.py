@@ -19,7 +19,17 @@ from perfdesk.models.monitoring import (
     mid_year_text,
     needs_attention,
 )
-from perfdesk.models.records import Declaration, DeclarationFunds, Indicator, Monitoring
+from perfdesk.models.records import (
+    Declaration,
+    DeclarationFunds,
+    Evaluation,
+    FundRow,
+    Funds,
+    Indicator,
+    MonitorFundRow,
+    MonitorFunds,
+    Monitoring,
+)
 from perfdesk.models.serialize import (
     declaration_from_dict,
     declaration_to_dict,
@@ -125,6 +135,28 @@ def test_json_round_trip_and_fingerprints_apart() -> None:
     again.monitoring.indicators[0].progress = "已补贴312人"
     assert fingerprint(again, "monitoring") != mon
     assert fingerprint(again) == before
+
+
+def test_fund_rows_of_both_forms_keep_their_own_columns_in_json() -> None:
+    decl = _decl()
+    decl.monitoring = make_monitoring(decl, dt.date(2024, 7, 1))
+    decl.monitoring.funds = MonitorFunds(
+        other=MonitorFundRow(Decimal("5"), None, Decimal("2.5"), Decimal("4"))
+    )
+    decl.evaluation = Evaluation(funds=Funds(carried_over=FundRow(None, Decimal("7"), Decimal("6"))))
+    d = declaration_to_dict(decl)
+    assert d["monitoring"]["funds"]["other"] == {
+        "initial": 5, "adjusted": None, "spent_to_date": 2.5, "forecast": 4
+    }  # fmt: skip
+    assert d["evaluation"]["funds"]["carried_over"] == {
+        "initial": None, "adjusted": 7, "spent": 6
+    }  # fmt: skip
+    again = declaration_from_dict(loads(dumps(d)))
+    assert again.monitoring.funds == decl.monitoring.funds
+    assert again.evaluation.funds == decl.evaluation.funds
+    d["monitoring"]["funds"]["other"]["forecast"] = "很多"
+    with pytest.raises(InputError, match="“其他资金”不是金额：“很多”"):
+        declaration_from_dict(d)
 
 
 def test_a_record_without_monitoring_says_null() -> None:
