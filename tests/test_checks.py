@@ -182,6 +182,12 @@ def test_placeholder_in_indicator_and_items() -> None:
         "budget_items[0].name",
         "indicators[3].target",
     ]
+    # Named as the declaration prints it, in the words the other forms use too.
+    (f,) = [
+        f for f in check_declaration(d)
+        if f.field == "indicators[3].target" and f.code == "placeholder"
+    ]  # fmt: skip
+    assert f.message == "分解目标第4行“指标目标值”仍留有模板占位文字（XX），请填写实际内容。"
 
 
 @pytest.mark.parametrize("text", ["XXL码服装采购", "Linux服务器", "2×2矩阵", "乘*法", "100字"])
@@ -458,6 +464,14 @@ def test_funds_rows_must_add_up() -> None:
     ev.funds.carried_over = FundRow(None, None, D(2000000))
     (f,) = [f for f in check_evaluation(d) if f.code == "funds_sum"]
     assert f.field == "evaluation.funds" and "全年执行数" in f.message
+    # The same words as the 运行监控表's (one check for both forms), this form's labels.
+    assert f.message == (
+        "“年度资金总额”的“全年执行数”为 130,000,000.00 元，"
+        "而其中各项资金合计 131,000,000.00 元，两者不符。"
+    )
+    ev.funds.carried_over = FundRow(D(1), None, D(1000000))
+    (f,) = [f for f in check_evaluation(d) if f.code == "funds_sum"]
+    assert "“年初预算数”为 133,340,000.00 元，而其中各项资金合计 133,340,001.00 元" in f.message
 
 
 def test_indicators_differ_from_declaration() -> None:

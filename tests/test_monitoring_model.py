@@ -16,9 +16,20 @@ from perfdesk.models.monitoring import (
     forecast_for,
     last_full_month,
     make_monitoring,
+    mid_year_text,
     needs_attention,
 )
-from perfdesk.models.records import Declaration, DeclarationFunds, Indicator, Monitoring
+from perfdesk.models.records import (
+    Declaration,
+    DeclarationFunds,
+    Evaluation,
+    FundRow,
+    Funds,
+    Indicator,
+    MonitorFundRow,
+    MonitorFunds,
+    Monitoring,
+)
 from perfdesk.models.serialize import (
     declaration_from_dict,
     declaration_to_dict,
@@ -126,6 +137,28 @@ def test_json_round_trip_and_fingerprints_apart() -> None:
     assert fingerprint(again) == before
 
 
+def test_fund_rows_of_both_forms_keep_their_own_columns_in_json() -> None:
+    decl = _decl()
+    decl.monitoring = make_monitoring(decl, dt.date(2024, 7, 1))
+    decl.monitoring.funds = MonitorFunds(
+        other=MonitorFundRow(Decimal("5"), None, Decimal("2.5"), Decimal("4"))
+    )
+    decl.evaluation = Evaluation(funds=Funds(carried_over=FundRow(None, Decimal("7"), Decimal("6"))))
+    d = declaration_to_dict(decl)
+    assert d["monitoring"]["funds"]["other"] == {
+        "initial": 5, "adjusted": None, "spent_to_date": 2.5, "forecast": 4
+    }  # fmt: skip
+    assert d["evaluation"]["funds"]["carried_over"] == {
+        "initial": None, "adjusted": 7, "spent": 6
+    }  # fmt: skip
+    again = declaration_from_dict(loads(dumps(d)))
+    assert again.monitoring.funds == decl.monitoring.funds
+    assert again.evaluation.funds == decl.evaluation.funds
+    d["monitoring"]["funds"]["other"]["forecast"] = "很多"
+    with pytest.raises(InputError, match="“其他资金”不是金额：“很多”"):
+        declaration_from_dict(d)
+
+
 def test_a_record_without_monitoring_says_null() -> None:
     assert declaration_to_dict(_decl())["monitoring"] is None
 
@@ -154,3 +187,24 @@ def test_forecast_for_matches_by_name_then_category() -> None:
     assert forecast_for(m, "产出指标", "补 贴人数") is m.indicators[0]
     assert forecast_for(m, None, "没有的指标") is None
     assert forecast_for(None, None, "补贴人数") is None
+
+
+def test_mid_year_text_says_forecast_likelihood_and_progress() -> None:
+    m = make_monitoring(_decl(), dt.date(2024, 7, 1))
+    row = m.indicators[0]
+    assert mid_year_text(m, None, row.name) == ""  # a row that says nothing yet
+    assert mid_year_text(m, None, row.name, progress=True) == ""
+    row.likelihood = "有可能"
+    assert mid_year_text(m, None, row.name) == "有可能"
+    row.forecast = "全年可达520人"
+    assert mid_year_text(m, None, row.name) == "全年可达520人（有可能）"
+    row.progress = "已补贴300人"
+    assert mid_year_text(m, None, row.name) == "全年可达520人（有可能）"  # printed: no room
+    assert mid_year_text(m, None, row.name, progress=True) == (
+        "全年可达520人（有可能）；截至6月底：已补贴300人"
+    )
+    row.forecast = row.likelihood = None
+    m.as_of_month = None
+    assert mid_year_text(m, None, row.name, progress=True) == "年中：已补贴300人"
+    assert mid_year_text(m, None, "没有的指标") is None
+    assert mid_year_text(None, None, row.name) is None

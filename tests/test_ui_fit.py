@@ -519,3 +519,85 @@ def test_detail_pane_follows_rows_deleted_and_categories_picked(qtbot, make_wind
     assert [sub.itemText(i) for i in range(sub.count())] == ["服务对象满意度指标"]
     sub.setCurrentIndex(0)
     assert w.session.decl.evaluation.indicators[2].subcategory == "服务对象满意度指标"
+
+
+@pytest.mark.parametrize("editor_name", ["evaluation", "monitoring"])
+def test_row_pane_scrolls_under_its_table_only_when_squeezed(qtbot, editor_name) -> None:
+    """Both editors put the row's pane under the table the same way: in a tall page the pane
+    shows whole; squeezed, the pane scrolls (never sideways) and the table keeps its height."""
+    from PySide6.QtWidgets import QScrollArea, QSplitter
+
+    from perfdesk.ui.evaluation_editor import EvaluationEditor
+    from perfdesk.ui.monitoring_editor import MonitoringEditor
+
+    ed = EvaluationEditor() if editor_name == "evaluation" else MonitoringEditor()
+    qtbot.addWidget(ed)
+    ed.pages.setCurrentIndex(1)
+    ed.sections.setCurrentWidget(ed.indicators_page)
+    area = next(a for a in _ancestors(ed.detail) if isinstance(a, QScrollArea))
+    split = area.parentWidget()
+    assert isinstance(split, QSplitter) and split.orientation() == Qt.Orientation.Vertical
+    assert split.widget(0) is ed.indicators and split.widget(1) is area
+    assert area.horizontalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+    assert not split.isCollapsible(0)
+
+    ed.resize(1000, 900)
+    ed.show()
+    qtbot.waitExposed(ed)
+    qtbot.waitUntil(lambda: area.verticalScrollBar().maximum() == 0)
+    assert ed.indicators.height() > area.height()  # the table takes what the page has
+
+    ed.resize(1000, 330)
+    qtbot.waitUntil(lambda: area.verticalScrollBar().maximum() > 0)
+    assert ed.indicators.table.height() >= ed.indicators.table.minimumHeight()
+    assert area.height() >= ed.detail.fontMetrics().height() * 3
+
+
+@pytest.mark.parametrize(
+    ("editor_name", "field_path", "field_key"),
+    [
+        ("evaluation", "evaluation.goal_actual", "goal_actual"),
+        ("monitoring", "monitoring.measures", "measures"),
+        # A finding on a derived rate is fixed where it comes from: 1至X月执行数.
+        ("monitoring", "monitoring.execution_rate", "spent_to_date"),
+    ],
+)
+def test_a_findings_path_shows_and_focuses_its_field(
+    qtbot, editor_name, field_path, field_key
+) -> None:
+    """The check panel's jump, in both later forms: a row's cell on the indicator page (in
+    the pane when the column is edited there), the table itself, a field on the form page."""
+    from PySide6.QtWidgets import QApplication
+
+    from perfdesk.ui.evaluation_editor import EvaluationEditor
+    from perfdesk.ui.monitoring_editor import MonitoringEditor
+
+    ed = EvaluationEditor() if editor_name == "evaluation" else MonitoringEditor()
+    qtbot.addWidget(ed)
+    ed.pages.setCurrentIndex(1)
+    ed.indicators.set_rows([{"name": "补贴人数", "target": "≥500人"}] * 2)
+    ed.resize(1000, 700)
+    ed.show()
+    ed.activateWindow()
+    qtbot.waitExposed(ed)
+
+    assert ed.focus_field(f"{editor_name}.indicators[1].deviation")
+    assert ed.sections.currentWidget() is ed.indicators_page
+    assert ed.indicators.table.currentRow() == 1
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None)
+    assert ed.detail.fields["deviation"].isAncestorOf(QApplication.focusWidget()) or (
+        QApplication.focusWidget() is ed.detail.fields["deviation"]
+    )
+
+    assert ed.focus_field(field_path)
+    assert ed.sections.currentWidget() is ed.scroll_area
+    field = ed.fields[field_key]
+    qtbot.waitUntil(
+        lambda: QApplication.focusWidget() is field or field.isAncestorOf(QApplication.focusWidget())
+    )
+
+    assert ed.focus_field(f"{editor_name}.funds")
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is ed.funds_check)
+    assert ed.focus_field(f"{editor_name}.indicators")
+    assert ed.sections.currentWidget() is ed.indicators_page
+    assert not ed.focus_field(f"{editor_name}.no_such_field")

@@ -450,8 +450,9 @@ def test_evaluation_shows_the_mid_year_word_beside_the_actual(qtbot, make_window
     ev.indicators.table.setCurrentCell(3, ev.indicators.col_index("name"))
     shown = ev.detail.fields["mid_year"]
     assert shown.isVisible()
-    assert shown.text() == "确定能；全年预计：全年满意度95%；截至6月底：1至6月满意度96.1%"
-    assert ev.detail.labels["mid_year"].text() == "年中预计"
+    # The printout's words, and what had been done by the form's month.
+    assert shown.text() == "全年满意度95%（确定能）；截至6月底：1至6月满意度96.1%"
+    assert ev.detail.labels["mid_year"].text() == "年中预计（完成可能性）"
     # An actual below the target after 确定能: the 自评表's warning (forms.md §5).
     ev.indicators.set_cell(3, "actual", "80%")
     qtbot.waitUntil(

@@ -207,8 +207,8 @@ def _money_block(reader: SheetReader, ev: Evaluation) -> str | None:
         return None
     head = min(header[0].values(), key=lambda h: h.c)
     cols: dict[str, tuple[int, str | None]] = {k: (h.c, h.unit) for k, h in header[0].items()}
-    for key, variants in (("weight", L.IND_WEIGHT), ("score", L.IND_SCORE)):
-        same_row = [h for v in variants for h in reader.labels.get(v, []) if h.r == head.r]
+    for key, words in (("weight", L.IND_WEIGHT), ("score", L.IND_SCORE)):
+        same_row = [h for v in words for h in reader.labels.get(v, []) if h.r == head.r]
         if same_row:
             cols[key] = (same_row[0].c, None)
     block = [h for h in reader.hits(L.EVAL_MONEY_BLOCK) if h.r <= head.r + 1]

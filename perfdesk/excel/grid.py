@@ -172,6 +172,25 @@ def title_rows(g: FormGrid, title: str, year_line: str, n_cols: int) -> None:
     g.next()
 
 
+def project_rows(
+    g: FormGrid,
+    name_spans: tuple[Span, Span],
+    head_spans: Sequence[Span],
+    name: str | None,
+    supervisor: str | None,
+    unit: str | None,
+) -> None:
+    """The two rows the 自评表 and the 运行监控表 open with: 项目名称, then 主管部门 | 实施单位."""
+    g.put(name_spans[0], "项目名称", kind="label")
+    g.put(name_spans[1], name, where="项目名称")
+    g.next()
+    g.put(head_spans[0], "主管部门", kind="label")
+    g.put(head_spans[1], supervisor, where="主管部门")
+    g.put(head_spans[2], "实施单位", kind="label")
+    g.put(head_spans[3], unit, where="实施单位")
+    g.next()
+
+
 def runs(values: Sequence[str | None], within: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
     """(first, last) index runs of equal, non-empty consecutive values, never crossing the
     boundaries of the ``within`` runs (a 二级指标 never spans two 一级指标)."""

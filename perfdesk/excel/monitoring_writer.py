@@ -13,7 +13,7 @@ from typing import Any, BinaryIO
 
 from openpyxl import Workbook
 
-from perfdesk.excel.grid import FormGrid, choice_text, merged_table, title_rows
+from perfdesk.excel.grid import FormGrid, choice_text, merged_table, project_rows, title_rows
 from perfdesk.excel.layouts import MONITORING_LAYOUT, MonitoringLayout
 from perfdesk.excel.stamp import STAMP_PROPERTY, stamp_text
 from perfdesk.excel.workbook import LONG, save
@@ -99,15 +99,8 @@ def build_monitoring(decl: Declaration) -> Workbook:
     g = FormGrid(lay.sheet_name, lay.widths, lay.fonts, lay.page)
     n_cols = len(lay.widths)
     title_rows(g, lay.title, lay.year_text.format(year=decl.year, month_text=month_text(m)), n_cols)
-    g.put(lay.label_span, "项目名称", kind="label")
-    g.put(lay.value_span, decl.name, where="项目名称")
-    g.next()
-    h = lay.head_spans
-    g.put(h[0], "主管部门", kind="label")
-    g.put(h[1], m.supervisor, where="主管部门")
-    g.put(h[2], "实施单位", kind="label")
-    g.put(h[3], decl.unit, where="实施单位")
-    g.next()
+    name_spans = (lay.label_span, lay.value_span)
+    project_rows(g, name_spans, lay.head_spans, decl.name, m.supervisor, decl.unit)
     _money(g, m, lay)
     _long_row(g, lay, lay.goal_label, m.goal_progress)
     _indicators(g, m, lay)

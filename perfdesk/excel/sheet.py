@@ -715,10 +715,10 @@ def _warn_no_target(reader: SheetReader, r: int, roles: dict[str, int]) -> None:
     g = reader.grid
     taken = set(roles.values())
     others = [
-        f"“{g.raw(r, c)}”（{addr(r, c)}）"
+        f"“{head}”（{addr(r, c)}）"
         for c in range(len(g.rows[r]))
-        if g.is_owner(r, c) and c not in taken and isinstance(g.raw(r, c), str)
-        and g.raw(r, c).strip() and c > min(taken)
+        if g.is_owner(r, c) and c not in taken and c > min(taken)
+        and isinstance(head := g.raw(r, c), str) and head.strip()
     ]  # fmt: skip
     tail = f"（未导入的表头：{'、'.join(others)}）" if others else ""
     reader.warn(f"指标表没有“指标值”列，各指标的指标值导入后为空{tail}。", r, min(taken))
@@ -922,8 +922,8 @@ def required_unit(reader: SheetReader, variants: Iterable[str]) -> str:
         # No unit label at all: a title that names the unit is the form's word for it.
         found = _unit_in_title(reader)
         if found is not None:
-            unit, r, c = found
-            reader.warn(f"表中没有单位栏，单位名称取自标题：“{unit}”。", r, c)
+            unit, title_r, title_c = found
+            reader.warn(f"表中没有单位栏，单位名称取自标题：“{unit}”。", title_r, title_c)
     if unit is None:
         r, c = (hit.r, hit.c) if hit else (None, None)
         raise reader.error(

@@ -32,6 +32,7 @@ from perfdesk.excel.grid import (
     choice_text,
     line_count,
     merged_table,
+    project_rows,
     text_width,
     title_rows,
 )
@@ -245,16 +246,7 @@ def _evaluation_rows(
 ) -> None:
     money = "wan" if lay.money_unit == "万元" else "money"
 
-    a, b = lay.name_spans
-    g.put(a, "项目名称", kind="label")
-    g.put(b, decl.name, where="项目名称")
-    g.next()
-    s = lay.head_spans
-    g.put(s[0], "主管部门", kind="label")
-    g.put(s[1], ev.supervisor, where="主管部门")
-    g.put(s[2], "实施单位", kind="label")
-    g.put(s[3], decl.unit, where="实施单位")
-    g.next()
+    project_rows(g, lay.name_spans, lay.head_spans, decl.name, ev.supervisor, decl.unit)
 
     m = lay.money_spans
     g.put(m[0], lay.money_label, rows=1 + len(lay.fund_rows), kind="label")

@@ -18,6 +18,7 @@ from perfdesk.models.findings import (
     WARNING,
     Finding,
     blocking,
+    placeholder_findings,
     placeholders_in,
     vague_words_in,
 )
@@ -90,7 +91,7 @@ def check_declaration(decl: Declaration, previous: Declaration | None = None) ->
     out: list[Finding] = []
     _required(decl, out)
     _choices(decl, out)
-    _placeholders(decl, out)
+    out += placeholder_findings(_text_fields(decl), lambda key: field_label(key, decl.framework))
     _money(decl, out)
     _dates(decl, out)
     _indicators(decl, out)
@@ -156,21 +157,6 @@ def _text_fields(decl: Declaration) -> Iterable[tuple[str, str | None]]:
     if decl.signoff is not None:
         for key in ("head", "preparer", "phone"):
             yield f"signoff.{key}", getattr(decl.signoff, key)
-
-
-def _placeholders(decl: Declaration, out: list[Finding]) -> None:
-    for key, text in _text_fields(decl):
-        found = placeholders_in(text)
-        if found:
-            out.append(
-                Finding(
-                    ERROR,
-                    key,
-                    f"{field_label(key, decl.framework)}仍留有模板占位文字"
-                    f"（{'、'.join(found)}），请填写实际内容。",
-                    "placeholder",
-                )
-            )
 
 
 def _money(decl: Declaration, out: list[Finding]) -> None:

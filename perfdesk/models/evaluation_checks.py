@@ -9,9 +9,14 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from perfdesk.models.findings import ERROR, WARNING, Finding, vague_words_in
+from perfdesk.models.findings import (
+    ERROR,
+    WARNING,
+    Finding,
+    funds_sum_findings,
+    vague_words_in,
+)
 from perfdesk.models.labels import FIELD_LABELS, field_label
-from perfdesk.models.money import format_money
 from perfdesk.models.monitoring import forecast_for
 from perfdesk.models.records import LIKELY, TIERS, Declaration, EvalIndicator, Evaluation
 from perfdesk.models.scoring import (
@@ -47,7 +52,9 @@ def evaluation_findings(decl: Declaration) -> list[Finding]:
     _weights(ev, sheet, out)
     _total(sheet, out)
     _budget(ev, sheet, out)
-    _funds(ev, out)
+    out += funds_sum_findings(
+        "evaluation", ev, _FUND_COLUMNS, lambda path: _label(f"evaluation.{path}")
+    )
     for n, (ind, sc) in enumerate(zip(ev.indicators, sheet.indicators, strict=True)):
         if ind.not_applicable:
             continue
@@ -119,36 +126,12 @@ def _budget(ev: Evaluation, sheet: ScoreSheet, out: list[Finding]) -> None:
             )
 
 
-_FUND_ROWS = ("appropriation", "carried_over", "other")
+# The money columns of the 资金 rows and the total each adds up to.
 _FUND_COLUMNS = (
     ("initial", "budget_initial"),
     ("adjusted", "budget_adjusted"),
     ("spent", "spent"),
 )
-
-
-def _funds(ev: Evaluation, out: list[Finding]) -> None:
-    if ev.funds is None:
-        return
-    rows = [getattr(ev.funds, r) for r in _FUND_ROWS]
-    for col, total_key in _FUND_COLUMNS:
-        values = [getattr(r, col) for r in rows if r is not None and getattr(r, col) is not None]
-        if not values:
-            continue
-        total = getattr(ev, total_key)
-        parts = sum(values, Decimal(0))
-        if total is None or parts != total:
-            k = f"evaluation.{total_key}"
-            stated = "未填写" if total is None else f"为 {format_money(total)} 元"
-            out.append(
-                Finding(
-                    ERROR,
-                    "evaluation.funds",
-                    f"{_label('evaluation.funds')}的{_label(k)}{stated}，"
-                    f"而其中各项资金合计 {format_money(parts)} 元，两者不符。",
-                    "funds_sum",
-                )
-            )
 
 
 def _indicator(

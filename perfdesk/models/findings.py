@@ -1,11 +1,15 @@
-"""A finding of the checks (forms.md §3): its level, field and Chinese message, and the text
-tests both the declaration's and the evaluation's checks share."""
+"""A finding of the checks (forms.md §3): its level, field and Chinese message, and the
+tests the forms' checks share (text tests; the 资金 rows against their totals)."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from decimal import Decimal
+
+from perfdesk.models.money import format_money
+from perfdesk.models.records import Evaluation, Monitoring
 
 ERROR = "error"
 WARNING = "warning"
@@ -38,6 +42,7 @@ VAGUE_WORDS: tuple[str, ...] = (
     "积极", "大幅", "一定", "达标", "按时", "到位", "安全", "优质", "佳",
 )  # fmt: skip
 
+
 def placeholders_in(text: str | None) -> list[str]:
     """Which kinds of template placeholder a text still holds (XX, **, （100字以内）, 请填写…)."""
     if not text:
@@ -45,7 +50,63 @@ def placeholders_in(text: str | None) -> list[str]:
     return [name for pat, name in _PLACEHOLDERS if pat.search(text)]
 
 
+def placeholder_findings(
+    texts: Iterable[tuple[str, str | None]], label: Callable[[str], str], form: str = ""
+) -> list[Finding]:
+    """An error for each text (key, text) that still holds template words; ``label(key)``
+    names it as the form prints it, ``form`` heads its key path (``monitoring.``…)."""
+    out = []
+    for key, text in texts:
+        found = placeholders_in(text)
+        if found:
+            out.append(
+                Finding(
+                    ERROR,
+                    f"{form}.{key}" if form else key,
+                    f"{label(key)}仍留有模板占位文字（{'、'.join(found)}），请填写实际内容。",
+                    "placeholder",
+                )
+            )
+    return out
+
+
 def vague_words_in(text: str | None) -> list[str]:
     if not text:
         return []
     return sorted((w for w in VAGUE_WORDS if w in text), key=text.index)
+
+
+FUND_ROWS = ("appropriation", "carried_over", "other")
+
+
+def funds_sum_findings(
+    form: str,
+    record: Evaluation | Monitoring,
+    columns: Iterable[tuple[str, str]],
+    label: Callable[[str], str],
+) -> list[Finding]:
+    """The 其中 rows of the 自评表's or the 运行监控表's 资金 (财政拨款, 上年结转, 其他资金) add up,
+    column by column, to the total they split. ``columns``: (the rows' column, the record's
+    total it adds up to); ``label(path)`` names a field of ``form`` as the form prints it."""
+    if record.funds is None:
+        return []
+    rows = [getattr(record.funds, r) for r in FUND_ROWS]
+    out = []
+    for col, total_key in columns:
+        values = [getattr(r, col) for r in rows if r is not None and getattr(r, col) is not None]
+        if not values:
+            continue
+        total = getattr(record, total_key)
+        parts = sum(values, Decimal(0))
+        if total is None or parts != total:
+            stated = "未填写" if total is None else f"为 {format_money(total)} 元"
+            out.append(
+                Finding(
+                    ERROR,
+                    f"{form}.funds",
+                    f"{label('funds')}的{label(total_key)}{stated}，"
+                    f"而其中各项资金合计 {format_money(parts)} 元，两者不符。",
+                    "funds_sum",
+                )
+            )
+    return out

@@ -146,3 +146,24 @@ def forecast_for(
     if len(rows) > 1:
         rows = [i for i in rows if _key(i.category) == _key(category)] or rows
     return rows[0] if rows else None
+
+
+def mid_year_text(
+    m: Monitoring | None, category: str | None, name: str | None, *, progress: bool = False
+) -> str | None:
+    """The 自评表's 年中预计 of an indicator, in the printout's words and the window's: the
+    运行监控表's 全年预计完成情况 with its 完成目标可能性 in brackets (全年满意度95%（确定能）),
+    or whichever of the two was filled. With ``progress`` also what had been done by the
+    form's month (截至6月底：…), for the window's pane; the printed column has no room for it.
+    None when the form has no row for the indicator, "" when the row says nothing."""
+    row = forecast_for(m, category, name)
+    if m is None or row is None:
+        return None
+    if row.forecast and row.likelihood:
+        text = f"{row.forecast}（{row.likelihood}）"
+    else:
+        text = row.forecast or row.likelihood or ""
+    if progress and row.progress:
+        month = f"截至{m.as_of_month}月底" if m.as_of_month else "年中"
+        text = "；".join(filter(None, (text, f"{month}：{row.progress}")))
+    return text

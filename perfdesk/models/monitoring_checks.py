@@ -12,7 +12,13 @@ import re
 from collections.abc import Iterable
 from decimal import Decimal
 
-from perfdesk.models.findings import ERROR, WARNING, Finding, placeholders_in
+from perfdesk.models.findings import (
+    ERROR,
+    WARNING,
+    Finding,
+    funds_sum_findings,
+    placeholder_findings,
+)
 from perfdesk.models.labels import field_label
 from perfdesk.models.money import format_money
 from perfdesk.models.monitoring import (
@@ -33,7 +39,6 @@ from perfdesk.models.records import (
 from perfdesk.models.targets import parse_target
 
 # The money columns of the 资金 rows and the total each adds up to.
-_FUND_ROWS = ("appropriation", "carried_over", "other")
 _FUND_COLUMNS = (
     ("initial", "budget_initial"),
     ("adjusted", "budget_adjusted"),
@@ -81,9 +86,9 @@ def check_monitoring(decl: Declaration) -> list[Finding]:
     out: list[Finding] = []
     _required(m, name, out)
     _money(m, name, out)
-    _funds(m, name, out)
+    out += funds_sum_findings("monitoring", m, _FUND_COLUMNS, name)
     _schedule(m, name, out)
-    _placeholders(m, name, out)
+    out += placeholder_findings(_text_fields(m), name, "monitoring")
     _against_declaration(decl, m, name, out)
     for n, ind in enumerate(m.indicators):
         _indicator(n, ind, name, out)
@@ -168,29 +173,6 @@ def _money(m: Monitoring, name: _Namer, out: list[Finding]) -> None:
         )
 
 
-def _funds(m: Monitoring, name: _Namer, out: list[Finding]) -> None:
-    if m.funds is None:
-        return
-    rows = [getattr(m.funds, r) for r in _FUND_ROWS]
-    for col, total_key in _FUND_COLUMNS:
-        values = [getattr(r, col) for r in rows if r is not None and getattr(r, col) is not None]
-        if not values:
-            continue
-        total = getattr(m, total_key)
-        parts = sum(values, Decimal(0))
-        if total is None or parts != total:
-            stated = "未填写" if total is None else f"为 {_yuan(total)}"
-            out.append(
-                Finding(
-                    ERROR,
-                    "monitoring.funds",
-                    f"{name('funds')}的{name(total_key)}{stated}，"
-                    f"而其中各项资金合计 {_yuan(parts)}，两者不符。",
-                    "funds_sum",
-                )
-            )
-
-
 def _schedule(m: Monitoring, name: _Namer, out: list[Finding]) -> None:
     """Execution more than 10 points behind 序时进度 must be explained on the form."""
     if not far_behind_schedule(m) or _squash(m.deviation_analysis):
@@ -214,20 +196,6 @@ def _text_fields(m: Monitoring) -> Iterable[tuple[str, str | None]]:
     for n, ind in enumerate(m.indicators):
         for key in _ROW_TEXT:
             yield f"indicators[{n}].{key}", getattr(ind, key)
-
-
-def _placeholders(m: Monitoring, name: _Namer, out: list[Finding]) -> None:
-    for key, text in _text_fields(m):
-        found = placeholders_in(text)
-        if found:
-            out.append(
-                Finding(
-                    ERROR,
-                    f"monitoring.{key}",
-                    f"{name(key)}仍留有模板占位文字（{'、'.join(found)}），请填写实际内容。",
-                    "placeholder",
-                )
-            )
 
 
 def _of(ind: MonitorIndicator) -> str:
@@ -310,13 +278,13 @@ def _against_declaration(
     differs from it, are shown (the declaration may have changed after the form was made)."""
     declared = {_squash(i.name): i for i in decl.indicators if _squash(i.name)}
     monitored = {_squash(i.name) for i in m.indicators if _squash(i.name)}
-    for key, ind in declared.items():
+    for key, wanted in declared.items():
         if key not in monitored:
             out.append(
                 Finding(
                     ERROR,
                     "monitoring.indicators",
-                    f"申报表的绩效指标“{ind.name}”在运行监控表中没有对应行，"
+                    f"申报表的绩效指标“{wanted.name}”在运行监控表中没有对应行，"
                     "须填写其完成情况和完成目标可能性。",
                     "not_monitored",
                 )

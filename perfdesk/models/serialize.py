@@ -12,8 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from dataclasses import fields
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from perfdesk.models.errors import InputError
 from perfdesk.models.frameworks import FRAMEWORKS as FRAMEWORK_INFO
@@ -186,14 +187,11 @@ def _choice(
 # ---------------------------------------------------------------- out
 
 
-def fund_row_to_dict(row: FundRow | None) -> dict[str, Any] | None:
+def fund_row_to_dict(row: FundRow | MonitorFundRow | None) -> dict[str, Any] | None:
+    """A 资金 row of the 自评表 or the 运行监控表: its columns are its JSON keys."""
     if row is None:
         return None
-    return {
-        "initial": money_to_json(row.initial),
-        "adjusted": money_to_json(row.adjusted),
-        "spent": money_to_json(row.spent),
-    }
+    return {f.name: money_to_json(getattr(row, f.name)) for f in fields(row)}
 
 
 def evaluation_to_dict(ev: Evaluation, framework: str | None = None) -> dict[str, Any]:
@@ -256,17 +254,6 @@ MONITOR_MONEY = ("budget_initial", "budget_adjusted", "spent_to_date", "forecast
 MONITOR_TEXT = ("supervisor", "goal_progress", "deviation_analysis", "measures", "adjustment")
 
 
-def _monitor_fund_row(row: MonitorFundRow | None) -> dict[str, Any] | None:
-    if row is None:
-        return None
-    return {
-        "initial": money_to_json(row.initial),
-        "adjusted": money_to_json(row.adjusted),
-        "spent_to_date": money_to_json(row.spent_to_date),
-        "forecast": money_to_json(row.forecast),
-    }
-
-
 def monitoring_to_dict(m: Monitoring) -> dict[str, Any]:
     """The ``monitoring`` object of ``show --json`` (forms.md §5), with the derived
     execution_rate and expected_rate (ignored on the way in)."""
@@ -274,7 +261,7 @@ def monitoring_to_dict(m: Monitoring) -> dict[str, Any]:
 
     funds = None
     if m.funds is not None:
-        funds = {k: _monitor_fund_row(getattr(m.funds, k)) for k in MONITOR_FUND_KEYS}
+        funds = {k: fund_row_to_dict(getattr(m.funds, k)) for k in MONITOR_FUND_KEYS}
     return {
         "as_of_month": m.as_of_month,
         "supervisor": m.supervisor,
@@ -371,15 +358,16 @@ def declaration_to_dict(decl: Declaration, *, with_store_keys: bool = True) -> d
 
 # ---------------------------------------------------------------- in
 
+_Row = TypeVar("_Row", FundRow, MonitorFundRow)
 
-def _fund_row(value: Any, where: str) -> FundRow | None:
+
+def _fund_row(value: Any, where: str, row_type: type[_Row]) -> _Row | None:
+    """A 资金 row of the 自评表 (FundRow) or the 运行监控表 (MonitorFundRow) from its JSON."""
     if value is None:
         return None
     d = _obj(value, where)
-    return FundRow(
-        initial=_money(d.get("initial"), f"{where}.initial"),
-        adjusted=_money(d.get("adjusted"), f"{where}.adjusted"),
-        spent=_money(d.get("spent"), f"{where}.spent"),
+    return row_type(
+        **{f.name: _money(d.get(f.name), f"{where}.{f.name}") for f in fields(row_type)}
     )
 
 
@@ -415,9 +403,11 @@ def evaluation_from_dict(data: dict[str, Any], framework: str | None = None) -> 
     if d.get("funds") is not None:
         f = _obj(d.get("funds"), "evaluation.funds")
         funds = Funds(
-            appropriation=_fund_row(f.get("appropriation"), "evaluation.funds.appropriation"),
-            carried_over=_fund_row(f.get("carried_over"), "evaluation.funds.carried_over"),
-            other=_fund_row(f.get("other"), "evaluation.funds.other"),
+            appropriation=_fund_row(
+                f.get("appropriation"), "evaluation.funds.appropriation", FundRow
+            ),
+            carried_over=_fund_row(f.get("carried_over"), "evaluation.funds.carried_over", FundRow),
+            other=_fund_row(f.get("other"), "evaluation.funds.other", FundRow),
         )
     weight = _number(d.get("budget_weight"), "evaluation.budget_weight")
     ev = Evaluation(
@@ -505,18 +495,6 @@ def _flag(value: Any, where: str) -> bool | None:
     raise InputError(f"“{where}”应为 是/否（true/false），实际是 {value!r}")
 
 
-def _monitor_fund_from(value: Any, where: str) -> MonitorFundRow | None:
-    if value is None:
-        return None
-    d = _obj(value, where)
-    return MonitorFundRow(
-        initial=_money(d.get("initial"), f"{where}.initial"),
-        adjusted=_money(d.get("adjusted"), f"{where}.adjusted"),
-        spent_to_date=_money(d.get("spent_to_date"), f"{where}.spent_to_date"),
-        forecast=_money(d.get("forecast"), f"{where}.forecast"),
-    )
-
-
 def monitoring_from_dict(data: Any) -> Monitoring:
     """Read a ``monitoring`` object; the derived rates are ignored (they are recomputed)."""
     d = _obj(data, "monitoring")
@@ -535,7 +513,10 @@ def monitoring_from_dict(data: Any) -> Monitoring:
     if d.get("funds") is not None:
         f = _obj(d.get("funds"), "monitoring.funds")
         funds = MonitorFunds(
-            **{k: _monitor_fund_from(f.get(k), f"monitoring.funds.{k}") for k in MONITOR_FUND_KEYS}
+            **{
+                k: _fund_row(f.get(k), f"monitoring.funds.{k}", MonitorFundRow)
+                for k in MONITOR_FUND_KEYS
+            }
         )
     m = Monitoring(
         as_of_month=_month(d.get("as_of_month"), "monitoring.as_of_month"),

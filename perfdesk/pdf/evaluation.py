@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 from perfdesk.models.money import format_money
-from perfdesk.models.monitoring import forecast_for
+from perfdesk.models.monitoring import mid_year_text
 from perfdesk.models.records import Declaration, Evaluation
 from perfdesk.models.scoring import TIER_LABELS, fmt, fmt2, round2, score_evaluation
 from perfdesk.models.serialize import STATED_SCORE_REASON
@@ -38,15 +38,9 @@ def forecast_texts(decl: Declaration, ev: Evaluation) -> list[str] | None:
     monitoring form, and the column is not printed."""
     if decl.monitoring is None:
         return None
-    out = []
-    for ind in ev.indicators:
-        row = forecast_for(decl.monitoring, ind.category, ind.name)
-        forecast, likelihood = (row.forecast, row.likelihood) if row else (None, None)
-        if forecast and likelihood:
-            out.append(f"{forecast}（{likelihood}）")
-        else:
-            out.append(forecast or likelihood or "")
-    return out
+    return [
+        mid_year_text(decl.monitoring, ind.category, ind.name) or "" for ind in ev.indicators
+    ]
 
 
 def _side_label(grid: Grid, first: int, last: int, text: str) -> None:

@@ -227,9 +227,8 @@ class Grid:
 
     # ------------------------------------------------------------ drawing
 
-    def draw_part(self, c: Canvas, x0: float, top: float, rows: Sequence[int]) -> float:
-        """Draw ``rows`` (header rows, then a run of the table) from ``top``; returns the
-        bottom."""
+    def draw_part(self, c: Canvas, x0: float, top: float, rows: Sequence[int]) -> None:
+        """Draw ``rows`` (header rows, then a run of the table) from ``top``."""
         heights = self.heights
         ys: list[float] = []
         y = top
@@ -255,7 +254,6 @@ class Grid:
         c.setStrokeGray(0)
         c.lines(self._rules(x0, rows, ys))
         c.rect(x0, bottom, self.x[-1], top - bottom, stroke=1, fill=0)
-        return bottom
 
     def _rules(
         self, x0: float, rows: Sequence[int], ys: list[float]

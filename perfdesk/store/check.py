@@ -134,7 +134,7 @@ def _record_damage(
     fpm, saved_at). In a file older than the monitoring fingerprint, a 运行监控表 is taken as
     it reads and given its fingerprint now."""
     recorded = version >= _MONITORING_SCHEMA
-    fpm = "fingerprint_monitoring" if recorded else "NULL"
+    fpm_column = "fingerprint_monitoring" if recorded else "NULL"
     name: str | None = None
     current: int | None = None
     found: list[Damage] = []
@@ -150,7 +150,7 @@ def _record_damage(
     try:
         revisions = conn.execute(
             "SELECT revision, status, doc, fingerprint_declaration, fingerprint_evaluation, "
-            f"{fpm}, saved_at FROM revisions WHERE record_id = ? ORDER BY revision",
+            f"{fpm_column}, saved_at FROM revisions WHERE record_id = ? ORDER BY revision",
             [rid],
         ).fetchall()
     except UNREADABLE:
@@ -159,7 +159,7 @@ def _record_damage(
             try:
                 revisions.append(conn.execute(
                     "SELECT revision, status, doc, fingerprint_declaration, "
-                    f"fingerprint_evaluation, {fpm}, saved_at FROM revisions "
+                    f"fingerprint_evaluation, {fpm_column}, saved_at FROM revisions "
                     "WHERE record_id = ? AND revision = ?", [rid, rev]).fetchone())  # fmt: skip
             except UNREADABLE:
                 found.append(Damage("此版本所在的页面已损坏", revision=rev))

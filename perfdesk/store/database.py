@@ -630,7 +630,7 @@ class Store:
             changed[form] = (bool(before) != bool(after)) or (
                 bool(after) and content_of(old, form) != content_of(doc, form)
             )
-            locked[form] = bool(before) and before["status"] == STATUS_FINAL
+            locked[form] = bool(before and before["status"] == STATUS_FINAL)
         parts_changed = any(changed.values())
         if not decl_changed and not parts_changed and not revived:
             same_status = status == old_status and all(

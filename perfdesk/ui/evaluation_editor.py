@@ -12,11 +12,9 @@ pane under it. 总分 and 自评等级 stay in sight below both pages.
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -26,16 +24,13 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
-    QSplitter,
-    QStackedWidget,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from perfdesk.models.frameworks import NATIONAL, get_framework
 from perfdesk.models.labels import FIELD_LABELS
-from perfdesk.models.monitoring import forecast_for
+from perfdesk.models.monitoring import mid_year_text
 from perfdesk.models.records import (
     DIRECTIONS,
     LAYOUT_NATIONAL,
@@ -47,7 +42,6 @@ from perfdesk.models.records import (
     Evaluation,
     FundRow,
     Funds,
-    Monitoring,
 )
 from perfdesk.models.scoring import (
     budget_explanation,
@@ -56,13 +50,12 @@ from perfdesk.models.scoring import (
     propose_weights,
     score_evaluation,
 )
-from perfdesk.ui.row_detail import RowDetail
+from perfdesk.ui.part_editor import FUND_KEYS, PartEditor
+from perfdesk.ui.row_detail import RowDetail, table_over_detail
 from perfdesk.ui.row_table import CHECK, COMBO, INFO, NUMBER, TEXT, Column, RowTable
 from perfdesk.ui.widgets import LongText, MoneyEdit, TextLine
 
 TABLE_KEY = "evaluation.indicators"
-_PATH = re.compile(r"^evaluation\.indicators\[(?P<row>\d+)\](?:\.(?P<col>[a-z_]+))?$")
-FUND_KEYS = ("appropriation", "carried_over", "other")
 FUND_COLS = ("initial", "adjusted", "spent")
 HAS_BUDGET_DEVIATION = "budget_deviation" in Evaluation.__dataclass_fields__
 # The selected indicator's fields shown under the table, line by line.
@@ -97,49 +90,16 @@ def new_evaluation(decl: Declaration) -> Evaluation:
     )
 
 
-def mid_year_text(m: Monitoring, ind: EvalIndicator) -> str:
-    """The 运行监控表's word on an indicator: its likelihood, forecast and progress."""
-    row = forecast_for(m, ind.category, ind.name)
-    if row is None:
-        return "运行监控表中没有这项指标"
-    month = f"截至{m.as_of_month}月底" if m.as_of_month else "年中"
-    parts = [row.likelihood or "未填完成目标可能性"]
-    if row.forecast:
-        parts.append(f"全年预计：{row.forecast}")
-    if row.progress:
-        parts.append(f"{month}：{row.progress}")
-    return "；".join(parts)
-
-
-class EvaluationEditor(QWidget):
-    edited = Signal(str)
-    create_requested = Signal()
+class EvaluationEditor(PartEditor):
+    fund_cols = FUND_COLS
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._loading = False
-        self.read_only = False
-        self.framework = "sh2019"
-        self.fields: dict[str, Any] = {}
-
-        self.banner = QLabel()
-        self.banner.setWordWrap(True)
-
-        # --- empty state: no evaluation yet
-        empty = QWidget()
-        el = QVBoxLayout(empty)
-        el.addStretch(1)
-        note = QLabel(
-            "这个项目还没有绩效自评表。年度结束后，按申报表的指标生成自评表并填写实际完成值。"
+        super().__init__(
+            "evaluation",
+            "这个项目还没有绩效自评表。年度结束后，按申报表的指标生成自评表并填写实际完成值。",
+            "按申报表生成自评表",
+            parent,
         )
-        note.setWordWrap(True)
-        note.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.create_button = QPushButton("按申报表生成自评表")
-        self.create_button.clicked.connect(self.create_requested.emit)
-        el.addWidget(note)
-        el.addWidget(self.create_button, 0, Qt.AlignmentFlag.AlignCenter)
-        el.addStretch(2)
-
         body = QWidget()
         column = QVBoxLayout(body)
 
@@ -219,7 +179,7 @@ class EvaluationEditor(QWidget):
                 Column("deviation", "偏差原因分析及改进措施", TEXT, 200, shown=False),
                 Column("explanation", "计分说明", INFO, 360, shown=False),
                 # What the 运行监控表 said of the indicator mid-year, beside its actual.
-                Column("mid_year", "年中预计", INFO, 200, shown=False),
+                Column("mid_year", "年中预计（完成可能性）", INFO, 200, shown=False),
             ],
         )  # fmt: skip
         self.indicators.table.setToolTip(INDICATOR_HINT)
@@ -239,20 +199,7 @@ class EvaluationEditor(QWidget):
         self.library_button.setToolTip("从历年用过的指标和导入的指标库中查找，填入指标及建议的目标值")
         self.indicators.extra_buttons.insertWidget(5, self.library_button)
         self.library_button.clicked.connect(self._pick_from_library)
-        # The pane scrolls only when squeezed (a short window, the check panel enlarged), so
-        # it never holds the editors taller than the window lets them be.
-        detail_area = QScrollArea()
-        detail_area.setWidgetResizable(True)
-        detail_area.setFrameShape(QScrollArea.Shape.NoFrame)
-        detail_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        detail_area.setWidget(self.detail)
-        detail_area.setMinimumHeight(self.fontMetrics().height() * 3)
-        self.indicator_split = QSplitter(Qt.Orientation.Vertical)
-        self.indicator_split.addWidget(self.indicators)
-        self.indicator_split.addWidget(detail_area)
-        self.indicator_split.setStretchFactor(0, 1)
-        self.indicator_split.setStretchFactor(1, 0)
-        self.indicator_split.setCollapsible(0, False)
+        self.indicator_split = table_over_detail(self.indicators, self.detail)
         self.indicators_page = QWidget()
         bl = QVBoxLayout(self.indicators_page)
         bl.setContentsMargins(4, 4, 4, 0)
@@ -281,20 +228,8 @@ class EvaluationEditor(QWidget):
         cl.addWidget(self.sections, 1)
         cl.addWidget(self.total_label)
         cl.addWidget(self.problems_label)
-        self.pages = QStackedWidget()
-        self.pages.addWidget(empty)
-        self.pages.addWidget(content)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(self.banner)
-        outer.addWidget(self.pages, 1)
-
-        for key, widget in self.fields.items():
-            widget.changed.connect(lambda k=key: self._edited(f"evaluation.{k}"))
+        self._assemble(content)
         self.layout_box.currentIndexChanged.connect(lambda _i: self._edited("evaluation.layout"))
-        self.funds_check.toggled.connect(self._funds_toggled)
-        self.indicators.edited.connect(self._edited)
-        self.funds_box.setEnabled(False)
 
     def set_library(self, submit: Any, previous: Declaration | None) -> None:
         """What the picker reads with and last year's record (or None)."""
@@ -308,24 +243,7 @@ class EvaluationEditor(QWidget):
             return
         pick_indicator(self, self.library_submit, self.framework, self.previous, self.indicators)
 
-    # ------------------------------------------------------------ framework pickers
-
-    def _category_choices(self, _row: dict[str, Any]) -> tuple[str, ...]:
-        return get_framework(self.framework).categories
-
-    def _subcategory_choices(self, row: dict[str, Any]) -> tuple[str, ...]:
-        return get_framework(self.framework).subcategories(row.get("category"))
-
     # ------------------------------------------------------------ values
-
-    def _edited(self, path: str) -> None:
-        if self._loading:
-            return
-        self.edited.emit(path)
-
-    def _funds_toggled(self, on: bool) -> None:
-        self.funds_box.setEnabled(on and not self.read_only)
-        self._edited("evaluation.funds")
 
     def show_record(self, decl: Declaration) -> None:
         self._loading = True
@@ -344,19 +262,9 @@ class EvaluationEditor(QWidget):
             if HAS_BUDGET_DEVIATION:
                 self.fields["budget_deviation"].set_value(ev.budget_deviation)
             self.layout_box.setCurrentIndex(max(0, self.layout_box.findData(ev.layout)))
-            self.funds_check.setChecked(ev.funds is not None)
-            funds = ev.funds or Funds()
-            for key in FUND_KEYS:
-                row = getattr(funds, key) or FundRow()
-                for col in FUND_COLS:
-                    self.fields[f"funds.{key}.{col}"].set_value(getattr(row, col))
-            self.detail.set_field_visible("subcategory", decl.framework == NATIONAL)
+            self._show_funds(ev.funds)
             self.detail.set_field_visible("mid_year", decl.monitoring is not None)
-            self.indicators.set_rows([self._row(i) for i in ev.indicators])
-            if self.indicators.table.currentRow() < 0 and ev.indicators:
-                # The pane shows the first row rather than nothing (the focus stays put).
-                self.indicators.table.setCurrentCell(0, self.indicators.col_index("name"))
-            self.detail.show_row(self.indicators.table.currentRow())
+            self._show_indicators(decl, [self._row(i) for i in ev.indicators])
             self.show_state(decl)
             self.refresh_scores(decl)
         finally:
@@ -384,16 +292,7 @@ class EvaluationEditor(QWidget):
         if HAS_BUDGET_DEVIATION:
             ev.budget_deviation = self.fields["budget_deviation"].value()
         ev.layout = str(self.layout_box.currentData())
-        if self.funds_check.isChecked():
-            rows = {}
-            for key in FUND_KEYS:
-                values = {col: self.fields[f"funds.{key}.{col}"].value() for col in FUND_COLS}
-                rows[key] = (
-                    FundRow(**values) if any(v is not None for v in values.values()) else None
-                )
-            ev.funds = Funds(**rows)
-        else:
-            ev.funds = None
+        ev.funds = self._collect_funds(Funds, FundRow)
         ev.indicators = [
             EvalIndicator(
                 r["category"], r["subcategory"], r["name"], r["target"], r["actual"], r["weight"],
@@ -419,7 +318,10 @@ class EvaluationEditor(QWidget):
             self.indicators.set_info(r, "explanation", s.explanation)
         if decl.monitoring is not None:
             for r, ind in enumerate(ev.indicators):
-                self.indicators.set_info(r, "mid_year", mid_year_text(decl.monitoring, ind))
+                word = mid_year_text(decl.monitoring, ind.category, ind.name, progress=True)
+                self.indicators.set_info(
+                    r, "mid_year", "运行监控表中没有这项指标" if word is None else word
+                )
         self.detail.refresh_info()
         rate = execution_rate(ev)
         self.rate_label.setText(budget_explanation(ev, rate, sheet.budget_score))
@@ -451,53 +353,17 @@ class EvaluationEditor(QWidget):
         ev = decl.evaluation
         if ev is None:
             return
-        final = ev.status == STATUS_FINAL
-        if final:
-            self.banner.setText("自评表已定稿，只读。要修改请点“新修订”。")
-            self.banner.setStyleSheet("background: #e8f5e9; padding: 4px;")
-        else:
-            self.banner.setText("自评表草稿。得分随填写即时计算；修改会自动保存。")
-            self.banner.setStyleSheet("background: #fff8e1; padding: 4px;")
-        if final != self.read_only:
-            self.set_read_only(final)
+        self._show_status(
+            ev.status == STATUS_FINAL,
+            "自评表已定稿，只读。要修改请点“新修订”。",
+            "自评表草稿。得分随填写即时计算；修改会自动保存。",
+        )
 
     def set_read_only(self, ro: bool) -> None:
-        self.read_only = ro
-        for widget in self.fields.values():
-            widget.set_read_only(ro)
+        super().set_read_only(ro)
         self.layout_box.setEnabled(not ro)
-        self.funds_check.setEnabled(not ro)
-        self.funds_box.setEnabled(self.funds_check.isChecked() and not ro)
         self.propose_button.setEnabled(not ro)
         self.library_button.setEnabled(not ro)
-        self.indicators.set_read_only(ro)
-        self.detail.set_read_only(ro)
-
-    def focus_field(self, path: str) -> bool:
-        m = _PATH.match(path)
-        if m:
-            self.sections.setCurrentWidget(self.indicators_page)
-            col = m.group("col")
-            self.indicators.focus_cell(int(m.group("row")), col)
-            if col in self.detail.fields:  # edited under the table
-                self.detail.focus(col)
-            return True
-        if path == TABLE_KEY:
-            self.sections.setCurrentWidget(self.indicators_page)
-            self.indicators.table.setFocus(Qt.FocusReason.OtherFocusReason)
-            return True
-        self.sections.setCurrentWidget(self.scroll_area)
-        key = path.removeprefix("evaluation.")
-        if key.startswith("funds"):
-            self.scroll_area.ensureWidgetVisible(self.funds_check)
-            self.funds_check.setFocus(Qt.FocusReason.OtherFocusReason)
-            return True
-        widget = self.fields.get(key)
-        if widget is None:
-            return False
-        self.scroll_area.ensureWidgetVisible(widget)
-        widget.setFocus(Qt.FocusReason.OtherFocusReason)
-        return True
 
 
 __all__ = ["EvaluationEditor", "new_evaluation"]

@@ -10,11 +10,10 @@ shows the four columns a clerk fills row by row (三级指标, 年度指标值, 
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -22,16 +21,12 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QLabel,
-    QPushButton,
     QScrollArea,
-    QSplitter,
-    QStackedWidget,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from perfdesk.models.frameworks import NATIONAL, get_framework
 from perfdesk.models.labels import FIELD_LABELS
 from perfdesk.models.monitoring import (
     annual_budget,
@@ -51,13 +46,12 @@ from perfdesk.models.records import (
     MonitorIndicator,
     Monitoring,
 )
-from perfdesk.ui.row_detail import RowDetail
+from perfdesk.ui.part_editor import FUND_KEYS, PartEditor
+from perfdesk.ui.row_detail import RowDetail, table_over_detail
 from perfdesk.ui.row_table import COMBO, TEXT, Column, RowTable
 from perfdesk.ui.widgets import ChoiceGroup, LongText, MoneyEdit, TextLine
 
 TABLE_KEY = "monitoring.indicators"
-_PATH = re.compile(r"^monitoring\.indicators\[(?P<row>\d+)\](?:\.(?P<col>[a-z_]+))?$")
-FUND_KEYS = ("appropriation", "carried_over", "other")
 FUND_COLS = ("initial", "adjusted", "spent_to_date", "forecast")
 MONEY_KEYS = ("budget_initial", "budget_adjusted", "spent_to_date", "forecast_spent")
 TEXT_KEYS = ("supervisor", "goal_progress", "deviation_analysis", "measures", "adjustment")
@@ -148,36 +142,17 @@ class MonthField(QComboBox):
         self.setEnabled(not ro)
 
 
-class MonitoringEditor(QWidget):
-    edited = Signal(str)
-    create_requested = Signal()
+class MonitoringEditor(PartEditor):
+    fund_cols = FUND_COLS
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._loading = False
-        self.read_only = False
-        self.framework = "sh2019"
-        self.fields: dict[str, Any] = {}
-
-        self.banner = QLabel()
-        self.banner.setWordWrap(True)
-
-        # --- empty state: no monitoring form yet
-        empty = QWidget()
-        el = QVBoxLayout(empty)
-        el.addStretch(1)
-        note = QLabel(
+        super().__init__(
+            "monitoring",
             "这个项目还没有绩效运行监控表。年中按申报表的指标和预算生成监控表，"
-            "填写截至某月底的预算执行和各项指标的完成情况。"
+            "填写截至某月底的预算执行和各项指标的完成情况。",
+            "按申报表生成运行监控表",
+            parent,
         )
-        note.setWordWrap(True)
-        note.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.create_button = QPushButton("按申报表生成运行监控表")
-        self.create_button.clicked.connect(self.create_requested.emit)
-        el.addWidget(note)
-        el.addWidget(self.create_button, 0, Qt.AlignmentFlag.AlignCenter)
-        el.addStretch(2)
-
         body = QWidget()
         column = QVBoxLayout(body)
         column.addWidget(self._money_box())
@@ -195,19 +170,7 @@ class MonitoringEditor(QWidget):
         self.sections.setDocumentMode(True)
         self.sections.addTab(self.scroll_area, "资金与进度")
         self.sections.addTab(self._indicator_page(), "绩效指标")
-        self.pages = QStackedWidget()
-        self.pages.addWidget(empty)
-        self.pages.addWidget(self.sections)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(self.banner)
-        outer.addWidget(self.pages, 1)
-
-        for key, widget in self.fields.items():
-            widget.changed.connect(lambda k=key: self._edited(f"monitoring.{k}"))
-        self.funds_check.toggled.connect(self._funds_toggled)
-        self.indicators.edited.connect(self._edited)
-        self.funds_box.setEnabled(False)
+        self._assemble(self.sections)
 
     # ------------------------------------------------------------ building
 
@@ -282,20 +245,7 @@ class MonitoringEditor(QWidget):
             what="其他内容（在此填写）",
         )
         self.detail.setToolTip(INDICATOR_HINT)
-        # As the 自评表's: the pane scrolls only when squeezed (a short window, the check
-        # panel enlarged), so it never holds the editors taller than the window lets them be.
-        detail_area = QScrollArea()
-        detail_area.setWidgetResizable(True)
-        detail_area.setFrameShape(QScrollArea.Shape.NoFrame)
-        detail_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        detail_area.setWidget(self.detail)
-        detail_area.setMinimumHeight(self.fontMetrics().height() * 3)
-        split = QSplitter(Qt.Orientation.Vertical)
-        split.addWidget(self.indicators)
-        split.addWidget(detail_area)
-        split.setStretchFactor(0, 1)
-        split.setStretchFactor(1, 0)
-        split.setCollapsible(0, False)
+        split = table_over_detail(self.indicators, self.detail)
         self.indicators_page = QWidget()
         layout = QVBoxLayout(self.indicators_page)
         layout.setContentsMargins(4, 4, 4, 0)
@@ -314,24 +264,7 @@ class MonitoringEditor(QWidget):
             form.addRow(_label(key), self.fields[key])
         return box
 
-    # ------------------------------------------------------------ framework pickers
-
-    def _category_choices(self, _row: dict[str, Any]) -> tuple[str, ...]:
-        return get_framework(self.framework).categories
-
-    def _subcategory_choices(self, row: dict[str, Any]) -> tuple[str, ...]:
-        return get_framework(self.framework).subcategories(row.get("category"))
-
     # ------------------------------------------------------------ values
-
-    def _edited(self, path: str) -> None:
-        if self._loading:
-            return
-        self.edited.emit(path)
-
-    def _funds_toggled(self, on: bool) -> None:
-        self.funds_box.setEnabled(on and not self.read_only)
-        self._edited("monitoring.funds")
 
     def show_record(self, decl: Declaration) -> None:
         self._loading = True
@@ -347,18 +280,8 @@ class MonitoringEditor(QWidget):
                 self.fields[key].set_value(getattr(m, key))
             adjust = None if m.adjust_goals is None else (YES if m.adjust_goals else NO)
             self.fields["adjust_goals"].set_value(adjust)
-            self.funds_check.setChecked(m.funds is not None)
-            funds = m.funds or MonitorFunds()
-            for key in FUND_KEYS:
-                row = getattr(funds, key) or MonitorFundRow()
-                for col in FUND_COLS:
-                    self.fields[f"funds.{key}.{col}"].set_value(getattr(row, col))
-            self.detail.set_field_visible("subcategory", decl.framework == NATIONAL)
-            self.indicators.set_rows([self._row(i) for i in m.indicators])
-            if self.indicators.table.currentRow() < 0 and m.indicators:
-                # The pane shows the first row rather than nothing (the focus stays put).
-                self.indicators.table.setCurrentCell(0, self.indicators.col_index("name"))
-            self.detail.show_row(self.indicators.table.currentRow())
+            self._show_funds(m.funds)
+            self._show_indicators(decl, [self._row(i) for i in m.indicators])
             self.show_state(decl)
             self.refresh_rates(decl)
         finally:
@@ -381,18 +304,7 @@ class MonitoringEditor(QWidget):
             setattr(m, key, self.fields[key].value())
         adjust = self.fields["adjust_goals"].value()
         m.adjust_goals = None if adjust is None else adjust == YES
-        if self.funds_check.isChecked():
-            rows = {}
-            for key in FUND_KEYS:
-                values = {col: self.fields[f"funds.{key}.{col}"].value() for col in FUND_COLS}
-                rows[key] = (
-                    MonitorFundRow(**values)
-                    if any(v is not None for v in values.values())
-                    else None
-                )
-            m.funds = MonitorFunds(**rows)
-        else:
-            m.funds = None
+        m.funds = self._collect_funds(MonitorFunds, MonitorFundRow)
         m.indicators = [MonitorIndicator(**row) for row in self.indicators.rows()]
 
     def refresh_rates(self, decl: Declaration) -> None:
@@ -420,52 +332,15 @@ class MonitoringEditor(QWidget):
         m = decl.monitoring
         if m is None:
             return
-        final = m.status == STATUS_FINAL
-        if final:
-            self.banner.setText("运行监控表已定稿，只读。要修改请点“新修订”。")
-            self.banner.setStyleSheet("background: #e8f5e9; padding: 4px;")
-        else:
-            self.banner.setText("运行监控表草稿。执行率与序时进度随填写即时比较；修改会自动保存。")
-            self.banner.setStyleSheet("background: #fff8e1; padding: 4px;")
-        if final != self.read_only:
-            self.set_read_only(final)
+        self._show_status(
+            m.status == STATUS_FINAL,
+            "运行监控表已定稿，只读。要修改请点“新修订”。",
+            "运行监控表草稿。执行率与序时进度随填写即时比较；修改会自动保存。",
+        )
 
-    def set_read_only(self, ro: bool) -> None:
-        self.read_only = ro
-        for widget in self.fields.values():
-            widget.set_read_only(ro)
-        self.funds_check.setEnabled(not ro)
-        self.funds_box.setEnabled(self.funds_check.isChecked() and not ro)
-        self.indicators.set_read_only(ro)
-        self.detail.set_read_only(ro)
-
-    def focus_field(self, path: str) -> bool:
-        m = _PATH.match(path)
-        if m:
-            self.sections.setCurrentWidget(self.indicators_page)
-            col = m.group("col")
-            self.indicators.focus_cell(int(m.group("row")), col)
-            if col in self.detail.fields:  # edited under the table
-                self.detail.focus(col)
-            return True
-        if path == TABLE_KEY:
-            self.sections.setCurrentWidget(self.indicators_page)
-            self.indicators.table.setFocus(Qt.FocusReason.OtherFocusReason)
-            return True
-        self.sections.setCurrentWidget(self.scroll_area)
-        key = path.removeprefix("monitoring.")
-        if key.startswith("funds"):
-            self.scroll_area.ensureWidgetVisible(self.funds_check)
-            self.funds_check.setFocus(Qt.FocusReason.OtherFocusReason)
-            return True
-        if key in ("execution_rate", "expected_rate"):
-            key = "spent_to_date"
-        widget = self.fields.get(key)
-        if widget is None:
-            return False
-        self.scroll_area.ensureWidgetVisible(widget)
-        widget.setFocus(Qt.FocusReason.OtherFocusReason)
-        return True
+    def _field_for(self, key: str) -> str:
+        # The rates are derived from 1至X月执行数: that is where a finding on them is fixed.
+        return "spent_to_date" if key in ("execution_rate", "expected_rate") else key
 
 
 __all__ = ["MonitoringEditor", "progress_header", "rates_text"]

@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QLabel,
+    QScrollArea,
+    QSplitter,
     QWidget,
 )
 
@@ -211,3 +213,24 @@ class RowDetail(QGroupBox):
                     self._fill_combo(field, column, values, values.get(key))
         finally:
             self._loading = False
+
+
+def table_over_detail(table: RowTable, detail: RowDetail) -> QSplitter:
+    """The table over its row pane, the table taking what height the page has.
+
+    The pane scrolls only when squeezed (a short window, the check panel enlarged), so it
+    never holds the editors taller than the window lets them be; the table is never
+    collapsed away by dragging the handle."""
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QScrollArea.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    area.setWidget(detail)
+    area.setMinimumHeight(detail.fontMetrics().height() * 3)
+    split = QSplitter(Qt.Orientation.Vertical)
+    split.addWidget(table)
+    split.addWidget(area)
+    split.setStretchFactor(0, 1)
+    split.setStretchFactor(1, 0)
+    split.setCollapsible(0, False)
+    return split
