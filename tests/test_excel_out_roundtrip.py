@@ -241,6 +241,7 @@ def tricky_records(draw: st.DrawFn) -> Declaration:
 @example(seed_with(remarks="分解目标", overview="项目名称", plan=" 备注\n", annual_goal="-5"))
 @example(seed_with(basis="一级指标", necessity="总分", measures="001", overall_goal="\t年度目标"))
 @example(seed_with(budget_items=[BudgetItem("合计", None)]))  # a sub-project named 合计
+@example(seed_with(budget_items=[BudgetItem("监控时点", None)]))  # not a 运行监控表 for that
 def test_label_words_and_odd_texts_round_trip(decl: Declaration) -> None:
     for form in forms_of(decl):
         assert_round_trip(decl, form)

@@ -76,8 +76,11 @@ def classify(reader: SheetReader) -> str | None:
     if table and "list_name" in table.cols:
         return "list"
     title = reader.title(table.header_row if table else reader.grid.height)
+    # The form's own title, above its first field: the text above the indicator table also
+    # holds the values of the fields (a sub-project named 监控时点 is not a monitoring form).
+    heading = reader.title(first_label_row(reader))
     if reader.hits(L.DECLARATION_FIELDS["name"]) and (
-        is_monitoring_title(title) or is_monitoring_table(reader, table)
+        is_monitoring_title(heading) or is_monitoring_table(reader, table)
     ):
         return KIND_MONITORING
     evaluation = (
