@@ -13,8 +13,8 @@ from openpyxl.utils import get_column_letter
 from perfdesk.excel.layouts import Fonts
 from perfdesk.excel.summary import set_text
 from perfdesk.excel.workbook import atomic_write
+from perfdesk.exchange.hand_in import STATUS_HEADERS
 
-STATUS_HEADERS = ("状态", "单位", "收到（个）", "其中定稿", "退回待改", "最近上报", "数据包编号")
 STATUS_WIDTHS = (10, 36, 11, 10, 10, 20, 40)
 
 

@@ -535,8 +535,13 @@ def year_status(store: Store, year: int) -> list[UnitStatus]:
     return sorted(units.values(), key=lambda s: (order[s.state], s.unit))
 
 
+# The columns of status_table, for the window's table and the workbook alike.
+STATUS_HEADERS = ("状态", "单位", "收到（个）", "其中定稿", "退回待改", "最近上报", "数据包编号")
+
+
 def status_table(rows: Sequence[UnitStatus]) -> list[list[Any]]:
-    """The 汇总 rows as the window shows them and the workbook holds them."""
+    """The 汇总 rows (columns STATUS_HEADERS) as the window shows them and the workbook
+    holds them."""
     return [
         [
             UnitStatus.STATE_LABELS[r.state], r.unit, r.received_forms, r.final_forms,

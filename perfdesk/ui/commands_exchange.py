@@ -14,7 +14,6 @@ from typing import Any
 
 from PySide6.QtCore import QUrl
 
-from perfdesk.excel.status_sheet import write_status_file
 from perfdesk.exchange.hand_in import (
     PackResult,
     ReturnResult,
@@ -187,6 +186,9 @@ class ExchangeCommands:
         table = status_table(rows)
 
         def job(_store: Any, _ctx: JobContext) -> Path:
+            # openpyxl (and the numpy it loads) only when a workbook is written, not at start.
+            from perfdesk.excel.status_sheet import write_status_file
+
             write_status_file(year, table, out)
             return out
 

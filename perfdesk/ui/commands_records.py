@@ -15,7 +15,6 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from perfdesk.carry import carry_forward
 from perfdesk.models.records import Declaration
 from perfdesk.models.status import STATUS_FINAL
 from perfdesk.ui.batch import (
@@ -145,6 +144,8 @@ class RecordCommands:
             return
 
         def job(store: Any, _ctx: JobContext) -> Reloaded:
+            from perfdesk.carry import carry_forward  # with the command, not at start
+
             return with_previous(store, carry_forward(store, rid, to_year))
 
         def done(got: Reloaded) -> None:

@@ -26,8 +26,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from perfdesk.excel.status_sheet import STATUS_HEADERS
-from perfdesk.exchange.hand_in import OUTCOME_LABELS, PackageReport, UnitStatus, status_table
+from perfdesk.exchange.hand_in import (
+    OUTCOME_LABELS,
+    STATUS_HEADERS,
+    PackageReport,
+    UnitStatus,
+    status_table,
+)
 from perfdesk.ui.screens import fit_to_screen
 
 WHOLE_FORM = "（整张表）"
