@@ -15,6 +15,7 @@ from typing import Any
 
 from perfdesk.models.records import (
     LIKELIHOODS,
+    LIKELY,
     Declaration,
     MonitorFundRow,
     MonitorFunds,
@@ -68,7 +69,7 @@ def far_behind_schedule(m: Monitoring) -> bool:
 
 def targets_at_risk(m: Monitoring) -> list[MonitorIndicator]:
     """The indicators reported as not certain to be met (有可能 / 完全不可能)."""
-    return [i for i in m.indicators if i.likelihood is not None and i.likelihood != "确定能"]
+    return [i for i in m.indicators if i.likelihood is not None and i.likelihood != LIKELY]
 
 
 def needs_attention(m: Monitoring) -> bool:
